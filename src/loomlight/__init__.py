@@ -1,0 +1,3 @@
+"""Loomlight: an open platform for sustainable-manufacturing programmes."""
+
+__version__ = "0.1.0"

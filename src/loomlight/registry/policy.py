@@ -1,0 +1,372 @@
+"""The access policy: the one place that decides who may see or change what.
+
+Every view, API route, export and background task asks this module. It denies
+by default: a user with no membership sees nothing, an unknown action is
+refused, an anonymous or inactive user is refused everything. The rules, in
+words (docs/architecture.md has them as a table, tests/registry/test_policy_matrix.py
+proves them):
+
+* A **programme admin** sees and edits every facility and park enrolled in the
+  programme (directly, or through an enrolled park), their shared facilities,
+  and the audit trail of those objects.
+* An **assessor** sees the facilities of the programme or the single facility of
+  the membership, and all their data; edits nothing in the registry.
+* A **park operator** sees the park, its shared facilities and the profile of the
+  park's facilities, and edits the park and its shared facilities; it sees no
+  facility's reported data.
+* A **facility manager** sees and edits the facility (or every facility of the
+  manufacturer group of the membership), sees all its data and alone grants or
+  revokes its consents. **Facility data entry** sees the facility and its data.
+* A **brand viewer** or **financier viewer** sees a facility, and the named kinds
+  of its data, only while the facility's consent to that organisation is active.
+* Organisations of public roles (brands, financiers, programme implementers,
+  public agencies, NGOs) are listed to every member, so that consent can be
+  granted to them; manufacturer groups and park operators only through a
+  facility or park the user sees.
+* Django superusers (the operators of the installation) may do everything.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from loomlight.programmes.models import Programme
+from loomlight.registry.models import (
+    Consent,
+    DataKind,
+    Facility,
+    IndustrialPark,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    SharedFacility,
+)
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    EDIT = "edit"
+    CREATE = "create"
+    MANAGE_CONSENT = "manage_consent"
+    VIEW_AUDIT = "view_audit"
+
+
+#: Which scope each role may be given in (membership_create enforces it).
+ROLE_SCOPES: dict[str, frozenset[str]] = {
+    Role.PROGRAMME_ADMIN: frozenset({"programme"}),
+    Role.PARK_OPERATOR: frozenset({"park"}),
+    Role.FACILITY_MANAGER: frozenset({"facility", "organisation"}),
+    Role.FACILITY_DATA_ENTRY: frozenset({"facility"}),
+    Role.ASSESSOR: frozenset({"programme", "facility"}),
+    Role.BRAND_VIEWER: frozenset({"organisation"}),
+    Role.FINANCIER_VIEWER: frozenset({"organisation"}),
+}
+
+#: The organisation kind an organisation-scoped role requires.
+ROLE_ORGANISATION_KIND: dict[str, str] = {
+    Role.FACILITY_MANAGER: OrganisationKind.MANUFACTURER_GROUP,
+    Role.BRAND_VIEWER: OrganisationKind.BRAND,
+    Role.FINANCIER_VIEWER: OrganisationKind.FINANCIER,
+}
+
+PUBLIC_ORGANISATION_KINDS = (
+    OrganisationKind.BRAND,
+    OrganisationKind.FINANCIER,
+    OrganisationKind.PROGRAMME_IMPLEMENTER,
+    OrganisationKind.PUBLIC_AGENCY,
+    OrganisationKind.NGO,
+)
+
+#: Roles that see every kind of data of the facilities in their scope.
+_FULL_DATA_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.ASSESSOR, Role.FACILITY_MANAGER, Role.FACILITY_DATA_ENTRY})
+_CONSENT_ROLES = frozenset({Role.BRAND_VIEWER, Role.FINANCIER_VIEWER})
+
+_NOTHING = Q(pk__in=[])
+
+
+# --- who the user is --------------------------------------------------------
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def memberships(user) -> list[Membership]:
+    """The user's memberships, loaded once per request (cached on the user object)."""
+    if not _active(user):
+        return []
+    cached = getattr(user, "_loomlight_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user))
+        user._loomlight_memberships = cached
+    return cached
+
+
+def forget(user) -> None:
+    """Drop the cached memberships (after a membership changes)."""
+    if hasattr(user, "_loomlight_memberships"):
+        del user._loomlight_memberships
+
+
+def is_operator(user) -> bool:
+    return _active(user) and user.is_superuser
+
+
+def roles(user) -> set[str]:
+    return {m.role for m in memberships(user)}
+
+
+# --- building blocks --------------------------------------------------------
+
+def _programme_facility_ids(programme_id: int):
+    through = Programme.facilities.through
+    return through.objects.filter(programme_id=programme_id).values("facility_id")
+
+
+def _programme_park_ids(programme_id: int):
+    through = Programme.parks.through
+    return through.objects.filter(programme_id=programme_id).values("industrialpark_id")
+
+
+def _programme_facilities_q(programme_id: int) -> Q:
+    return Q(pk__in=_programme_facility_ids(programme_id)) | Q(park_id__in=_programme_park_ids(programme_id))
+
+
+def consented_facility_ids(organisation_id: int, kind: str, on=None) -> list[int]:
+    """Facilities whose consent to the organisation is active and names ``kind``."""
+    on = on or timezone.localdate()
+    rows = Consent.objects.filter(
+        grantee_id=organisation_id, revoked_at__isnull=True, valid_from__lte=on
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on)).values_list("facility_id", "data_kinds")
+    return sorted({facility_id for facility_id, kinds in rows if kind in (kinds or [])})
+
+
+def _facility_q(user, kind: str | None) -> Q:
+    """Q over Facility for the facilities whose ``kind`` of data the user may read
+    (``kind=None`` means the registry profile)."""
+    q = _NOTHING
+    for m in memberships(user):
+        if m.role in _CONSENT_ROLES and m.organisation_id:
+            q |= Q(pk__in=consented_facility_ids(m.organisation_id, kind or DataKind.PROFILE))
+        elif m.role == Role.PARK_OPERATOR and m.park_id:
+            if kind in (None, DataKind.PROFILE):
+                q |= Q(park_id=m.park_id)
+        elif m.role in _FULL_DATA_ROLES:
+            if m.programme_id and m.role in (Role.PROGRAMME_ADMIN, Role.ASSESSOR):
+                q |= _programme_facilities_q(m.programme_id)
+            elif m.facility_id:
+                q |= Q(pk=m.facility_id)
+            elif m.organisation_id and m.role == Role.FACILITY_MANAGER:
+                q |= Q(organisation_id=m.organisation_id)
+    return q
+
+
+def _facility_edit_q(user) -> Q:
+    q = _NOTHING
+    for m in memberships(user):
+        if m.role == Role.PROGRAMME_ADMIN and m.programme_id:
+            q |= _programme_facilities_q(m.programme_id)
+        elif m.role == Role.FACILITY_MANAGER and m.facility_id:
+            q |= Q(pk=m.facility_id)
+        elif m.role == Role.FACILITY_MANAGER and m.organisation_id:
+            q |= Q(organisation_id=m.organisation_id)
+    return q
+
+
+def _consent_manage_q(user) -> Q:
+    q = _NOTHING
+    for m in memberships(user):
+        if m.role == Role.FACILITY_MANAGER and m.facility_id:
+            q |= Q(pk=m.facility_id)
+        elif m.role == Role.FACILITY_MANAGER and m.organisation_id:
+            q |= Q(organisation_id=m.organisation_id)
+    return q
+
+
+def _park_edit_q(user) -> Q:
+    q = _NOTHING
+    for m in memberships(user):
+        if m.role == Role.PROGRAMME_ADMIN and m.programme_id:
+            q |= Q(pk__in=_programme_park_ids(m.programme_id))
+        elif m.role == Role.PARK_OPERATOR and m.park_id:
+            q |= Q(pk=m.park_id)
+    return q
+
+
+# --- selectors: what the user may see ---------------------------------------
+
+def facilities_visible(user) -> QuerySet[Facility]:
+    if not _active(user):
+        return Facility.objects.none()
+    if user.is_superuser:
+        return Facility.objects.all()
+    return Facility.objects.filter(_facility_q(user, None))
+
+
+def facilities_with_data(user, kind: str) -> QuerySet[Facility]:
+    """Facilities whose data of ``kind`` (a DataKind) the user may read."""
+    if kind not in DataKind.values or not _active(user):
+        return Facility.objects.none()
+    if user.is_superuser:
+        return Facility.objects.all()
+    return Facility.objects.filter(_facility_q(user, kind))
+
+
+def facilities_editable(user) -> QuerySet[Facility]:
+    if not _active(user):
+        return Facility.objects.none()
+    if user.is_superuser:
+        return Facility.objects.all()
+    return Facility.objects.filter(_facility_edit_q(user))
+
+
+def parks_visible(user) -> QuerySet[IndustrialPark]:
+    if not _active(user):
+        return IndustrialPark.objects.none()
+    if user.is_superuser:
+        return IndustrialPark.objects.all()
+    q = _park_edit_q(user) | Q(pk__in=facilities_visible(user).filter(park__isnull=False).values("park_id"))
+    for m in memberships(user):
+        if m.role == Role.ASSESSOR and m.programme_id:
+            q |= Q(pk__in=_programme_park_ids(m.programme_id))
+    return IndustrialPark.objects.filter(q)
+
+
+def parks_editable(user) -> QuerySet[IndustrialPark]:
+    if not _active(user):
+        return IndustrialPark.objects.none()
+    if user.is_superuser:
+        return IndustrialPark.objects.all()
+    return IndustrialPark.objects.filter(_park_edit_q(user))
+
+
+def shared_facilities_visible(user) -> QuerySet[SharedFacility]:
+    return SharedFacility.objects.filter(park__in=parks_visible(user))
+
+
+def organisations_visible(user) -> QuerySet[Organisation]:
+    if not _active(user):
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    mine = memberships(user)
+    if not mine:
+        return Organisation.objects.none()
+    q = Q(kind__in=PUBLIC_ORGANISATION_KINDS)
+    q |= Q(pk__in=[m.organisation_id for m in mine if m.organisation_id])
+    q |= Q(pk__in=facilities_visible(user).filter(organisation__isnull=False).values("organisation_id"))
+    q |= Q(pk__in=parks_visible(user).filter(operator__isnull=False).values("operator_id"))
+    return Organisation.objects.filter(q)
+
+
+def organisations_editable(user) -> QuerySet[Organisation]:
+    if not _active(user):
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    if Role.PROGRAMME_ADMIN in roles(user):
+        return organisations_visible(user)
+    return Organisation.objects.none()
+
+
+def consents_visible(user) -> QuerySet[Consent]:
+    """Consents a user may read: those of facilities they manage or administer,
+    and those granted to their own organisation."""
+    if not _active(user):
+        return Consent.objects.none()
+    if user.is_superuser:
+        return Consent.objects.all()
+    q = Q(facility__in=Facility.objects.filter(_consent_manage_q(user) | _facility_edit_q(user)))
+    grantees = [m.organisation_id for m in memberships(user) if m.role in _CONSENT_ROLES and m.organisation_id]
+    if grantees:
+        q |= Q(grantee_id__in=grantees)
+    return Consent.objects.filter(q)
+
+
+def programmes_visible(user) -> QuerySet[Programme]:
+    if not _active(user):
+        return Programme.objects.none()
+    if user.is_superuser:
+        return Programme.objects.all()
+    ids = [m.programme_id for m in memberships(user) if m.programme_id]
+    return Programme.objects.filter(pk__in=ids)
+
+
+def programmes_administered(user) -> QuerySet[Programme]:
+    if not _active(user):
+        return Programme.objects.none()
+    if user.is_superuser:
+        return Programme.objects.all()
+    ids = [m.programme_id for m in memberships(user) if m.role == Role.PROGRAMME_ADMIN and m.programme_id]
+    return Programme.objects.filter(pk__in=ids)
+
+
+# --- decisions on one object ------------------------------------------------
+
+def _in(queryset: QuerySet, obj) -> bool:
+    return obj is not None and obj.pk is not None and queryset.filter(pk=obj.pk).exists()
+
+
+def can(user, action: str, obj=None) -> bool:
+    """May ``user`` do ``action`` on ``obj`` (an instance, or a model class for CREATE)?
+
+    Anything not named here is refused.
+    """
+    if not _active(user):
+        return False
+    if action == Action.CREATE:
+        if obj in (Facility, IndustrialPark, Organisation):
+            return user.is_superuser or bool(programmes_administered(user).exists())
+        if isinstance(obj, IndustrialPark):  # a shared facility in this park
+            return _in(parks_editable(user), obj)
+        return False
+    if action == Action.VIEW_AUDIT:
+        return user.is_superuser or Role.PROGRAMME_ADMIN in roles(user)
+    if isinstance(obj, Facility):
+        if action == Action.VIEW:
+            return _in(facilities_visible(user), obj)
+        if action == Action.EDIT:
+            return _in(facilities_editable(user), obj)
+        if action == Action.MANAGE_CONSENT:
+            return user.is_superuser or _in(Facility.objects.filter(_consent_manage_q(user)), obj)
+        return False
+    if isinstance(obj, IndustrialPark):
+        if action == Action.VIEW:
+            return _in(parks_visible(user), obj)
+        if action == Action.EDIT:
+            return _in(parks_editable(user), obj)
+        return False
+    if isinstance(obj, SharedFacility):
+        if action == Action.VIEW:
+            return _in(parks_visible(user), obj.park)
+        if action == Action.EDIT:
+            return _in(parks_editable(user), obj.park)
+        return False
+    if isinstance(obj, Organisation):
+        if action == Action.VIEW:
+            return _in(organisations_visible(user), obj)
+        if action == Action.EDIT:
+            return _in(organisations_editable(user), obj)
+        return False
+    if isinstance(obj, Consent):
+        if action == Action.VIEW:
+            return _in(consents_visible(user), obj)
+        if action == Action.EDIT:  # revoke
+            return can(user, Action.MANAGE_CONSENT, obj.facility)
+        return False
+    return False
+
+
+def can_view_data(user, facility: Facility, kind: str) -> bool:
+    """May the user read ``kind`` (a DataKind) of the facility's data?"""
+    return _in(facilities_with_data(user, kind), facility)
+
+
+def require(user, action: str, obj=None) -> None:
+    """Raise PermissionDenied unless ``can(user, action, obj)``."""
+    if not can(user, action, obj):
+        raise PermissionDenied

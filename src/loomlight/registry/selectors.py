@@ -1,0 +1,83 @@
+"""Read paths for the registry. Each starts from the policy's visible set."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from loomlight.registry import policy
+from loomlight.registry.models import Facility, IndustrialPark, Organisation, Role
+
+
+def facility_list(user, *, search: str = "", country: str = "", park: str = "", process: str = "", tier: str = "") -> QuerySet[Facility]:
+    """Visible facilities, filtered. Unknown filter values match nothing rather than everything."""
+    qs = policy.facilities_visible(user).select_related("park", "organisation")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(name_local__icontains=search) | Q(address__icontains=search) | Q(os_hub_id__iexact=search))
+    if country:
+        qs = qs.filter(country=country)
+    if park == "none":
+        qs = qs.filter(park__isnull=True)
+    elif park:
+        qs = qs.filter(park_id=park) if park.isdigit() else qs.none()
+    if process:
+        # JSON list membership, portable across SQLite and PostgreSQL: match the quoted code.
+        qs = qs.filter(processes__icontains=f'"{process}"')
+    if tier:
+        qs = qs.filter(tier=tier) if tier in {"1", "2", "3"} else qs.none()
+    return qs.order_by("name", "pk")
+
+
+def park_list(user, *, search: str = "", country: str = "") -> QuerySet[IndustrialPark]:
+    qs = policy.parks_visible(user).select_related("operator").annotate(facility_count=Count("facilities", distinct=True))
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(name_local__icontains=search) | Q(province__icontains=search))
+    if country:
+        qs = qs.filter(country=country)
+    return qs.order_by("name", "pk")
+
+
+def organisation_list(user, *, search: str = "", kind: str = "") -> QuerySet[Organisation]:
+    qs = policy.organisations_visible(user)
+    if search:
+        qs = qs.filter(name__icontains=search)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("name", "pk")
+
+
+def map_points(user) -> dict:
+    """Parks and facilities with coordinates, for the map (GeoJSON FeatureCollection)."""
+    features = []
+    for park in policy.parks_visible(user).exclude(latitude__isnull=True).exclude(longitude__isnull=True):
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [park.longitude, park.latitude]},
+            "properties": {"kind": "park", "id": park.pk, "name": park.name, "url": f"/registry/parks/{park.pk}/"},
+        })
+    for f in policy.facilities_visible(user).exclude(latitude__isnull=True).exclude(longitude__isnull=True).only(
+        "pk", "name", "latitude", "longitude", "park_id"
+    ):
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [f.longitude, f.latitude]},
+            "properties": {"kind": "facility", "id": f.pk, "name": f.name, "url": f"/registry/facilities/{f.pk}/", "in_park": f.park_id is not None},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def home_summary(user) -> dict:
+    facilities = policy.facilities_visible(user)
+    totals = facilities.aggregate(women=Sum("headcount_female"), men=Sum("headcount_male"))
+    my_memberships = [m for m in policy.memberships(user)]
+    return {
+        "memberships": my_memberships,
+        "roles": sorted(policy.roles(user)),
+        "facility_count": facilities.count(),
+        "park_count": policy.parks_visible(user).count(),
+        "headcount_women": totals["women"] or 0,
+        "headcount_men": totals["men"] or 0,
+        "can_view_audit": policy.can(user, policy.Action.VIEW_AUDIT),
+        "can_create_facility": policy.can(user, policy.Action.CREATE, Facility),
+        "manages_consent": any(m.role == Role.FACILITY_MANAGER for m in my_memberships) or user.is_superuser,
+        "recent_facilities": facilities.select_related("park").order_by("-created_at", "-pk")[:5],
+    }

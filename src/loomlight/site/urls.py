@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from loomlight.site import views
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("loomlight.api.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="site/login.html", redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("registry/", include("loomlight.registry.urls")),
+    path("audit/", include("loomlight.audit.urls")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("operator/", admin.site.urls),
+]
