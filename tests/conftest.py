@@ -9,12 +9,10 @@ its facility belong to nobody's programme: only the operator sees them.
 from __future__ import annotations
 
 import datetime
-import os
 from dataclasses import dataclass
 
 import pytest
 
-os.environ.setdefault("LOOMLIGHT_ENV", "test")
 
 
 @dataclass
