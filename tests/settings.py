@@ -14,3 +14,5 @@ os.environ.setdefault("LOOMLIGHT_TASK_BACKEND", "django_tasks.backends.immediate
 from loomlight.site.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing in tests only
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (whitenoise warns when it is missing)

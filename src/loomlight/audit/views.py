@@ -4,7 +4,18 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from loomlight.audit.selectors import audit_events_visible
+from django.utils.translation import gettext_lazy as _
+
 from loomlight.registry import policy
+
+AUDITED_TYPES = [
+    ("registry.facility", _("Facilities")),
+    ("registry.industrialpark", _("Industrial parks")),
+    ("registry.sharedfacility", _("Shared facilities")),
+    ("registry.organisation", _("Organisations")),
+    ("registry.consent", _("Consent")),
+    ("registry.membership", _("Memberships")),
+]
 
 
 @login_required
@@ -16,4 +27,4 @@ def audit_list(request):
     if object_type:
         events = events.filter(object_type=object_type)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/list.html", {"page": page, "object_type": object_type})
+    return render(request, "audit/list.html", {"page": page, "object_type": object_type, "types": AUDITED_TYPES})

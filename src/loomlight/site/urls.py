@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", include("loomlight.api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("", views.home, name="home"),
+    path("account/", views.account, name="account"),
     path("login/", auth_views.LoginView.as_view(template_name="site/login.html", redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("registry/", include("loomlight.registry.urls")),

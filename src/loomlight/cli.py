@@ -1,0 +1,155 @@
+"""The ``loomlight`` command.
+
+    loomlight demo [--port N] [--no-serve]   build the demo database and serve it
+    loomlight serve [--port N] [--host H]    run the web application (gunicorn)
+    loomlight worker                         run the background task worker
+    loomlight manage ARGS...                 Django's management commands
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+DEMO_LOGINS = (
+    ("operator", "operator of the installation (superuser)"),
+    ("admin", "programme admin"),
+    ("assessor", "assessor"),
+    ("park", "park operator"),
+    ("manager", "facility manager"),
+    ("dataentry", "facility data entry"),
+    ("brand", "brand viewer"),
+    ("financier", "financier viewer"),
+)
+DEMO_PASSWORD = "loomlight-demo"  # demo mode only: the generator sets it only when LOOMLIGHT_ENV=demo
+
+
+def _django(env: str | None = None) -> None:
+    if env:
+        os.environ.setdefault("LOOMLIGHT_ENV", env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loomlight.site.settings")
+    import django
+
+    django.setup()
+
+
+def _call(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def _gunicorn(host: str, port: int, workers: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "loomlight.site.wsgi:application", "--bind", f"{host}:{port}",
+         "--workers", str(workers), "--access-logfile", "-", "--graceful-timeout", "5"],
+        env=os.environ.copy(),
+    )
+
+
+def _worker() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "loomlight.cli", "worker"], env=os.environ.copy())
+
+
+def cmd_demo(args) -> int:
+    os.environ["LOOMLIGHT_ENV"] = "demo"
+    os.environ.setdefault("LOOMLIGHT_DATA_DIR", str(Path.cwd() / "var" / "demo"))
+    _django()
+    _call("migrate", "--no-input", "--verbosity", "0")
+    from loomlight.demo.generator import load_demo
+
+    summary = load_demo()
+    print(f"Demo programme: {summary.programme} · {summary.parks} parks · {summary.facilities} facilities · "
+          f"{summary.organisations} organisations")
+    if args.no_serve:
+        return 0
+    url = f"http://127.0.0.1:{args.port}"
+    print(f"\nLoomlight demo at {url}\nLogins (password: {DEMO_PASSWORD}):")
+    for username, role in DEMO_LOGINS:
+        print(f"  {username:<10} {role}")
+    print("Stop with Ctrl+C.\n", flush=True)
+    return _run_servers("127.0.0.1", args.port, workers=2)
+
+
+def _run_servers(host: str, port: int, workers: int) -> int:
+    worker = _worker()
+    web = _gunicorn(host, port, workers)
+    try:
+        return web.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for proc in (web, worker):
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
+
+def cmd_serve(args) -> int:
+    _django()
+    from django.conf import settings
+
+    if settings.PRODUCTION:
+        _call("collectstatic", "--no-input", "--verbosity", "0")
+    web = _gunicorn(args.host, args.port, args.workers)
+    try:
+        return web.wait()
+    except KeyboardInterrupt:
+        web.terminate()
+        return 0
+
+
+def cmd_worker(args) -> int:
+    _django()
+    _call("db_worker")
+    return 0
+
+
+def cmd_manage(args) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["loomlight manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="loomlight", description="Loomlight: sustainable-manufacturing programmes, open.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="build the demo database (SQLite) with the demo programme and serve it")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="build the database only")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="run the web application with gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("LOOMLIGHT_WEB_WORKERS", "2")))
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run the background task worker")
+    worker.set_defaults(func=cmd_worker)
+
+    manage = sub.add_parser("manage", help="Django management commands (migrate, createsuperuser, ...)")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "port", None) is not None and not 1 <= args.port <= 65535:
+        print(f"loomlight: --port must be between 1 and 65535, not {args.port}", file=sys.stderr)
+        return 2
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,279 @@
+"""Registry pages. Thin: parse, authorise (policy), call a service or selector, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from loomlight.audit.selectors import audit_events_for
+from loomlight.registry import policy, selectors, services
+from loomlight.registry.countries import country_choices
+from loomlight.registry.forms import ConsentForm, FacilityForm, OrganisationForm, ParkForm, SharedFacilityForm
+from loomlight.registry.models import (
+    Consent,
+    Facility,
+    IndustrialPark,
+    Organisation,
+    OrganisationKind,
+    Process,
+    SharedFacility,
+)
+from loomlight.registry.policy import Action
+from loomlight.site.forms import submit
+
+
+def _visible_or_404(queryset, pk):
+    """The object if the user may see it; otherwise 404, the same as a missing id."""
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _editable(request, obj):
+    """The object if the user may edit it: 404 when they may not even see it, 403 when only see."""
+    if not policy.can(request.user, Action.VIEW, obj):
+        raise Http404
+    if not policy.can(request.user, Action.EDIT, obj):
+        raise PermissionDenied
+    return obj
+
+
+def _page(request, queryset):
+    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _list_template(request, full: str, partial: str) -> str:
+    return partial if request.headers.get("HX-Request") else full
+
+
+# --- facilities ---------------------------------------------------------------
+
+@login_required
+def facility_list(request):
+    filters = {k: request.GET.get(k, "").strip() for k in ("search", "country", "park", "process", "tier")}
+    page = _page(request, selectors.facility_list(request.user, **filters))
+    context = {
+        "page": page,
+        "filters": filters,
+        "countries": country_choices(),
+        "parks": policy.parks_visible(request.user).order_by("name"),
+        "processes": Process.choices,
+        "can_create": policy.can(request.user, Action.CREATE, Facility),
+    }
+    return render(request, _list_template(request, "registry/facility_list.html", "registry/_facility_table.html"), context)
+
+
+@login_required
+def facility_detail(request, pk):
+    facility = _visible_or_404(policy.facilities_visible(request.user).select_related("park", "organisation"), pk)
+    user = request.user
+    context = {
+        "facility": facility,
+        "shared_services": facility.shared_services.select_related("park"),
+        "can_edit": policy.can(user, Action.EDIT, facility),
+        "can_manage_consent": policy.can(user, Action.MANAGE_CONSENT, facility),
+        "consents": policy.consents_visible(user).filter(facility=facility).select_related("grantee", "granted_by", "revoked_by"),
+        "audit_events": audit_events_for(user, facility)[:20],
+    }
+    return render(request, "registry/facility_detail.html", context)
+
+
+@login_required
+def facility_edit(request, pk=None):
+    user = request.user
+    if pk is None:
+        if not policy.can(user, Action.CREATE, Facility):
+            raise PermissionDenied
+        facility, form_instance = None, Facility()
+    else:
+        facility = _editable(request, _visible_or_404(policy.facilities_visible(user), pk))
+        form_instance = Facility.objects.get(pk=pk)  # the form mutates its instance; the service gets the untouched one
+    form = FacilityForm(request.POST or None, instance=form_instance, user=user)
+    if request.method == "POST":
+        if facility is None:
+            saved = submit(form, lambda data: services.facility_create(by=user, data=data), FacilityForm.Meta.fields)
+        else:
+            saved = submit(form, lambda data: services.facility_update(by=user, facility=facility, data=data), FacilityForm.Meta.fields)
+        if saved:
+            messages.success(request, _("Saved."))
+            return redirect("registry:facility", pk=saved.pk)
+    return render(request, "registry/form.html", {"form": form, "object": facility, "title": _("Edit facility") if facility else _("New facility")})
+
+
+# --- parks --------------------------------------------------------------------
+
+@login_required
+def park_list(request):
+    filters = {k: request.GET.get(k, "").strip() for k in ("search", "country")}
+    page = _page(request, selectors.park_list(request.user, **filters))
+    context = {"page": page, "filters": filters, "countries": country_choices(), "can_create": policy.can(request.user, Action.CREATE, IndustrialPark)}
+    return render(request, _list_template(request, "registry/park_list.html", "registry/_park_table.html"), context)
+
+
+@login_required
+def park_detail(request, pk):
+    user = request.user
+    park = _visible_or_404(policy.parks_visible(user).select_related("operator"), pk)
+    context = {
+        "park": park,
+        "facilities": policy.facilities_visible(user).filter(park=park).order_by("name"),
+        "shared_facilities": park.shared_facilities.prefetch_related("serves"),
+        "visible_ids": set(policy.facilities_visible(user).filter(park=park).values_list("pk", flat=True)),
+        "can_edit": policy.can(user, Action.EDIT, park),
+        "audit_events": audit_events_for(user, park)[:20],
+    }
+    return render(request, "registry/park_detail.html", context)
+
+
+@login_required
+def park_edit(request, pk=None):
+    user = request.user
+    if pk is None:
+        if not policy.can(user, Action.CREATE, IndustrialPark):
+            raise PermissionDenied
+        park, form_instance = None, IndustrialPark()
+    else:
+        park = _editable(request, _visible_or_404(policy.parks_visible(user), pk))
+        form_instance = IndustrialPark.objects.get(pk=pk)
+    form = ParkForm(request.POST or None, instance=form_instance, user=user)
+    if request.method == "POST":
+        if park is None:
+            saved = submit(form, lambda data: services.park_create(by=user, data=data), ParkForm.Meta.fields)
+        else:
+            saved = submit(form, lambda data: services.park_update(by=user, park=park, data=data), ParkForm.Meta.fields)
+        if saved:
+            messages.success(request, _("Saved."))
+            return redirect("registry:park", pk=saved.pk)
+    return render(request, "registry/form.html", {"form": form, "object": park, "title": _("Edit industrial park") if park else _("New industrial park")})
+
+
+@login_required
+def shared_facility_edit(request, park_pk, pk=None):
+    user = request.user
+    park = _visible_or_404(policy.parks_visible(user), park_pk)
+    if pk is None:
+        if not policy.can(user, Action.CREATE, park):
+            raise PermissionDenied
+        shared, form_instance = None, SharedFacility(park=park)
+    else:
+        shared = _editable(request, _visible_or_404(SharedFacility.objects.filter(park=park), pk))
+        form_instance = SharedFacility.objects.get(pk=pk)
+    form = SharedFacilityForm(request.POST or None, instance=form_instance, park=park)
+    if request.method == "POST":
+        fields = SharedFacilityForm.Meta.fields
+
+        def write(data):
+            serves = form.cleaned_data.get("serves", [])
+            if shared is None:
+                return services.shared_facility_create(by=user, park=park, data=data, serves=serves)
+            return services.shared_facility_update(by=user, shared=shared, data=data, serves=serves)
+
+        if submit(form, write, fields):
+            messages.success(request, _("Saved."))
+            return redirect("registry:park", pk=park.pk)
+    title = _("Edit shared facility") if shared else _("New shared facility")
+    return render(request, "registry/form.html", {"form": form, "object": shared, "title": title, "back": park})
+
+
+# --- organisations --------------------------------------------------------------
+
+@login_required
+def organisation_list(request):
+    filters = {k: request.GET.get(k, "").strip() for k in ("search", "kind")}
+    page = _page(request, selectors.organisation_list(request.user, **filters))
+    context = {"page": page, "filters": filters, "kinds": OrganisationKind.choices, "can_create": policy.can(request.user, Action.CREATE, Organisation)}
+    return render(request, _list_template(request, "registry/organisation_list.html", "registry/_organisation_table.html"), context)
+
+
+@login_required
+def organisation_detail(request, pk):
+    user = request.user
+    organisation = _visible_or_404(policy.organisations_visible(user), pk)
+    context = {
+        "organisation": organisation,
+        "facilities": policy.facilities_visible(user).filter(organisation=organisation).order_by("name"),
+        "parks": policy.parks_visible(user).filter(operator=organisation).order_by("name"),
+        "can_edit": policy.can(user, Action.EDIT, organisation),
+        "audit_events": audit_events_for(user, organisation)[:20],
+    }
+    return render(request, "registry/organisation_detail.html", context)
+
+
+@login_required
+def organisation_edit(request, pk=None):
+    user = request.user
+    if pk is None:
+        if not policy.can(user, Action.CREATE, Organisation):
+            raise PermissionDenied
+        organisation, form_instance = None, Organisation()
+    else:
+        organisation = _editable(request, _visible_or_404(policy.organisations_visible(user), pk))
+        form_instance = Organisation.objects.get(pk=pk)
+    form = OrganisationForm(request.POST or None, instance=form_instance)
+    if request.method == "POST":
+        if organisation is None:
+            saved = submit(form, lambda data: services.organisation_create(by=user, data=data), OrganisationForm.Meta.fields)
+        else:
+            saved = submit(form, lambda data: services.organisation_update(by=user, organisation=organisation, data=data), OrganisationForm.Meta.fields)
+        if saved:
+            messages.success(request, _("Saved."))
+            return redirect("registry:organisation", pk=saved.pk)
+    title = _("Edit organisation") if organisation else _("New organisation")
+    return render(request, "registry/form.html", {"form": form, "object": organisation, "title": title})
+
+
+# --- consent ----------------------------------------------------------------------
+
+@login_required
+def consent_grant(request, pk):
+    user = request.user
+    facility = _visible_or_404(policy.facilities_visible(user), pk)
+    if not policy.can(user, Action.MANAGE_CONSENT, facility):
+        raise PermissionDenied
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST":
+        saved = submit(form, lambda data: services.consent_grant(by=user, facility=facility, **data),
+                       ["grantee", "data_kinds", "valid_from", "valid_until"])
+        if saved:
+            messages.success(request, _("Consent recorded."))
+            return redirect("registry:facility", pk=facility.pk)
+    return render(request, "registry/form.html", {"form": form, "object": None, "title": _("Share data with a brand or financier"), "back": facility})
+
+
+@login_required
+@require_POST
+def consent_revoke(request, pk):
+    user = request.user
+    consent = _visible_or_404(policy.consents_visible(user).select_related("facility"), pk)
+    if not policy.can(user, Action.EDIT, consent):
+        raise PermissionDenied
+    if consent.revoked_at is None:
+        services.consent_revoke(by=user, consent=consent)
+        messages.success(request, _("Consent revoked."))
+    return redirect("registry:facility", pk=consent.facility_id)
+
+
+@login_required
+def consent_list(request):
+    consents = policy.consents_visible(request.user).select_related("facility", "grantee", "granted_by")
+    return render(request, "registry/consent_list.html", {"page": _page(request, consents.order_by("-granted_at", "-pk"))})
+
+
+# --- map --------------------------------------------------------------------------
+
+@login_required
+def map_page(request):
+    return render(request, "registry/map.html", {"tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION})
+
+
+@login_required
+def map_data(request):
+    return JsonResponse(selectors.map_points(request.user))
