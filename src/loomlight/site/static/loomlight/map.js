@@ -4,7 +4,7 @@
   "use strict";
   var el = document.getElementById("map");
   if (!el) { return; }
-  var map = L.map(el, { preferCanvas: true }).setView([12, 100], 4);
+  var map = L.map(el).setView([12, 100], 4);
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution }).addTo(map);
   }

@@ -1,0 +1,76 @@
+"""Configuration from the environment, production defaults, and the `loomlight` command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from loomlight.cli import build_parser, main
+
+
+def _run_django(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOOMLIGHT_") and k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "loomlight.site.settings", **env_overrides})
+    return subprocess.run([sys.executable, "-m", "django", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _run_django({"LOOMLIGHT_DATA_DIR": str(tmp_path)}, "check")
+    assert result.returncode != 0
+    assert "LOOMLIGHT_SECRET_KEY is required in production" in result.stderr
+
+
+def test_production_passes_the_deploy_checklist(tmp_path):
+    result = _run_django(
+        {"LOOMLIGHT_DATA_DIR": str(tmp_path), "LOOMLIGHT_SECRET_KEY": "k" * 20 + "Z9!q" * 10, "LOOMLIGHT_ALLOWED_HOSTS": "loomlight.example.org"},
+        "check", "--deploy", "--fail-level", "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_cannot_be_switched_on_in_production(tmp_path):
+    result = _run_django({"LOOMLIGHT_DATA_DIR": str(tmp_path), "LOOMLIGHT_SECRET_KEY": "x" * 60, "LOOMLIGHT_DEBUG": "true"}, "check")
+    assert result.returncode != 0 and "LOOMLIGHT_DEBUG cannot be on in production" in result.stderr
+
+
+@pytest.mark.parametrize("name,value,message", [
+    ("LOOMLIGHT_ENV", "staging", "LOOMLIGHT_ENV must be one of"),
+    ("LOOMLIGHT_DEBUG", "maybe", "LOOMLIGHT_DEBUG must be one of"),
+    ("LOOMLIGHT_PAGE_SIZE", "many", "LOOMLIGHT_PAGE_SIZE must be a whole number"),
+])
+def test_bad_environment_values_fail_loudly(tmp_path, name, value, message):
+    result = _run_django({"LOOMLIGHT_DATA_DIR": str(tmp_path), "LOOMLIGHT_ENV": "development", name: value}, "check")
+    assert result.returncode != 0 and message in result.stderr
+
+
+def test_development_keeps_its_secret_key_in_the_data_dir(tmp_path):
+    result = _run_django({"LOOMLIGHT_DATA_DIR": str(tmp_path), "LOOMLIGHT_ENV": "development"}, "check")
+    assert result.returncode == 0, result.stderr
+    key_file = tmp_path / "secret_key"
+    assert key_file.exists() and oct(key_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_cli_parses_its_commands():
+    parser = build_parser()
+    args = parser.parse_args(["demo", "--port", "8123", "--no-serve"])
+    assert (args.command, args.port, args.no_serve) == ("demo", 8123, True)
+    args = parser.parse_args(["manage", "migrate", "--plan"])
+    assert args.rest == ["migrate", "--plan"]
+    assert main(["demo", "--port", "70000", "--no-serve"]) == 2
+
+
+def test_cli_manage_passes_through(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOOMLIGHT_") and k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    env.update({"LOOMLIGHT_ENV": "development", "LOOMLIGHT_DATA_DIR": str(tmp_path)})
+    result = subprocess.run([sys.executable, "-m", "loomlight.cli", "manage", "showmigrations", "registry"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "0001_initial" in result.stdout
+
+
+def test_healthz(client, db):
+    assert client.get("/healthz").json() == {"status": "ok"}
