@@ -46,22 +46,19 @@ def organisation_list(user, *, search: str = "", kind: str = "") -> QuerySet[Org
 
 
 def map_points(user) -> dict:
-    """Parks and facilities with coordinates, for the map (GeoJSON FeatureCollection)."""
-    features = []
-    for park in policy.parks_visible(user).exclude(latitude__isnull=True).exclude(longitude__isnull=True):
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [park.longitude, park.latitude]},
-            "properties": {"kind": "park", "id": park.pk, "name": park.name, "url": f"/registry/parks/{park.pk}/"},
-        })
-    for f in policy.facilities_visible(user).exclude(latitude__isnull=True).exclude(longitude__isnull=True).only(
-        "pk", "name", "latitude", "longitude", "park_id"
-    ):
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [f.longitude, f.latitude]},
-            "properties": {"kind": "facility", "id": f.pk, "name": f.name, "url": f"/registry/facilities/{f.pk}/", "in_park": f.park_id is not None},
-        })
+    """Parks and facilities with coordinates, for the map: a GeoJSON FeatureCollection.
+
+    Kept small for slow connections: coordinates rounded to 5 decimals (about 1 m),
+    properties only kind ("park"/"facility"), id and name; the page builds the links.
+    """
+    def feature(kind, pk, name, lat, lon):
+        return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+                "properties": {"kind": kind, "id": pk, "name": name}}
+
+    parks = policy.parks_visible(user).exclude(latitude__isnull=True).exclude(longitude__isnull=True)
+    facilities = policy.facilities_visible(user).exclude(latitude__isnull=True).exclude(longitude__isnull=True)
+    features = [feature("park", *row) for row in parks.values_list("pk", "name", "latitude", "longitude")]
+    features += [feature("facility", *row) for row in facilities.values_list("pk", "name", "latitude", "longitude")]
     return {"type": "FeatureCollection", "features": features}
 
 

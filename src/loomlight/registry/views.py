@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from loomlight.audit.selectors import audit_events_for
@@ -275,5 +276,6 @@ def map_page(request):
 
 
 @login_required
+@gzip_page
 def map_data(request):
-    return JsonResponse(selectors.map_points(request.user))
+    return JsonResponse(selectors.map_points(request.user), json_dumps_params={"separators": (",", ":"), "ensure_ascii": False})

@@ -24,7 +24,8 @@
         },
         onEachFeature: function (feature, marker) {
           var a = document.createElement("a");
-          a.href = feature.properties.url;
+          var p = feature.properties;
+          a.href = (p.kind === "park" ? el.dataset.parkUrl : el.dataset.facilityUrl).replace("/0/", "/" + p.id + "/");
           a.textContent = feature.properties.name;
           marker.bindPopup(a);
         }
