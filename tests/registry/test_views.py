@@ -175,3 +175,12 @@ def test_map_page_loads_vendored_leaflet(client, world):
     client.force_login(world.users["manager"])
     body = client.get(reverse("registry:map")).content.decode()
     assert "vendor/leaflet-1.9.4/leaflet.js" in body and "map/data.geojson" in body
+
+
+def test_home_links_each_role_to_its_scope(client, world):
+    client.force_login(world.users["park_operator"])
+    body = client.get(reverse("home")).content.decode()
+    assert f'href="/registry/parks/{world.park.pk}/"' in body
+    client.force_login(world.users["brand"])
+    response = client.get(reverse("home"))
+    assert [f.name for f in response.context["shared_with_me"]] == ["Own Dyehouse"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet, Sum
 
 from loomlight.registry import policy
-from loomlight.registry.models import Facility, IndustrialPark, Organisation, Role
+from loomlight.registry.models import Facility, IndustrialPark, Membership, Organisation, Role
 
 
 def facility_list(user, *, search: str = "", country: str = "", park: str = "", process: str = "", tier: str = "") -> QuerySet[Facility]:
@@ -62,12 +62,33 @@ def map_points(user) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _scope_link(membership) -> tuple[str, str] | None:
+    from django.urls import reverse
+
+    if membership.facility_id:
+        return membership.facility.name, reverse("registry:facility", args=[membership.facility_id])
+    if membership.park_id:
+        return membership.park.name, reverse("registry:park", args=[membership.park_id])
+    if membership.organisation_id:
+        return membership.organisation.name, reverse("registry:organisation", args=[membership.organisation_id])
+    if membership.programme_id:
+        return membership.programme.name, reverse("registry:facilities")
+    return None
+
+
 def home_summary(user) -> dict:
+    """What the home page shows: the user's roles with a link to each scope, and the
+    counts of what they can see. Brands and financiers get the facilities that
+    share data with them."""
     facilities = policy.facilities_visible(user)
     totals = facilities.aggregate(women=Sum("headcount_female"), men=Sum("headcount_male"))
-    my_memberships = [m for m in policy.memberships(user)]
+    my_memberships = list(
+        Membership.objects.filter(user=user).select_related("programme", "organisation", "park", "facility")
+    ) if policy.memberships(user) else []
+    is_viewer = any(m.role in (Role.BRAND_VIEWER, Role.FINANCIER_VIEWER) for m in my_memberships)
     return {
-        "memberships": my_memberships,
+        "memberships": [(m, _scope_link(m)) for m in my_memberships],
+        "shared_with_me": facilities.select_related("park").order_by("name")[:50] if is_viewer else [],
         "roles": sorted(policy.roles(user)),
         "facility_count": facilities.count(),
         "park_count": policy.parks_visible(user).count(),
