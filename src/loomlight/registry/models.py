@@ -151,7 +151,10 @@ class Facility(models.Model):
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
         constraints = [
-            models.UniqueConstraint(fields=["park", "name"], name="facility_unique_name_in_park", condition=Q(park__isnull=False)),
+            models.UniqueConstraint(
+                fields=["park", "name"], name="facility_unique_name_in_park", condition=Q(park__isnull=False),
+                violation_error_message=_("A facility with this name is already registered in this industrial park."),
+            ),
             models.UniqueConstraint(
                 fields=["os_hub_id"], name="facility_unique_os_hub_id", condition=~Q(os_hub_id="")
             ),
@@ -207,7 +210,12 @@ class SharedFacility(models.Model):
         ordering = ["park__name", "name"]
         verbose_name = _("shared facility")
         verbose_name_plural = _("shared facilities")
-        constraints = [models.UniqueConstraint(fields=["park", "name"], name="shared_facility_unique_name_in_park")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "name"], name="shared_facility_unique_name_in_park",
+                violation_error_message=_("A shared facility with this name already exists in this park."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -292,7 +300,8 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")), name="consent_dates_ordered"
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")), name="consent_dates_ordered",
+                violation_error_message=_("The consent ends before it starts: “valid until” must be on or after “valid from”."),
             )
         ]
 

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI's files locally (no CDN) for /api/docs
     "loomlight.site",
     "loomlight.audit",
     "loomlight.programmes",

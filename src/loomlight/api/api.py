@@ -1,0 +1,32 @@
+"""The one NinjaAPI: OpenAPI 3 at /api/openapi.json, interactive docs (Swagger UI)
+at /api/docs, routes under /api/v1/.
+
+Swagger UI's files come from the django-ninja package (``ninja`` is an installed
+app, so they are served as our own static files): the docs work offline."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI, Swagger
+
+from loomlight.api import errors, v1
+from loomlight.api.auth import BearerToken, SessionRead
+
+
+class LoomlightAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        return operation.view_func.__name__  # unique within v1: facility_list, consent_grant, ...
+
+
+api = LoomlightAPI(
+    title="Loomlight API",
+    version="1",
+    description=_("The registry of a sustainable-manufacturing programme: organisations, industrial parks, facilities, shared facilities and consent."),
+    urls_namespace="api",
+    auth=[BearerToken(), SessionRead()],
+    docs=Swagger(settings={"persistAuthorization": False, "tryItOutEnabled": True}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+api.add_router("/v1/", v1.router)

@@ -1,0 +1,278 @@
+"""API schemas. Input schemas only parse (and refuse unknown fields); the rules
+live in the models and services, which name the field at fault. Foreign keys
+are ids in both directions. Output schemas are separate from input schemas.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Generic, TypeVar
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from loomlight.registry import policy
+
+T = TypeVar("T")
+
+#: A record id in the input (bounded so that the database is never asked about an impossible one).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class In(Schema):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+# --- lists ------------------------------------------------------------------
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class Page(Schema, Generic[T]):
+    count: int
+    page: int
+    page_size: int
+    results: list[T]
+
+
+class OrganisationFilters(PageQuery):
+    search: str = ""
+    kind: str = ""
+
+
+class ParkFilters(PageQuery):
+    search: str = ""
+    country: str = ""
+
+
+class FacilityFilters(PageQuery):
+    search: str = ""
+    country: str = ""
+    park: str = Field("", description="A park id, or “none” for facilities outside any park.")
+    process: str = ""
+    tier: str = ""
+
+
+# --- me ---------------------------------------------------------------------
+
+class MembershipOut(Schema):
+    id: int
+    role: str
+    scope_type: str
+    scope_id: int
+    scope_name: str
+
+    @staticmethod
+    def resolve_scope_type(obj) -> str:
+        return next(kind for kind in ("programme", "organisation", "park", "facility") if getattr(obj, f"{kind}_id"))
+
+    @staticmethod
+    def resolve_scope_id(obj) -> int:
+        return obj.scope.pk
+
+    @staticmethod
+    def resolve_scope_name(obj) -> str:
+        return str(obj.scope)
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    is_operator: bool = Field(alias="is_superuser")
+    memberships: list[MembershipOut]
+
+    @staticmethod
+    def resolve_memberships(obj):
+        return policy.memberships(obj)
+
+
+# --- organisations ----------------------------------------------------------
+
+class OrganisationIn(In):
+    name: str
+    kind: str
+    country: str = ""
+    website: str = ""
+
+
+class OrganisationPatch(In):
+    name: str | None = None
+    kind: str | None = None
+    country: str | None = None
+    website: str | None = None
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    country: str
+    website: str
+    created_at: datetime.datetime
+
+
+# --- parks ------------------------------------------------------------------
+
+class ParkIn(In):
+    name: str
+    name_local: str = ""
+    country: str
+    province: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    area_ha: Decimal | None = None
+    operator: Id | None = Field(None, description="Organisation id.")
+    year_established: int | None = None
+    programme: Id | None = Field(None, description="Programme to enrol the park in (needed when you administer several).")
+
+
+class ParkPatch(In):
+    name: str | None = None
+    name_local: str | None = None
+    country: str | None = None
+    province: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    area_ha: Decimal | None = None
+    operator: Id | None = None
+    year_established: int | None = None
+
+
+class ParkOut(Schema):
+    id: int
+    name: str
+    name_local: str
+    country: str
+    province: str
+    latitude: float | None
+    longitude: float | None
+    area_ha: Decimal | None
+    operator: int | None = Field(alias="operator_id")
+    year_established: int | None
+    created_at: datetime.datetime
+
+
+# --- facilities -------------------------------------------------------------
+
+class FacilityIn(In):
+    name: str
+    name_local: str = ""
+    organisation: Id | None = Field(None, description="Organisation id (the owner).")
+    address: str = ""
+    country: str
+    latitude: float | None = None
+    longitude: float | None = None
+    park: Id | None = Field(None, description="Industrial park id.")
+    tier: int
+    processes: list[str]
+    product_types: list[str] = []
+    headcount_female: int = 0
+    headcount_male: int = 0
+    os_hub_id: str = ""
+    programme: Id | None = Field(None, description="Programme to enrol the facility in (needed when you administer several).")
+
+
+class FacilityPatch(In):
+    name: str | None = None
+    name_local: str | None = None
+    organisation: Id | None = None
+    address: str | None = None
+    country: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    park: Id | None = None
+    tier: int | None = None
+    processes: list[str] | None = None
+    product_types: list[str] | None = None
+    headcount_female: int | None = None
+    headcount_male: int | None = None
+    os_hub_id: str | None = None
+
+
+class FacilityOut(Schema):
+    id: int
+    name: str
+    name_local: str
+    organisation: int | None = Field(alias="organisation_id")
+    address: str
+    country: str
+    latitude: float | None
+    longitude: float | None
+    park: int | None = Field(alias="park_id")
+    tier: int
+    processes: list[str]
+    product_types: list[str]
+    headcount_female: int
+    headcount_male: int
+    os_hub_id: str
+    created_at: datetime.datetime
+
+
+# --- shared facilities ------------------------------------------------------
+
+class SharedFacilityIn(In):
+    kind: str
+    name: str
+    capacity: str = ""
+    serves: list[Id] = Field([], description="Ids of the facilities served (in the same park).")
+
+
+class SharedFacilityPatch(In):
+    kind: str | None = None
+    name: str | None = None
+    capacity: str | None = None
+    serves: list[Id] | None = Field(None, description="Replaces the facilities served.")
+
+
+class SharedFacilityOut(Schema):
+    id: int
+    park: int = Field(alias="park_id")
+    kind: str
+    name: str
+    capacity: str
+    serves: list[int] = Field(description="Ids of the facilities served that you may see.")
+
+    @staticmethod
+    def resolve_serves(obj) -> list[int]:
+        return sorted(f.pk for f in obj.serves.all())  # prefetched from the caller's visible set
+
+
+# --- consent ----------------------------------------------------------------
+
+class ConsentIn(In):
+    grantee: Id = Field(description="Organisation id (a brand or a financier).")
+    data_kinds: list[str]
+    valid_from: datetime.date
+    valid_until: datetime.date | None = None
+
+
+class ConsentOut(Schema):
+    id: int
+    facility: int = Field(alias="facility_id")
+    grantee: int = Field(alias="grantee_id")
+    data_kinds: list[str]
+    valid_from: datetime.date
+    valid_until: datetime.date | None
+    granted_at: datetime.datetime
+    granted_by: str
+    revoked_at: datetime.datetime | None
+    revoked_by: str | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_granted_by(obj) -> str:
+        return obj.granted_by.username
+
+    @staticmethod
+    def resolve_revoked_by(obj) -> str | None:
+        return obj.revoked_by.username if obj.revoked_by_id else None
+
+    @staticmethod
+    def resolve_is_active(obj) -> bool:
+        return obj.is_active()

@@ -1,0 +1,97 @@
+"""The OpenAPI document, the offline reference page, /me, and the envelope everywhere under /api/."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.db import IntegrityError
+
+from loomlight.api.errors import ErrorCode
+from loomlight.registry import selectors, services
+from tests.api.conftest import NOT_FOUND, error
+
+V1_PATHS = {
+    "/api/v1/me": {"get"},
+    "/api/v1/organisations": {"get", "post"},
+    "/api/v1/organisations/{organisation_id}": {"get", "patch"},
+    "/api/v1/parks": {"get", "post"},
+    "/api/v1/parks/{park_id}": {"get", "patch"},
+    "/api/v1/facilities": {"get", "post"},
+    "/api/v1/facilities/{facility_id}": {"get", "patch"},
+    "/api/v1/parks/{park_id}/shared-facilities": {"get", "post"},
+    "/api/v1/shared-facilities/{shared_id}": {"patch"},
+    "/api/v1/consents": {"get"},
+    "/api/v1/facilities/{facility_id}/consents": {"post"},
+    "/api/v1/consents/{consent_id}/revoke": {"post"},
+}
+
+
+def test_openapi_document(client, db):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    assert re.fullmatch(r"3\.\d+\.\d+", document["openapi"])
+    assert {path: set(ops) for path, ops in document["paths"].items()} == V1_PATHS
+    assert document["components"]["securitySchemes"]["BearerToken"] == {"type": "http", "scheme": "bearer"}
+    envelope = document["components"]["schemas"]["ErrorBody"]
+    assert document["components"]["schemas"]["ErrorCode"]["enum"] == [c.value for c in ErrorCode]
+    assert set(envelope["properties"]) == {"code", "message", "fields"}
+    # input schemas refuse unknown fields; output schemas are separate
+    assert document["components"]["schemas"]["FacilityPatch"]["additionalProperties"] is False
+    assert "programme" not in document["components"]["schemas"]["FacilityOut"]["properties"]
+    operation_ids = [op["operationId"] for ops in document["paths"].values() for op in ops.values()]
+    assert len(operation_ids) == len(set(operation_ids)) and "facility_list" in operation_ids
+
+
+def test_docs_page_is_interactive_and_works_offline(client, db):
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html and "/api/openapi.json" in html
+    # no script or stylesheet from another host
+    assert re.findall(r'(?:src|href)="(?:https?:)?//[^"]*"', html) == []
+    assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
+def test_error_codes():
+    assert [c.value for c in ErrorCode] == [
+        "not_authenticated", "permission_denied", "not_found", "validation_error", "conflict", "bad_request", "server_error"]
+
+
+def test_unknown_address_under_api_is_the_envelope(client, db):
+    for url in ("/api/v2/facilities", "/api/v1/", "/api/v1/facilities/"):
+        response = client.get(url)
+        assert (response.status_code, response.json()) == (404, NOT_FOUND)
+    assert client.get("/api/")["Location"] == "/api/docs"
+
+
+def test_me(api, world):
+    assert api.get("group_manager", "/me").json() == {
+        "id": world.users["group_manager"].pk, "username": "group_manager", "first_name": "", "last_name": "", "email": "",
+        "is_operator": False,
+        "memberships": [{"id": world.users["group_manager"].memberships.get().pk, "role": "facility_manager",
+                         "scope_type": "organisation", "scope_id": world.group.pk, "scope_name": "Saigon Knit Group"}],
+    }
+    operator = api.get("operator", "/me").json()
+    assert (operator["is_operator"], operator["memberships"]) == (True, [])
+
+
+def test_a_server_error_is_logged_and_answered_in_the_envelope(api, world, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(selectors, "facility_list", broken)
+    response = api.get("manager", "/facilities")
+    assert (response.status_code, response.json()) == (
+        500, error("server_error", "Something went wrong on the server. The error was logged."))
+    assert [(r.name, r.levelname, r.exc_info[1].args) for r in caplog.records if r.exc_info] == [("django.request", "ERROR", ("boom",))]
+
+
+def test_a_database_conflict_is_409(api, world, monkeypatch):
+    def racing(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed")
+
+    monkeypatch.setattr(services, "facility_update", racing)
+    response = api.patch("manager", f"/facilities/{world.own.pk}", {"name": "Renamed"})
+    assert (response.status_code, response.json()) == (409, error("conflict", "This conflicts with an existing record."))
