@@ -1,6 +1,7 @@
-"""Add the country names of reference/countries.csv to every django.po, so that
-they are translated like any other string (they are data, not code, so
-makemessages cannot find them)."""
+"""Keep the country names of reference/countries.csv in every django.po, so that
+they are translated like any other string. They are data, not code, so
+makemessages marks them obsolete: this brings them (and their translations)
+back, appends new ones, and then drops the entries that are really obsolete."""
 
 import csv
 from pathlib import Path
@@ -12,10 +13,17 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "loomlight"
 with open(PACKAGE / "reference" / "countries.csv", encoding="utf-8") as fh:
     names = [row["name"] for row in csv.DictReader(fh)]
 
-for po_path in sorted((PACKAGE / "locale").glob("*/LC_MESSAGES/django.po")):
+for po_path in sorted((PACKAGE / "locale").glob("*/LC_MESSAGES/django*.po")):
     po = polib.pofile(str(po_path))
-    known = {entry.msgid for entry in po}
-    for name in names:
-        if name not in known:
-            po.append(polib.POEntry(msgid=name, msgstr="", comment="country name, reference/countries.csv"))
+    if po_path.name == "django.po":
+        entries = {entry.msgid: entry for entry in po}
+        for name in names:
+            entry = entries.get(name)
+            if entry is None:
+                po.append(polib.POEntry(msgid=name, msgstr="", comment="country name, reference/countries.csv"))
+            else:
+                entry.obsolete = False
+                entry.comment = "country name, reference/countries.csv"
+    for entry in [e for e in po if e.obsolete]:
+        po.remove(entry)
     po.save()
