@@ -14,19 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-DEMO_LOGINS = (
-    ("operator", "operator of the installation (superuser)"),
-    ("admin", "programme admin"),
-    ("assessor", "assessor"),
-    ("park", "park operator"),
-    ("manager", "facility manager"),
-    ("dataentry", "facility data entry"),
-    ("brand", "brand viewer"),
-    ("financier", "financier viewer"),
-)
-DEMO_PASSWORD = "loomlight-demo"  # demo mode only: the generator sets it only when LOOMLIGHT_ENV=demo
-
-
 def _django(env: str | None = None) -> None:
     if env:
         os.environ.setdefault("LOOMLIGHT_ENV", env)
@@ -62,15 +49,10 @@ def cmd_demo(args) -> int:
     from loomlight.demo.generator import load_demo
 
     summary = load_demo()
-    print(f"Demo programme: {summary.programme} · {summary.parks} parks · {summary.facilities} facilities · "
-          f"{summary.organisations} organisations")
+    print("\n".join(summary.lines()))
     if args.no_serve:
         return 0
-    url = f"http://127.0.0.1:{args.port}"
-    print(f"\nLoomlight demo at {url}\nLogins (password: {DEMO_PASSWORD}):")
-    for username, role in DEMO_LOGINS:
-        print(f"  {username:<10} {role}")
-    print("Stop with Ctrl+C.\n", flush=True)
+    print(f"\nLoomlight demo at http://127.0.0.1:{args.port} (stop with Ctrl+C)\n", flush=True)
     return _run_servers("127.0.0.1", args.port, workers=2)
 
 

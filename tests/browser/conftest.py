@@ -8,8 +8,6 @@ import tempfile
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
-
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
@@ -25,10 +23,15 @@ def _chromium_path() -> str:
 def browser():
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in the test's thread; Django's ORM
+    # refuses to run beside one unless told it is safe (it is: the loop only drives the browser).
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=_chromium_path(), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+    mp.undo()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from loomlight.cli import build_parser, main
 
 
 def _run_django(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LOOMLIGHT_") and k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOOMLIGHT_") and k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({"DJANGO_SETTINGS_MODULE": "loomlight.site.settings", **env_overrides})
     return subprocess.run([sys.executable, "-m", "django", *args], capture_output=True, text=True, env=env, timeout=120)
 
@@ -74,3 +74,20 @@ def test_cli_manage_passes_through(tmp_path):
 
 def test_healthz(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_demo_command_builds_once_and_keeps_one_programme(tmp_path):
+    import sqlite3
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOOMLIGHT_") and k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    env.update({"LOOMLIGHT_DATA_DIR": str(tmp_path)})
+    outputs = []
+    for _ in range(2):
+        result = subprocess.run([sys.executable, "-m", "loomlight.cli", "demo", "--no-serve"], capture_output=True, text=True, env=env, timeout=300)
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert "created" in outputs[0] and "already present, nothing changed" in outputs[1]
+    assert "Logins (password: loomlight-demo)" in outputs[0]
+    db = sqlite3.connect(tmp_path / "loomlight.sqlite3")
+    assert db.execute("select count(*) from programmes_programme").fetchone() == (1,)
+    assert db.execute("select count(*) from registry_facility").fetchone()[0] >= 60

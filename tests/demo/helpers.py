@@ -1,0 +1,81 @@
+"""Reading the demo back from the database, to compare it with its plan."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from loomlight.demo.generator import DemoLogin, load_demo
+from loomlight.registry.models import Consent, Facility
+
+#: The logins of the demo made with the default seed (2026).
+EXPECTED_LOGINS = (
+    DemoLogin("operator", "operator", "the whole installation (superuser)"),
+    DemoLogin("admin", "programme_admin", "Mekong Clean Apparel Alliance"),
+    DemoLogin("assessor", "assessor", "Mekong Clean Apparel Alliance"),
+    DemoLogin("park", "park_operator", "Song Xanh Eco-Industrial Park"),
+    DemoLogin("manager", "facility_manager", "Hung Phat Sportswear"),
+    DemoLogin("dataentry", "facility_data_entry", "Hung Phat Sportswear"),
+    DemoLogin("brand", "brand_viewer", "Verdalia Apparel"),
+    DemoLogin("financier", "financier_viewer", "Lotus Bridge Climate Finance"),
+)
+
+
+def facility_rows_from_db() -> list[tuple]:
+    return sorted(
+        (f.name, f.name_local, f.organisation.name if f.organisation else None, f.address, f.country, f.latitude,
+         f.longitude, f.park.name if f.park else None, f.tier, tuple(f.processes), tuple(f.product_types),
+         f.headcount_female, f.headcount_male, f.os_hub_id)
+        for f in Facility.objects.select_related("organisation", "park")
+    )
+
+
+def facility_rows_from_plan(demo) -> list[tuple]:
+    return sorted(
+        (f.name, f.name_local, f.organisation, f.address, f.country, f.latitude, f.longitude, f.park, f.tier,
+         f.processes, f.product_types, f.headcount_female, f.headcount_male, f.os_hub_id)
+        for f in demo.facilities
+    )
+
+
+def consent_rows_from_db() -> list[tuple]:
+    return sorted(
+        (c.facility.name, c.grantee.name, tuple(c.data_kinds), c.valid_from, c.valid_until, c.granted_by.username,
+         c.revoked_at is not None)
+        for c in Consent.objects.select_related("facility", "grantee", "granted_by")
+    )
+
+
+def consent_rows_from_plan(demo) -> list[tuple]:
+    return sorted(
+        (c.facility, c.grantee, c.data_kinds, c.valid_from, c.valid_until, c.granted_by, c.revoked)
+        for c in demo.consents
+    )
+
+
+def digest(rows) -> str:
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+class _Rollback(Exception):
+    pass
+
+
+def load_in_fresh_database(seed: int, **kwargs):
+    """Load into the (empty) test database, read what was written, then roll it all back.
+    Returns (summary, digest of the facilities, digest of the consents)."""
+    result = None
+    try:
+        with transaction.atomic():
+            summary = load_demo(seed=seed, **kwargs)
+            result = (summary, digest(facility_rows_from_db()), digest(consent_rows_from_db()))
+            raise _Rollback
+    except _Rollback:
+        pass
+    return result
+
+
+def user(username: str):
+    return get_user_model().objects.get(username=username)

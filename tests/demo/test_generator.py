@@ -1,0 +1,308 @@
+"""The demo programme as loaded with the default seed: complete, plausible, written
+through the registry services (audited), safe (no usable passwords unless asked).
+
+The tests here only read, so they share one load (rolled back after the module);
+tests that need an empty database are in test_loading.py."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import os
+import subprocess
+import sys
+import unicodedata
+from collections import Counter
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from loomlight.audit.models import AuditEvent
+from loomlight.calc.geo import haversine_km
+from loomlight.demo.generator import BRANDS, DEMO_CODE, FINANCIER, load_demo, plan, tier_for
+from loomlight.programmes.models import Programme
+from loomlight.registry import policy
+from loomlight.registry.models import (
+    Consent,
+    DataKind,
+    Facility,
+    IndustrialPark,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Process,
+    ProductType,
+    Role,
+    SharedFacility,
+    SharedFacilityKind,
+)
+from loomlight.registry.validators import OS_HUB_ID_RE
+from tests.demo.helpers import (
+    EXPECTED_LOGINS,
+    consent_rows_from_db,
+    consent_rows_from_plan,
+    facility_rows_from_db,
+    facility_rows_from_plan,
+    user,
+)
+
+#: Generous boxes around each country [degrees]: (south, north, west, east).
+COUNTRY_BOXES = {
+    "VN": (8.2, 23.5, 102.1, 109.6),
+    "KH": (10.3, 14.7, 102.3, 107.7),
+    "TH": (5.6, 20.5, 97.3, 105.7),
+    "ET": (3.3, 15.0, 32.9, 48.0),
+    "KE": (-4.8, 5.1, 33.9, 42.0),
+}
+
+
+@pytest.fixture(scope="module")
+def _loaded_once(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_demo()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(_loaded_once, db):
+    """The summary of the demo loaded with the default seed (each test in a savepoint)."""
+    return _loaded_once
+
+
+# --- determinism -----------------------------------------------------------------
+
+def test_the_plan_depends_on_the_seed_alone():
+    assert plan(2026) == plan(2026)
+    other = plan(7)
+    assert other != plan(2026)
+    assert {f.name for f in other.facilities} != {f.name for f in plan(2026).facilities}
+    assert len(other.facilities) == len(plan(2026).facilities) == 66
+
+
+def test_the_plan_does_not_depend_on_hash_randomisation():
+    code = (
+        "import django, hashlib; django.setup(); from loomlight.demo.generator import plan; "
+        "print(hashlib.sha256(repr(plan(2026)).encode()).hexdigest())"
+    )
+    digests = set()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+        assert result.returncode == 0, result.stderr
+        digests.add(result.stdout.strip())
+    assert digests == {hashlib.sha256(repr(plan(2026)).encode()).hexdigest()}
+
+
+def test_the_database_holds_exactly_the_plan(demo):
+    expected = plan(2026)
+    assert facility_rows_from_db() == facility_rows_from_plan(expected)
+    assert consent_rows_from_db() == consent_rows_from_plan(expected)
+    assert sorted((p.name, p.name_local, p.country, p.province, p.latitude, p.longitude, p.area_ha, p.operator.name,
+                   p.year_established) for p in IndustrialPark.objects.all()) == sorted(
+        dataclasses.astuple(p) for p in expected.parks)
+    assert sorted((s.park.name, s.kind, s.name, s.capacity, tuple(sorted(f.name for f in s.serves.all())))
+                  for s in SharedFacility.objects.all()) == sorted(
+        (s.park, s.kind, s.name, s.capacity, tuple(sorted(s.serves))) for s in expected.shared_facilities)
+
+
+# --- idempotency -----------------------------------------------------------------
+
+def _counts():
+    return {model.__name__: model.objects.count()
+            for model in (Programme, Organisation, IndustrialPark, Facility, SharedFacility, Membership, Consent,
+                          AuditEvent, get_user_model())}
+
+
+def test_loading_twice_keeps_one_demo_programme(demo):
+    before = _counts()
+    again = load_demo(seed=99)  # another seed changes nothing either: the demo exists
+    assert again.created is False
+    assert again == dataclasses.replace(demo, created=False)
+    assert _counts() == before
+    assert Programme.objects.filter(code=DEMO_CODE).count() == 1
+
+
+def test_summary(demo):
+    assert dataclasses.replace(demo, logins=()) == dataclasses.replace(
+        demo, programme="Mekong Clean Apparel Alliance", code=DEMO_CODE, created=True, parks=4, facilities=66,
+        facilities_outside_parks=22, shared_facilities=12, organisations=17, users=8, memberships=7, consents=20,
+        consents_active=18, passwords=False, logins=(),
+    )
+    assert demo.logins == EXPECTED_LOGINS
+
+
+# --- content ---------------------------------------------------------------------
+
+def test_parks_in_viet_nam_cambodia_ethiopia_and_kenya(demo):
+    parks = list(IndustrialPark.objects.select_related("operator"))
+    assert sorted(p.country for p in parks) == ["ET", "KE", "KH", "VN"]
+    for park in parks:
+        south, north, west, east = COUNTRY_BOXES[park.country]
+        assert south <= park.latitude <= north and west <= park.longitude <= east, park
+        assert park.province and park.area_ha > 0 and 1990 <= park.year_established <= 2025
+        assert park.operator.kind == OrganisationKind.PARK_OPERATOR
+        assert park.programmes.filter(code=DEMO_CODE).exists()
+
+
+def test_facilities_are_varied_and_plausible(demo):
+    facilities = list(Facility.objects.select_related("park"))
+    assert len(facilities) == 66
+    assert len({f.name for f in facilities}) == 66
+    assert {p for f in facilities for p in f.processes} == set(Process.values)
+    assert {p for f in facilities for p in f.product_types} <= set(ProductType.values)
+    assert Counter(f.tier for f in facilities) == {1: 41, 2: 20, 3: 5}
+    outside = Counter(f.country for f in facilities if f.park is None)
+    assert outside == {"VN": 8, "KH": 6, "TH": 8}
+    for f in facilities:
+        f.full_clean()
+        assert f.tier == tier_for(f.processes), f
+        assert 80 <= f.headcount_total <= 6000, f
+        share = f.headcount_female / f.headcount_total
+        if set(f.processes) <= {"cut_make_trim", "printing", "footwear_assembly"}:
+            assert 0.64 <= share <= 0.86, f  # sewing and footwear lines: mostly women
+        elif {"spinning", "weaving", "knitting", "dyeing", "tannery"} & set(f.processes) or f.processes == ["laundry"]:
+            assert share <= 0.56, f  # mills, laundries, tanneries: fewer
+        south, north, west, east = COUNTRY_BOXES[f.country]
+        assert south <= f.latitude <= north and west <= f.longitude <= east, f
+        if f.park:
+            assert haversine_km(f.latitude, f.longitude, f.park.latitude, f.park.longitude) < 2.0, f
+    totals = [f.headcount_total for f in facilities]
+    assert min(totals) < 200 and max(totals) > 5000
+
+
+def _has_script(text: str, first: int, last: int) -> bool:
+    return any(first <= ord(c) <= last for c in text)
+
+
+def test_local_names_are_in_the_local_script(demo):
+    for f in Facility.objects.all():
+        if f.country == "VN":
+            assert any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", f.name_local)) or "đ" in f.name_local.lower(), f
+        elif f.country == "KH":
+            assert _has_script(f.name_local, 0x1780, 0x17FF), f  # Khmer
+        elif f.country == "TH":
+            assert _has_script(f.name_local, 0x0E00, 0x0E7F), f  # Thai
+    assert _has_script(IndustrialPark.objects.get(country="ET").name_local, 0x1200, 0x137F)  # Ethiopic
+    assert _has_script(IndustrialPark.objects.get(country="KH").name_local, 0x1780, 0x17FF)
+
+
+def test_open_supply_hub_ids(demo):
+    ids = list(Facility.objects.exclude(os_hub_id="").values_list("os_hub_id", "country"))
+    assert len(ids) == 9 and len({i for i, _c in ids}) == 9
+    assert all(OS_HUB_ID_RE.match(i) and i.startswith(country) for i, country in ids)
+
+
+def test_organisations_of_every_kind(demo):
+    kinds = Counter(Organisation.objects.values_list("kind", flat=True))
+    assert set(kinds) == set(OrganisationKind.values)
+    assert kinds == {"manufacturer_group": 7, "park_operator": 4, "brand": 2, "financier": 1, "public_agency": 1,
+                     "ngo": 1, "programme_implementer": 1}
+    programme = Programme.objects.get(code=DEMO_CODE)
+    assert programme.implementer.kind == OrganisationKind.PROGRAMME_IMPLEMENTER
+    for group in Organisation.objects.filter(kind=OrganisationKind.MANUFACTURER_GROUP):
+        assert group.facilities.count() >= 2, group
+    for o in Organisation.objects.all():
+        o.full_clean()
+
+
+def test_shared_facilities_serve_their_own_park(demo):
+    for park in IndustrialPark.objects.all():
+        shared = list(park.shared_facilities.all())
+        kinds = {s.kind for s in shared}
+        assert SharedFacilityKind.CETP in kinds and len(kinds) >= 2, park
+        in_park = set(park.facilities.values_list("pk", flat=True))
+        for s in shared:
+            served = set(s.serves.values_list("pk", flat=True))
+            assert served and served <= in_park, s
+            if s.kind == SharedFacilityKind.CETP:
+                assert served == in_park
+    assert Counter(SharedFacility.objects.values_list("kind", flat=True)) == {
+        "cetp": 4, "rooftop_solar": 3, "steam_heat": 2, "waste_centre": 3}
+
+
+# --- enrolment, roles, consent ------------------------------------------------------
+
+def test_every_facility_is_enrolled_and_visible_to_the_programme_admin(demo):
+    programme = Programme.objects.get(code=DEMO_CODE)
+    enrolled_parks = set(programme.parks.values_list("pk", flat=True))
+    direct = set(programme.facilities.values_list("pk", flat=True))
+    for f in Facility.objects.all():
+        assert f.pk in direct or f.park_id in enrolled_parks, f
+    visible = set(policy.facilities_visible(user("admin")).values_list("pk", flat=True))
+    assert visible == set(Facility.objects.values_list("pk", flat=True))
+    assert set(policy.facilities_visible(user("assessor")).values_list("pk", flat=True)) == visible
+
+
+def test_a_login_for_every_role(demo):
+    roles = dict(Membership.objects.values_list("user__username", "role"))
+    assert sorted(roles.values()) == sorted(Role.values)
+    for m in Membership.objects.all():
+        scope_type = next(t for t in ("programme", "organisation", "park", "facility") if getattr(m, f"{t}_id"))
+        assert scope_type in policy.ROLE_SCOPES[m.role], m
+    operator = user("operator")
+    assert operator.is_superuser and operator.is_staff and not operator.memberships.exists()
+
+
+def test_what_each_login_sees(demo):
+    park = IndustrialPark.objects.get(name="Song Xanh Eco-Industrial Park")
+    assert set(policy.facilities_visible(user("park"))) == set(park.facilities.all())
+    manager_facility = Facility.objects.get(name="Hung Phat Sportswear")
+    assert list(policy.facilities_visible(user("manager"))) == [manager_facility]
+    assert list(policy.facilities_visible(user("dataentry"))) == [manager_facility]
+    assert policy.can(user("manager"), policy.Action.MANAGE_CONSENT, manager_facility)
+    assert not policy.can(user("dataentry"), policy.Action.MANAGE_CONSENT, manager_facility)
+
+    def active_consents_to(grantee):
+        today = datetime.date.today()
+        return {c.facility for c in plan(2026).consents
+                if c.grantee == grantee and not c.revoked and (c.valid_until is None or c.valid_until >= today)}
+
+    brand_sees = {f.name for f in policy.facilities_visible(user("brand"))}
+    assert brand_sees == active_consents_to(BRANDS[0]) and len(brand_sees) == 8
+    assert "Hung Phat Sportswear" in brand_sees
+    financier_sees = {f.name for f in policy.facilities_visible(user("financier"))}
+    assert financier_sees == active_consents_to(FINANCIER) and len(financier_sees) == 3
+
+
+def test_consents_to_exactly_two_brands(demo):
+    brands = set(Consent.objects.filter(grantee__kind=OrganisationKind.BRAND).values_list("grantee__name", flat=True))
+    assert brands == set(BRANDS)
+    assert set(Consent.objects.values_list("grantee__kind", flat=True)) == {OrganisationKind.BRAND, OrganisationKind.FINANCIER}
+    consenting = set(Consent.objects.filter(grantee__kind=OrganisationKind.BRAND).values_list("facility", flat=True))
+    assert len(consenting) == 12
+    assert {k for kinds in Consent.objects.values_list("data_kinds", flat=True) for k in kinds} <= set(DataKind.values)
+    assert all("profile" in c.data_kinds for c in Consent.objects.all())  # without it the grantee sees nothing
+    revoked = Consent.objects.get(revoked_at__isnull=False)
+    expired = Consent.objects.get(valid_until__lt=datetime.date.today())
+    assert revoked.grantee.kind == expired.grantee.kind == OrganisationKind.BRAND
+    assert revoked.revoked_by == user("manager") and not revoked.is_active() and not expired.is_active()
+    manager_consents = Consent.objects.filter(facility__name="Hung Phat Sportswear")
+    assert {c.granted_by.username for c in manager_consents} == {"manager"}
+    assert sum(c.is_active() for c in manager_consents) == 1
+    assert Counter(c.grantee.name for c in Consent.objects.all() if c.is_active()) == {
+        BRANDS[0]: 8, BRANDS[1]: 7, FINANCIER: 3}
+
+
+def test_the_audit_trail_records_the_demo(demo):
+    events = AuditEvent.objects.filter(via="demo")
+    by_type = Counter(events.values_list("object_type", flat=True))
+    assert by_type == {
+        "registry.organisation": 17, "programmes.programme": 1, "registry.industrialpark": 4, "registry.facility": 66,
+        "registry.sharedfacility": 12, "registry.membership": 7, "registry.consent": 21,  # 20 grants + 1 revocation
+    }
+    actors = Counter(events.values_list("actor__username", flat=True))
+    assert actors == {"operator": 128 - 3, "manager": 3}  # the manager grants two consents and revokes one
+    assert not AuditEvent.objects.exclude(via="demo").exists()
+
+
+# --- passwords ----------------------------------------------------------------------
+
+def _usable():
+    return {u.username: u.has_usable_password() for u in get_user_model().objects.all()}
+
+
+def test_no_usable_passwords_outside_demo_mode(demo, settings):
+    assert settings.DEMO_MODE is False
+    assert _usable() == {name: False for name, *_ in EXPECTED_LOGINS}
