@@ -4,13 +4,6 @@
 # http://127.0.0.1:8000 (pass --port N to change it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then "$PY" -m venv .venv; fi
-pip_install() {  # quiet unless it fails; then its output, and stop
-  local log; log=$(mktemp)
-  if ! .venv/bin/python -m pip install -q "$@" >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; exit 1; fi
-  rm -f "$log"
-}
-pip_install --upgrade pip
+source scripts/lib.sh
 pip_install -e .
 exec .venv/bin/loomlight demo "$@"

@@ -20,14 +20,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-PY=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then "$PY" -m venv .venv; fi
-pip_install() {  # quiet unless it fails; then its output, and stop
-  local log; log=$(mktemp)
-  if ! .venv/bin/python -m pip install -q "$@" >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; exit 1; fi
-  rm -f "$log"
-}
-pip_install --upgrade pip
+source scripts/lib.sh
 pip_install -e '.[test]'
 
 export CHROMIUM_PATH=${CHROMIUM_PATH:-$(command -v chromium)}

@@ -55,6 +55,30 @@ def _list_template(request, full: str, partial: str) -> str:
     return partial if request.headers.get("HX-Request") else full
 
 
+def _edit(request, *, model, pk, visible, form_class, create, update, detail, titles, form_kwargs=None):
+    """The create/edit page of a registry record: authorise, show the form, call the service.
+
+    ``create(data)`` and ``update(obj, data)`` are the service calls; the form gets its
+    own copy of the record, because a ModelForm writes into its instance while it validates.
+    """
+    user = request.user
+    if pk is None:
+        if not policy.can(user, Action.CREATE, model):
+            raise PermissionDenied
+        obj, form_instance = None, model()
+    else:
+        obj = _editable(request, _visible_or_404(visible, pk))
+        form_instance = model.objects.get(pk=pk)
+    form = form_class(request.POST or None, instance=form_instance, **(form_kwargs or {}))
+    if request.method == "POST":
+        write = create if obj is None else (lambda data: update(obj, data))
+        saved = submit(form, write, form_class.Meta.fields)
+        if saved:
+            messages.success(request, _("Saved."))
+            return redirect(detail, pk=saved.pk)
+    return render(request, "registry/form.html", {"form": form, "object": obj, "title": titles[obj is None]})
+
+
 # --- facilities ---------------------------------------------------------------
 
 @login_required
@@ -90,23 +114,13 @@ def facility_detail(request, pk):
 @login_required
 def facility_edit(request, pk=None):
     user = request.user
-    if pk is None:
-        if not policy.can(user, Action.CREATE, Facility):
-            raise PermissionDenied
-        facility, form_instance = None, Facility()
-    else:
-        facility = _editable(request, _visible_or_404(policy.facilities_visible(user), pk))
-        form_instance = Facility.objects.get(pk=pk)  # the form mutates its instance; the service gets the untouched one
-    form = FacilityForm(request.POST or None, instance=form_instance, user=user)
-    if request.method == "POST":
-        if facility is None:
-            saved = submit(form, lambda data: services.facility_create(by=user, data=data), FacilityForm.Meta.fields)
-        else:
-            saved = submit(form, lambda data: services.facility_update(by=user, facility=facility, data=data), FacilityForm.Meta.fields)
-        if saved:
-            messages.success(request, _("Saved."))
-            return redirect("registry:facility", pk=saved.pk)
-    return render(request, "registry/form.html", {"form": form, "object": facility, "title": _("Edit facility") if facility else _("New facility")})
+    return _edit(
+        request, model=Facility, pk=pk, visible=policy.facilities_visible(user), form_class=FacilityForm,
+        form_kwargs={"user": user},
+        create=lambda data: services.facility_create(by=user, data=data),
+        update=lambda facility, data: services.facility_update(by=user, facility=facility, data=data),
+        detail="registry:facility", titles={False: _("Edit facility"), True: _("New facility")},
+    )
 
 
 # --- parks --------------------------------------------------------------------
@@ -137,23 +151,13 @@ def park_detail(request, pk):
 @login_required
 def park_edit(request, pk=None):
     user = request.user
-    if pk is None:
-        if not policy.can(user, Action.CREATE, IndustrialPark):
-            raise PermissionDenied
-        park, form_instance = None, IndustrialPark()
-    else:
-        park = _editable(request, _visible_or_404(policy.parks_visible(user), pk))
-        form_instance = IndustrialPark.objects.get(pk=pk)
-    form = ParkForm(request.POST or None, instance=form_instance, user=user)
-    if request.method == "POST":
-        if park is None:
-            saved = submit(form, lambda data: services.park_create(by=user, data=data), ParkForm.Meta.fields)
-        else:
-            saved = submit(form, lambda data: services.park_update(by=user, park=park, data=data), ParkForm.Meta.fields)
-        if saved:
-            messages.success(request, _("Saved."))
-            return redirect("registry:park", pk=saved.pk)
-    return render(request, "registry/form.html", {"form": form, "object": park, "title": _("Edit industrial park") if park else _("New industrial park")})
+    return _edit(
+        request, model=IndustrialPark, pk=pk, visible=policy.parks_visible(user), form_class=ParkForm,
+        form_kwargs={"user": user},
+        create=lambda data: services.park_create(by=user, data=data),
+        update=lambda park, data: services.park_update(by=user, park=park, data=data),
+        detail="registry:park", titles={False: _("Edit industrial park"), True: _("New industrial park")},
+    )
 
 
 @login_required
@@ -211,24 +215,12 @@ def organisation_detail(request, pk):
 @login_required
 def organisation_edit(request, pk=None):
     user = request.user
-    if pk is None:
-        if not policy.can(user, Action.CREATE, Organisation):
-            raise PermissionDenied
-        organisation, form_instance = None, Organisation()
-    else:
-        organisation = _editable(request, _visible_or_404(policy.organisations_visible(user), pk))
-        form_instance = Organisation.objects.get(pk=pk)
-    form = OrganisationForm(request.POST or None, instance=form_instance)
-    if request.method == "POST":
-        if organisation is None:
-            saved = submit(form, lambda data: services.organisation_create(by=user, data=data), OrganisationForm.Meta.fields)
-        else:
-            saved = submit(form, lambda data: services.organisation_update(by=user, organisation=organisation, data=data), OrganisationForm.Meta.fields)
-        if saved:
-            messages.success(request, _("Saved."))
-            return redirect("registry:organisation", pk=saved.pk)
-    title = _("Edit organisation") if organisation else _("New organisation")
-    return render(request, "registry/form.html", {"form": form, "object": organisation, "title": title})
+    return _edit(
+        request, model=Organisation, pk=pk, visible=policy.organisations_visible(user), form_class=OrganisationForm,
+        create=lambda data: services.organisation_create(by=user, data=data),
+        update=lambda organisation, data: services.organisation_update(by=user, organisation=organisation, data=data),
+        detail="registry:organisation", titles={False: _("Edit organisation"), True: _("New organisation")},
+    )
 
 
 # --- consent ----------------------------------------------------------------------
