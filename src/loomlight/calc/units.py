@@ -27,6 +27,7 @@ UREG = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 UREG.define("piece = [piece] = pcs")
 UREG.define("pair = [pair] = pr")
 UREG.define("person = [person]")
+UREG.define("count = [event]")  # injuries and other events counted one by one
 
 #: Spellings seen in factory spreadsheets, mapped to pint's names.
 ALIASES = {
@@ -135,6 +136,7 @@ _DIMENSION_NAMES = {
     "[piece]": "pieces",
     "[pair]": "pairs",
     "[person]": "people",
+    "[event]": "events",
     "[length]": "length",
 }
 
