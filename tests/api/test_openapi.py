@@ -24,6 +24,13 @@ V1_PATHS = {
     "/api/v1/consents": {"get"},
     "/api/v1/facilities/{facility_id}/consents": {"post"},
     "/api/v1/consents/{consent_id}/revoke": {"post"},
+    "/api/v1/metrics": {"get"},
+    "/api/v1/facilities/{facility_id}/values": {"get", "post"},
+    "/api/v1/facilities/{facility_id}/periods": {"get"},
+    "/api/v1/facilities/{facility_id}/periods/{period}/submit": {"post"},
+    "/api/v1/facilities/{facility_id}/periods/{period}/verify": {"post"},
+    "/api/v1/facilities/{facility_id}/periods/{period}/return": {"post"},
+    "/api/v1/facilities/{facility_id}/periods/{period}/reopen": {"post"},
 }
 
 

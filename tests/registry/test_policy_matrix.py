@@ -192,3 +192,28 @@ def test_map_data_lists_only_visible_points(client, world):
     data = client.get(reverse("registry:map_data")).json()
     names = sorted(feature["properties"]["name"] for feature in data["features"])
     assert names == ["Green Park", "Own Dyehouse"]  # the neighbour has no coordinates; the park has
+
+
+# who may report monthly data, and who may verify it
+ENTER_DATA = {
+    "own": {"operator", "manager", "group_manager", "data_entry"},
+    "neighbour": {"operator", "neighbour_manager"},
+    "outside": {"operator"},
+    "stranger": {"operator"},
+}
+VERIFY = {
+    "own": {"operator", "admin", "assessor"},
+    "neighbour": {"operator", "admin", "assessor"},
+    "outside": {"operator", "admin", "assessor"},
+    "stranger": {"operator"},
+}
+
+
+@pytest.mark.parametrize("facility,user,allowed", _cases(ENTER_DATA))
+def test_enter_data(world, facility, user, allowed):
+    assert policy.can(world.users[user], Action.ENTER_DATA, getattr(world, facility)) is allowed
+
+
+@pytest.mark.parametrize("facility,user,allowed", _cases(VERIFY))
+def test_verify(world, facility, user, allowed):
+    assert policy.can(world.users[user], Action.VERIFY, getattr(world, facility)) is allowed

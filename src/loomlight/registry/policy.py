@@ -15,8 +15,11 @@ proves them):
   park's facilities, and edits the park and its shared facilities; it sees no
   facility's reported data.
 * A **facility manager** sees and edits the facility (or every facility of the
-  manufacturer group of the membership), sees all its data and alone grants or
-  revokes its consents. **Facility data entry** sees the facility and its data.
+  manufacturer group of the membership), sees all its data, reports its monthly
+  data and alone grants or revokes its consents. **Facility data entry** sees the
+  facility and its data and reports its monthly data.
+* Programme admins and assessors **verify** the reported months of the facilities
+  in their scope (verify, return with comments, reopen); they do not enter data.
 * A **brand viewer** or **financier viewer** sees a facility, and the named kinds
   of its data, only while the facility's consent to that organisation is active.
 * Organisations of public roles (brands, financiers, programme implementers,
@@ -54,6 +57,8 @@ class Action(StrEnum):
     CREATE = "create"
     MANAGE_CONSENT = "manage_consent"
     VIEW_AUDIT = "view_audit"
+    ENTER_DATA = "enter_data"  # report a facility's monthly data
+    VERIFY = "verify"          # verify, return or reopen a facility's reported month
 
 
 #: Which scope each role may be given in (membership_create enforces it).
@@ -184,6 +189,26 @@ def _consent_manage_q(user) -> Q:
             q |= Q(pk=m.facility_id)
         elif m.role == Role.FACILITY_MANAGER and m.organisation_id:
             q |= Q(organisation_id=m.organisation_id)
+    return q
+
+
+def _data_entry_q(user) -> Q:
+    q = _NOTHING
+    for m in memberships(user):
+        if m.role in (Role.FACILITY_MANAGER, Role.FACILITY_DATA_ENTRY) and m.facility_id:
+            q |= Q(pk=m.facility_id)
+        elif m.role == Role.FACILITY_MANAGER and m.organisation_id:
+            q |= Q(organisation_id=m.organisation_id)
+    return q
+
+
+def _verify_q(user) -> Q:
+    q = _NOTHING
+    for m in memberships(user):
+        if m.role in (Role.PROGRAMME_ADMIN, Role.ASSESSOR) and m.programme_id:
+            q |= _programme_facilities_q(m.programme_id)
+        elif m.role == Role.ASSESSOR and m.facility_id:
+            q |= Q(pk=m.facility_id)
     return q
 
 
@@ -333,6 +358,10 @@ def can(user, action: str, obj=None) -> bool:
             return _in(facilities_editable(user), obj)
         if action == Action.MANAGE_CONSENT:
             return user.is_superuser or _in(Facility.objects.filter(_consent_manage_q(user)), obj)
+        if action == Action.ENTER_DATA:
+            return user.is_superuser or _in(Facility.objects.filter(_data_entry_q(user)), obj)
+        if action == Action.VERIFY:
+            return user.is_superuser or _in(Facility.objects.filter(_verify_q(user)), obj)
         return False
     if isinstance(obj, IndustrialPark):
         if action == Action.VIEW:

@@ -105,6 +105,7 @@ def facility_detail(request, pk):
         "shared_services": facility.shared_services.select_related("park"),
         "can_edit": policy.can(user, Action.EDIT, facility),
         "can_manage_consent": policy.can(user, Action.MANAGE_CONSENT, facility),
+        "can_view_data": policy.can_view_data(user, facility, "environmental"),
         "consents": policy.consents_visible(user).filter(facility=facility).select_related("grantee", "granted_by", "revoked_by"),
         "audit_events": audit_events_for(user, facility)[:20],
     }

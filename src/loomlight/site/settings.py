@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "loomlight.audit",
     "loomlight.programmes",
     "loomlight.registry",
+    "loomlight.reporting",
     "loomlight.api",
     "loomlight.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("registry/", include("loomlight.registry.urls")),
     path("audit/", include("loomlight.audit.urls")),
+    path("data/", include("loomlight.reporting.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("operator/", admin.site.urls),
 ]

@@ -1,0 +1,160 @@
+"""Monthly reporting in version 1 of the API: values and the verification workflow.
+
+Reading a facility's values needs the right to its environmental data
+(policy.facilities_with_data); writing needs ENTER_DATA, the workflow VERIFY.
+The same services serve the form and the Excel import.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from loomlight.api.schemas import In, Page, PageQuery
+from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _page, _visible
+from loomlight.registry import policy
+from loomlight.registry.models import DataKind
+from loomlight.registry.policy import Action
+from loomlight.reporting import services
+from loomlight.reporting.models import ActivityValue, ReportingPeriod
+
+VIA = "api"
+PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+router = Router(tags=["reporting"])
+
+
+class ValueIn(In):
+    period: str = Field(..., pattern=PERIOD_PATTERN, description="The month, YYYY-MM.")
+    metric: str = Field(..., description="A metric code of the catalogue (GET /api/v1/metrics).")
+    value: float | str
+    unit: str = Field(..., description="Any unit of the metric's dimension: kWh, MWh, GJ, L, m³, US gallon, kg, tonne, ...")
+    qualifier: str = Field("", max_length=64, description="Product type of a production figure, waste type of a waste figure.")
+
+
+class ValueOut(Schema):
+    period: str
+    metric: str
+    qualifier: str
+    value: float
+    unit: str
+    original_value: float
+    original_unit: str
+    source: str
+    flag: str
+    entered_at: datetime.datetime
+
+    @staticmethod
+    def resolve_period(obj) -> str:
+        return f"{obj.period:%Y-%m}"
+
+
+class PeriodOut(Schema):
+    period: str
+    status: str
+    submitted_at: datetime.datetime | None
+    verified_at: datetime.datetime | None
+    comment: str
+
+    @staticmethod
+    def resolve_period(obj) -> str:
+        return f"{obj.period:%Y-%m}"
+
+
+class ValueFilters(PageQuery):
+    year: int | None = Field(None, ge=1990, le=2100)
+    metric: str = ""
+
+
+class CommentIn(In):
+    comment: str
+
+
+class ReasonIn(In):
+    reason: str
+
+
+class MetricOut(Schema):
+    code: str
+    name: str
+    category: str
+    canonical_unit: str
+    also_accepts: list[str]
+
+
+def _month(text: str) -> datetime.date:
+    if not re.match(PERIOD_PATTERN, text):
+        raise ValidationError({"period": [_("Give the month as YYYY-MM.")]})
+    return datetime.date(int(text[:4]), int(text[5:7]), 1)
+
+
+def _with_data(request, facility_id: int):
+    return _visible(policy.facilities_with_data(request.user, DataKind.ENVIRONMENTAL), facility_id)
+
+
+@router.get("/metrics", response={200: list[MetricOut], **READ_ERRORS})
+def metric_list(request):
+    """The metric catalogue: codes, canonical units and the other dimensions a metric accepts."""
+    from loomlight.reference.metrics import metrics
+
+    return [{**vars(m), "also_accepts": list(m.also_accepts)} for m in metrics().values()]
+
+
+@router.get("/facilities/{facility_id}/values", response={200: Page[ValueOut], **READ_ERRORS})
+def value_list(request, facility_id: int, query: Query[ValueFilters]):
+    facility = _with_data(request, facility_id)
+    values = ActivityValue.objects.filter(facility=facility)
+    if query.year:
+        values = values.filter(period__year=query.year)
+    if query.metric:
+        values = values.filter(metric=query.metric)
+    return _page(values.order_by("period", "metric", "qualifier"), query)
+
+
+@router.post("/facilities/{facility_id}/values", response={201: ValueOut, **WRITE_ERRORS})
+def value_set(request, facility_id: int, payload: ValueIn):
+    """Record or correct one monthly value. Sending the same value again changes nothing."""
+    facility = _with_data(request, facility_id)
+    policy.require(request.user, Action.ENTER_DATA, facility)
+    row = services.activity_value_set(by=request.user, facility=facility, period=_month(payload.period), metric=payload.metric,
+                                      value=payload.value, unit=payload.unit, qualifier=payload.qualifier, via=VIA)
+    return Status(201, row)
+
+
+@router.get("/facilities/{facility_id}/periods", response={200: Page[PeriodOut], **READ_ERRORS})
+def period_list(request, facility_id: int, query: Query[PageQuery]):
+    facility = _with_data(request, facility_id)
+    return _page(ReportingPeriod.objects.filter(facility=facility).order_by("period"), query)
+
+
+def _transition(request, facility_id: int, period: str, action: Action, call):
+    facility = _with_data(request, facility_id)
+    policy.require(request.user, action, facility)
+    return call(facility, _month(period))
+
+
+@router.post("/facilities/{facility_id}/periods/{period}/submit", response={200: PeriodOut, **WRITE_ERRORS})
+def period_submit(request, facility_id: int, period: str):
+    return _transition(request, facility_id, period, Action.ENTER_DATA,
+                       lambda f, p: services.period_submit(by=request.user, facility=f, period=p, via=VIA))
+
+
+@router.post("/facilities/{facility_id}/periods/{period}/verify", response={200: PeriodOut, **WRITE_ERRORS})
+def period_verify(request, facility_id: int, period: str):
+    return _transition(request, facility_id, period, Action.VERIFY,
+                       lambda f, p: services.period_verify(by=request.user, facility=f, period=p, via=VIA))
+
+
+@router.post("/facilities/{facility_id}/periods/{period}/return", response={200: PeriodOut, **WRITE_ERRORS})
+def period_return(request, facility_id: int, period: str, payload: CommentIn):
+    return _transition(request, facility_id, period, Action.VERIFY,
+                       lambda f, p: services.period_return(by=request.user, facility=f, period=p, comment=payload.comment, via=VIA))
+
+
+@router.post("/facilities/{facility_id}/periods/{period}/reopen", response={200: PeriodOut, **WRITE_ERRORS})
+def period_reopen(request, facility_id: int, period: str, payload: ReasonIn):
+    return _transition(request, facility_id, period, Action.VERIFY,
+                       lambda f, p: services.period_reopen(by=request.user, facility=f, period=p, reason=payload.reason, via=VIA))

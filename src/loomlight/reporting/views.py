@@ -1,0 +1,90 @@
+"""Monthly data pages. Thin: parse, authorise (policy), call a service or selector, render."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from loomlight.registry import policy
+from loomlight.registry.models import DataKind
+from loomlight.registry.policy import Action
+from loomlight.reporting import selectors, services
+from loomlight.reporting.forms import CommentForm, ValueForm
+from loomlight.site.forms import errors_onto_form
+
+
+def _facility_with_data(request, pk):
+    facility = policy.facilities_with_data(request.user, DataKind.ENVIRONMENTAL).filter(pk=pk).first()
+    if facility is None:
+        raise Http404
+    return facility
+
+
+@login_required
+def facility_year(request, pk, year=None):
+    facility = _facility_with_data(request, pk)
+    today = datetime.date.today()
+    year = year or today.year
+    if not 1990 <= year <= today.year:
+        raise Http404
+    can_enter = policy.can(request.user, Action.ENTER_DATA, facility)
+    form = ValueForm(request.POST or None, initial={"month": today.month if year == today.year else 12})
+    if request.method == "POST":
+        if not can_enter:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.activity_value_set(
+                    by=request.user, facility=facility, period=datetime.date(year, data["month"], 1), metric=data["metric"],
+                    value=data["value"], unit=data["unit"], qualifier=data["qualifier"].strip(), via="form",
+                )
+            except ValidationError as exc:
+                errors_onto_form(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("reporting:facility_year", pk=facility.pk, year=year)
+    context = {
+        "facility": facility,
+        "grid": selectors.year_grid(facility, year, today=today),
+        "years": list(range(today.year, today.year - 6, -1)),
+        "form": form,
+        "can_enter": can_enter,
+        "can_verify": policy.can(request.user, Action.VERIFY, facility),
+        "comment_form": CommentForm(),
+    }
+    return render(request, "reporting/facility_year.html", context)
+
+
+TRANSITIONS = {
+    "submit": (Action.ENTER_DATA, lambda by, f, p, c: services.period_submit(by=by, facility=f, period=p)),
+    "verify": (Action.VERIFY, lambda by, f, p, c: services.period_verify(by=by, facility=f, period=p)),
+    "return": (Action.VERIFY, lambda by, f, p, c: services.period_return(by=by, facility=f, period=p, comment=c)),
+    "reopen": (Action.VERIFY, lambda by, f, p, c: services.period_reopen(by=by, facility=f, period=p, reason=c)),
+}
+
+
+@login_required
+@require_POST
+def period_transition(request, pk, year, month, action):
+    facility = _facility_with_data(request, pk)
+    if action not in TRANSITIONS or not 1 <= month <= 12:
+        raise Http404
+    needed, call = TRANSITIONS[action]
+    if not policy.can(request.user, needed, facility):
+        raise PermissionDenied
+    try:
+        call(request.user, facility, datetime.date(year, month, 1), request.POST.get("comment", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("reporting:facility_year", pk=facility.pk, year=year)

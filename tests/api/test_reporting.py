@@ -1,0 +1,69 @@
+"""Monthly reporting through the API: the same service, the same policy, the same envelope."""
+
+from __future__ import annotations
+
+from loomlight.reporting.models import ActivityValue, ReportingPeriod
+
+
+def _post_value(api, who, world, **overrides):
+    body = {"period": "2025-03", "metric": "electricity_grid", "value": 42.0, "unit": "MWh"}
+    body.update(overrides)
+    return api.post(who, f"/facilities/{world.own.pk}/values", body)
+
+
+def test_data_entry_posts_a_value_in_any_unit(api, world):
+    response = _post_value(api, "data_entry", world)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["period"], body["value"], body["unit"], body["original_value"], body["original_unit"], body["source"]) == (
+        "2025-03", 42000.0, "kWh", 42.0, "MWh", "api")
+    listing = api.get("manager", f"/facilities/{world.own.pk}/values", year=2025).json()
+    assert [(r["metric"], r["value"]) for r in listing["results"]] == [("electricity_grid", 42000.0)]
+
+
+def test_wrong_unit_is_422_naming_the_field(api, world):
+    response = _post_value(api, "data_entry", world, unit="m³")
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["unit"]
+    assert not ActivityValue.objects.exists()
+
+
+def test_bad_period_and_unknown_field_are_422(api, world):
+    assert _post_value(api, "data_entry", world, period="2025-13").status_code == 422
+    assert _post_value(api, "data_entry", world, colour="blue").status_code == 422
+    assert not ActivityValue.objects.exists()
+
+
+def test_who_may_read_and_write_values(api, world):
+    assert _post_value(api, "data_entry", world).status_code == 201
+    # the brand's consent names environmental data; the park operator sees the profile only
+    assert api.get("brand", f"/facilities/{world.own.pk}/values").status_code == 200
+    assert api.get("park_operator", f"/facilities/{world.own.pk}/values").status_code == 404
+    assert api.get("neighbour_manager", f"/facilities/{world.own.pk}/values").status_code == 404
+    assert api.get("other_brand", f"/facilities/{world.own.pk}/values").status_code == 404
+    # reading is not writing
+    assert _post_value(api, "brand", world, value=1).status_code == 403
+    assert _post_value(api, "assessor", world, value=1).status_code == 403
+    assert _post_value(api, "neighbour_manager", world, value=1).status_code == 404
+    assert _post_value(api, None, world, value=1).status_code == 401
+    assert ActivityValue.objects.get().original_value == 42.0
+
+
+def test_workflow_through_the_api(api, world):
+    _post_value(api, "data_entry", world)
+    base = f"/facilities/{world.own.pk}/periods/2025-03"
+    assert api.post("data_entry", base + "/submit").json()["status"] == "submitted"
+    assert api.post("manager", base + "/verify").status_code == 403
+    assert api.post("assessor", base + "/verify").json()["status"] == "verified"
+    assert _post_value(api, "data_entry", world, value=43).status_code == 422
+    assert api.post("admin", base + "/reopen", {"reason": ""}).status_code == 422
+    reopened = api.post("admin", base + "/reopen", {"reason": "Meter replaced"}).json()
+    assert (reopened["status"], reopened["comment"]) == ("draft", "Meter replaced")
+    assert ReportingPeriod.objects.get(facility=world.own).status == "draft"
+
+
+def test_metric_catalogue_is_listed(api, world):
+    rows = api.get("manager", "/metrics").json()
+    by_code = {r["code"]: r for r in rows}
+    assert by_code["electricity_grid"]["canonical_unit"] == "kWh"
+    assert by_code["fuel_diesel"]["also_accepts"] == ["mass", "volume"]

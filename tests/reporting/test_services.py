@@ -1,0 +1,124 @@
+"""Monthly values and the verification workflow: units at the door, locks, audit, flags."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from loomlight.audit.models import AuditEvent
+from loomlight.reporting import services
+from loomlight.reporting.models import ActivityValue, PeriodStatus, ReportingPeriod
+
+JAN = datetime.date(2025, 1, 1)
+
+
+def _set(world, user="data_entry", period=JAN, metric="electricity_grid", value=12.5, unit="MWh", **kw):
+    return services.activity_value_set(by=world.users[user], facility=world.own, period=period, metric=metric, value=value, unit=unit, **kw)
+
+
+def _events(obj):
+    return list(AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("id"))
+
+
+def test_value_is_stored_canonical_with_the_original_beside_it(world):
+    row = _set(world)
+    assert (row.value, row.unit, row.original_value, row.original_unit, row.source) == (12500.0, "kWh", 12.5, "MWh", "form")
+    [event] = _events(row)
+    assert (event.action, event.actor, event.after["value"]) == ("create", world.users["data_entry"], 12500.0)
+    assert ReportingPeriod.objects.get(facility=world.own, period=JAN).status == PeriodStatus.DRAFT
+
+
+def test_same_value_again_changes_nothing_and_a_correction_is_audited(world):
+    row = _set(world)
+    _set(world)
+    assert len(_events(row)) == 1
+    _set(world, value=13, unit="MWh")
+    events = _events(row)
+    assert [e.action for e in events] == ["create", "update"]
+    assert ("value", 12500.0, 13000.0) in events[1].changes()
+
+
+@pytest.mark.parametrize("kwargs,field", [
+    ({"metric": "electricity_magic"}, "metric"),
+    ({"value": -1}, "value"),
+    ({"value": "twelve"}, "value"),
+    ({"unit": "m³"}, "unit"),
+    ({"unit": "ton"}, "unit"),
+    ({"metric": "fuel_diesel", "unit": "L", "value": 1000}, "unit"),
+    ({"period": datetime.date(2025, 1, 15)}, "period"),
+    ({"period": datetime.date(2100, 1, 1)}, "period"),
+])
+def test_bad_values_are_refused_naming_the_field_and_nothing_is_saved(world, kwargs, field):
+    with pytest.raises(ValidationError) as exc_info:
+        _set(world, **kwargs)
+    assert field in exc_info.value.message_dict
+    assert not ActivityValue.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_fuel_in_volume_says_why_it_cannot_convert_yet(world):
+    with pytest.raises(ValidationError, match="needs sourced fuel properties"):
+        _set(world, metric="fuel_diesel", value=1000, unit="L")
+    assert _set(world, metric="fuel_diesel", value=38.6, unit="GJ").value == 38.6
+
+
+@pytest.mark.parametrize("user", ["assessor", "admin", "park_operator", "brand", "neighbour_manager", "nobody"])
+def test_only_facility_staff_report_data(world, user):
+    with pytest.raises(PermissionDenied):
+        _set(world, user=user)
+    assert not ActivityValue.objects.exists()
+
+
+def test_group_manager_and_operator_may_report(world):
+    assert _set(world, user="group_manager").entered_by == world.users["group_manager"]
+    assert _set(world, user="operator", period=datetime.date(2025, 2, 1)).entered_by == world.users["operator"]
+
+
+def test_workflow_submit_verify_lock_reopen(world):
+    _set(world)
+    month = services.period_submit(by=world.users["data_entry"], facility=world.own, period=JAN)
+    assert month.status == PeriodStatus.SUBMITTED and month.submitted_by == world.users["data_entry"]
+    with pytest.raises(ValidationError, match="cannot be changed"):
+        _set(world, value=99)
+    with pytest.raises(PermissionDenied):
+        services.period_verify(by=world.users["manager"], facility=world.own, period=JAN)
+    month = services.period_verify(by=world.users["assessor"], facility=world.own, period=JAN)
+    assert month.locked and month.verified_by == world.users["assessor"]
+    with pytest.raises(ValidationError):
+        _set(world, value=99)
+    with pytest.raises(ValidationError) as exc_info:
+        services.period_reopen(by=world.users["admin"], facility=world.own, period=JAN, reason="  ")
+    assert "reason" in exc_info.value.message_dict
+    month = services.period_reopen(by=world.users["admin"], facility=world.own, period=JAN, reason="Bill re-issued by the utility")
+    assert (month.status, month.comment) == (PeriodStatus.DRAFT, "Bill re-issued by the utility")
+    assert _set(world, value=99).original_value == 99
+    statuses = [e.after["status"] for e in _events(month)]
+    assert statuses == ["submitted", "verified", "draft"]
+
+
+def test_return_needs_a_comment_and_reopens_entry(world):
+    _set(world)
+    services.period_submit(by=world.users["manager"], facility=world.own, period=JAN)
+    with pytest.raises(ValidationError):
+        services.period_return(by=world.users["assessor"], facility=world.own, period=JAN, comment="")
+    month = services.period_return(by=world.users["assessor"], facility=world.own, period=JAN, comment="Attach the January bill")
+    assert (month.status, month.comment) == (PeriodStatus.RETURNED, "Attach the January bill")
+    assert _set(world, value=12.6).original_value == 12.6
+
+
+def test_cannot_submit_an_empty_month_or_verify_a_draft(world):
+    with pytest.raises(ValidationError):
+        services.period_submit(by=world.users["manager"], facility=world.own, period=JAN)
+    _set(world)
+    with pytest.raises(ValidationError):
+        services.period_verify(by=world.users["assessor"], facility=world.own, period=JAN)
+
+
+def test_value_far_above_its_own_history_is_flagged_not_refused(world):
+    for month in range(1, 7):
+        _set(world, period=datetime.date(2025, month, 1), value=100, unit="kWh")
+    row = _set(world, period=datetime.date(2025, 7, 1), value=301, unit="kWh")
+    assert (row.flag, row.value) == ("high", 301.0)
+    assert _set(world, period=datetime.date(2025, 8, 1), value=250, unit="kWh").flag == ""
