@@ -400,6 +400,7 @@ class DemoPlan:
     shared_facilities: tuple[SharedFacilityPlan, ...]
     users: tuple[UserPlan, ...]
     consents: tuple[ConsentPlan, ...]
+    seed: int = DEFAULT_SEED
 
 
 def tier_for(processes) -> int:
@@ -432,6 +433,7 @@ def plan(seed: int = DEFAULT_SEED) -> DemoPlan:
         shared_facilities=shared,
         users=_plan_users(manager_facility),
         consents=consents,
+        seed=seed,
     )
 
 
@@ -766,6 +768,44 @@ def _write(demo: DemoPlan, *, with_passwords: bool) -> None:
         services.membership_create(by=operator, user=users[u.username], role=u.role, scope_type=u.scope_type,
                                    scope_id=scope.pk, via=VIA)
     _create_consents(demo.consents, users, facilities, organisations)
+    _create_monthly_data(demo, facilities, users)
+
+
+def _create_monthly_data(demo: DemoPlan, facilities: dict, users: dict) -> None:
+    """Three years of monthly values, written in bulk (the demo's seed data; entered by the
+    demo's data-entry login, verified by its assessor)."""
+    from loomlight.calc.validation import history_flag
+    from loomlight.demo.monthly import FacilityProfile, period_status, plan_monthly
+    from loomlight.reporting.models import ActivityValue, ReportingPeriod
+
+    cetp_parks = {s.park for s in demo.shared_facilities if s.kind == "cetp"}
+    served = {name for s in demo.shared_facilities if s.kind == "cetp" for name in s.serves}
+    profiles = [
+        FacilityProfile(f.name, f.country, f.processes, f.headcount_female, f.headcount_male,
+                        cetp=f.park in cetp_parks and f.name in served)
+        for f in demo.facilities
+    ]
+    rows = plan_monthly(profiles, demo.seed)
+    entered_by, verified_by = users.get("dataentry"), users.get("assessor")
+    history: dict[tuple[str, str], list[float]] = {}
+    values, months = [], {}
+    for row in rows:
+        series = history.setdefault((row.facility, row.metric), [])
+        flag = history_flag(row.value, series)
+        series.append(row.value)
+        facility = facilities[row.facility]
+        values.append(ActivityValue(
+            facility=facility, period=row.period, metric=row.metric, value=row.value, unit=row.unit,
+            original_value=row.value, original_unit=row.unit, source="demo", flag=flag, entered_by=entered_by,
+        ))
+        months[(facility.pk, row.period)] = facility
+    ActivityValue.objects.bulk_create(values, batch_size=2000)
+    ReportingPeriod.objects.bulk_create(
+        [ReportingPeriod(facility=f, period=p, status=period_status(p),
+                         verified_by=verified_by if period_status(p) == "verified" else None)
+         for (_pk, p), f in sorted(months.items(), key=lambda item: (item[0][0], item[0][1]))],
+        batch_size=2000,
+    )
 
 
 def _create_user(u: UserPlan, password_hash: str | None):
