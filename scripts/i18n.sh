@@ -8,6 +8,6 @@ PY=${PYTHON:-../../.venv/bin/python}
 export DJANGO_SETTINGS_MODULE=loomlight.site.settings LOOMLIGHT_ENV=development LOOMLIGHT_DATA_DIR=${TMPDIR:-/tmp}/loomlight-i18n
 "$PY" -m django makemessages --no-location -l en -l vi -l km -l th --ignore 'demo/*' >/dev/null
 "$PY" -m django makemessages --no-location -d djangojs -l en -l vi -l km -l th --ignore 'site/static/vendor/*' >/dev/null
-"$PY" ../../scripts/add_country_names.py
+"$PY" ../../scripts/add_data_strings.py
 "$PY" -m django compilemessages >/dev/null
 echo "catalogues refreshed and compiled"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from loomlight.reference.metrics import metrics
@@ -14,7 +15,7 @@ CATEGORY_LABELS = {
 def metric_choices():
     groups: dict[str, list] = {}
     for m in metrics().values():
-        groups.setdefault(m.category, []).append((m.code, f"{m.name} [{m.canonical_unit}]"))
+        groups.setdefault(m.category, []).append((m.code, f"{gettext(m.name)} [{m.canonical_unit}]"))
     return [(CATEGORY_LABELS.get(cat, cat), items) for cat, items in groups.items()]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from loomlight.calc.validation import completeness, missing_months
 from loomlight.reference.metrics import metrics
 from loomlight.registry.models import Facility
@@ -37,7 +39,7 @@ def year_grid(facility: Facility, year: int, *, today: datetime.date | None = No
         key = (v.metric, v.qualifier)
         if key not in rows:
             m = catalogue.get(v.metric)
-            rows[key] = {"metric": v.metric, "qualifier": v.qualifier, "name": m.name if m else v.metric, "unit": v.unit,
+            rows[key] = {"metric": v.metric, "qualifier": v.qualifier, "name": gettext(m.name) if m else v.metric, "unit": v.unit,
                          "category": m.category if m else "", "cells": [None] * 12}
         rows[key]["cells"][v.period.month - 1] = v
         reported.add((year, v.period.month))

@@ -88,3 +88,16 @@ def period_transition(request, pk, year, month, action):
     else:
         messages.success(request, _("Done."))
     return redirect("reporting:facility_year", pk=facility.pk, year=year)
+
+
+@login_required
+def facility_dashboard(request, pk, year=None):
+    from loomlight.reporting.dashboard import facility_dashboard as build
+
+    facility = _facility_with_data(request, pk)
+    today = datetime.date.today()
+    year = year or today.year - (1 if today.month == 1 else 0)
+    if not 1990 <= year <= today.year:
+        raise Http404
+    context = {"facility": facility, "data": build(facility, year), "years": list(range(today.year, today.year - 6, -1))}
+    return render(request, "reporting/dashboard.html", context)
