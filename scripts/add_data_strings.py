@@ -9,7 +9,7 @@ from pathlib import Path
 import polib
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "loomlight"
-DATA_FILES = {"countries.csv": "country name", "metrics.csv": "metric name"}
+DATA_FILES = {"countries.csv": "country name", "metrics.csv": "metric name", "wastewater_parameters.csv": "wastewater parameter"}
 
 strings: dict[str, str] = {}
 for filename, label in DATA_FILES.items():

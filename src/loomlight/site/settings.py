@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "loomlight.programmes",
     "loomlight.registry",
     "loomlight.reporting",
+    "loomlight.wastewater",
     "loomlight.api",
     "loomlight.demo",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("registry/", include("loomlight.registry.urls")),
     path("audit/", include("loomlight.audit.urls")),
     path("data/", include("loomlight.reporting.urls")),
+    path("wastewater/", include("loomlight.wastewater.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("operator/", admin.site.urls),
 ]

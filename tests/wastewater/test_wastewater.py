@@ -1,0 +1,125 @@
+"""Lab results: units at the door, detection limits said explicitly, compliance against ZDHC V2.2, access."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from loomlight.audit.models import AuditEvent
+from loomlight.wastewater import selectors, services
+from loomlight.wastewater.models import LabResult
+
+DAY = datetime.date(2025, 6, 12)
+
+
+@pytest.fixture
+def event(world):
+    return services.sampling_event_create(by=world.users["data_entry"], facility=world.own, sampled_on=DAY,
+                                          sampling_point="discharge", discharge_type="direct", laboratory="Lab A")
+
+
+def _result(world, event, **kw):
+    args = {"parameter": "cod", "value": "120", "unit": "mg/L"}
+    args.update(kw)
+    return services.lab_result_set(by=world.users["data_entry"], event=event, **args)
+
+
+def test_result_in_another_mass_concentration_unit_is_converted(world, event):
+    row = _result(world, event, parameter="zinc", value="450", unit="µg/L")
+    assert (row.value, row.unit) == (pytest.approx(0.45), "mg/L")
+    assert AuditEvent.objects.filter(object_type="wastewater.labresult", object_id=str(row.pk)).count() == 1
+
+
+def test_below_detection_limit_is_explicit_and_never_zero(world, event):
+    row = _result(world, event, parameter="cadmium", value="", below_detection_limit=True, detection_limit="0.01")
+    assert (row.value, row.detection_limit, row.below_detection_limit) == (None, 0.01, True)
+    with pytest.raises(ValidationError) as exc_info:
+        _result(world, event, parameter="lead", value="", unit="mg/L")
+    assert "value" in exc_info.value.message_dict
+    with pytest.raises(ValidationError) as exc_info:
+        _result(world, event, parameter="lead", value="", below_detection_limit=True)
+    assert "detection_limit" in exc_info.value.message_dict
+    with pytest.raises(ValidationError):
+        _result(world, event, parameter="lead", value="0.2", below_detection_limit=True, detection_limit="0.1")
+    assert not LabResult.objects.filter(parameter="lead").exists()
+
+
+@pytest.mark.parametrize("kwargs,field", [
+    ({"parameter": "unobtainium"}, "parameter"),
+    ({"value": "-3"}, "value"),
+    ({"value": "lots"}, "value"),
+    ({"unit": "kWh"}, "unit"),
+    ({"parameter": "ph", "value": "7", "unit": "mg/L"}, "unit"),
+])
+def test_bad_results_are_refused_naming_the_field(world, event, kwargs, field):
+    with pytest.raises(ValidationError) as exc_info:
+        _result(world, event, **kwargs)
+    assert field in exc_info.value.message_dict
+    assert not LabResult.objects.exists()
+
+
+@pytest.mark.parametrize("user", ["brand", "assessor", "park_operator", "neighbour_manager"])
+def test_only_facility_staff_record_results(world, event, user):
+    with pytest.raises(PermissionDenied):
+        services.lab_result_set(by=world.users[user], event=event, parameter="cod", value="1", unit="mg/L")
+
+
+def test_park_operator_records_central_plant_results_only_at_its_points(world):
+    with pytest.raises(ValidationError):
+        services.sampling_event_create(by=world.users["park_operator"], shared_facility=world.cetp, sampled_on=DAY,
+                                       sampling_point="discharge", discharge_type="direct", laboratory="Lab B")
+    cetp = services.sampling_event_create(by=world.users["park_operator"], shared_facility=world.cetp, sampled_on=DAY,
+                                          sampling_point="cetp_outflow", discharge_type="direct", laboratory="Lab B")
+    assert cetp.shared_facility == world.cetp
+    with pytest.raises(PermissionDenied):
+        services.sampling_event_create(by=world.users["manager"], shared_facility=world.cetp, sampled_on=DAY,
+                                       sampling_point="cetp_inflow", discharge_type="direct", laboratory="Lab B")
+
+
+def test_compliance_per_level_and_overall(world, event):
+    # ZDHC WWG V2.2 Table 3 (textile): COD 150 / 80 / 40 mg/L; pH 6-9 at every level
+    _result(world, event, parameter="cod", value="120")
+    _result(world, event, parameter="ph", value="7.5", unit="pH")
+    # ZDHC V2.2 Table 2: cadmium limit 0.1 / 0.05 / 0.01 mg/L as shipped; "< 0.02" meets the first two only
+    _result(world, event, parameter="cadmium", value="", below_detection_limit=True, detection_limit="0.02")
+    table = selectors.event_compliance(event)
+    by_parameter = {row["parameter"]: row["outcomes"] for row in table["rows"]}
+    assert by_parameter["cod"] == {"foundational": "pass", "progressive": "fail", "aspirational": "fail"}
+    assert by_parameter["ph"] == {"foundational": "pass", "progressive": "pass", "aspirational": "pass"}
+    assert by_parameter["cadmium"] == {"foundational": "pass", "progressive": "pass", "aspirational": "inconclusive"}
+    assert table["overall"]["foundational"] == "pass"
+    assert table["overall"]["progressive"] == "fail"
+    assert table["version"] == "2.2"
+
+
+def test_indirect_discharger_is_held_to_the_limits_for_all_dischargers_only(world):
+    event = services.sampling_event_create(by=world.users["data_entry"], facility=world.own, sampled_on=DAY,
+                                           sampling_point="discharge", discharge_type="indirect", laboratory="Lab A")
+    _result(world, event, parameter="cod", value="900")  # COD limits are for direct discharge only
+    table = selectors.event_compliance(event)
+    assert table["rows"][0]["outcomes"]["foundational"] == "no_limit"
+    assert table["overall"]["foundational"] is None
+
+
+@pytest.mark.parametrize("user,status", [("manager", 200), ("assessor", 200), ("brand", 404), ("park_operator", 404),
+                                         ("neighbour_manager", 404)])
+def test_who_sees_the_wastewater_pages(client, world, event, user, status):
+    client.force_login(world.users[user])
+    assert client.get(reverse("wastewater:facility", args=[world.own.pk])).status_code == status
+    assert client.get(reverse("wastewater:event", args=[event.pk])).status_code == status
+
+
+def test_result_form_and_page(client, world, event):
+    client.force_login(world.users["data_entry"])
+    url = reverse("wastewater:event", args=[event.pk])
+    response = client.post(url, {"parameter": "cod", "value": "200", "unit": "mg/L"})
+    assert response.status_code == 302
+    body = client.get(reverse("wastewater:facility", args=[world.own.pk])).content.decode()
+    assert 'data-level="foundational"' in body and "outcome-fail" in body
+    response = client.post(url, {"parameter": "cod", "value": "200", "unit": "kWh"})
+    assert "unit" in response.context["form"].errors
+    client.force_login(world.users["assessor"])
+    assert client.post(url, {"parameter": "cod", "value": "1", "unit": "mg/L"}).status_code == 403
