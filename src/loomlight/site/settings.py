@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "loomlight.registry",
     "loomlight.reporting",
     "loomlight.wastewater",
+    "loomlight.chemicals",
     "loomlight.api",
     "loomlight.demo",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("audit/", include("loomlight.audit.urls")),
     path("data/", include("loomlight.reporting.urls")),
     path("wastewater/", include("loomlight.wastewater.urls")),
+    path("chemicals/", include("loomlight.chemicals.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("operator/", admin.site.urls),
 ]

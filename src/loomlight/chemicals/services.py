@@ -1,0 +1,58 @@
+"""Write paths for the chemical inventory."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from loomlight.audit.models import AuditAction
+from loomlight.audit.services import audit_record, snapshot
+from loomlight.calc.units import UnitError, to_canonical
+from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
+from loomlight.registry import policy
+from loomlight.registry.policy import Action
+
+PRODUCT_FIELDS = ("name", "supplier", "use_area", "hazard_statements", "mrsl_level", "declaration_reference", "declaration_valid_until")
+
+
+@transaction.atomic
+def chemical_product_save(*, by, facility, data: dict, product: ChemicalProduct | None = None, via: str = "web") -> ChemicalProduct:
+    policy.require(by, Action.ENTER_DATA, facility)
+    unknown = sorted(set(data) - set(PRODUCT_FIELDS))
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in unknown})
+    before = snapshot(product) if product else None
+    row = product or ChemicalProduct(facility=facility, created_by=by)
+    for name, value in data.items():
+        setattr(row, name, value)
+    if row.mrsl_level and not (row.declaration_reference and row.declaration_valid_until):
+        raise ValidationError({"declaration_reference": [_(
+            "A conformance level needs the declaration: its reference and the date it is valid until.")]})
+    row.full_clean()
+    row.save()
+    audit_record(actor=by, action=AuditAction.UPDATE if product else AuditAction.CREATE, obj=row, before=before,
+                 after=snapshot(row), via=via)
+    return row
+
+
+@transaction.atomic
+def chemical_use_set(*, by, product: ChemicalProduct, period: datetime.date, value, unit: str, via: str = "web") -> ChemicalUse:
+    policy.require(by, Action.ENTER_DATA, product.facility)
+    if period.day != 1:
+        raise ValidationError({"period": [_("A reporting period is a month: give its first day (YYYY-MM-01).")]})
+    try:
+        converted = to_canonical(value, unit, "kg")
+    except UnitError as exc:
+        field = "value" if exc.code in ("not_a_number", "negative") else "unit"
+        raise ValidationError({field: [str(exc)]}) from None
+    existing = ChemicalUse.objects.filter(product=product, period=period).first()
+    before = snapshot(existing) if existing else None
+    row = existing or ChemicalUse(product=product, period=period)
+    row.quantity_kg, row.original_value, row.original_unit = converted.value, converted.original_value, converted.original_unit
+    row.save()
+    audit_record(actor=by, action=AuditAction.UPDATE if existing else AuditAction.CREATE, obj=row, before=before,
+                 after=snapshot(row), via=via)
+    return row
