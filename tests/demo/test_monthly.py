@@ -76,3 +76,20 @@ def test_loaded_demo_has_monthly_data_for_every_facility(db):
     assert ActivityValue.objects.filter(flag="high").exists()
     assert set(ReportingPeriod.objects.values_list("status", flat=True)) == {"verified", "submitted", "draft"}
     assert not ReportingPeriod.objects.filter(period__gte=datetime.date(2025, 10, 1), status="verified").exists()
+
+
+def test_loaded_demo_has_lab_results_and_chemical_inventories(db):
+    from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
+    from loomlight.demo.generator import load_demo
+    from loomlight.wastewater.models import LabResult, SamplingEvent
+    from loomlight.wastewater.selectors import event_compliance
+
+    load_demo()
+    points = set(SamplingEvent.objects.values_list("sampling_point", flat=True))
+    assert points == {"discharge", "cetp_inflow", "cetp_outflow"}
+    assert LabResult.objects.filter(below_detection_limit=True, value__isnull=True, detection_limit__isnull=False).exists()
+    verdicts = {event_compliance(e)["overall"]["foundational"]
+                for e in SamplingEvent.objects.filter(sampling_point="discharge", discharge_type="direct")[:40]}
+    assert {"pass", "fail"} <= verdicts  # some plants meet the foundational limits, some do not
+    assert ChemicalProduct.objects.filter(mrsl_level__gte=1, declaration_valid_until__lt=datetime.date(2025, 6, 30)).exists()
+    assert ChemicalUse.objects.filter(period__year=2025).count() == ChemicalProduct.objects.count() * 12

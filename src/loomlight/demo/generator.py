@@ -769,6 +769,38 @@ def _write(demo: DemoPlan, *, with_passwords: bool) -> None:
                                    scope_id=scope.pk, via=VIA)
     _create_consents(demo.consents, users, facilities, organisations)
     _create_monthly_data(demo, facilities, users)
+    _create_labs_and_chemicals(demo, facilities, users)
+
+
+def _create_labs_and_chemicals(demo: DemoPlan, facilities: dict, users: dict) -> None:
+    """Quarterly lab results (facilities and central plants) and chemical inventories, in bulk."""
+    from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
+    from loomlight.demo.labs import plan_chemicals, plan_labs
+    from loomlight.registry.models import SharedFacility
+    from loomlight.wastewater.models import LabResult, SamplingEvent
+
+    served = {name for s in demo.shared_facilities if s.kind == "cetp" for name in s.serves}
+    wet = [(f.name, f.name not in served) for f in demo.facilities if set(f.processes) & WET_PROCESSES]
+    plants = {s.name: s for s in SharedFacility.objects.filter(park__name__in=[p.name for p in demo.parks], kind="cetp")}
+    entered_by = users.get("dataentry")
+    for e in plan_labs(wet, sorted(plants), demo.seed):
+        event = SamplingEvent.objects.create(
+            facility=None if e.central else facilities[e.site], shared_facility=plants[e.site] if e.central else None,
+            sampled_on=e.sampled_on, sampling_point=e.sampling_point, discharge_type=e.discharge_type,
+            laboratory=e.laboratory, created_by=entered_by)
+        LabResult.objects.bulk_create(
+            LabResult(event=event, parameter=p, value=v, unit=u, detection_limit=dl, below_detection_limit=below)
+            for p, v, u, dl, below in e.results)
+    uses = []
+    for plan_ in plan_chemicals([name for name, _direct in wet], demo.seed):
+        product, _created = ChemicalProduct.objects.get_or_create(
+            facility=facilities[plan_.facility], name=plan_.name, supplier=plan_.supplier,
+            defaults={"use_area": plan_.use_area, "hazard_statements": plan_.hazard_statements, "mrsl_level": plan_.mrsl_level,
+                      "declaration_reference": plan_.declaration_reference,
+                      "declaration_valid_until": plan_.declaration_valid_until, "created_by": entered_by})
+        uses += [ChemicalUse(product=product, period=datetime.date(2025, m + 1, 1), quantity_kg=q, original_value=q, original_unit="kg")
+                 for m, q in enumerate(plan_.monthly_kg)]
+    ChemicalUse.objects.bulk_create(uses, batch_size=2000, ignore_conflicts=True)
 
 
 def _create_monthly_data(demo: DemoPlan, facilities: dict, users: dict) -> None:

@@ -1,0 +1,112 @@
+"""Demo wastewater lab results and chemical inventories (fictional, for the demo only).
+
+Wet-processing facilities sample their discharge every quarter of 2024 and 2025;
+each park's central plant samples its inflow and outflow. Concentrations are
+drawn around plausible levels for textile effluent so that some samples meet
+ZDHC's foundational limits and a few do not, and some metals come back below
+the laboratory's detection limit. Chemical products carry declared conformance
+levels with declarations, some of them expired.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+
+LABS = ("Mekong Analytical Laboratory", "Green Test Centre", "Delta Environmental Lab")
+QUARTER_DAYS = ((2, 14), (5, 15), (8, 14), (11, 13))
+#: parameter -> (typical value in the unit, spread factor, detection limit or None); demo assumptions.
+TREATED = {
+    "ph": (7.4, 0.08, None), "temperature_delta": (2.5, 0.6, None), "cod": (95.0, 0.45, None), "bod5": (22.0, 0.5, None),
+    "tss": (35.0, 0.5, None), "colour_436": (5.0, 0.6, None), "total_nitrogen": (14.0, 0.4, None),
+    "cadmium": (0.004, 1.0, 0.005), "chromium_total": (0.05, 0.8, 0.01), "copper": (0.12, 0.7, 0.01),
+    "zinc": (0.6, 0.7, 0.02), "lead": (0.02, 1.0, 0.01),
+}
+RAW_FACTOR = {"cod": 6.0, "bod5": 8.0, "tss": 5.0, "colour_436": 8.0, "total_nitrogen": 2.5}
+UNITS = {"ph": "pH", "temperature_delta": "°C", "colour_436": "m-1"}
+PRODUCTS = (
+    ("Reactive Red 195", "production", "H317, H334"), ("Reactive Black 5", "production", "H317"),
+    ("Disperse Blue 79", "production", "H317, H413"), ("Levelling agent LV-20", "production", ""),
+    ("Softener SF-7", "production", "H319"), ("Sodium hydroxide 32 %", "production", "H290, H314"),
+    ("Hydrogen peroxide 50 %", "production", "H302, H318"), ("Polyaluminium chloride", "etp", "H290"),
+    ("Anionic polymer", "etp", ""), ("Boiler water treatment BW-3", "utilities", "H314"),
+)
+SUPPLIERS = ("Indochem Supplies", "Asia Colour Co.", "Pacific Auxiliaries")
+
+
+@dataclass(frozen=True)
+class LabEventPlan:
+    site: str            # facility name, or shared facility name for a central plant
+    central: bool
+    sampled_on: datetime.date
+    sampling_point: str
+    discharge_type: str
+    laboratory: str
+    results: tuple[tuple[str, float | None, str, float | None, bool], ...]  # parameter, value, unit, DL, below DL
+
+
+@dataclass(frozen=True)
+class ProductPlan:
+    facility: str
+    name: str
+    supplier: str
+    use_area: str
+    hazard_statements: str
+    mrsl_level: int
+    declaration_reference: str
+    declaration_valid_until: datetime.date | None
+    monthly_kg: tuple[float, ...]  # 2025-01 .. 2025-12
+
+
+def _results(rng: random.Random, raw: bool, quality: float) -> tuple:
+    rows = []
+    for parameter, (typical, spread, dl) in TREATED.items():
+        value = typical * (RAW_FACTOR.get(parameter, 1.0) if raw else 1.0)
+        if parameter not in ("ph",):
+            value *= quality * rng.lognormvariate(0, spread / 2)
+        else:
+            value = round(rng.uniform(6.6, 8.6) if not raw else rng.uniform(8.5, 10.5), 1)
+        unit = UNITS.get(parameter, "mg/L")
+        if dl is not None and value < dl:
+            rows.append((parameter, None, unit, dl, True))
+        else:
+            rows.append((parameter, round(value, 4), unit, dl, False))
+    return tuple(rows)
+
+
+def plan_labs(wet_facilities: list[tuple[str, bool]], central_plants: list[str], seed: int) -> list[LabEventPlan]:
+    """``wet_facilities``: (name, discharges directly); ``central_plants``: shared facility names."""
+    rng = random.Random(seed * 104729 + 3)
+    events = []
+    for name, direct in sorted(wet_facilities):
+        quality = rng.uniform(0.6, 1.8)  # >1: a plant that struggles
+        lab = rng.choice(LABS)
+        for year in (2024, 2025):
+            for month, day in QUARTER_DAYS:
+                events.append(LabEventPlan(name, False, datetime.date(year, month, day), "discharge",
+                                           "direct" if direct else "indirect", lab, _results(rng, False, quality)))
+    for plant in sorted(central_plants):
+        for year in (2024, 2025):
+            for month, day in QUARTER_DAYS:
+                sampled = datetime.date(year, month, day + 1)
+                events.append(LabEventPlan(plant, True, sampled, "cetp_inflow", "direct", LABS[0], _results(rng, True, 1.0)))
+                events.append(LabEventPlan(plant, True, sampled, "cetp_outflow", "direct", LABS[0], _results(rng, False, 0.7)))
+    return events
+
+
+def plan_chemicals(wet_facilities: list[str], seed: int) -> list[ProductPlan]:
+    rng = random.Random(seed * 15485863 + 5)
+    products = []
+    for name in sorted(wet_facilities):
+        for product, area, hazards in rng.sample(PRODUCTS, rng.randint(5, 8)):
+            level = rng.choice([0, 1, 2, 2, 3, 3])
+            valid_until = rng.choice([datetime.date(2025, 4, 30), datetime.date(2026, 3, 31), datetime.date(2026, 12, 31)]) if level else None
+            base = rng.uniform(80, 1500)
+            products.append(ProductPlan(
+                name, product, rng.choice(SUPPLIERS), area, hazards, level,
+                f"GW-{rng.randrange(100000, 999999)}" if level and rng.random() > 0.1 else "",
+                valid_until if level else None,
+                tuple(round(base * rng.uniform(0.8, 1.2), 1) for _ in range(12)),
+            ))
+    return products
