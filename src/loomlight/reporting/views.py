@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from loomlight.evidence.models import EvidenceKind
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
@@ -59,6 +60,8 @@ def facility_year(request, pk, year=None):
         "can_enter": can_enter,
         "can_verify": policy.can(request.user, Action.VERIFY, facility),
         "comment_form": CommentForm(),
+        "evidence": facility.evidence.filter(period__year=year).select_related("uploaded_by"),
+        "evidence_kinds": EvidenceKind.choices,
     }
     return render(request, "reporting/facility_year.html", context)
 

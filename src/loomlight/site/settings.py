@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "loomlight.reporting",
     "loomlight.wastewater",
     "loomlight.chemicals",
+    "loomlight.evidence",
     "loomlight.api",
     "loomlight.demo",
 ]
@@ -210,6 +211,8 @@ MAP_TILE_URL = env_str("LOOMLIGHT_MAP_TILE_URL", "https://tile.openstreetmap.org
 MAP_TILE_ATTRIBUTION = env_str("LOOMLIGHT_MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 
 PAGE_SIZE = env_int("LOOMLIGHT_PAGE_SIZE", 25)
+EVIDENCE_MAX_MB = env_int("LOOMLIGHT_EVIDENCE_MAX_MB", 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temporary file
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

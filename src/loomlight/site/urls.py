@@ -20,6 +20,7 @@ urlpatterns = [
     path("data/", include("loomlight.reporting.urls")),
     path("wastewater/", include("loomlight.wastewater.urls")),
     path("chemicals/", include("loomlight.chemicals.urls")),
+    path("evidence/", include("loomlight.evidence.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("operator/", admin.site.urls),
 ]
