@@ -89,3 +89,6 @@ class ActivityValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility} {self.period:%Y-%m} {self.metric} = {self.value:g} {self.unit}"
+
+
+from loomlight.reporting.imports.jobs import ImportJob  # noqa: E402,F401 (registered here: its app is reporting)

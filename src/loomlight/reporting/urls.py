@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loomlight.reporting import views
+from loomlight.reporting import import_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("facilities/<int:pk>/dashboard/", views.facility_dashboard, name="dashboard"),
     path("facilities/<int:pk>/dashboard/<int:year>/", views.facility_dashboard, name="dashboard_year"),
     path("facilities/<int:pk>/<int:year>/<int:month>/<str:action>/", views.period_transition, name="transition"),
+    path("facilities/<int:pk>/<int:year>/template.xlsx", import_views.import_template, name="import_template"),
+    path("facilities/<int:pk>/<int:year>/import", import_views.import_upload, name="import"),
+    path("facilities/<int:pk>/imports/<int:job>/", import_views.import_job, name="import_job"),
+    path("facilities/<int:pk>/imports/<int:job>/errors.<str:fmt>", import_views.import_errors, name="import_errors"),
 ]

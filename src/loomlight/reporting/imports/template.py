@@ -1,0 +1,112 @@
+"""The downloadable Excel template of a facility's monthly data.
+
+Three sheets:
+
+- **data**, in long format, one row per value: ``facility_id, month, metric,
+  qualifier, value, unit``; prefilled with one row per metric and month of the
+  year (value empty, unit the metric's canonical unit), with drop-down lists for
+  the metric and the unit;
+- **metrics**, the metric catalogue: code, name, category, canonical unit;
+- **about**, which names the template, its version and the facility, so that an
+  upload of another workbook, or of another facility's template, is recognised.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from loomlight.reference.metrics import metrics
+
+TEMPLATE_NAME = "loomlight-monthly-data"
+TEMPLATE_VERSION = 1
+DATA_SHEET, METRICS_SHEET, ABOUT_SHEET = "data", "metrics", "about"
+COLUMNS = ("facility_id", "month", "metric", "qualifier", "value", "unit")
+#: Offered in the unit drop-down; other spellings pint understands are accepted too (with a warning in Excel).
+COMMON_UNITS = ("kWh", "MWh", "GJ", "MJ", "m³", "L", "kg", "tonne", "piece", "pair", "person", "hour", "count", "m")
+#: Rows below the prefilled ones that keep the drop-downs, for values the template did not foresee.
+SPARE_ROWS = 1000
+
+
+def template_months(year: int, today: datetime.date) -> list[datetime.date]:
+    """The months of ``year`` the template lists: all twelve, or up to this month in the current year."""
+    last = 12 if year < today.year else today.month
+    return [datetime.date(year, m, 1) for m in range(1, last + 1)]
+
+
+def template_workbook(*, facility, year: int, today: datetime.date | None = None) -> bytes:
+    """The template for ``facility`` and ``year``, as the bytes of an .xlsx file."""
+    today = today or datetime.date.today()
+    catalogue = metrics()
+    wb = Workbook()
+    data = wb.active
+    data.title = DATA_SHEET
+    data.append(list(COLUMNS))
+    for cell in data[1]:
+        cell.font = Font(bold=True)
+    for month in template_months(year, today):
+        for m in catalogue.values():
+            data.append([facility.pk, f"{month:%Y-%m}", m.code, None, None, m.canonical_unit])
+    last = data.max_row + SPARE_ROWS
+    data.freeze_panes = "A2"
+    for letter, width in zip("ABCDEF", (12, 10, 40, 24, 14, 10)):
+        data.column_dimensions[letter].width = width
+    data.column_dimensions["B"].number_format = "@"  # months typed as text stay text
+    for row in data.iter_rows(min_row=2, min_col=2, max_col=2):
+        row[0].number_format = "@"
+
+    lists = [
+        DataValidation(type="list", formula1=f"{METRICS_SHEET}!$A$2:$A${len(catalogue) + 1}", allow_blank=True,
+                       errorTitle=_("Unknown metric"), error=_("Pick a metric code from the list (sheet “metrics”)."),
+                       showErrorMessage=True, sqref=f"C2:C{last}"),
+        DataValidation(type="list", formula1='"' + ",".join(COMMON_UNITS) + '"', allow_blank=True, errorStyle="warning",
+                       errorTitle=_("Unit"), error=_("Not a common unit: Loomlight accepts it if it measures the metric's quantity."),
+                       showErrorMessage=True, sqref=f"F2:F{last}"),
+        DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                       errorTitle=_("Value"), error=_("A number, zero or more, without its unit."),
+                       showErrorMessage=True, sqref=f"E2:E{last}"),
+        DataValidation(type="textLength", operator="lessThanOrEqual", formula1="64", allow_blank=True,
+                       errorTitle=_("Qualifier"), error=_("At most 64 characters."), showErrorMessage=True, sqref=f"D2:D{last}"),
+    ]
+    for dv in lists:
+        data.add_data_validation(dv)
+
+    sheet = wb.create_sheet(METRICS_SHEET)
+    sheet.append(["code", "name", "category", "canonical_unit", "note"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for m in catalogue.values():
+        sheet.append([m.code, _(m.name), m.category, m.canonical_unit, m.note])
+    for letter, width in zip("ABCDE", (40, 60, 14, 16, 60)):
+        sheet.column_dimensions[letter].width = width
+
+    about = wb.create_sheet(ABOUT_SHEET)
+    for key, value in (
+        ("template", TEMPLATE_NAME), ("version", TEMPLATE_VERSION), ("facility_id", facility.pk),
+        ("facility", facility.name), ("year", year), ("generated", today.isoformat()),
+    ):
+        about.append([key, value])
+    about.append([])
+    for line in (
+        _("Fill in the column “value” of the sheet “data”, one row per metric and month. Rows left empty are ignored."),
+        _("Write months as text YYYY-MM (for example 2025-03), or enter a date on the first of the month."),
+        _("Give the unit of each value: the one on the bill or meter (kWh, MWh, GJ, L, m³, kg, tonne ...); "
+          "Loomlight converts it. The sheet “metrics” lists each metric's unit."),
+        _("Use the column “qualifier” for the product type of a production figure or the waste type of a waste figure; "
+          "add a row for each."),
+        _("Type values, not formulas, and do not merge cells. Keep the first row and the sheet names as they are."),
+        _("Upload the file on the facility's monthly data page. A file is stored completely or not at all: "
+          "if any row is wrong, the error report lists every problem and nothing is changed."),
+    ):
+        about.append([line])
+    about.column_dimensions["A"].width = 14
+    about.column_dimensions["B"].width = 40
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,70 @@
+"""Background work of monthly reporting: the import of an uploaded workbook."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from loomlight.reporting.imports.issues import Issue, IssueCode
+from loomlight.reporting.imports.jobs import ImportJob, ImportStatus
+from loomlight.reporting.imports.writer import activity_values_import
+
+PROGRESS_SECONDS = 0.5   # at most two progress writes a second
+
+
+@task()
+def activity_values_import_run(job_id: int) -> str:
+    """Run the import of ``ImportJob`` ``job_id``; the job records progress and result.
+
+    Runs once: a job that is no longer queued (a task delivered twice) is left alone.
+    """
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.CHECKING, started_at=timezone.now())
+    if not claimed:
+        return "skipped"
+    job = ImportJob.objects.select_related("facility", "created_by").get(pk=job_id)
+    with translation.override(job.language):
+        try:
+            result = activity_values_import(by=job.created_by, facility=job.facility, path=job.file.path, via="upload",
+                                            progress=_progress(job))
+        except PermissionDenied:
+            _finish(job, ImportStatus.REFUSED, errors=[Issue(
+                code=IssueCode.PERMISSION, problem=_("You may no longer enter data for this facility."),
+                fix=_("Ask the facility's manager for access."))])
+            return job.status
+        except Exception:
+            _finish(job, ImportStatus.FAILED)
+            raise
+        job.rows_total, job.rows_done, job.rows_skipped = result.rows, result.rows, result.skipped
+        job.values_created, job.values_updated, job.values_unchanged = result.created, result.updated, result.unchanged
+        _finish(job, ImportStatus.DONE if result.ok else ImportStatus.REFUSED, errors=result.issues, count=result.issue_count)
+    return job.status
+
+
+def _progress(job: ImportJob):
+    last = [0.0]
+
+    def report(phase: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if phase == "storing":   # written once, before the storing transaction begins
+            job.status, job.rows_done, job.rows_total = ImportStatus.STORING, done, total
+            job.save(update_fields=["status", "rows_done", "rows_total"])
+        elif now - last[0] >= PROGRESS_SECONDS or done == 0:
+            job.rows_done, job.rows_total = done, total
+            job.save(update_fields=["rows_done", "rows_total"])
+        else:
+            return
+        last[0] = now
+
+    return report
+
+
+def _finish(job: ImportJob, status: str, *, errors=(), count: int | None = None) -> None:
+    job.status, job.finished_at = status, timezone.now()
+    job.errors = [e.as_dict() for e in errors]
+    job.error_count = len(job.errors) if count is None else count
+    job.save()

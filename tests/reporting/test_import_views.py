@@ -1,0 +1,259 @@
+"""Template download, upload, the background job page and the error report downloads."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from loomlight.audit.models import AuditEvent
+from loomlight.reporting.imports.jobs import ImportJob, ImportStatus
+from loomlight.reporting.imports.template import COLUMNS, template_months
+from loomlight.reporting.models import ActivityValue
+from loomlight.reporting.tasks import activity_values_import_run
+from tests.reporting.test_import_service import fill
+
+YEAR = 2025
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _template_url(world, year=YEAR):
+    return reverse("reporting:import_template", args=[world.own.pk, year])
+
+
+def _upload_url(world, year=YEAR):
+    return reverse("reporting:import", args=[world.own.pk, year])
+
+
+def _download_template(client, world) -> openpyxl.Workbook:
+    response = client.get(_template_url(world))
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert response["Content-Disposition"] == f'attachment; filename="loomlight-{world.own.pk}-{YEAR}.xlsx"'
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def _as_upload(wb, name="january.xlsx") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=XLSX)
+
+
+def _upload(client, world, wb, django_capture_on_commit_callbacks, name="january.xlsx"):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_upload_url(world), {"file": _as_upload(wb, name)})
+    assert response.status_code == 302, response.content.decode()[:500]
+    job = ImportJob.objects.latest("id")
+    assert response["Location"] == reverse("reporting:import_job", args=[world.own.pk, job.pk])
+    return job
+
+
+def test_template_lists_every_metric_and_month_with_drop_downs_and_its_marker(client, world):
+    client.force_login(world.users["data_entry"])
+    wb = _download_template(client, world)
+    assert wb.sheetnames == ["data", "metrics", "about"]
+    data = wb["data"]
+    rows = list(data.iter_rows(values_only=True))
+    assert rows[0] == COLUMNS
+    assert len(rows) == 1 + 12 * 59
+    assert rows[1] == (world.own.pk, "2025-01", "electricity_grid", None, None, "kWh")
+    assert rows[-1] == (world.own.pk, "2025-12", "injuries_lost_time", None, None, "count")
+    assert {r[1] for r in rows[1:]} == {f"2025-{m:02d}" for m in range(1, 13)}
+    lists = {str(dv.sqref): (dv.type, dv.formula1) for dv in data.data_validations.dataValidation}
+    assert lists["C2:C1709"] == ("list", "metrics!$A$2:$A$60")
+    assert lists["F2:F1709"] == ("list", '"kWh,MWh,GJ,MJ,m³,L,kg,tonne,piece,pair,person,hour,count,m"')
+    assert lists["E2:E1709"] == ("decimal", "0")
+    metrics = list(wb["metrics"].iter_rows(values_only=True))
+    assert metrics[0][:4] == ("code", "name", "category", "canonical_unit")
+    assert metrics[1][:4] == ("electricity_grid", "Grid electricity purchased", "energy", "kWh")
+    assert len(metrics) == 60
+    about = {r[0]: r[1] for r in wb["about"].iter_rows(max_row=6, values_only=True)}
+    assert about == {"template": "loomlight-monthly-data", "version": 1, "facility_id": world.own.pk,
+                     "facility": "Own Dyehouse", "year": 2025, "generated": datetime.date.today().isoformat()}
+
+
+def test_template_of_the_current_year_stops_at_this_month():
+    assert template_months(2026, datetime.date(2026, 3, 15)) == [datetime.date(2026, m, 1) for m in (1, 2, 3)]
+    assert len(template_months(2025, datetime.date(2026, 3, 15))) == 12
+
+
+def test_round_trip_download_fill_upload_stored(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.users["data_entry"])
+    wb = _download_template(client, world)
+    fill(wb, "2025-01", "electricity_grid", 1250, "MWh")
+    fill(wb, "2025-01", "water_municipal", 310.5)
+
+    job = _upload(client, world, wb, django_capture_on_commit_callbacks)
+
+    job.refresh_from_db()
+    assert (job.status, job.values_created, job.values_updated, job.values_unchanged, job.error_count) == ("done", 2, 0, 0, 0)
+    assert (job.rows_total, job.rows_done, job.rows_skipped) == (708, 708, 706)
+    assert (job.original_name, job.created_by, job.year) == ("january.xlsx", world.users["data_entry"], 2025)
+    assert job.file.name.startswith(f"imports/{world.own.pk}/") and job.file.name.endswith(".xlsx")
+    assert sorted(ActivityValue.objects.values_list("metric", "value", "original_unit")) == [
+        ("electricity_grid", 1_250_000.0, "MWh"), ("water_municipal", 310.5, "m³")]
+    page = client.get(reverse("reporting:import_job", args=[world.own.pk, job.pk]))
+    body = page.content.decode()
+    assert '<div class="number" data-testid="created">2</div>' in body
+    assert "hx-trigger" not in body   # finished: the page stops polling
+
+
+def test_same_upload_twice_changes_nothing(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.users["data_entry"])
+    wb = _download_template(client, world)
+    fill(wb, "2025-03", "electricity_grid", 99)
+    _upload(client, world, wb, django_capture_on_commit_callbacks)
+    events = AuditEvent.objects.count()
+    job = _upload(client, world, wb, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert (job.status, job.values_created, job.values_updated, job.values_unchanged) == ("done", 0, 0, 1)
+    assert AuditEvent.objects.count() == events
+
+
+def test_refused_upload_shows_the_error_table_and_offers_the_report(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.users["manager"])
+    wb = _download_template(client, world)
+    fill(wb, "2025-01", "electricity_grid", "=2*3")
+    row = fill(wb, "2025-02", "electricity_grid", 5, "litres")
+
+    job = _upload(client, world, wb, django_capture_on_commit_callbacks)
+
+    job.refresh_from_db()
+    assert (job.status, job.error_count, job.values_created) == ("refused", 2, 0)
+    assert [(e["sheet"], e["row"], e["column"], e["field"], e["value"], e["code"]) for e in job.errors] == [
+        ("data", 2, "E", "value", "=2*3", "formula"),
+        ("data", row, "F", "unit", "litres", "unit"),
+    ]
+    assert not ActivityValue.objects.exists()
+    body = client.get(reverse("reporting:import_job", args=[world.own.pk, job.pk])).content.decode()
+    assert "Nothing was stored: the file has 2 problems." in body
+    assert "“litres” measures volume, but this value is energy (in kWh)." in body
+
+    csv_response = client.get(reverse("reporting:import_errors", args=[world.own.pk, job.pk, "csv"]))
+    assert csv_response["Content-Disposition"] == f'attachment; filename="loomlight-import-{job.pk}-errors.csv"'
+    lines = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    assert lines == [
+        ["sheet", "row", "column", "field", "value", "what is wrong", "how to fix it"],
+        ["data", "2", "E", "value", "'=2*3", "A formula (=2*3) instead of a value.",
+         "Replace formulas by their values: copy the cells, then Paste Special → Values."],
+        ["data", str(row), "F", "unit", "litres", "“litres” measures volume, but this value is energy (in kWh).",
+         "Give a unit of this metric's quantity; the sheet “metrics” lists each metric's unit."],
+    ]
+    xlsx_response = client.get(reverse("reporting:import_errors", args=[world.own.pk, job.pk, "xlsx"]))
+    report = openpyxl.load_workbook(io.BytesIO(xlsx_response.content))["errors"]
+    assert report["E2"].value == "=2*3" and report["E2"].data_type == "s"   # shown as text, never run
+    assert [c.value for c in report[3]][:5] == ["data", row, "F", "unit", "litres"]
+    assert client.get(reverse("reporting:import_errors", args=[world.own.pk, job.pk, "pdf"])).status_code == 404
+
+
+def test_oversize_upload_is_refused_on_the_form(client, world, settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    client.force_login(world.users["data_entry"])
+    response = client.post(_upload_url(world), {"file": SimpleUploadedFile("big.xlsx", b"x" * 5000, content_type=XLSX)})
+    assert response.status_code == 400
+    assert response.context["error"] == ("The file is 4.9\xa0KB; the limit is 1.0\xa0KB. "
+                                         "Split it into smaller files, for example one per year, and upload each.")
+    assert not ImportJob.objects.exists()
+
+
+def test_not_a_workbook_through_the_page(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.users["data_entry"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_upload_url(world), {"file": SimpleUploadedFile("data.xlsx", b"month,value\n2025-01,5\n")})
+    job = ImportJob.objects.get()
+    assert (job.status, [e["code"] for e in job.errors]) == ("refused", ["not_a_workbook"])
+
+
+@pytest.mark.parametrize("user,status", [
+    ("data_entry", 200), ("manager", 200), ("group_manager", 200),
+    ("brand", 403), ("assessor", 403), ("admin", 403),
+    ("neighbour_manager", 404), ("park_operator", 404), ("other_brand", 404), ("nobody", 404),
+])
+def test_who_may_download_the_template_and_upload(client, world, user, status, django_capture_on_commit_callbacks):
+    client.force_login(world.users[user])
+    assert client.get(_template_url(world)).status_code == status
+    assert client.get(_upload_url(world)).status_code == status
+    wb = openpyxl.Workbook()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_upload_url(world), {"file": _as_upload(wb)})
+    assert response.status_code == (302 if status == 200 else status)
+    assert ImportJob.objects.count() == (1 if status == 200 else 0)
+
+
+def test_anonymous_is_sent_to_log_in(client, world):
+    response = client.get(_template_url(world))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_another_facilitys_job_is_not_found(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.users["data_entry"])
+    job = _upload(client, world, openpyxl.Workbook(), django_capture_on_commit_callbacks)
+    client.force_login(world.users["neighbour_manager"])
+    assert client.get(reverse("reporting:import_job", args=[world.own.pk, job.pk])).status_code == 404
+    assert client.get(reverse("reporting:import_job", args=[world.neighbour.pk, job.pk])).status_code == 404
+    assert client.get(reverse("reporting:import_errors", args=[world.neighbour.pk, job.pk, "csv"])).status_code == 404
+
+
+def test_future_year_has_no_template(client, world):
+    client.force_login(world.users["data_entry"])
+    assert client.get(_template_url(world, year=datetime.date.today().year + 1)).status_code == 404
+
+
+# --- the background job ---------------------------------------------------------
+
+def _queued_job(world, wb) -> ImportJob:
+    from loomlight.reporting.imports.services import import_job_create
+
+    return import_job_create(by=world.users["data_entry"], facility=world.own, year=YEAR, upload=_as_upload(wb))
+
+
+def test_job_records_progress_while_checking_and_then_the_result(world, monkeypatch):
+    from loomlight.reporting import tasks
+
+    wb = openpyxl.load_workbook(io.BytesIO(__import__("loomlight.reporting.imports.template", fromlist=["x"]).template_workbook(
+        facility=world.own, year=YEAR, today=datetime.date(2026, 3, 1))))
+    fill(wb, "2025-06", "water_municipal", 10)
+    job = _queued_job(world, wb)
+    assert (job.status, job.rows_done, job.rows_total) == ("queued", 0, None)
+    seen = []
+    real_save = ImportJob.save
+
+    def spy(self, *args, **kwargs):
+        seen.append((self.status, self.rows_done, self.rows_total))
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(ImportJob, "save", spy)
+    monkeypatch.setattr(tasks, "PROGRESS_SECONDS", 0)
+    monkeypatch.setattr("loomlight.reporting.imports.writer.PROGRESS_EVERY", 200)
+
+    activity_values_import_run.call(job.pk)
+
+    assert seen == [
+        ("checking", 0, 708), ("checking", 200, 708), ("checking", 400, 708), ("checking", 600, 708),
+        ("storing", 708, 708), ("done", 708, 708),
+    ]
+    job.refresh_from_db()
+    assert (job.status, job.values_created, job.started_at is not None, job.finished_at is not None) == ("done", 1, True, True)
+
+
+def test_a_job_runs_once(world):
+    job = _queued_job(world, openpyxl.Workbook())
+    assert activity_values_import_run.call(job.pk) == "refused"
+    assert activity_values_import_run.call(job.pk) == "skipped"
+
+
+def test_running_job_page_polls_and_shows_progress(client, world):
+    job = _queued_job(world, openpyxl.Workbook())
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKING, rows_done=250, rows_total=1000)
+    client.force_login(world.users["data_entry"])
+    url = reverse("reporting:import_job", args=[world.own.pk, job.pk])
+    body = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert body.startswith(f'<div id="import-status" hx-get="{url}" hx-trigger="every 1s" hx-swap="outerHTML"')
+    assert '<progress max="100" value="25">25 %</progress>' in body
+    assert "250 of about 1,000 rows checked" in body
+    assert "<html" not in body
