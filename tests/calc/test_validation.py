@@ -1,8 +1,8 @@
-"""History flags and completeness, hand-computed."""
+"""History and peer flags, completeness, hand-computed."""
 
 import pytest
 
-from loomlight.calc.validation import completeness, history_flag, missing_months
+from loomlight.calc.validation import MIN_PEERS, completeness, history_flag, missing_months, peer_flag
 
 TWELVE = [100, 110, 90, 100, 105, 95, 100, 100, 120, 80, 100, 100]  # median = 100
 
@@ -42,3 +42,28 @@ def test_completeness_and_missing_months():
     assert completeness(reported, 2025, through_month=3) == 1.0
     with pytest.raises(ValueError):
         completeness(reported, 2025, through_month=13)
+
+
+# --- intensity against peers ---------------------------------------------------
+
+
+@pytest.mark.parametrize("value,expected", [
+    (3.0, ""),      # peers 0.5, 1, 1, 2, 4: median 1; 3 = 3 x median is not above it
+    (3.01, "high"),
+    (1 / 3, ""),
+    (0.33, "low"),  # below 1/3 of the median
+])
+def test_peer_flag_against_the_peers_median(value, expected):
+    assert peer_flag(value, [0.5, 1.0, 1.0, 2.0, 4.0]) == expected
+
+
+def test_too_few_peers_or_no_value_gives_no_flag():
+    assert MIN_PEERS == 5
+    assert peer_flag(100.0, [1.0] * (MIN_PEERS - 1)) == ""
+    assert peer_flag(None, [1.0] * 10) == ""
+    assert peer_flag(100.0, [1.0] * MIN_PEERS) == "high"
+
+
+def test_peer_zero_median_flags_only_positive_values():
+    assert peer_flag(0.1, [0.0] * 6) == "high"
+    assert peer_flag(0.0, [0.0] * 6) == ""

@@ -123,3 +123,34 @@ def test_result_form_and_page(client, world, event):
     assert "unit" in response.context["form"].errors
     client.force_login(world.users["assessor"])
     assert client.post(url, {"parameter": "cod", "value": "1", "unit": "mg/L"}).status_code == 403
+
+
+def test_compliance_trend_oldest_first_with_exceedances_and_the_worst_ratio(world):
+    def sample(day, cod, tss):
+        e = services.sampling_event_create(by=world.users["data_entry"], facility=world.own, sampled_on=day,
+                                           sampling_point="discharge", discharge_type="direct", laboratory="Lab A")
+        _result(world, e, parameter="cod", value=str(cod))
+        _result(world, e, parameter="tss", value=str(tss))
+        return e
+
+    sample(datetime.date(2025, 3, 1), 300, 20)   # COD 300 > 150 (foundational, ZDHC WWG V2.2 Table 3)
+    sample(datetime.date(2025, 6, 1), 120, 10)   # meets foundational; COD 120 > 80 progressive
+    trend = selectors.compliance_trend(world.own.sampling_events.all(), ["discharge"])
+    assert trend["first"] == "foundational"
+    first, second = trend["rows"]
+    assert first["event"].sampled_on == datetime.date(2025, 3, 1)
+    assert (first["overall"]["foundational"], second["overall"]["foundational"]) == ("fail", "pass")
+    assert second["overall"]["progressive"] == "fail"
+    assert first["failing"] == [selectors.parameters()["cod"].name] and second["failing"] == []
+    # the worst result against its foundational limit: COD 300/150 = 2.0, then COD 120/150 = 0.8 (TSS 10/50 = 0.2)
+    assert first["worst"]["ratio"] == pytest.approx(2.0)
+    assert second["worst"]["ratio"] == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize("user,shown", [("manager", True), ("admin", True), ("brand", False)])
+def test_dashboard_shows_wastewater_and_chemicals_only_to_who_may_read_them(client, world, event, user, shown):
+    _result(world, event, parameter="cod", value="300")
+    client.force_login(world.users[user])
+    body = client.get(reverse("reporting:dashboard_year", args=[world.own.pk, 2025])).content.decode()
+    assert ('data-testid="wastewater-trend"' in body) is shown
+    assert ('data-testid="conformant-share"' in body) is shown

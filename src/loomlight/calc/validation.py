@@ -35,6 +35,32 @@ def history_flag(value: float, history: Sequence[float], *, high: float = HIGH_F
     return ""
 
 
+#: Fewest peers an intensity is compared with. Below it there is no comparison, and no
+#: peer median is shown: a median of very few facilities says little and says too much
+#: about each of them. Loomlight's default, not taken from a publication.
+MIN_PEERS = 5
+
+
+def peer_flag(value: float | None, peers: Sequence[float], *, high: float = HIGH_FACTOR, low: float = LOW_FACTOR,
+              min_peers: int = MIN_PEERS) -> str:
+    """``"high"``, ``"low"`` or ``""`` for an intensity against its peers' intensities.
+
+    Same rule as the history check: above ``high`` x or below ``low`` x the peers'
+    median. ``peers`` excludes the facility itself; fewer than ``min_peers``, or no
+    value, gives no flag. A zero median flags any positive value as high.
+    """
+    if value is None or len(peers) < min_peers:
+        return ""
+    median = statistics.median(peers)
+    if median == 0:
+        return "high" if value > 0 else ""
+    if value > high * median:
+        return "high"
+    if value < low * median:
+        return "low"
+    return ""
+
+
 def month_index(year: int, month: int) -> int:
     return year * 12 + (month - 1)
 

@@ -39,6 +39,7 @@ from loomlight.audit.services import audit_record, snapshot
 from loomlight.programmes.models import Programme
 from loomlight.registry import services
 from loomlight.registry.models import (
+    WET_PROCESSES,
     Consent,
     Facility,
     IndustrialPark,
@@ -270,7 +271,6 @@ SHARED = {
         ("rooftop_solar", "Menengai Shared Rooftop Solar", "2.1 MWp", "some"),
     ],
 }
-WET_PROCESSES = {"dyeing", "printing", "finishing", "laundry", "tannery"}
 
 OS_HUB_IDS = 9  # how many facilities carry an Open Supply Hub ID
 OS_HUB_CHARS = string.ascii_uppercase + string.digits

@@ -44,6 +44,11 @@ class Process(models.TextChoices):
     TANNERY = "tannery", _("Tannery")
 
 
+#: Processes that use water and heat in baths (dyeing, printing, finishing, washing, tanning):
+#: they set a facility's energy and water use apart from dry processes.
+WET_PROCESSES = frozenset(p.value for p in (Process.DYEING, Process.PRINTING, Process.FINISHING, Process.LAUNDRY, Process.TANNERY))
+
+
 class ProductType(models.TextChoices):
     YARN = "yarn", _("Yarn")
     WOVEN_FABRIC = "woven_fabric", _("Woven fabric")

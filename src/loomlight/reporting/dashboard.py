@@ -11,9 +11,9 @@ from django.utils.translation import gettext
 from loomlight.calc.kpi import energy_gj, intensity, renewable_electricity_share, share, yoy_change
 from loomlight.reference.metrics import metrics
 from loomlight.reporting.models import ActivityValue
+from loomlight.reporting.peers import is_energy_used, is_water_withdrawn, peer_comparisons
 from loomlight.reporting.selectors import year_grid
 
-ENERGY_EXCLUDED = {"electricity_exported", "rec_irec", "rec_ppa"}  # not energy used on site
 DIVERTED_ROUTES = ("_recycled", "_reused", "_coprocessed")
 
 
@@ -39,13 +39,13 @@ def facility_dashboard(facility, year: int) -> dict:
         return lambda r: category.get(r["metric"]) in names
 
     def energy_row(r):
-        return in_category("energy", "fuel")(r) and r["metric"] not in ENERGY_EXCLUDED
+        return is_energy_used(r["metric"], category.get(r["metric"]))
 
     to_gj = lambda r: energy_gj(r["value"], r["unit"])  # noqa: E731
     result = {"year": year, "years": {}}
     for y in (year - 1, year):
         energy = _monthly(rows, y, energy_row, to_gj)
-        water = _monthly(rows, y, lambda r: category.get(r["metric"]) == "water" and r["metric"] != "water_recycled")
+        water = _monthly(rows, y, lambda r: is_water_withdrawn(r["metric"], category.get(r["metric"])))
         wastewater = _monthly(rows, y, in_category("wastewater"))
         waste = _monthly(rows, y, in_category("waste"))
         production = _monthly(rows, y, in_category("production"))
@@ -74,6 +74,7 @@ def facility_dashboard(facility, year: int) -> dict:
         for key in ("energy_total_gj", "water_total_m3", "output", "energy_intensity", "water_intensity")
     }
     result["grid"] = year_grid(facility, year)
+    result["peers"] = peer_comparisons(facility, year)
     result["charts"] = {
         "months": list(range(1, 13)),
         "energy": this["energy"], "water": this["water"], "wastewater": this["wastewater"], "waste": this["waste"],

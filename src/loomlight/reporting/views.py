@@ -103,4 +103,17 @@ def facility_dashboard(request, pk, year=None):
     if not 1990 <= year <= today.year:
         raise Http404
     context = {"facility": facility, "data": build(facility, year), "years": list(range(today.year, today.year - 6, -1))}
+    # Wastewater and chemicals are data kinds of their own: shown only to those who may read them.
+    if policy.facilities_with_data(request.user, DataKind.WASTEWATER).filter(pk=facility.pk).exists():
+        from loomlight.wastewater import selectors as wastewater
+        from loomlight.wastewater.models import SamplingPoint
+
+        points = [SamplingPoint.DISCHARGE, SamplingPoint.TREATED]
+        events = facility.sampling_events.all()
+        context["wastewater"] = [(e, wastewater.event_compliance(e)) for e in wastewater.latest_events(events, points)]
+        context["trend"] = wastewater.compliance_trend(events, points)
+    if policy.facilities_with_data(request.user, DataKind.CHEMICALS).filter(pk=facility.pk).exists():
+        from loomlight.chemicals.selectors import inventory
+
+        context["chemicals"] = inventory(facility, year)
     return render(request, "reporting/dashboard.html", context)

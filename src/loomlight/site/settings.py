@@ -212,6 +212,7 @@ MAP_TILE_ATTRIBUTION = env_str("LOOMLIGHT_MAP_TILE_ATTRIBUTION", "&copy; OpenStr
 
 PAGE_SIZE = env_int("LOOMLIGHT_PAGE_SIZE", 25)
 EVIDENCE_MAX_MB = env_int("LOOMLIGHT_EVIDENCE_MAX_MB", 20)
+IMPORT_MAX_BYTES = env_int("LOOMLIGHT_IMPORT_MAX_MB", 20) * 1024 * 1024  # Excel uploads of monthly data
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temporary file
 
 SESSION_COOKIE_HTTPONLY = True

@@ -36,4 +36,31 @@ def latest_events(qs, points) -> list[SamplingEvent]:
     return events
 
 
+TREND_EVENTS = 24
+
+
+def compliance_trend(qs, points, standard: str = "zdhc_wwg", *, last: int = TREND_EVENTS) -> dict:
+    """The ``last`` events at ``points``, oldest first, each with its overall outcome per level,
+    the parameters that exceed the first level's limits, and the result furthest above its
+    first-level limit (as a multiple of that limit): how a site's compliance moves over time."""
+    events = list(qs.filter(sampling_point__in=points).prefetch_related("results").order_by("-sampled_on", "-pk")[:last])
+    levels = STANDARDS[standard][1]
+    first = levels[0]
+    rows = []
+    for event in reversed(events):
+        c = event_compliance(event, standard)
+        failing = [row["name"] for row in c["rows"] if row["outcomes"][first] == Outcome.FAIL]
+        table = applicable(limits(standard), direct_discharge=event.discharge_type == DischargeType.DIRECT)
+        worst = None
+        for row in c["rows"]:
+            limit, result = table.get((row["parameter"], first)), row["result"]
+            if limit is None or not limit.limit_max or result.below_detection_limit or result.value is None:
+                continue
+            ratio = result.value / limit.limit_max
+            if worst is None or ratio > worst["ratio"]:
+                worst = {"name": row["name"], "ratio": ratio}
+        rows.append({"event": event, "overall": c["overall"], "failing": failing, "worst": worst})
+    return {"levels": levels, "first": first, "rows": rows}
+
+
 OUTCOME_LABELS = {Outcome.PASS: "pass", Outcome.FAIL: "fail", Outcome.INCONCLUSIVE: "inconclusive", Outcome.NO_LIMIT: "no_limit"}

@@ -65,6 +65,7 @@ def facility_wastewater(request, pk):
     return render(request, "wastewater/site.html", {
         "site": facility, "facility": facility, "events": events[:50], "form": form, "can_enter": can_enter,
         "compliance": [(e, selectors.event_compliance(e)) for e in latest],
+        "trend": selectors.compliance_trend(events, [SamplingPoint.DISCHARGE, SamplingPoint.TREATED]),
     })
 
 
@@ -82,6 +83,7 @@ def shared_wastewater(request, pk):
     return render(request, "wastewater/site.html", {
         "site": shared, "shared": shared, "events": events[:50], "form": form, "can_enter": can_enter,
         "compliance": [(e, selectors.event_compliance(e)) for e in latest],
+        "trend": selectors.compliance_trend(events, [SamplingPoint.CETP_OUTFLOW]),
     })
 
 
