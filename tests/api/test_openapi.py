@@ -31,6 +31,8 @@ V1_PATHS = {
     "/api/v1/facilities/{facility_id}/periods/{period}/verify": {"post"},
     "/api/v1/facilities/{facility_id}/periods/{period}/return": {"post"},
     "/api/v1/facilities/{facility_id}/periods/{period}/reopen": {"post"},
+    "/api/v1/facilities/{facility_id}/wastewater/events": {"get"},
+    "/api/v1/facilities/{facility_id}/chemicals": {"get"},
 }
 
 
