@@ -81,3 +81,11 @@ def test_round_trip_through_another_unit_returns_the_value(x):
 @given(st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False))
 def test_conversion_is_linear(x):
     assert math.isclose(to_canonical(2 * x, "MWh", "kWh").value, 2 * to_canonical(x, "MWh", "kWh").value, rel_tol=1e-12)
+
+
+def test_conversion_noise_is_dropped_at_15_significant_digits():
+    # 370,000 L x 0.001 m³/L is 370.00000000000006 in binary floating point; a double holds 15 digits exactly
+    assert to_canonical(370_000, "L", "m³").value == 370.0
+    assert to_canonical("12.5", "MWh", "kWh").value == 12_500.0
+    # a value with more than 15 significant digits keeps the first 15
+    assert to_canonical(1.23456789012345678, "kWh", "kWh").value == 1.23456789012346

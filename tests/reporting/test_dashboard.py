@@ -60,3 +60,14 @@ def test_dashboard_page_and_access(client, world, two_years):
     for user in ("park_operator", "other_brand", "neighbour_manager"):
         client.force_login(world.users[user])
         assert client.get(url).status_code == 404
+
+
+def test_months_without_data_are_gaps_not_zeros(world):
+    ActivityValue.objects.bulk_create(_month(world, 2025, "electricity_grid", 1000, "kWh", [1, 2, 3]))
+    data = facility_dashboard(world.own, 2025)
+    # January to March: 1,000 kWh = 3.6 GJ each; April to December unreported
+    assert data["charts"]["energy"]["electricity_grid"][:3] == pytest.approx([3.6] * 3)
+    assert data["charts"]["energy"]["electricity_grid"][3:] == [None] * 9
+    # 2024 has no data at all: no line for it
+    assert list(data["charts"]["energy_yoy"]) == ["2025"]
+    assert data["this"]["energy_total_gj"] == pytest.approx(10.8)

@@ -71,6 +71,7 @@ class Converted:
     unit: str             # the metric's canonical unit
     original_value: float
     original_unit: str
+    conversion: dict | None = None   # how, when more than a change of unit (a fuel by mass or volume: calc.fuels)
 
 
 def parse_unit(text: str) -> pint.Unit:
@@ -125,7 +126,13 @@ def to_canonical(value, unit: str, canonical_unit: str) -> Converted:
             f"“{unit}” measures {_dimension_name(source)}, but this value is {_dimension_name(target)} (in {canonical_unit}).",
         )
     converted = UREG.Quantity(number, source).to(target).magnitude
-    return Converted(value=float(converted), unit=canonical_unit, original_value=number, original_unit=str(unit).strip())
+    return Converted(value=significant(converted), unit=canonical_unit, original_value=number, original_unit=str(unit).strip())
+
+
+def significant(number) -> float:
+    """``number`` to 15 significant digits, as many as a double holds exactly: drops the binary
+    noise of a conversion (370,000 L x 0.001 m³/L = 370.00000000000006 becomes 370.0)."""
+    return float(f"{float(number):.15g}")
 
 
 _DIMENSION_NAMES = {

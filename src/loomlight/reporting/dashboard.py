@@ -17,16 +17,33 @@ from loomlight.reporting.selectors import year_grid
 DIVERTED_ROUTES = ("_recycled", "_reused", "_coprocessed")
 
 
-def _monthly(rows, year, pick, convert=lambda r: r["value"]) -> dict[str, list[float]]:
-    series: dict[str, list[float]] = defaultdict(lambda: [0.0] * 12)
+def _monthly(rows, year, pick, convert=lambda r: r["value"]) -> dict[str, list[float | None]]:
+    """{metric: twelve monthly sums}; None for a month without a value (a gap in the chart, not a zero)."""
+    series: dict[str, list[float | None]] = defaultdict(lambda: [None] * 12)
     for r in rows:
         if r["period"].year == year and pick(r):
-            series[r["metric"]][r["period"].month - 1] += convert(r)
+            month = series[r["metric"]]
+            i = r["period"].month - 1
+            month[i] = (month[i] or 0.0) + convert(r)
     return dict(series)
 
 
-def _total(series: dict[str, list[float]]) -> float:
-    return sum(sum(values) for values in series.values())
+def _sum(values) -> float:
+    return sum(v for v in values if v is not None)
+
+
+def _total(series: dict[str, list[float | None]]) -> float:
+    return sum(_sum(values) for values in series.values())
+
+
+def _by_month(series: dict[str, list[float | None]]) -> list[float | None]:
+    """The twelve monthly totals across metrics; None where no metric has a value."""
+    return [None if all(v[i] is None for v in series.values()) else _sum(v[i] for v in series.values()) for i in range(12)]
+
+
+def _reported(series: dict[str, list[float | None]]) -> dict[str, list[float | None]]:
+    """The series with at least one month of data: a year without data is no line, not a line at zero."""
+    return {name: values for name, values in series.items() if any(v is not None for v in values)}
 
 
 def facility_dashboard(facility, year: int) -> dict:
@@ -49,16 +66,15 @@ def facility_dashboard(facility, year: int) -> dict:
         wastewater = _monthly(rows, y, in_category("wastewater"))
         waste = _monthly(rows, y, in_category("waste"))
         production = _monthly(rows, y, in_category("production"))
-        electricity = {m: sum(v) for m, v in _monthly(rows, y, lambda r: r["metric"].startswith("electricity_")).items()}
-        output_metric = max(production, key=lambda m: sum(production[m]), default=None)
-        output = sum(production[output_metric]) if output_metric else None
+        electricity = {m: _sum(v) for m, v in _monthly(rows, y, lambda r: r["metric"].startswith("electricity_")).items()}
+        output_metric = max(production, key=lambda m: _sum(production[m]), default=None)
+        output = _sum(production[output_metric]) if output_metric else None
         waste_total = _total(waste)
-        diverted = sum(sum(v) for m, v in waste.items() if m.endswith(DIVERTED_ROUTES))
+        diverted = sum(_sum(v) for m, v in waste.items() if m.endswith(DIVERTED_ROUTES))
         result["years"][y] = {
             "energy": energy, "water": water, "wastewater": wastewater, "waste": waste, "production": production,
             "energy_total_gj": _total(energy), "water_total_m3": _total(water),
-            "energy_by_month": [sum(v[i] for v in energy.values()) for i in range(12)],
-            "water_by_month": [sum(v[i] for v in water.values()) for i in range(12)],
+            "energy_by_month": _by_month(energy), "water_by_month": _by_month(water),
             "output_metric": output_metric, "output": output,
             "output_unit": catalogue[output_metric].canonical_unit if output_metric else "",
             "energy_intensity": intensity(_total(energy), output),
@@ -79,8 +95,8 @@ def facility_dashboard(facility, year: int) -> dict:
         "months": list(range(1, 13)),
         "energy": this["energy"], "water": this["water"], "wastewater": this["wastewater"], "waste": this["waste"],
         "production": this["production"],
-        "energy_yoy": {str(year - 1): last["energy_by_month"], str(year): this["energy_by_month"]},
-        "water_yoy": {str(year - 1): last["water_by_month"], str(year): this["water_by_month"]},
+        "energy_yoy": _reported({str(year - 1): last["energy_by_month"], str(year): this["energy_by_month"]}),
+        "water_yoy": _reported({str(year - 1): last["water_by_month"], str(year): this["water_by_month"]}),
         "names": {code: gettext(catalogue[code].name) for code in
                   set(this["energy"]) | set(this["water"]) | set(this["wastewater"]) | set(this["waste"]) | set(this["production"])},
     }

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from loomlight.calc.wastewater import Outcome, Result, applicable, assess, overall
 from loomlight.reference.wastewater import STANDARDS, limits, parameters, version
 from loomlight.wastewater.models import DischargeType, SamplingEvent
+
+
+#: The levels' names as shown; the codes stay in the data and the API.
+LEVEL_LABELS = {
+    "foundational": pgettext_lazy("ZDHC level", "foundational"),
+    "progressive": pgettext_lazy("ZDHC level", "progressive"),
+    "aspirational": pgettext_lazy("ZDHC level", "aspirational"),
+}
 
 
 def event_compliance(event: SamplingEvent, standard: str = "zdhc_wwg") -> dict:
@@ -21,7 +29,7 @@ def event_compliance(event: SamplingEvent, standard: str = "zdhc_wwg") -> dict:
         rows.append({"parameter": r.parameter, "name": gettext(names[r.parameter].name) if r.parameter in names else r.parameter,
                      "result": r, "outcomes": outcomes})
     return {
-        "standard": STANDARDS[standard][0], "version": version(standard), "levels": levels, "rows": rows,
+        "standard": STANDARDS[standard][0], "version": version(standard), "levels": levels, "labels": LEVEL_LABELS, "rows": rows,
         "overall": {level: overall(row["outcomes"][level] for row in rows) for level in levels},
     }
 
@@ -60,7 +68,7 @@ def compliance_trend(qs, points, standard: str = "zdhc_wwg", *, last: int = TREN
             if worst is None or ratio > worst["ratio"]:
                 worst = {"name": row["name"], "ratio": ratio}
         rows.append({"event": event, "overall": c["overall"], "failing": failing, "worst": worst})
-    return {"levels": levels, "first": first, "rows": rows}
+    return {"levels": levels, "first": first, "first_label": LEVEL_LABELS.get(first, first), "labels": LEVEL_LABELS, "rows": rows}
 
 
 OUTCOME_LABELS = {Outcome.PASS: "pass", Outcome.FAIL: "fail", Outcome.INCONCLUSIVE: "inconclusive", Outcome.NO_LIMIT: "no_limit"}

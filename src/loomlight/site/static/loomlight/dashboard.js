@@ -17,7 +17,7 @@
       yAxis: { type: "value" },
       series: names.map(function (name) {
         return { name: data.names[name] || name, type: key.endsWith("_yoy") ? "line" : "bar", stack: stacked ? "total" : undefined,
-                 data: block[name].map(function (v) { return Math.round(v * 100) / 100; }) };
+                 data: block[name].map(function (v) { return v === null ? null : Math.round(v * 100) / 100; }) };  // null: no data, a gap
       })
     });
     window.addEventListener("resize", function () { chart.resize(); });
