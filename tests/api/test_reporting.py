@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from loomlight.reporting.models import ActivityValue, ReportingPeriod
 
 
@@ -67,3 +69,17 @@ def test_metric_catalogue_is_listed(api, world):
     by_code = {r["code"]: r for r in rows}
     assert by_code["electricity_grid"]["canonical_unit"] == "kWh"
     assert by_code["fuel_diesel"]["also_accepts"] == ["mass", "volume"]
+
+
+def test_api_accepts_litres_of_diesel_and_returns_the_conversion(api, world):
+    # 1000 L × (1 t / 1149 L) × 43.0 GJ/t = 37.42384682332463 GJ (the shipped defaults; tests/reporting/test_fuel_properties.py)
+    response = api.post("data_entry", f"/facilities/{world.own.pk}/values",
+                        {"period": "2025-03", "metric": "fuel_diesel", "value": 1000, "unit": "L"})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["value"], body["unit"], body["original_value"], body["original_unit"]) == (
+        pytest.approx(37.42384682332463, rel=1e-12), "GJ", 1000.0, "L")
+    assert (body["conversion"]["ncv"]["value"], body["conversion"]["density"]["value"]) == (43.0, 1149.0)
+    refused = api.post("data_entry", f"/facilities/{world.own.pk}/values",
+                       {"period": "2025-03", "metric": "biogas", "value": 1000, "unit": "m³"})
+    assert (refused.status_code, list(refused.json()["error"]["fields"])) == (422, ["unit"])

@@ -81,11 +81,11 @@ def test_filled_template_is_stored_in_canonical_units_with_what_was_reported(wor
     assert stored() == {
         ("2025-01", "electricity_grid", ""): (1_250_000.0, "kWh", 1250.0, "MWh", "upload"),
         ("2025-02", "electricity_grid", ""): (1300.5, "kWh", 1300.5, "kWh", "upload"),
-        ("2025-01", "water_municipal", ""): (2.0000000000000004, "m³", 2000.0, "L", "upload"),  # as pint: 1 L = 0.0010000000000000002 m³
+        ("2025-01", "water_municipal", ""): (2.0, "m³", 2000.0, "L", "upload"),  # calc.units drops the binary noise (1 L = 0.0010000000000000002 m³)
         ("2025-03", "production_pieces", "T-shirts"): (12000.0, "piece", 12000.0, "piece", "upload"),
         ("2025-03", "production_pieces", "Polo shirts"): (800.0, "piece", 800.0, "pcs", "upload"),
     }
-    assert services.convert("water_municipal", 2000, "L").value == 2.0000000000000004   # the form stores the same
+    assert services.convert("water_municipal", 2000, "L").value == 2.0   # the form stores the same
     assert sorted(p.period.month for p in ReportingPeriod.objects.filter(facility=world.own)) == [1, 2, 3]
     events = upload_events()
     assert events.count() == 5
@@ -95,7 +95,7 @@ def test_filled_template_is_stored_in_canonical_units_with_what_was_reported(wor
     event = events.get(object_id=str(ActivityValue.objects.get(metric="water_municipal").pk))
     assert (event.action, event.actor, event.before) == ("create", world.users["data_entry"], None)
     assert {k: event.after[k] for k in ("metric", "value", "unit", "original_value", "original_unit", "source", "period")} == {
-        "metric": "water_municipal", "value": 2.0000000000000004, "unit": "m³", "original_value": 2000.0, "original_unit": "L",
+        "metric": "water_municipal", "value": 2.0, "unit": "m³", "original_value": 2000.0, "original_unit": "L",
         "source": "upload", "period": "2025-01-01"}
 
 
@@ -166,7 +166,7 @@ def test_every_wrong_cell_is_reported_and_nothing_is_written(world, tmp_path):
     r_text = fill(wb, "2025-02", "electricity_grid", "12,5")
     r_negative = fill(wb, "2025-03", "electricity_grid", -4)
     r_unit = fill(wb, "2025-04", "electricity_grid", 10, "litres")
-    r_fuel = fill(wb, "2025-01", "fuel_diesel", 100, "L")
+    r_fuel = fill(wb, "2025-01", "biomass_other", 100, "tonne")                # no calorific value shipped for it
     r_ambiguous = fill(wb, "2025-02", "waste_hazardous_landfilled", 3, "ton")
     ws = wb["data"]
     ws.append([world.neighbour.pk, "2025-05", "electricity_grid", None, 5, "kWh"])
@@ -180,8 +180,9 @@ def test_every_wrong_cell_is_reported_and_nothing_is_written(world, tmp_path):
 
     assert not result.ok
     assert report(result) == [
-        ("data", r_fuel, "F", "unit", "Report fuel_diesel in an energy unit (GJ, MJ or kWh) for now: conversion from mass or "
-                                      "volume needs sourced fuel properties, which this version does not ship yet."),
+        ("data", r_fuel, "F", "unit", "No net calorific value is known for Biomass, other: attach the supplier's specification "
+                                      "or a laboratory report as evidence and record the facility's value under “Fuel properties”, "
+                                      "or report the energy in GJ."),
         ("data", r_text, "E", "not_a_number", "“12,5” is not a number: write digits with a point for decimals, e.g. 1234.5."),
         ("data", r_ambiguous, "F", "unit", "“ton” is ambiguous: write tonne (1000 kg) or short_ton (907.18474 kg)."),
         ("data", r_negative, "E", "negative", "-4 is negative."),
@@ -196,7 +197,8 @@ def test_every_wrong_cell_is_reported_and_nothing_is_written(world, tmp_path):
     ]
     assert result.issue_count == 11
     assert all(i.fix for i in result.issues)
-    assert result.issues[0].value == "L" and result.issues[1].value == "12,5"
+    assert result.issues[0].value == "tonne" and result.issues[1].value == "12,5"
+    assert "Fuel properties" in result.issues[0].fix
     assert (result.created, ActivityValue.objects.count(), ReportingPeriod.objects.count(), upload_events().count()) == (0, 0, 0, 0)
 
 

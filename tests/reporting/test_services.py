@@ -46,7 +46,7 @@ def test_same_value_again_changes_nothing_and_a_correction_is_audited(world):
     ({"value": "twelve"}, "value"),
     ({"unit": "m³"}, "unit"),
     ({"unit": "ton"}, "unit"),
-    ({"metric": "fuel_diesel", "unit": "L", "value": 1000}, "unit"),
+    ({"metric": "biogas", "unit": "m³", "value": 1000}, "unit"),          # no property shipped, none recorded
     ({"period": datetime.date(2025, 1, 15)}, "period"),
     ({"period": datetime.date(2100, 1, 1)}, "period"),
 ])
@@ -58,10 +58,12 @@ def test_bad_values_are_refused_naming_the_field_and_nothing_is_saved(world, kwa
     assert not AuditEvent.objects.exists()
 
 
-def test_fuel_in_volume_says_why_it_cannot_convert_yet(world):
-    with pytest.raises(ValidationError, match="needs sourced fuel properties"):
-        _set(world, metric="fuel_diesel", value=1000, unit="L")
-    assert _set(world, metric="fuel_diesel", value=38.6, unit="GJ").value == 38.6
+def test_fuel_in_litres_is_stored_in_gj_with_the_factors_that_converted_it(world):
+    # 1000 L × (1 t / 1149 L) × 43.0 GJ/t = 37.42384682... GJ (IPCC NCV of gas/diesel oil, UNSD litres per tonne)
+    row = _set(world, metric="fuel_diesel", value=1000, unit="L")
+    assert (row.value, row.unit, row.original_value, row.original_unit) == (pytest.approx(37.423846823, rel=1e-9), "GJ", 1000.0, "L")
+    assert (row.conversion["ncv"]["value"], row.conversion["density"]["value"]) == (43.0, 1149.0)
+    assert _set(world, metric="fuel_diesel", value=38.6, unit="GJ", period=datetime.date(2025, 2, 1)).conversion is None
 
 
 @pytest.mark.parametrize("user", ["assessor", "admin", "park_operator", "brand", "neighbour_manager", "nobody"])

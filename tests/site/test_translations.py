@@ -54,7 +54,7 @@ def test_placeholders_survive_translation(lang):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_country_and_metric_name_has_a_translation(lang):
     names = set()
-    for filename in ("countries.csv", "metrics.csv"):
+    for filename in ("countries.csv", "metrics.csv", "wastewater_parameters.csv"):
         with open(LOCALE.parent / "reference" / filename, encoding="utf-8") as fh:
             names |= {row["name"] for row in csv.DictReader(fh)}
     translated = {e.msgid for e in _po(lang, "django").translated_entries()}

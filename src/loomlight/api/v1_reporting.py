@@ -31,7 +31,9 @@ class ValueIn(In):
     period: str = Field(..., pattern=PERIOD_PATTERN, description="The month, YYYY-MM.")
     metric: str = Field(..., description="A metric code of the catalogue (GET /api/v1/metrics).")
     value: float | str
-    unit: str = Field(..., description="Any unit of the metric's dimension: kWh, MWh, GJ, L, m³, US gallon, kg, tonne, ...")
+    unit: str = Field(..., description="Any unit of the metric's dimension: kWh, MWh, GJ, L, m³, US gallon, kg, tonne, ...; "
+                                       "a fuel also in a unit of mass or volume (its also_accepts), converted to GJ with the "
+                                       "facility's fuel properties for the month or the shipped defaults.")
     qualifier: str = Field("", max_length=64, description="Product type of a production figure, waste type of a waste figure.")
 
 
@@ -43,6 +45,9 @@ class ValueOut(Schema):
     unit: str
     original_value: float
     original_unit: str
+    conversion: dict | None = Field(None, description="For a fuel reported by mass or volume: the formula, gj_per_unit "
+                                    "(value = original_value × gj_per_unit) and each factor (ncv, density) with its source: "
+                                    "a shipped default and its citation, or the facility's fuel property and its evidence.")
     source: str
     flag: str
     entered_at: datetime.datetime

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -29,3 +31,45 @@ class ValueForm(forms.Form):
 
 class CommentForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+def fuel_choices():
+    return [(m.code, gettext(m.name)) for m in metrics().values() if m.also_accepts]
+
+
+class MonthField(forms.CharField):
+    """A month as YYYY-MM (the browser's month input), cleaned to its first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM", "size": 8})
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            return datetime.date(year, month, 1)
+        except ValueError:
+            raise forms.ValidationError(_("Give the month as YYYY-MM.")) from None
+
+
+class FuelPropertyForm(forms.Form):
+    """A facility's own calorific value and/or density of a fuel, backed by a file already attached as evidence."""
+
+    metric = forms.ChoiceField(label=_("Fuel"), choices=fuel_choices)
+    valid_from = MonthField(label=_("Valid from (month)"))
+    ncv_value = forms.CharField(label=_("Net calorific value"), max_length=40, required=False)
+    ncv_unit = forms.CharField(label=_("Unit of the calorific value"), max_length=32, required=False,
+                               help_text=_("Net (lower) value as stated: GJ/t, MJ/kg, kcal/kg, or per volume MJ/m³"))
+    density_value = forms.CharField(label=_("Density"), max_length=40, required=False)
+    density_unit = forms.CharField(label=_("Unit of the density"), max_length=32, required=False,
+                                   help_text=_("kg/L, kg/m³ or L/t"))
+    evidence = forms.ModelChoiceField(label=_("Evidence (the supplier's specification or a laboratory report)"), queryset=None)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, facility, **kwargs):
+        kwargs.setdefault("auto_id", "id_fuel_%s")   # the value form on the same page has its own id_metric, id_unit
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].queryset = facility.evidence.order_by("-uploaded_at", "-pk")
+        self.fields["evidence"].label_from_instance = lambda e: f"{e.original_name} · {e.get_kind_display()}" + (
+            f" · {e.period:%Y-%m}" if e.period else "")

@@ -1,7 +1,8 @@
 """Monthly activity data per facility, and the verification state of each month.
 
 A value is stored in its metric's canonical unit with what was reported kept
-beside it (original value and unit). Writes go through services.py.
+beside it (original value and unit), and, for a fuel reported by mass or volume,
+the record of the factors that converted it. Writes go through services.py.
 """
 
 from __future__ import annotations
@@ -73,6 +74,10 @@ class ActivityValue(models.Model):
     original_unit = models.CharField(_("reported unit"), max_length=32)
     source = models.CharField(_("entered through"), max_length=16, choices=ValueSource.choices)
     flag = models.CharField(_("flag"), max_length=16, blank=True, default="")
+    #: how a fuel reported by mass or volume became energy: the formula, the energy of one reported unit
+    #: and each factor with its source (a shipped default with its citation and data version, or the
+    #: facility's FuelProperty and its evidence); None for a plain change of unit
+    conversion = models.JSONField(_("conversion"), null=True, blank=True, default=None)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     entered_at = models.DateTimeField(_("entered"), default=timezone.now)
 
@@ -89,6 +94,46 @@ class ActivityValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility} {self.period:%Y-%m} {self.metric} = {self.value:g} {self.unit}"
+
+
+class FuelProperty(models.Model):
+    """A facility's own net calorific value and/or density of one fuel, from a month on.
+
+    Backed by evidence of the same facility (the supplier's specification, a
+    laboratory report). Converting a fuel reported by mass or volume, the
+    facility's value valid for the month is used before the shipped default
+    (reference/fuel_properties.csv). Units as stated: the NCV per mass (GJ/t,
+    MJ/kg) or per volume (MJ/m³), the density as kg/L, kg/m³ or L/t.
+    """
+
+    facility = models.ForeignKey("registry.Facility", verbose_name=_("facility"), on_delete=models.CASCADE, related_name="fuel_properties")
+    metric = models.CharField(_("fuel"), max_length=64)
+    valid_from = models.DateField(_("valid from"), help_text=_("The first month it applies to."))
+    ncv_value = models.FloatField(_("net calorific value"), null=True, blank=True)
+    ncv_unit = models.CharField(_("unit of the calorific value"), max_length=32, blank=True)
+    density_value = models.FloatField(_("density"), null=True, blank=True)
+    density_unit = models.CharField(_("unit of the density"), max_length=32, blank=True)
+    evidence = models.ForeignKey("evidence.Evidence", verbose_name=_("evidence"), on_delete=models.RESTRICT, related_name="fuel_properties")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["facility", "metric", "-valid_from"]
+        verbose_name = _("fuel property")
+        verbose_name_plural = _("fuel properties")
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "metric", "valid_from"], name="fuel_property_unique_per_month"),
+            models.CheckConstraint(condition=Q(valid_from__day=1), name="fuel_property_from_first_of_month"),
+            models.CheckConstraint(condition=Q(ncv_value__isnull=False) | Q(density_value__isnull=False), name="fuel_property_has_a_value"),
+            models.CheckConstraint(condition=Q(ncv_value__isnull=True) | Q(ncv_value__gt=0), name="fuel_property_ncv_positive"),
+            models.CheckConstraint(condition=Q(density_value__isnull=True) | Q(density_value__gt=0), name="fuel_property_density_positive"),
+        ]
+
+    def __str__(self) -> str:
+        parts = [f"{self.ncv_value:g} {self.ncv_unit}" if self.ncv_value is not None else "",
+                 f"{self.density_value:g} {self.density_unit}" if self.density_value is not None else ""]
+        return f"{self.facility} {self.metric} from {self.valid_from:%Y-%m}: {', '.join(p for p in parts if p)}"
 
 
 from loomlight.reporting.imports.jobs import ImportJob  # noqa: E402,F401 (registered here: its app is reporting)

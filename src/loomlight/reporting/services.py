@@ -1,27 +1,35 @@
-"""Write paths for monthly reporting: values and the verification workflow.
+"""Write paths for monthly reporting: values, fuel properties and the verification workflow.
 
 The form, the Excel import and the API call these. Each checks the policy,
 validates, writes and records the audit event in one transaction.
+
+A fuel reported by mass or volume becomes energy (GJ) with ``calc.fuels``: the
+facility's own calorific value and density valid for the month (``FuelProperty``,
+backed by evidence) before the defaults shipped in ``reference/fuel_properties.csv``;
+the value records which factors it used (``ActivityValue.conversion``).
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from loomlight.audit.models import AuditAction
 from loomlight.audit.services import audit_record, snapshot
-from loomlight.calc.units import UnitError, dimension_of, to_canonical
+from loomlight.calc.fuels import FuelError, FuelErrorCode, Property, fuel_energy, ncv_basis, property_quantity
+from loomlight.calc.units import Converted, UnitError, dimension_of, parse_number, to_canonical
 from loomlight.calc.validation import history_flag
+from loomlight.reference import fuel_properties
 from loomlight.reference.metrics import metrics
 from loomlight.registry import policy
 from loomlight.registry.models import Facility
 from loomlight.registry.policy import Action
-from loomlight.reporting.models import ActivityValue, PeriodStatus, ReportingPeriod
+from loomlight.reporting.models import ActivityValue, FuelProperty, PeriodStatus, ReportingPeriod
 
 EDITABLE_STATUSES = (PeriodStatus.DRAFT, PeriodStatus.RETURNED)
 
@@ -46,8 +54,18 @@ def _period_row(facility: Facility, period: datetime.date, *, for_update: bool =
     return row
 
 
-def convert(metric: str, value, unit: str):
-    """Check the metric and convert the value to its canonical unit (ValidationError naming the field)."""
+_LOOK_UP = object()
+
+
+def convert(metric: str, value, unit: str, *, facility: Facility | None = None, period: datetime.date | None = None,
+            fuel_property=_LOOK_UP) -> Converted:
+    """Check the metric and convert the value to its canonical unit (ValidationError naming the field).
+
+    A fuel given in a mass or volume unit (its ``also_accepts``) becomes energy with the
+    facility's FuelProperty valid for ``period`` and the shipped defaults; the result's
+    ``conversion`` records the factors. Callers that resolved the FuelProperty themselves
+    (the import, for many rows) pass it, or None, as ``fuel_property``.
+    """
     catalogue = metrics()
     if metric not in catalogue:
         raise ValidationError({"metric": [_("Unknown metric “%(code)s”.") % {"code": metric}]})
@@ -55,12 +73,11 @@ def convert(metric: str, value, unit: str):
     try:
         return to_canonical(value, unit, canonical)
     except UnitError as exc:
-        field = "value" if exc.code in ("not_a_number", "negative") else "unit"
         if exc.code == "wrong_dimension" and _accepted_through_fuel_properties(metric, unit):
-            raise ValidationError({"unit": [_(
-                "Report %(metric)s in an energy unit (GJ, MJ or kWh) for now: conversion from mass or volume "
-                "needs sourced fuel properties, which this version does not ship yet."
-            ) % {"metric": metric}]}) from None
+            if fuel_property is _LOOK_UP:
+                fuel_property = fuel_property_valid(facility, metric, period) if facility and period else None
+            return _fuel_converted(metric, value, unit, fuel_property)
+        field = "value" if exc.code in ("not_a_number", "negative") else "unit"
         raise ValidationError({field: [str(exc)]}) from None
 
 
@@ -69,6 +86,60 @@ def _accepted_through_fuel_properties(metric: str, unit: str) -> bool:
         return dimension_of(unit) in metrics()[metric].also_accepts
     except UnitError:
         return False
+
+
+def fuel_property_valid(facility: Facility, metric: str, period: datetime.date) -> FuelProperty | None:
+    """The facility's FuelProperty of ``metric`` that applies to ``period``: the latest from that month or before."""
+    return (FuelProperty.objects.filter(facility=facility, metric=metric, valid_from__lte=period)
+            .order_by("-valid_from").first())
+
+
+def fuel_factors(metric: str, fuel_property: FuelProperty | None) -> tuple[Property | None, Property | None]:
+    """(NCV, density) for converting ``metric``: the facility's values where it recorded them, else the defaults.
+
+    A default density is used only with an NCV per mass: a facility's NCV per volume may
+    refer to another volume (gas at its metering conditions, LPG as vapour) than the default's.
+    """
+    ncv = density = None
+    if fuel_property is not None:
+        provenance = {"source": "facility", "fuel_property": fuel_property.pk, "evidence": fuel_property.evidence_id,
+                      "valid_from": f"{fuel_property.valid_from:%Y-%m}"}
+        if fuel_property.ncv_value is not None:
+            ncv = Property(fuel_property.ncv_value, fuel_property.ncv_unit, provenance)
+        if fuel_property.density_value is not None:
+            density = Property(fuel_property.density_value, fuel_property.density_unit, provenance)
+    if ncv is None and (shipped := fuel_properties.default(metric, "ncv")):
+        ncv = shipped.as_property()
+    if density is None and ncv is not None and ncv_basis(ncv) == "mass" and (shipped := fuel_properties.default(metric, "density")):
+        density = shipped.as_property()
+    return ncv, density
+
+
+def _fuel_converted(metric: str, value, unit: str, fuel_property: FuelProperty | None) -> Converted:
+    name = gettext(metrics()[metric].name)
+    fix = _("attach the supplier's specification or a laboratory report as evidence and record the facility's value "
+            "under “Fuel properties”, or report the energy in GJ.")
+    ncv, density = fuel_factors(metric, fuel_property)
+    if ncv is None:
+        raise ValidationError({"unit": [_("No net calorific value is known for %(fuel)s: %(fix)s") % {"fuel": name, "fix": fix}]})
+    try:
+        result = fuel_energy(value, unit, ncv=ncv, density=density)
+    except UnitError as exc:
+        raise ValidationError({"value" if exc.code in ("not_a_number", "negative") else "unit": [str(exc)]}) from None
+    except FuelError as exc:
+        if exc.code != FuelErrorCode.DENSITY_NEEDED:
+            raise ValidationError({"unit": [str(exc)]}) from None
+        if dimension_of(unit) == "volume":
+            message = _("Converting %(fuel)s from a volume needs its density (or its net calorific value per m³), and "
+                        "none is recorded for this facility or shipped for this fuel: %(fix)s")
+        else:
+            message = _("Converting %(fuel)s from a mass needs its density (or its net calorific value per mass), and "
+                        "none is recorded for this facility: %(fix)s")
+        raise ValidationError({"unit": [message % {"fuel": name, "fix": fix}]}) from None
+    canonical = metrics()[metric].canonical_unit
+    energy = result.energy_gj if canonical == "GJ" else to_canonical(result.energy_gj, "GJ", canonical).value
+    return Converted(value=energy, unit=canonical, original_value=result.quantity, original_unit=str(unit).strip(),
+                     conversion=result.record())
 
 
 def _flag(facility: Facility, period: datetime.date, metric: str, qualifier: str, value: float) -> str:
@@ -86,24 +157,32 @@ def activity_value_set(*, by, facility: Facility, period: datetime.date, metric:
     """Record (or correct) one monthly value. Re-entering the same value changes nothing."""
     policy.require(by, Action.ENTER_DATA, facility)
     period = _check_period(period)
-    converted = convert(metric, value, unit)
+    converted = convert(metric, value, unit, facility=facility, period=period)
     month = _period_row(facility, period)
     if month.status not in EDITABLE_STATUSES:
         raise ValidationError({"period": [_("%(month)s is %(status)s: it cannot be changed.") % {
             "month": f"{period:%Y-%m}", "status": month.get_status_display()}]})
     existing = ActivityValue.objects.filter(facility=facility, period=period, metric=metric, qualifier=qualifier).first()
-    if existing and (existing.original_value, existing.original_unit) == (converted.original_value, converted.original_unit):
+    if existing and _same(existing, converted):
         return existing
     before = snapshot(existing) if existing else None
     row = existing or ActivityValue(facility=facility, period=period, metric=metric, qualifier=qualifier)
     row.value, row.unit = converted.value, converted.unit
     row.original_value, row.original_unit = converted.original_value, converted.original_unit
+    row.conversion = converted.conversion
     row.source, row.entered_by, row.entered_at = via, by, timezone.now()
     row.flag = _flag(facility, period, metric, qualifier, converted.value)
     row.save()
     audit_record(actor=by, action=AuditAction.UPDATE if existing else AuditAction.CREATE, obj=row,
                  before=before, after=snapshot(row), via=via)
     return row
+
+
+def _same(row: ActivityValue, converted: Converted) -> bool:
+    """The stored value is what this conversion gives: the same report, converted with the same factors
+    (a fuel's record holds its energy per reported unit; a plain change of unit has none)."""
+    return ((row.original_value, row.original_unit, row.conversion)
+            == (converted.original_value, converted.original_unit, converted.conversion))
 
 
 def _transition(*, by, facility, period, action, allowed_from, to, comment="", via="web") -> ReportingPeriod:
@@ -160,3 +239,107 @@ def period_reopen(*, by, facility: Facility, period: datetime.date, reason: str,
     reason = _required(reason, "reason")
     return _transition(by=by, facility=facility, period=period, action=Action.VERIFY,
                        allowed_from=(PeriodStatus.VERIFIED,), to=PeriodStatus.DRAFT, comment=reason, via=via)
+
+
+# --- fuel properties ---------------------------------------------------------
+
+def fuel_metrics() -> list[str]:
+    """Codes of the fuels that may be reported by mass or volume, in catalogue order."""
+    return [code for code, m in metrics().items() if m.also_accepts]
+
+
+def _fuel_property_number(value, field: str) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = parse_number(value)
+    except UnitError as exc:
+        raise ValidationError({field: [str(exc)]}) from None
+    if number <= 0:
+        raise ValidationError({field: [_("Give a value above zero.")]})
+    return number
+
+
+def _fuel_property_unit(number: float | None, unit: str, kind: str, field: str) -> str:
+    unit = (unit or "").strip()
+    if number is None:
+        return ""
+    if not unit:
+        raise ValidationError({field: [_("Give the unit, as on the specification.")]})
+    try:
+        property_quantity(Property(number, unit), kind)
+    except FuelError:
+        if kind == "ncv":
+            message = _("“%(unit)s” is not a unit of calorific value: give energy per mass (GJ/t, MJ/kg) or per volume (MJ/m³).")
+        else:
+            message = _("“%(unit)s” is not a unit of density: give mass per volume (kg/L, kg/m³) or volume per mass (L/t).")
+        raise ValidationError({field: [message % {"unit": unit}]}) from None
+    return unit
+
+
+@transaction.atomic
+def fuel_property_create(*, by, facility: Facility, metric: str, valid_from: datetime.date, evidence, ncv_value=None,
+                         ncv_unit: str = "", density_value=None, density_unit: str = "", note: str = "",
+                         via: str = "web") -> FuelProperty:
+    """Record the facility's own calorific value and/or density of a fuel from a month on, backed by evidence.
+
+    Values already stored for that fuel from that month (until the facility's next
+    record), in months that may still change, are converted again with it, each
+    correction audited; submitted and verified months keep what they were verified with.
+    """
+    policy.require(by, Action.ENTER_DATA, facility)
+    if metric not in fuel_metrics():
+        raise ValidationError({"metric": [_("Choose a fuel that is reported by mass or volume.")]})
+    if not isinstance(valid_from, datetime.date) or valid_from.day != 1:
+        raise ValidationError({"valid_from": [_("Give the first month it applies to, as YYYY-MM.")]})
+    if valid_from > month_start(timezone.localdate()):
+        raise ValidationError({"valid_from": [_("%(month)s is in the future.") % {"month": f"{valid_from:%Y-%m}"}]})
+    if evidence is None or evidence.facility_id != facility.pk:
+        raise ValidationError({"evidence": [_("Choose a file of evidence attached to this facility.")]})
+    ncv = _fuel_property_number(ncv_value, "ncv_value")
+    density = _fuel_property_number(density_value, "density_value")
+    if ncv is None and density is None:
+        raise ValidationError({"ncv_value": [_("Give the net calorific value, the density, or both.")]})
+    ncv_unit = _fuel_property_unit(ncv, ncv_unit, "ncv", "ncv_unit")
+    density_unit = _fuel_property_unit(density, density_unit, "density", "density_unit")
+    if FuelProperty.objects.filter(facility=facility, metric=metric, valid_from=valid_from).exists():
+        raise ValidationError({"valid_from": [_("This facility already has values of this fuel from %(month)s.") % {
+            "month": f"{valid_from:%Y-%m}"}]})
+    row = FuelProperty(facility=facility, metric=metric, valid_from=valid_from, ncv_value=ncv, ncv_unit=ncv_unit,
+                       density_value=density, density_unit=density_unit, evidence=evidence, note=(note or "").strip()[:300],
+                       created_by=by)
+    row.full_clean()
+    row.save()
+    audit_record(actor=by, action=AuditAction.CREATE, obj=row, before=None, after=snapshot(row), via=via)
+    _reconvert(by=by, fuel_property=row, via=via)
+    return row
+
+
+def _reconvert(*, by, fuel_property: FuelProperty, via: str) -> None:
+    """Convert again, with ``fuel_property``, the stored values it now applies to in months that may change."""
+    facility, metric = fuel_property.facility, fuel_property.metric
+    values = ActivityValue.objects.filter(facility=facility, metric=metric, period__gte=fuel_property.valid_from,
+                                          conversion__isnull=False)
+    later = (FuelProperty.objects.filter(facility=facility, metric=metric, valid_from__gt=fuel_property.valid_from)
+             .order_by("valid_from").values_list("valid_from", flat=True).first())
+    if later:
+        values = values.filter(period__lt=later)
+    locked = set(ReportingPeriod.objects.filter(facility=facility).exclude(status__in=EDITABLE_STATUSES)
+                 .values_list("period", flat=True))
+    for row in values.order_by("period", "qualifier"):
+        if row.period in locked:
+            continue
+        try:
+            converted = convert(metric, row.original_value, row.original_unit, fuel_property=fuel_property)
+        except ValidationError as exc:
+            raise ValidationError({NON_FIELD_ERRORS: [_("The value of %(month)s (%(value)s %(unit)s) could not be converted "
+                                                        "with these properties: %(reason)s") % {
+                "month": f"{row.period:%Y-%m}", "value": f"{row.original_value:g}", "unit": row.original_unit,
+                "reason": " ".join(exc.messages)}]}) from None
+        if _same(row, converted):
+            continue
+        before = snapshot(row)
+        row.value, row.conversion = converted.value, converted.conversion
+        row.flag = _flag(facility, row.period, metric, row.qualifier, converted.value)
+        row.save(update_fields=["value", "conversion", "flag"])
+        audit_record(actor=by, action=AuditAction.UPDATE, obj=row, before=before, after=snapshot(row), via=via)

@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from loomlight.evidence.models import EvidenceKind
@@ -17,8 +19,14 @@ from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
 from loomlight.reporting import selectors, services
-from loomlight.reporting.forms import CommentForm, ValueForm
+from loomlight.reference import fuel_properties
+from loomlight.reference.metrics import metrics
+from loomlight.reporting.forms import CommentForm, FuelPropertyForm, ValueForm
 from loomlight.site.forms import errors_onto_form
+
+
+#: how well a shipped default represents a facility's fuel (reference/fuel_properties.csv, column confidence)
+CONFIDENCE = {"high": gettext_lazy("high"), "medium": gettext_lazy("medium"), "low": gettext_lazy("low: prefer your supplier's value")}
 
 
 def _facility_with_data(request, pk):
@@ -28,13 +36,19 @@ def _facility_with_data(request, pk):
     return facility
 
 
-@login_required
-def facility_year(request, pk, year=None):
-    facility = _facility_with_data(request, pk)
+def _year(year):
     today = datetime.date.today()
     year = year or today.year
     if not 1990 <= year <= today.year:
         raise Http404
+    return year
+
+
+@login_required
+def facility_year(request, pk, year=None):
+    facility = _facility_with_data(request, pk)
+    today = datetime.date.today()
+    year = _year(year)
     can_enter = policy.can(request.user, Action.ENTER_DATA, facility)
     form = ValueForm(request.POST or None, initial={"month": today.month if year == today.year else 12})
     if request.method == "POST":
@@ -52,6 +66,11 @@ def facility_year(request, pk, year=None):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("reporting:facility_year", pk=facility.pk, year=year)
+    return _render_year(request, facility, year, form=form, can_enter=can_enter)
+
+
+def _render_year(request, facility, year, *, form, can_enter, fuel_form=None):
+    today = datetime.date.today()
     context = {
         "facility": facility,
         "grid": selectors.year_grid(facility, year, today=today),
@@ -62,8 +81,38 @@ def facility_year(request, pk, year=None):
         "comment_form": CommentForm(),
         "evidence": facility.evidence.filter(period__year=year).select_related("uploaded_by"),
         "evidence_kinds": EvidenceKind.choices,
+        "fuel_properties": facility.fuel_properties.select_related("evidence", "created_by"),
+        "fuel_form": fuel_form if fuel_form is not None else (FuelPropertyForm(facility=facility) if can_enter else None),
+        "fuel_defaults": [{"name": gettext(metrics()[code].name), "ncv": props.get("ncv"), "density": props.get("density"),
+                           "confidence": CONFIDENCE.get(props["ncv"].confidence) if "ncv" in props else ""}
+                          for code, props in fuel_properties.defaults().items()],
+        "fuel_names": {m.code: gettext(m.name) for m in metrics().values() if m.also_accepts},
     }
     return render(request, "reporting/facility_year.html", context)
+
+
+@login_required
+@require_POST
+def fuel_property_add(request, pk, year):
+    """Record the facility's own calorific value or density of a fuel; errors are shown beside the fields."""
+    facility = _facility_with_data(request, pk)
+    year = _year(year)
+    if not policy.can(request.user, Action.ENTER_DATA, facility):
+        raise PermissionDenied
+    fuel_form = FuelPropertyForm(request.POST, facility=facility)
+    if fuel_form.is_valid():
+        try:
+            services.fuel_property_create(by=request.user, facility=facility, via="web", **fuel_form.cleaned_data)
+        except ValidationError as exc:
+            errors_onto_form(fuel_form, exc)
+        else:
+            messages.success(request, _("Fuel property recorded. Values of this fuel from %(month)s, in months neither "
+                                        "submitted nor verified, were converted again with it.") % {
+                "month": f"{fuel_form.cleaned_data['valid_from']:%Y-%m}"})
+            return redirect("reporting:facility_year", pk=facility.pk, year=year)
+    today = datetime.date.today()
+    form = ValueForm(initial={"month": today.month if year == today.year else 12})
+    return _render_year(request, facility, year, form=form, can_enter=True, fuel_form=fuel_form)
 
 
 TRANSITIONS = {

@@ -9,11 +9,16 @@ series (metric and qualifier), not of rows.
 
 Conversions are checked with the one pint registry through
 ``reporting.services.convert`` (the same rules and messages as the form and the
-API), once per metric and unit: the factor is kept and multiplied.
+API), once per metric and unit: the factor is kept and multiplied. A fuel in a
+mass or volume unit depends also on the facility's fuel property valid for the
+row's month (loaded once, looked up by bisection): its factor is kept per
+metric, unit and fuel property, with the record of the conversion, which every
+row converted with it shares.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import math
 import re
@@ -22,7 +27,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from loomlight.calc.units import UnitError, parse_number
+from loomlight.calc.units import UnitError, dimension_of, parse_number
 from loomlight.reference.metrics import metrics
 from loomlight.reporting.imports.issues import Issue, IssueCode, shown
 from loomlight.reporting.imports.reader import CellError, Formula
@@ -55,6 +60,7 @@ class ValidRow:
     unit: str              # the metric's canonical unit
     original_value: float
     original_unit: str
+    conversion: dict | None = None   # shared by the rows converted with the same factors
 
     @property
     def period(self) -> datetime.date:
@@ -75,7 +81,10 @@ class RowValidator:
         self.last_month = month_index(today)
         self.catalogue = metrics()
         self._months: dict[str, int | _Bad] = {}
-        self._factors: dict[tuple[str, str], tuple[float, str] | _Bad] = {}
+        self._factors: dict[tuple[str, str, int | None], tuple[float, str, str, dict | None] | _Bad] = {}
+        self._fuels = {code for code, m in self.catalogue.items() if m.also_accepts}
+        self._fuel_timeline: dict[str, tuple[list[int], list]] | None = None   # metric -> (months, FuelProperty rows)
+        self._by_property: dict[str, bool] = {}   # unit as written -> a mass or volume (a fuel's properties apply)
         self._seen: dict[tuple[str, str], int] = {}   # series -> bit set of months (bit 0 = January 1990)
 
     def __call__(self, number: int, cells: list) -> ValidRow | list[Issue] | None:
@@ -100,7 +109,7 @@ class RowValidator:
             if metric is None:
                 self._unit_text(unit_cell)
             else:
-                factor, canonical, original_unit = self._unit(metric, unit_cell)
+                factor, canonical, original_unit, conversion = self._unit(metric, unit_cell, month)
         except _Bad as bad:
             issues.append(self._issue(number, UNIT, unit_cell, bad))
         if issues:
@@ -116,7 +125,7 @@ class RowValidator:
                 _("Keep one row per month, metric and qualifier: add the amounts up, or give each a different qualifier."),
             ))]
         self._seen[series] = seen | bit
-        return ValidRow(number, month, metric, qualifier, number_value * factor, canonical, number_value, original_unit)
+        return ValidRow(number, month, metric, qualifier, number_value * factor, canonical, number_value, original_unit, conversion)
 
     # --- one cell each -------------------------------------------------------
 
@@ -231,27 +240,62 @@ class RowValidator:
                        _("Give the unit on the bill or meter: kWh, GJ, L, m³, kg, tonne ..."))
         return 1.0, text
 
-    def _unit(self, metric: str, cell) -> tuple[float, str, str]:
-        """(factor to the canonical unit, canonical unit, the unit as reported)."""
-        key = (metric, cell if isinstance(cell, str) else str(cell))
+    def _unit(self, metric: str, cell, month: int | None) -> tuple[float, str, str, dict | None]:
+        """(factor to the canonical unit, canonical unit, the unit as reported, record of a fuel conversion)."""
+        text = cell if isinstance(cell, str) else str(cell)
+        fuel_property = None
+        if metric in self._fuels:
+            by_property = self._by_property.get(text)
+            if by_property is None:
+                by_property = self._by_property[text] = _mass_or_volume(text.strip())
+            if by_property:
+                fuel_property = self._fuel_property(metric, month)
+        key = (metric, text, fuel_property.pk if fuel_property else None)
         found = self._factors.get(key)
         if found is None:
-            found = self._factors[key] = self._factor(metric, cell)
+            found = self._factors[key] = self._factor(metric, cell, fuel_property)
         if isinstance(found, _Bad):
             raise found
         return found
 
-    def _factor(self, metric: str, cell):
+    def _fuel_property(self, metric: str, month: int | None):
+        """The facility's FuelProperty of ``metric`` valid in ``month`` (None: the defaults apply)."""
+        if self._fuel_timeline is None:
+            from loomlight.reporting.models import FuelProperty
+
+            self._fuel_timeline = {}
+            for prop in FuelProperty.objects.filter(facility=self.facility).order_by("metric", "valid_from"):
+                months, props = self._fuel_timeline.setdefault(prop.metric, ([], []))
+                months.append(month_index(prop.valid_from))
+                props.append(prop)
+        if metric not in self._fuel_timeline or month is None:
+            return None
+        months, props = self._fuel_timeline[metric]
+        at = bisect.bisect_right(months, month) - 1
+        return props[at] if at >= 0 else None
+
+    def _factor(self, metric: str, cell, fuel_property):
         try:
             _one, text = self._unit_text(cell)
         except _Bad as bad:
             return bad
         try:
-            converted = convert(metric, 1.0, text)
+            converted = convert(metric, 1.0, text, fuel_property=fuel_property)
         except ValidationError as exc:
-            return _Bad(IssueCode.UNIT, " ".join(exc.messages),
-                        _("Give a unit of this metric's quantity; the sheet “metrics” lists each metric's unit."))
-        return converted.value, converted.unit, converted.original_unit
+            if metric in self._fuels and _mass_or_volume(text):
+                fix = _("Record the facility's calorific value or density, with its evidence, under “Fuel properties” on "
+                        "the monthly data page, or give the energy in GJ; then upload the file again.")
+            else:
+                fix = _("Give a unit of this metric's quantity; the sheet “metrics” lists each metric's unit.")
+            return _Bad(IssueCode.UNIT, " ".join(exc.messages), fix)
+        return converted.value, converted.unit, converted.original_unit, converted.conversion
+
+
+def _mass_or_volume(unit: str) -> bool:
+    try:
+        return dimension_of(unit) in ("mass", "volume")
+    except UnitError:
+        return False
 
 
 def _reject_formula(cell) -> None:

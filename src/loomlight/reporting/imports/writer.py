@@ -6,10 +6,12 @@
    change a submitted or verified month are compared with what is stored; each
    problem becomes a line of the error report. Valid rows go to a temporary
    spool file (memory does not grow with the file; the workbook is read once).
+   A fuel conversion's record is spooled as the number of the distinct record.
 2. **store**, only when the check found nothing: one transaction reads the spool
    in chunks; per chunk, the stored values of its keys and their 12-month history
    are fetched in two queries, unchanged values are skipped (a re-upload changes
-   nothing and records nothing), new values are bulk-created, changed ones
+   nothing and records nothing; in a submitted or verified month, a value reported
+   again as stored is left as it was converted then), new values are bulk-created, changed ones
    bulk-updated, and an audit event per created or changed value is bulk-created
    with before and after as ``audit.services.snapshot`` gives them.
 
@@ -49,7 +51,7 @@ from loomlight.reporting.services import EDITABLE_STATUSES
 CHUNK_ROWS = 2000
 ERRORS_KEPT = 1000          # issues listed in the report; all are counted
 PROGRESS_EVERY = 1000       # rows between two progress reports while checking
-UPDATED_FIELDS = ["value", "unit", "original_value", "original_unit", "source", "flag", "entered_by", "entered_at"]
+UPDATED_FIELDS = ["value", "unit", "original_value", "original_unit", "conversion", "source", "flag", "entered_by", "entered_at"]
 
 #: progress(phase, done, total): "checking", ``done`` rows read of about ``total`` (None when the file does not say);
 #: then "storing", once, as the storing transaction begins (``done`` == ``total`` == the rows read).
@@ -92,7 +94,8 @@ def activity_values_import(*, by, facility, path, via: str = "upload", progress:
     result = ImportResult()
     log = IssueLog(ERRORS_KEPT)
     with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as spool:
-        months = _check(facility=facility, path=path, today=today, spool=spool, log=log, result=result, progress=progress)
+        months, conversions = _check(facility=facility, path=path, today=today, spool=spool, log=log, result=result,
+                                     progress=progress)
         valid = result.rows - result.skipped
         if not log and valid == 0:
             log.add(Issue(code=IssueCode.NO_VALUES, problem=_("No row of the sheet “data” has a value."),
@@ -101,7 +104,8 @@ def activity_values_import(*, by, facility, path, via: str = "upload", progress:
             progress("storing", result.rows, result.rows)
             spool.seek(0)
             try:
-                _store(by=by, facility=facility, spool=spool, months=months, via=via, log=log, result=result)
+                _store(by=by, facility=facility, spool=spool, months=months, conversions=conversions, via=via, log=log,
+                       result=result)
             except _Refused:
                 result.created = result.updated = result.unchanged = 0
     result.issues, result.issue_count = log.sorted(), log.count
@@ -116,12 +120,16 @@ def _locked_months(facility) -> dict[int, str]:
     return {month_index(p.period): p.get_status_display() for p in rows}
 
 
-def _check(*, facility, path, today, spool, log: IssueLog, result: ImportResult, progress: Progress) -> set[int]:
+def _check(*, facility, path, today, spool, log: IssueLog, result: ImportResult,
+           progress: Progress) -> tuple[set[int], list[dict]]:
+    """Validate every row; spool the valid ones. Returns the months seen and the distinct conversion records."""
     locked = _locked_months(facility)
     locked_hit: dict[int, str] = {}
     validate = RowValidator(facility=facility, today=today)
     write = csv.writer(spool).writerow
     months: set[int] = set()
+    conversions: list[dict] = []          # distinct records of fuel conversions, spooled by number
+    numbers: dict[int, int] = {}          # id(record) -> its number (the validator keeps each record alive)
     in_locked: list[ValidRow] = []
     try:
         with open_data_sheet(path, facility=facility) as sheet:
@@ -142,8 +150,14 @@ def _check(*, facility, path, today, spool, log: IssueLog, result: ImportResult,
                             _check_locked(facility, in_locked, locked, locked_hit, log)
                             in_locked.clear()
                     if not log:
+                        conversion = -1
+                        if row.conversion is not None:
+                            conversion = numbers.get(id(row.conversion))
+                            if conversion is None:
+                                conversion = numbers[id(row.conversion)] = len(conversions)
+                                conversions.append(row.conversion)
                         write((row.number, row.month, row.metric, row.qualifier, repr(row.value), row.unit,
-                               repr(row.original_value), row.original_unit))
+                               repr(row.original_value), row.original_unit, conversion))
                 if result.rows % PROGRESS_EVERY == 0:
                     progress("checking", number - 1, total)
     except FileRefused as exc:
@@ -159,7 +173,7 @@ def _check(*, facility, path, today, spool, log: IssueLog, result: ImportResult,
                   "them, then upload the file again."),
             sheet=DATA_SHEET,
         ))
-    return months
+    return months, conversions
 
 
 def _stored_values(facility, rows: list[ValidRow]) -> dict[tuple[int, str, str], tuple[float, str]]:
@@ -194,10 +208,11 @@ def _number_text(number: float) -> str:
 
 # --- 2. store ----------------------------------------------------------------
 
-def _spooled(spool) -> Iterator[list[ValidRow]]:
+def _spooled(spool, conversions: list[dict]) -> Iterator[list[ValidRow]]:
     chunk: list[ValidRow] = []
-    for number, month, metric, qualifier, value, unit, original_value, original_unit in csv.reader(spool):
-        chunk.append(ValidRow(int(number), int(month), metric, qualifier, float(value), unit, float(original_value), original_unit))
+    for number, month, metric, qualifier, value, unit, original_value, original_unit, conversion in csv.reader(spool):
+        chunk.append(ValidRow(int(number), int(month), metric, qualifier, float(value), unit, float(original_value), original_unit,
+                              conversions[int(conversion)] if conversion != "-1" else None))
         if len(chunk) == CHUNK_ROWS:
             yield chunk
             chunk = []
@@ -205,7 +220,8 @@ def _spooled(spool) -> Iterator[list[ValidRow]]:
         yield chunk
 
 
-def _store(*, by, facility, spool, months: set[int], via: str, log: IssueLog, result: ImportResult) -> None:
+def _store(*, by, facility, spool, months: set[int], conversions: list[dict], via: str, log: IssueLog,
+           result: ImportResult) -> None:
     now = timezone.now()
     periods = [month_of(m) for m in sorted(months)]
     with transaction.atomic():
@@ -214,7 +230,7 @@ def _store(*, by, facility, spool, months: set[int], via: str, log: IssueLog, re
         # Locked now, perhaps since the check: rows of these months may only repeat what is stored.
         locked = {month_index(p.period): p.get_status_display() for p in ReportingPeriod.objects.select_for_update().filter(
             facility=facility, period__in=periods).exclude(status__in=EDITABLE_STATUSES)}
-        for chunk in _spooled(spool):
+        for chunk in _spooled(spool, conversions):
             _store_chunk(by=by, facility=facility, rows=chunk, locked=locked, via=via, now=now, log=log, result=result)
         if log:
             raise _Refused
@@ -238,7 +254,8 @@ def _store_chunk(*, by, facility, rows: list[ValidRow], locked, via, now, log: I
     changed: list[tuple[ActivityValue, dict]] = []    # (updated value, its snapshot before)
     for r in rows:
         obj = existing.get((r.month, r.metric, r.qualifier))
-        if obj is not None and obj.original_value == r.original_value and obj.original_unit == r.original_unit:
+        if (obj is not None and obj.original_value == r.original_value and obj.original_unit == r.original_unit
+                and (r.month in locked or obj.conversion == r.conversion)):
             result.unchanged += 1
             continue
         if r.month in locked:
@@ -252,11 +269,12 @@ def _store_chunk(*, by, facility, rows: list[ValidRow], locked, via, now, log: I
             new.append({
                 "facility_id": facility.pk, "period": r.period, "metric": r.metric, "qualifier": r.qualifier,
                 "value": r.value, "unit": r.unit, "original_value": r.original_value, "original_unit": r.original_unit,
-                "source": via, "flag": flag, "entered_by_id": by.pk, "entered_at": now,
+                "conversion": r.conversion, "source": via, "flag": flag, "entered_by_id": by.pk, "entered_at": now,
             })
         else:
             before = snapshot(obj)
             obj.value, obj.unit, obj.original_value, obj.original_unit = r.value, r.unit, r.original_value, r.original_unit
+            obj.conversion = r.conversion
             obj.source, obj.flag, obj.entered_by, obj.entered_at = via, flag, by, now
             changed.append((obj, before))
     if log:
@@ -319,6 +337,11 @@ def _insert_many(model, rows: list[dict]) -> None:
     def prep(field, value):
         if value is None or type(value) in (str, float, int):
             return value
+        if type(value) is dict:   # JSON: a fuel conversion's record is shared by many rows, so encode each once
+            key = (field.attname, id(value))
+            if key not in prepared:
+                prepared[key] = field.get_db_prep_save(value, connection)
+            return prepared[key]
         if isinstance(value, datetime.date):
             key = (field.attname, value)
             if key not in prepared:
