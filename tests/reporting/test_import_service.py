@@ -393,3 +393,51 @@ def test_only_those_who_enter_the_facilitys_data_may_import(world, tmp_path, use
     with pytest.raises(PermissionDenied):
         run(world, save(wb, tmp_path), user=user)
     assert not ActivityValue.objects.exists()
+
+
+# --- a large sheet is parsed in a child process: the same rows, the same errors ---------
+
+@pytest.fixture
+def in_child(settings):
+    settings.IMPORT_BACKGROUND_BYTES = 0   # every sheet, however small, goes to the child process
+    return settings
+
+
+def test_parsed_in_a_child_process_gives_the_same_result(world, tmp_path, in_child, monkeypatch):
+    from loomlight.reporting.imports import parse
+
+    started = []
+    real = parse.subprocess.Popen
+    monkeypatch.setattr(parse.subprocess, "Popen", lambda *a, **kw: started.append(a) or real(*a, **kw))
+    wb = template(world)
+    fill(wb, "2025-01", "electricity_grid", 12.5, "MWh")
+    fill(wb, "2025-02", "electricity_grid", "12,5")                     # not a number
+    fill(wb, "2025-03", "electricity_grid", "=2*3")                     # a formula
+    refused = run(world, save(wb, tmp_path))
+    assert len(started) == 1
+    assert [(i.row, i.column, i.code) for i in refused.issues] == [
+        (fill(wb, "2025-02", "electricity_grid", "12,5"), "E", "not_a_number"),
+        (fill(wb, "2025-03", "electricity_grid", "=2*3"), "E", "formula"),
+    ]
+    assert not ActivityValue.objects.exists()
+    fill(wb, "2025-02", "electricity_grid", 1000)
+    fill(wb, "2025-03", "electricity_grid", 2000)
+    done = run(world, save(wb, tmp_path, "fixed.xlsx"))
+    assert done.ok and done.created == 3
+    assert stored()[("2025-01", "electricity_grid", "")][:2] == (12_500.0, "kWh")
+
+
+def test_merged_cells_and_damage_are_found_in_the_child_process_too(world, tmp_path, in_child):
+    wb = template(world)
+    fill(wb, "2025-01", "electricity_grid", 5)
+    wb["data"].merge_cells("B2:B5")
+    assert only_issue(run(world, save(wb, tmp_path))).code == "merged_cells"
+    # a data sheet cut short: the workbook opens, its rows cannot be parsed
+    good = save(template(world), tmp_path, "good.xlsx")
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data[: len(data) // 2] if item.filename == "xl/worksheets/sheet1.xml" else data)
+    issue = only_issue(run(world, broken))
+    assert issue.code == "damaged" and "ParseError" in issue.problem
