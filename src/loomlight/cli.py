@@ -4,6 +4,7 @@
     loomlight serve [--port N] [--host H]    run the web application (gunicorn)
     loomlight worker                         run the background task worker
     loomlight manage ARGS...                 Django's management commands
+    loomlight ghg INPUT.csv [options]        GHG inventory from a CSV (no database; --help)
 """
 
 from __future__ import annotations
@@ -118,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run the background task worker")
     worker.set_defaults(func=cmd_worker)
+
+    from loomlight.accounting.cli import add_parser as add_ghg
+
+    add_ghg(sub)
 
     manage = sub.add_parser("manage", help="Django management commands (migrate, createsuperuser, ...)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
