@@ -161,6 +161,9 @@ class RowValidator:
             if isinstance(found, _Bad):
                 raise found
             return self._in_range(found)
+        if (isinstance(cell, datetime.datetime | datetime.date) and cell.day == 1
+                and not (isinstance(cell, datetime.datetime) and cell.time() != datetime.time())):
+            return self._in_range(cell.year * 12 + cell.month - 1)   # the common case: no message built
         fix = _("Write the month as text YYYY-MM (for example 2025-03), or enter a date on the first of the month.")
         if isinstance(cell, datetime.datetime | datetime.date):
             if cell.day != 1 or (isinstance(cell, datetime.datetime) and cell.time() != datetime.time()):
@@ -215,6 +218,8 @@ class RowValidator:
         return text
 
     def _value(self, cell) -> float:
+        if (type(cell) is int or type(cell) is float) and math.isfinite(cell) and cell >= 0:
+            return float(cell)   # the common case: no message built
         fix = _("Type the number only, with a point for decimals; put the unit in the column “unit”.")
         if type(cell) is int or type(cell) is float:
             number = float(cell)
