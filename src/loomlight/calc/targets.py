@@ -2,8 +2,7 @@
 and where its trend leads.
 
 - ``linear_target``: a linear reduction path from a base year, as a share of the base-year
-  value per year (for example 4.2 % a year, the minimum rate of the SBTi Corporate Net-Zero
-  Standard for 1.5 °C-aligned near-term absolute targets); works the same for an absolute
+  value per year; works the same for an absolute
   quantity (t CO2e) and an intensity (t CO2e per unit of output). The rate is the user's
   choice; 4.2 % is the one commonly used for 1.5 °C-aligned absolute contraction.
 - ``progress``: the actual value of a year against the path: the target, the gap, the
