@@ -60,7 +60,7 @@ def digest(rows) -> str:
 
 
 class _Rollback(Exception):
-    pass
+    """Raised to roll back the load once it has been read."""
 
 
 def load_in_fresh_database(seed: int, **kwargs):

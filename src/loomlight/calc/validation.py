@@ -25,7 +25,12 @@ def history_flag(value: float, history: Sequence[float], *, high: float = HIGH_F
     window = list(history)[-WINDOW_MONTHS:]
     if len(window) < min_history:
         return ""
-    median = statistics.median(window)
+    return median_flag(value, statistics.median(window), high=high, low=low)
+
+
+def median_flag(value: float, median: float, *, high: float = HIGH_FACTOR, low: float = LOW_FACTOR) -> str:
+    """The rule of both checks: ``"high"`` above ``high`` x the median, ``"low"`` below ``low`` x it,
+    else ``""``. A zero median flags any positive value as high and never flags low."""
     if median == 0:
         return "high" if value > 0 else ""
     if value > high * median:
@@ -51,14 +56,7 @@ def peer_flag(value: float | None, peers: Sequence[float], *, high: float = HIGH
     """
     if value is None or len(peers) < min_peers:
         return ""
-    median = statistics.median(peers)
-    if median == 0:
-        return "high" if value > 0 else ""
-    if value > high * median:
-        return "high"
-    if value < low * median:
-        return "low"
-    return ""
+    return median_flag(value, statistics.median(peers), high=high, low=low)
 
 
 def month_index(year: int, month: int) -> int:

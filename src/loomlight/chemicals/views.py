@@ -7,7 +7,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -18,17 +17,14 @@ from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
 from loomlight.site.forms import errors_onto_form, submit
+from loomlight.site.lookups import data_year, facility_with_data
 
 
 @login_required
 def facility_chemicals(request, pk, year=None):
-    facility = policy.facilities_with_data(request.user, DataKind.CHEMICALS).filter(pk=pk).first()
-    if facility is None:
-        raise Http404
+    facility = facility_with_data(request.user, pk, DataKind.CHEMICALS)
+    year = data_year(year)
     today = datetime.date.today()
-    year = year or today.year
-    if not 1990 <= year <= today.year:
-        raise Http404
     can_enter = policy.can(request.user, Action.ENTER_DATA, facility)
     if request.method == "POST" and not can_enter:
         raise PermissionDenied

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from loomlight.evidence.services import evidence_attach
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
+from loomlight.site.lookups import facility_with_data
 
 #: what kind of data a piece of evidence backs decides who may read it
 def _data_kind(evidence: Evidence) -> str:
@@ -40,11 +41,7 @@ def evidence_download(request, pk):
 @login_required
 @require_POST
 def evidence_upload(request, facility_pk):
-    facility = policy.facilities_with_data(request.user, DataKind.ENVIRONMENTAL).filter(pk=facility_pk).first()
-    if facility is None:
-        raise Http404
-    if not policy.can(request.user, Action.ENTER_DATA, facility):
-        raise PermissionDenied
+    facility = facility_with_data(request.user, facility_pk, DataKind.ENVIRONMENTAL, action=Action.ENTER_DATA)
     uploaded = request.FILES.get("file")
     back = request.POST.get("next") or "/"
     if not back.startswith("/") or back.startswith("//"):

@@ -18,7 +18,6 @@ from loomlight.registry import policy, selectors, services
 from loomlight.registry.countries import country_choices
 from loomlight.registry.forms import ConsentForm, FacilityForm, OrganisationForm, ParkForm, SharedFacilityForm
 from loomlight.registry.models import (
-    Consent,
     Facility,
     IndustrialPark,
     Organisation,

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
 from loomlight.reporting.imports.jobs import ImportJob
@@ -19,6 +15,7 @@ from loomlight.reporting.imports.reader import FileRefused, check_size, max_byte
 from loomlight.reporting.imports.report import report_csv, report_xlsx
 from loomlight.reporting.imports.services import import_job_create
 from loomlight.reporting.imports.template import template_workbook
+from loomlight.site.lookups import data_year, facility_with_data
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_JOBS = 10
@@ -27,18 +24,7 @@ MULTIPART_OVERHEAD = 64 * 1024   # the form's other fields and boundaries, aroun
 
 def _facility_for_entry(request, pk):
     """The facility, when the user may enter its data: 404 when they may not see it, 403 when they only read it."""
-    facility = policy.facilities_with_data(request.user, DataKind.ENVIRONMENTAL).filter(pk=pk).first()
-    if facility is None:
-        raise Http404
-    if not policy.can(request.user, Action.ENTER_DATA, facility):
-        raise PermissionDenied
-    return facility
-
-
-def _year(year: int) -> int:
-    if not 1990 <= year <= datetime.date.today().year:
-        raise Http404
-    return year
+    return facility_with_data(request.user, pk, DataKind.ENVIRONMENTAL, action=Action.ENTER_DATA)
 
 
 def _received_file(request):
@@ -70,14 +56,14 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @login_required
 def import_template(request, pk, year):
     facility = _facility_for_entry(request, pk)
-    content = template_workbook(facility=facility, year=_year(year))
+    content = template_workbook(facility=facility, year=data_year(year))
     return _download(content, XLSX, f"loomlight-{facility.pk}-{year}.xlsx")
 
 
 @login_required
 def import_upload(request, pk, year):
     facility = _facility_for_entry(request, pk)
-    year = _year(year)
+    year = data_year(year)
     error = None
     if request.method == "POST":
         upload, error = _received_file(request)

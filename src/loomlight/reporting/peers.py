@@ -74,8 +74,9 @@ def yearly_totals(facility_ids, year: int) -> dict[int, Totals]:
     return {i: Totals(energy[i], water[i], dict(output[i]) if i in output else None) for i in ids}
 
 
-def is_wet(facility) -> bool:
-    return bool(WET_PROCESSES & set(facility.processes or ()))
+def is_wet(processes) -> bool:
+    """Whether a facility with these processes does wet processing."""
+    return bool(WET_PROCESSES & set(processes or ()))
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,8 @@ class PeerComparison:
 
 def peer_comparisons(facility, year: int) -> dict:
     """{"output_metric", "wet", "peers", "min_peers", "kpis": {kpi: PeerComparison}} for ``facility`` in ``year``."""
-    wet = is_wet(facility)
-    candidates = [pk for pk, processes in Facility.objects.values_list("pk", "processes")
-                  if bool(WET_PROCESSES & set(processes or ())) == wet]
+    wet = is_wet(facility.processes)
+    candidates = [pk for pk, processes in Facility.objects.values_list("pk", "processes") if is_wet(processes) == wet]
     totals = yearly_totals(candidates + [facility.pk], year)
     own = totals.get(facility.pk, Totals())
     metric = own.output_metric

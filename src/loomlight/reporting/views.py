@@ -23,32 +23,22 @@ from loomlight.reference import fuel_properties
 from loomlight.reference.metrics import metrics
 from loomlight.reporting.forms import CommentForm, FuelPropertyForm, ValueForm
 from loomlight.site.forms import errors_onto_form
+from loomlight.site.lookups import data_year, facility_with_data
 
 
 #: how well a shipped default represents a facility's fuel (reference/fuel_properties.csv, column confidence)
 CONFIDENCE = {"high": gettext_lazy("high"), "medium": gettext_lazy("medium"), "low": gettext_lazy("low: prefer your supplier's value")}
 
 
-def _facility_with_data(request, pk):
-    facility = policy.facilities_with_data(request.user, DataKind.ENVIRONMENTAL).filter(pk=pk).first()
-    if facility is None:
-        raise Http404
-    return facility
-
-
-def _year(year):
-    today = datetime.date.today()
-    year = year or today.year
-    if not 1990 <= year <= today.year:
-        raise Http404
-    return year
+def _facility_with_data(request, pk, *, action=None):
+    return facility_with_data(request.user, pk, DataKind.ENVIRONMENTAL, action=action)
 
 
 @login_required
 def facility_year(request, pk, year=None):
     facility = _facility_with_data(request, pk)
     today = datetime.date.today()
-    year = _year(year)
+    year = data_year(year)
     can_enter = policy.can(request.user, Action.ENTER_DATA, facility)
     form = ValueForm(request.POST or None, initial={"month": today.month if year == today.year else 12})
     if request.method == "POST":
@@ -95,10 +85,8 @@ def _render_year(request, facility, year, *, form, can_enter, fuel_form=None):
 @require_POST
 def fuel_property_add(request, pk, year):
     """Record the facility's own calorific value or density of a fuel; errors are shown beside the fields."""
-    facility = _facility_with_data(request, pk)
-    year = _year(year)
-    if not policy.can(request.user, Action.ENTER_DATA, facility):
-        raise PermissionDenied
+    facility = _facility_with_data(request, pk, action=Action.ENTER_DATA)
+    year = data_year(year)
     fuel_form = FuelPropertyForm(request.POST, facility=facility)
     if fuel_form.is_valid():
         try:
@@ -148,9 +136,7 @@ def facility_dashboard(request, pk, year=None):
 
     facility = _facility_with_data(request, pk)
     today = datetime.date.today()
-    year = year or today.year - (1 if today.month == 1 else 0)
-    if not 1990 <= year <= today.year:
-        raise Http404
+    year = data_year(year or today.year - (1 if today.month == 1 else 0))
     context = {"facility": facility, "data": build(facility, year), "years": list(range(today.year, today.year - 6, -1))}
     # Wastewater and chemicals are data kinds of their own: shown only to those who may read them.
     if policy.facilities_with_data(request.user, DataKind.WASTEWATER).filter(pk=facility.pk).exists():

@@ -13,16 +13,14 @@ from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
 from loomlight.site.forms import errors_onto_form
+from loomlight.site.lookups import facility_with_data
 from loomlight.wastewater import selectors, services
 from loomlight.wastewater.forms import EventForm, ResultForm
 from loomlight.wastewater.models import SamplingEvent, SamplingPoint
 
 
 def _facility(request, pk):
-    facility = policy.facilities_with_data(request.user, DataKind.WASTEWATER).filter(pk=pk).first()
-    if facility is None:
-        raise Http404
-    return facility
+    return facility_with_data(request.user, pk, DataKind.WASTEWATER)
 
 
 def _shared(request, pk):
@@ -51,40 +49,35 @@ def _event_form(request, *, facility=None, shared=None):
     return form, None
 
 
+def _site_page(request, *, site, needed, shown, trended, facility=None, shared=None):
+    """The wastewater page of a facility or a central plant: the latest compliance at the ``shown``
+    sampling points, the trend at the ``trended`` ones, the events, and the form for those allowed."""
+    can_enter = policy.can(request.user, needed, site)
+    if request.method == "POST" and not can_enter:
+        raise PermissionDenied
+    form, event = _event_form(request, facility=facility, shared=shared)
+    if event:
+        return redirect("wastewater:event", pk=event.pk)
+    events = site.sampling_events.all()
+    return render(request, "wastewater/site.html", {
+        "site": site, "facility": facility, "shared": shared, "events": events[:50], "form": form, "can_enter": can_enter,
+        "compliance": [(e, selectors.event_compliance(e)) for e in selectors.latest_events(events, shown)],
+        "trend": selectors.compliance_trend(events, trended),
+    })
+
+
 @login_required
 def facility_wastewater(request, pk):
     facility = _facility(request, pk)
-    can_enter = policy.can(request.user, Action.ENTER_DATA, facility)
-    if request.method == "POST" and not can_enter:
-        raise PermissionDenied
-    form, event = _event_form(request, facility=facility)
-    if event:
-        return redirect("wastewater:event", pk=event.pk)
-    events = facility.sampling_events.all()
-    latest = selectors.latest_events(events, [SamplingPoint.DISCHARGE, SamplingPoint.TREATED])
-    return render(request, "wastewater/site.html", {
-        "site": facility, "facility": facility, "events": events[:50], "form": form, "can_enter": can_enter,
-        "compliance": [(e, selectors.event_compliance(e)) for e in latest],
-        "trend": selectors.compliance_trend(events, [SamplingPoint.DISCHARGE, SamplingPoint.TREATED]),
-    })
+    points = [SamplingPoint.DISCHARGE, SamplingPoint.TREATED]
+    return _site_page(request, site=facility, needed=Action.ENTER_DATA, shown=points, trended=points, facility=facility)
 
 
 @login_required
 def shared_wastewater(request, pk):
     shared = _shared(request, pk)
-    can_enter = policy.can(request.user, Action.EDIT, shared)
-    if request.method == "POST" and not can_enter:
-        raise PermissionDenied
-    form, event = _event_form(request, shared=shared)
-    if event:
-        return redirect("wastewater:event", pk=event.pk)
-    events = shared.sampling_events.all()
-    latest = selectors.latest_events(events, [SamplingPoint.CETP_INFLOW, SamplingPoint.CETP_OUTFLOW])
-    return render(request, "wastewater/site.html", {
-        "site": shared, "shared": shared, "events": events[:50], "form": form, "can_enter": can_enter,
-        "compliance": [(e, selectors.event_compliance(e)) for e in latest],
-        "trend": selectors.compliance_trend(events, [SamplingPoint.CETP_OUTFLOW]),
-    })
+    return _site_page(request, site=shared, needed=Action.EDIT, shown=[SamplingPoint.CETP_INFLOW, SamplingPoint.CETP_OUTFLOW],
+                      trended=[SamplingPoint.CETP_OUTFLOW], shared=shared)
 
 
 @login_required

@@ -27,7 +27,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from loomlight.reporting.imports.issues import Issue, IssueCode, shown
-from loomlight.reporting.imports.parse import CellError, Damaged, Formula, Opened, in_background, open_workbook, worksheet_items  # noqa: F401 (CellError, Formula: for validate)
+from loomlight.reporting.imports.parse import Damaged, Opened, in_background, open_workbook, worksheet_items
 from loomlight.reporting.imports.template import ABOUT_SHEET, COLUMNS, DATA_SHEET, TEMPLATE_NAME, TEMPLATE_VERSION
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from loomlight.calc.units import UnitError, dimension_of, parse_number
 from loomlight.reference.metrics import metrics
 from loomlight.reporting.imports.issues import Issue, IssueCode, shown
-from loomlight.reporting.imports.reader import CellError, Formula
+from loomlight.reporting.imports.parse import CellError, Formula
 from loomlight.reporting.imports.template import COLUMNS, DATA_SHEET
 from loomlight.reporting.services import convert
 

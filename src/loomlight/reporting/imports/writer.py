@@ -77,7 +77,7 @@ class _Refused(Exception):
 
 
 def _no_progress(phase: str, done: int, total: int | None) -> None:
-    pass
+    """The progress callback when the caller gives none: reports nowhere."""
 
 
 def activity_values_import(*, by, facility, path, via: str = "upload", progress: Progress | None = None,
