@@ -1,0 +1,122 @@
+"""The inventory, its KPIs and their aggregations, written once as Ibis expressions.
+
+Inputs are tables of any Ibis backend (``engines.py`` loads them):
+
+- ``activity``: facility_id (int), period (date, the 1st of the month), metric (catalogue code),
+  amount (float, in the metric's canonical unit: GJ for fuels, kWh for electricity, MWh for
+  instruments, m³, kg, ...), as ``reporting.ActivityValue`` stores them;
+- ``facilities``: facility_id, country (ISO alpha-2), and any grouping columns (park, process,
+  programme, ...); a facility in several programmes has one row per programme in the table
+  passed to ``rollup`` as ``dims``;
+- ``metrics``: ``coefficients.metric_table(gwp_set)``;
+- ``grid``: ``coefficients.grid_table(...)``.
+
+``inventory`` gives one row per facility and month with scope 1, scope 2 location- and
+market-based, biogenic CO2, the gases and the resource totals; ``rollup`` sums those rows by
+any grouping and grain and derives the KPIs (intensities per unit of output, renewable share,
+diversion rate); ``year_on_year`` sets each year against the one before.
+
+The arithmetic is ``calc.ghg``'s: gas [t] = GJ x kg/TJ / 1e6; CO2e = sum of gas x GWP; biogenic
+CO2 apart; location-based scope 2 = MWh purchased x grid factor; market-based = (MWh purchased -
+MWh covered by instruments, never below zero) x the grid factor, there being no residual mix
+shipped (``grid_factors.for_market_based``). Divisions by zero give null, not an error or zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ibis
+
+from loomlight.analytics.coefficients import COLUMNS, GJ_PER_KWH
+
+#: Summed from the activity (every coefficient column).
+SUMMED = COLUMNS
+#: Per facility and month, after scope 2.
+INVENTORY_COLUMNS = (
+    "facility_id", "period", "year", "country",
+    "scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco2e", "biogenic_co2_t",
+    "co2_fossil_t", "ch4_t", "n2o_t",
+    *(c for c in COLUMNS if c not in ("scope1_tco2e", "co2_fossil_t", "ch4_t", "n2o_t", "biogenic_co2_t")),
+    "instrument_covered_mwh", "instrument_unused_mwh", "scope2_uncounted_kwh",
+    "grid_t_per_mwh", "grid_flags",
+)
+#: Additive inventory columns: a rollup sums them.
+ADDITIVE = tuple(c for c in INVENTORY_COLUMNS
+                 if c not in ("facility_id", "period", "year", "country", "grid_t_per_mwh", "grid_flags"))
+GRAINS = ("month", "year", "all")
+UNITS = {"production_kg": "kg", "production_m": "m", "production_pieces": "piece", "production_pairs": "pair"}
+
+
+def inventory(activity: ibis.Table, facilities: ibis.Table, metrics: ibis.Table, grid: ibis.Table) -> ibis.Table:
+    """One row per facility and month that has activity (``INVENTORY_COLUMNS``)."""
+    rows = activity.join(metrics, "metric")
+    sums = rows.group_by(["facility_id", "period"]).aggregate(**{c: (rows.amount * rows[c]).sum() for c in SUMMED})
+    located = sums.join(facilities.select("facility_id", "country"), "facility_id")
+    located = located.mutate(year=located.period.year().cast("int64"))
+    t = located.left_join(grid, ["country", "year"])
+    grid_mwh = t.grid_kwh / 1000.0
+    covered = ibis.least(t.instrument_mwh, grid_mwh)
+    factor = t.grid_t_per_mwh
+    t = t.mutate(
+        scope2_location_tco2e=(grid_mwh * factor).fill_null(0.0),
+        scope2_market_tco2e=((grid_mwh - covered) * factor).fill_null(0.0),
+        instrument_covered_mwh=covered,
+        instrument_unused_mwh=t.instrument_mwh - covered,
+        scope2_uncounted_kwh=factor.isnull().ifelse(t.grid_kwh, 0.0),
+        grid_flags=t.grid_flags.fill_null("no grid emission factor"),
+    )
+    return t.select(*INVENTORY_COLUMNS)
+
+
+def _ratio(numerator, denominator):
+    return numerator / denominator.nullif(0.0)
+
+
+def rollup(inv: ibis.Table, by: Sequence[str] = (), *, grain: str = "year", dims: ibis.Table | None = None) -> ibis.Table:
+    """Sums of ``inv`` grouped by ``by`` (columns of ``inv`` or of ``dims``, joined on facility_id) and by
+    month ("period"), year ("year") or not at all ("all"), with the derived KPIs.
+
+    Intensities per unit of output count only the facility-months that report output in that unit:
+    ``tco2e_per_kg`` = emissions of the facility-months reporting kg / those kg. Outputs in different
+    units are never added.
+    """
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {GRAINS}, not {grain!r}")
+    if dims is not None:
+        dims = dims.drop(*(c for c in dims.columns if c in inv.columns and c != "facility_id"))
+    t = inv if dims is None else inv.join(dims, "facility_id")
+    keys = [*by, *({"month": ["period"], "year": ["year"]}.get(grain, []))]
+    total = t.scope1_tco2e + t.scope2_location_tco2e
+    aggs = {c: t[c].sum() for c in ADDITIVE}
+    aggs["facility_months"] = t.count()
+    aggs["facilities"] = t.facility_id.nunique()
+    for column, unit in UNITS.items():
+        reports = t[column] > 0
+        aggs[f"tco2e_with_output_{unit}"] = reports.ifelse(total, 0.0).sum()
+        aggs[f"energy_gj_with_output_{unit}"] = reports.ifelse(t.energy_gj, 0.0).sum()
+        aggs[f"water_m3_with_output_{unit}"] = reports.ifelse(t.water_withdrawn_m3, 0.0).sum()
+    r = t.group_by(keys).aggregate(**aggs) if keys else t.aggregate(**aggs)
+    derived = {
+        "total_location_tco2e": r.scope1_tco2e + r.scope2_location_tco2e,
+        "total_market_tco2e": r.scope1_tco2e + r.scope2_market_tco2e,
+        "renewable_share": _ratio(r.renewable_gj, r.energy_gj),
+        "renewable_share_with_instruments": _ratio(r.renewable_gj + r.instrument_covered_mwh * (GJ_PER_KWH * 1000.0),
+                                                   r.energy_gj),
+        "renewable_electricity_share": _ratio(r.solar_kwh, r.grid_kwh + r.solar_kwh),
+        "diversion_rate": _ratio(r.waste_diverted_kg, r.waste_kg),
+    }
+    for column, unit in UNITS.items():
+        derived[f"tco2e_per_{unit}"] = _ratio(r[f"tco2e_with_output_{unit}"], r[column])
+        derived[f"energy_gj_per_{unit}"] = _ratio(r[f"energy_gj_with_output_{unit}"], r[column])
+        derived[f"water_m3_per_{unit}"] = _ratio(r[f"water_m3_with_output_{unit}"], r[column])
+    return r.mutate(**derived)
+
+
+def year_on_year(yearly: ibis.Table, by: Sequence[str], columns: Sequence[str]) -> ibis.Table:
+    """``yearly`` (a rollup at grain "year") with ``<column>_previous`` and ``<column>_change``
+    (relative change from the year before; null when there is no year before or it was zero)."""
+    before = yearly.view()
+    previous = before.select(*by, year=before.year + 1, **{f"{c}_previous": before[c] for c in columns})
+    t = yearly.left_join(previous, [*by, "year"])
+    return t.mutate(**{f"{c}_change": _ratio(t[c] - t[f"{c}_previous"], t[f"{c}_previous"]) for c in columns})
