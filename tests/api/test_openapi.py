@@ -33,6 +33,8 @@ V1_PATHS = {
     "/api/v1/facilities/{facility_id}/periods/{period}/reopen": {"post"},
     "/api/v1/facilities/{facility_id}/wastewater/events": {"get"},
     "/api/v1/facilities/{facility_id}/chemicals": {"get"},
+    "/api/v1/facilities/{facility_id}/inventory": {"get"},
+    "/api/v1/inventory/summary": {"get"},
 }
 
 

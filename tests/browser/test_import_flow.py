@@ -64,8 +64,9 @@ def _work_the_queue() -> int:
     return worker._run_tasks
 
 
-def _upload_and_run(page, base, pk, path, screenshot_dir, shot):
-    """Upload ``path`` on the upload page, check the job waits in the queue and is polled, run the worker."""
+def _upload_and_run(page, base, pk, path, screenshot_dir, shot, tasks=1):
+    """Upload ``path`` on the upload page, check the job waits in the queue and is polled, run the worker
+    (``tasks``: the import, and the recomputation of the inventory when the import stored values)."""
     page.set_input_files("#id_file", str(path))
     page.get_by_role("button", name="Upload").click()
     page.wait_for_url(re.compile(rf"{re.escape(base)}/data/facilities/{pk}/imports/\d+/$"))
@@ -77,7 +78,7 @@ def _upload_and_run(page, base, pk, path, screenshot_dir, shot):
     assert box.get_attribute("hx-get") == page.url.removeprefix(base)
     page.screenshot(path=os.path.join(screenshot_dir, f"{shot}-queued.png"))
     page.evaluate("window.loomlightNotReloaded = true")   # gone if the page were reloaded instead of polled
-    assert _work_the_queue() == 1
+    assert _work_the_queue() == tasks
     return status
 
 
@@ -169,7 +170,7 @@ def test_template_upload_error_report_fix_and_dashboard(live_server, world, db_t
     recent = page.locator("table tbody tr")
     assert recent.count() == 1
     assert "bills-q1.xlsx" in recent.inner_text() and "Refused: nothing was stored (1 error)" in recent.inner_text()
-    status = _upload_and_run(page, base, pk, tmp_path / "bills-q1-fixed.xlsx", screenshot_dir, "import-done")
+    status = _upload_and_run(page, base, pk, tmp_path / "bills-q1-fixed.xlsx", screenshot_dir, "import-done", tasks=2)
     _polled_to(page, status, "Stored")
     assert page.locator("[data-testid=created]").inner_text() == "6"
     assert page.locator("[data-testid=updated]").inner_text() == "0"
@@ -215,3 +216,15 @@ def test_template_upload_error_report_fix_and_dashboard(live_server, world, db_t
         expect(chart.locator("canvas")).to_have_count(1)   # ECharts drew it
     page.locator("[data-chart=energy]").scroll_into_view_if_needed()
     page.screenshot(path=os.path.join(screenshot_dir, "import-dashboard.png"), full_page=True)
+
+    # 7. the worker recomputed the inventory: the emissions page shows scope 2 and explains a month
+    page.get_by_role("link", name="Emissions").click()
+    page.wait_for_url(f"{base}/emissions/facilities/{pk}/{YEAR}/")
+    # 26 MWh x 0.6592 t CO2/MWh (Viet Nam's latest official factor, 2023, flagged "proxy year") = 17.1392 t
+    assert page.locator("[data-testid=total-location]").inner_text() == "17.1"
+    page.get_by_role("link", name="How was this computed?").nth(1).click()     # February, through htmx
+    explanation = page.locator("[data-testid=explanation]")
+    expect(explanation).to_contain_text("12.5 MWh x 0.6592 t CO2e/MWh")
+    expect(explanation).to_contain_text("proxy year")
+    assert page.url == f"{base}/emissions/facilities/{pk}/{YEAR}/"             # a fragment, not a new page
+    page.screenshot(path=os.path.join(screenshot_dir, "emissions.png"), full_page=True)

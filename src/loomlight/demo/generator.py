@@ -838,6 +838,9 @@ def _create_monthly_data(demo: DemoPlan, facilities: dict, users: dict) -> None:
          for (_pk, p), f in sorted(months.items(), key=lambda item: (item[0][0], item[0][1]))],
         batch_size=2000,
     )
+    # the demo's inventories, computed now rather than by the worker, so that its pages show them at once
+    from loomlight.inventories.services import recompute_stale
+    recompute_stale()
 
 
 def _create_user(u: UserPlan, password_hash: str | None):

@@ -241,6 +241,11 @@ def facilities_with_data(user, kind: str) -> QuerySet[Facility]:
     return Facility.objects.filter(_facility_q(user, kind))
 
 
+def facilities_in_programme(programme_id: int) -> QuerySet[Facility]:
+    """Every facility of a programme, named in it or in one of its parks; not filtered by any user."""
+    return Facility.objects.filter(_programme_facilities_q(programme_id))
+
+
 def facilities_editable(user) -> QuerySet[Facility]:
     if not _active(user):
         return Facility.objects.none()

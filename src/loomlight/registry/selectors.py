@@ -98,4 +98,5 @@ def home_summary(user) -> dict:
         "can_create_facility": policy.can(user, policy.Action.CREATE, Facility),
         "manages_consent": any(m.role == Role.FACILITY_MANAGER for m in my_memberships) or user.is_superuser,
         "recent_facilities": facilities.select_related("park").order_by("-created_at", "-pk")[:5],
+        "programmes": list(policy.programmes_visible(user).order_by("name")),
     }

@@ -107,6 +107,7 @@ def facility_detail(request, pk):
         "can_view_data": policy.can_view_data(user, facility, "environmental"),
         "can_view_wastewater": policy.can_view_data(user, facility, "wastewater"),
         "can_view_chemicals": policy.can_view_data(user, facility, "chemicals"),
+        "can_view_ghg": policy.can_view_data(user, facility, "ghg"),
         "consents": policy.consents_visible(user).filter(facility=facility).select_related("grantee", "granted_by", "revoked_by"),
         "audit_events": audit_events_for(user, facility)[:20],
     }

@@ -24,6 +24,7 @@ from loomlight.audit.services import audit_record, snapshot
 from loomlight.calc.fuels import FuelError, FuelErrorCode, Property, fuel_energy, ncv_basis, property_quantity
 from loomlight.calc.units import Converted, UnitError, dimension_of, parse_number, to_canonical
 from loomlight.calc.validation import history_flag
+from loomlight.inventories import services as inventories
 from loomlight.reference import fuel_properties
 from loomlight.reference.metrics import metrics
 from loomlight.registry import policy
@@ -175,6 +176,7 @@ def activity_value_set(*, by, facility: Facility, period: datetime.date, metric:
     row.save()
     audit_record(actor=by, action=AuditAction.UPDATE if existing else AuditAction.CREATE, obj=row,
                  before=before, after=snapshot(row), via=via)
+    inventories.schedule(facility.pk, [period])
     return row
 
 
@@ -343,3 +345,4 @@ def _reconvert(*, by, fuel_property: FuelProperty, via: str) -> None:
         row.flag = _flag(facility, row.period, metric, row.qualifier, converted.value)
         row.save(update_fields=["value", "conversion", "flag"])
         audit_record(actor=by, action=AuditAction.UPDATE, obj=row, before=before, after=snapshot(row), via=via)
+        inventories.schedule(facility.pk, [row.period])

@@ -137,7 +137,8 @@ def facility_dashboard(request, pk, year=None):
     facility = _facility_with_data(request, pk)
     today = datetime.date.today()
     year = data_year(year or today.year - (1 if today.month == 1 else 0))
-    context = {"facility": facility, "data": build(facility, year), "years": list(range(today.year, today.year - 6, -1))}
+    context = {"facility": facility, "data": build(facility, year), "years": list(range(today.year, today.year - 6, -1)),
+               "can_view_ghg": policy.can_view_data(request.user, facility, DataKind.GHG)}
     # Wastewater and chemicals are data kinds of their own: shown only to those who may read them.
     if policy.facilities_with_data(request.user, DataKind.WASTEWATER).filter(pk=facility.pk).exists():
         from loomlight.wastewater import selectors as wastewater

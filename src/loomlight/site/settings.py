@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "loomlight.wastewater",
     "loomlight.chemicals",
     "loomlight.evidence",
+    "loomlight.inventories",
     "loomlight.api",
     "loomlight.demo",
 ]
@@ -165,6 +166,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The GWP set of stored inventories (docs/deployment.md); changing it recomputes them after migrate.
+LOOMLIGHT_GWP_SET = env_str("LOOMLIGHT_GWP_SET", "AR5")
+if LOOMLIGHT_GWP_SET not in ("AR4", "AR5", "AR6"):
+    raise ImproperlyConfigured(f"LOOMLIGHT_GWP_SET must be AR4, AR5 or AR6, not {LOOMLIGHT_GWP_SET!r}")
 
 TASKS = {
     "default": {

@@ -19,6 +19,7 @@ urlpatterns = [
     path("wastewater/", include("loomlight.wastewater.urls")),
     path("chemicals/", include("loomlight.chemicals.urls")),
     path("evidence/", include("loomlight.evidence.urls")),
+    path("emissions/", include("loomlight.inventories.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("operator/", admin.site.urls),
 ]

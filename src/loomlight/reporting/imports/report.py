@@ -6,12 +6,9 @@ formula (=, +, -, @) is written as text.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+
+from loomlight.site.tables import table_csv, table_xlsx
 
 FIELDS = ("sheet", "row", "column", "field", "value", "problem", "fix")
 
@@ -25,32 +22,8 @@ def _cells(issue: dict) -> list:
 
 
 def report_csv(issues: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers())
-    for issue in issues:
-        writer.writerow([_defused(v) for v in _cells(issue)])
-    return buffer.getvalue().encode("utf-8-sig")
+    return table_csv(headers(), (_cells(issue) for issue in issues))
 
 
 def report_xlsx(issues: list[dict]) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("errors")
-    ws.append(headers())
-    for issue in issues:
-        row = []
-        for value in _cells(issue):
-            cell = WriteOnlyCell(ws, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"   # never a formula, whatever the text
-            row.append(cell)
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _defused(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return table_xlsx("errors", headers(), (_cells(issue) for issue in issues))

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from loomlight.audit.models import AuditAction, AuditEvent
 from loomlight.calc.validation import WINDOW_MONTHS, history_flag
+from loomlight.inventories import services as inventories
 from loomlight.registry import policy
 from loomlight.registry.policy import Action
 from loomlight.reporting.imports.issues import Issue, IssueCode, IssueLog
@@ -233,6 +234,8 @@ def _store(*, by, facility, spool, months: set[int], conversions: list[dict], vi
             _store_chunk(by=by, facility=facility, rows=chunk, locked=locked, via=via, now=now, log=log, result=result)
         if log:
             raise _Refused
+        if result.created or result.updated:
+            inventories.schedule(facility.pk, periods)
 
 
 def _store_chunk(*, by, facility, rows: list[ValidRow], locked, via, now, log: IssueLog, result: ImportResult) -> None:

@@ -1,0 +1,94 @@
+"""Stored GHG inventories in version 1 of the API (read).
+
+A facility's months need the right to its GHG data (a brand's or financier's consent must name
+"ghg"). Summaries sum only the facilities whose GHG data the caller may read, with the same
+KPI definitions as the pages and every portfolio engine (loomlight.analytics.portfolio).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+
+from loomlight.api.v1 import READ_ERRORS, _visible
+from loomlight.inventories import selectors
+from loomlight.inventories.services import gwp_set
+from loomlight.registry import policy
+from loomlight.registry.models import DataKind
+
+router = Router(tags=["GHG inventories"])
+
+
+class MonthOut(Schema):
+    period: datetime.date
+    values: dict[str, float | None] = Field(..., description="Every stored number: emissions [t], energy [GJ, kWh, MWh], water [m³], waste [kg], output.")
+    flags: str
+    factors_version: str
+    explanation: dict | None = Field(None, description="Inputs, factors with their sources, GWP set and each step; with explain=true.")
+
+
+class FacilityInventoryOut(Schema):
+    facility_id: int
+    year: int
+    gwp_set: str
+    months: list[MonthOut]
+
+
+class InventoryQuery(Schema):
+    year: int = Field(..., ge=1990, le=2100)
+    explain: bool = False
+
+
+class SummaryQuery(Schema):
+    year: int = Field(..., ge=1990, le=2100)
+    park: int | None = None
+    programme: int | None = None
+    by: Literal["facility", "park", "country", "process", "month", "total"] = "facility"
+
+
+class SummaryOut(Schema):
+    year: int
+    gwp_set: str
+    by: str
+    facilities: int = Field(..., description="Facilities whose GHG data the caller may read in this scope.")
+    rows: list[dict]
+
+
+@router.get("/facilities/{facility_id}/inventory", response={200: FacilityInventoryOut, **READ_ERRORS})
+def facility_inventory(request, facility_id: int, query: Query[InventoryQuery]):
+    """A facility's inventory months of a year: scope 1, scope 2 location- and market-based, biogenic CO2,
+    by gas, energy, water, waste and output; with `explain=true`, how each month was computed."""
+    facility = _visible(policy.facilities_with_data(request.user, DataKind.GHG), facility_id)
+    months = selectors.months(facility, query.year)
+    return {"facility_id": facility.pk, "year": query.year, "gwp_set": gwp_set(), "months": [{
+        "period": m.period, "values": {n: getattr(m, n) for n in selectors.NUMBERS}, "flags": m.flags,
+        "factors_version": m.factors_version, "explanation": m.explanation if query.explain else None,
+    } for m in months]}
+
+
+GROUPS = {"facility": (["facility_id", "facility"], "all"), "park": (["park"], "all"), "country": (["country"], "all"),
+          "process": (["process"], "all"), "month": ([], "month"), "total": ([], "all")}
+
+
+@router.get("/inventory/summary", response={200: SummaryOut, **READ_ERRORS})
+def inventory_summary(request, query: Query[SummaryQuery]):
+    """Sums and KPIs of a year over the facilities the caller may read, optionally within a park or a programme,
+    by facility, park, country, process class (wet or dry), month, or in total."""
+    facilities = policy.facilities_with_data(request.user, DataKind.GHG)
+    if query.park is not None:
+        park = _visible(policy.parks_visible(request.user), query.park)
+        facilities = facilities.filter(park=park)
+    if query.programme is not None:
+        programme = policy.programmes_visible(request.user).filter(pk=query.programme).first()
+        if programme is None:
+            raise Http404
+        facilities = facilities.filter(pk__in=policy.facilities_in_programme(programme.pk).values("pk"))
+    by, grain = GROUPS[query.by]
+    rows = selectors.rollup(facilities, [query.year], by, grain)
+    for row in rows:
+        if "period" in row:
+            row["period"] = row["period"].isoformat()
+    return {"year": query.year, "gwp_set": gwp_set(), "by": query.by, "facilities": facilities.count(), "rows": rows}

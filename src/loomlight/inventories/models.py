@@ -1,0 +1,70 @@
+"""One facility-month of a GHG inventory and its resource totals, as computed from the stored
+activity values and the shipped factors (``services.compute``). Never edited by hand: a change
+of the data or of the factors recomputes it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Inventory(models.Model):
+    facility = models.ForeignKey("registry.Facility", verbose_name=_("facility"), on_delete=models.CASCADE,
+                                 related_name="inventories")
+    period = models.DateField(_("month"))
+    gwp_set = models.CharField(_("GWP set"), max_length=8)
+    factors_version = models.CharField(_("factor data version"), max_length=300)
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+    # emissions [t]
+    scope1_tco2e = models.FloatField(_("scope 1 [t CO2e]"))
+    scope2_location_tco2e = models.FloatField(_("scope 2, location-based [t CO2e]"))
+    scope2_market_tco2e = models.FloatField(_("scope 2, market-based [t CO2e]"))
+    biogenic_co2_t = models.FloatField(_("biogenic CO2 [t]"))
+    co2_fossil_t = models.FloatField(_("fossil CO2 [t]"))
+    ch4_t = models.FloatField(_("CH4 [t]"))
+    n2o_t = models.FloatField(_("N2O [t]"))
+    # energy
+    energy_gj = models.FloatField(_("energy used [GJ]"))
+    renewable_gj = models.FloatField(_("renewable energy [GJ]"))
+    fuel_gj = models.FloatField(_("fuels [GJ]"))
+    grid_kwh = models.FloatField(_("grid electricity [kWh]"))
+    solar_kwh = models.FloatField(_("on-site solar used [kWh]"))
+    instrument_mwh = models.FloatField(_("renewable instruments [MWh]"))
+    instrument_covered_mwh = models.FloatField(_("electricity covered by instruments [MWh]"))
+    instrument_unused_mwh = models.FloatField(_("instruments beyond purchases [MWh]"))
+    uncounted_gj = models.FloatField(_("energy without an emission factor [GJ]"))
+    scope2_uncounted_kwh = models.FloatField(_("electricity without a grid factor [kWh]"))
+    grid_t_per_mwh = models.FloatField(_("grid factor [t CO2e/MWh]"), null=True, blank=True)
+    # water, waste, output
+    water_withdrawn_m3 = models.FloatField(_("water withdrawn [m³]"))
+    water_recycled_m3 = models.FloatField(_("water recycled [m³]"))
+    wastewater_m3 = models.FloatField(_("wastewater [m³]"))
+    waste_kg = models.FloatField(_("waste [kg]"))
+    waste_diverted_kg = models.FloatField(_("waste diverted [kg]"))
+    production_kg = models.FloatField(_("output [kg]"))
+    production_m = models.FloatField(_("output [m]"))
+    production_pieces = models.FloatField(_("output [pieces]"))
+    production_pairs = models.FloatField(_("output [pairs]"))
+    flags = models.TextField(_("flags"), blank=True, default="")
+    explanation = models.JSONField(_("explanation"), default=dict)
+
+    class Meta:
+        verbose_name = _("inventory month")
+        verbose_name_plural = _("inventory months")
+        ordering = ["facility", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "period", "gwp_set"], name="inventory_unique_month"),
+            models.CheckConstraint(condition=models.Q(period__day=1), name="inventory_period_is_first_of_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.period:%Y-%m} {self.gwp_set}"
+
+    @property
+    def total_location_tco2e(self) -> float:
+        return self.scope1_tco2e + self.scope2_location_tco2e
+
+    @property
+    def total_market_tco2e(self) -> float:
+        return self.scope1_tco2e + self.scope2_market_tco2e

@@ -1,0 +1,206 @@
+"""What the emissions pages, downloads and API read: a facility's stored months and year, peers'
+medians, and portfolio rollups of many facilities run on the analytics engine (DuckDB).
+
+Portfolio figures are the rollups of ``analytics.portfolio`` (the same KPI definitions as every
+engine) over the stored months of the facilities the caller may see; they never include a
+facility whose GHG data the caller may not read.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+import threading
+from collections import defaultdict
+
+import pyarrow as pa
+from django.db.models import Sum
+
+from loomlight.analytics import engines, portfolio
+from loomlight.calc.kpi import intensity, share, yoy_change
+from loomlight.calc.targets import linear_target, projection
+from loomlight.calc.targets import progress as target_progress
+from loomlight.calc.validation import MIN_PEERS
+from loomlight.inventories.models import Inventory
+from loomlight.inventories.services import factors_version, gwp_set
+from loomlight.registry.models import WET_PROCESSES, Facility
+
+#: The stored columns, in download and API order.
+NUMBERS = tuple(f.name for f in Inventory._meta.concrete_fields
+                if f.get_internal_type() == "FloatField")
+OUTPUTS = {"production_kg": "kg", "production_m": "m", "production_pieces": "piece", "production_pairs": "pair"}
+#: The reference path of the pages: a linear 4.2 % of the base year a year, the rate the SBTi names as the
+#: minimum for 1.5 °C-aligned absolute contraction of scope 1 and 2 (SBTi Corporate Near-Term Criteria V5,
+#: 2021; read in secondary descriptions only, docs/data-sources.md). A reference, not the facility's target.
+REFERENCE_RATE = 0.042
+
+_local = threading.local()
+
+
+def _engine():
+    """One in-process DuckDB connection per thread (DuckDB connections are not shared across threads)."""
+    con = getattr(_local, "duckdb", None)
+    if con is None:
+        con = _local.duckdb = engines.connect("duckdb", threads=2)
+    return con
+
+
+def months(facility, year: int):
+    return Inventory.objects.filter(facility=facility, period__year=year, gwp_set=gwp_set()).order_by("period")
+
+
+def _year_totals(queryset) -> dict:
+    sums = queryset.aggregate(**{n: Sum(n) for n in NUMBERS if n != "grid_t_per_mwh"})
+    return {k: (v or 0.0) for k, v in sums.items()}
+
+
+def _kpis(t: dict) -> dict:
+    output = max(OUTPUTS, key=lambda c: t.get(c, 0.0))
+    unit = OUTPUTS[output] if t.get(output) else None
+    total = t["scope1_tco2e"] + t["scope2_location_tco2e"]
+    return {
+        "total_location_tco2e": total, "total_market_tco2e": t["scope1_tco2e"] + t["scope2_market_tco2e"],
+        "output_unit": unit, "output": t.get(output) if unit else None,
+        "tco2e_per_output": intensity(total, t.get(output)) if unit else None,
+        "renewable_share": share(t["renewable_gj"], t["energy_gj"]),
+        "renewable_share_with_instruments": share(t["renewable_gj"] + t["instrument_covered_mwh"] * 3.6, t["energy_gj"]),
+        "diversion_rate": share(t["waste_diverted_kg"], t["waste_kg"]),
+    }
+
+
+def facility_year(facility, year: int) -> dict:
+    """The months of ``year``, the year's totals and KPIs against the year before, peers, trajectory."""
+    rows = list(months(facility, year))
+    this = _year_totals(months(facility, year))
+    last = _year_totals(months(facility, year - 1))
+    this_k, last_k = _kpis(this), _kpis(last)
+    change = {k: yoy_change(this_k[k], last_k[k]) for k in ("total_location_tco2e", "total_market_tco2e", "tco2e_per_output")}
+    change["scope1_tco2e"] = yoy_change(this["scope1_tco2e"], last["scope1_tco2e"])
+    stale = Inventory.objects.filter(facility=facility, period__year=year).exclude(
+        factors_version=factors_version(), gwp_set=gwp_set()).exists()
+    return {
+        "year": year, "months": rows, "this": this, "last": last, "kpis": this_k, "last_kpis": last_k,
+        "change": change, "stale": stale, "peers": peers(facility, year, this_k),
+        "trajectory": trajectory(facility, year), "charts": _charts(rows),
+    }
+
+
+def _charts(rows) -> dict:
+    series: dict[str, dict[str, list]] = {"scopes": defaultdict(lambda: [None] * 12),
+                                          "sources": defaultdict(lambda: [None] * 12),
+                                          "energy_mix": defaultdict(lambda: [None] * 12)}
+    for r in rows:
+        i = r.period.month - 1
+        series["scopes"]["scope1"][i] = r.scope1_tco2e
+        series["scopes"]["scope2_market"][i] = r.scope2_market_tco2e
+        series["scopes"]["biogenic"][i] = r.biogenic_co2_t
+        for source, calc in (r.explanation.get("calculations") or {}).items():
+            steps = calc.get("steps") or []
+            value = steps[-1]["value"] if steps else 0.0
+            series["sources"][source][i] = (series["sources"][source][i] or 0.0) + value
+        fuels = r.fuel_gj - r.renewable_gj + r.solar_kwh * 0.0036
+        series["energy_mix"]["fossil_fuels"][i] = max(fuels, 0.0)
+        series["energy_mix"]["renewable"][i] = r.renewable_gj
+        series["energy_mix"]["grid"][i] = r.grid_kwh * 0.0036
+    return {"months": list(range(1, 13)), **{k: dict(v) for k, v in series.items()}}
+
+
+def trajectory(facility, year: int) -> dict:
+    """Yearly totals (location-based) since the first year with data, the reference path from that base
+    year, and a least-squares projection to ``year + 3``."""
+    totals = (Inventory.objects.filter(facility=facility, gwp_set=gwp_set(), period__year__lte=year)
+              .values_list("period__year").annotate(s1=Sum("scope1_tco2e"), s2=Sum("scope2_location_tco2e"))
+              .order_by("period__year"))
+    actual = {y: s1 + s2 for y, s1, s2 in totals}
+    if not actual:
+        return {"years": [], "actual": [], "path": [], "projection": [], "path_formula": "", "projection_formula": "",
+                "progress": None, "base_year": None, "rate": REFERENCE_RATE}
+    base = min(actual)
+    years = list(range(base, year + 4))
+    path = linear_target(base, actual[base], REFERENCE_RATE, year + 3)
+    fitted = projection(actual, year + 3) if len(actual) >= 2 else None
+    progress_now = target_progress(path, year, actual[year]) if year in actual else None
+    return {"years": years, "actual": [actual.get(y) for y in years], "path": [path.values[y] for y in years],
+            "projection": [fitted.values[y] if fitted and y > max(actual) else None for y in years],
+            "path_formula": path.formula, "projection_formula": fitted.formula if fitted else "",
+            "progress": progress_now, "base_year": base, "rate": REFERENCE_RATE}
+
+
+def peers(facility, year: int, kpis: dict) -> dict:
+    """Median emissions intensity of the facilities with the same output unit and process class (wet or dry),
+    when there are at least MIN_PEERS of them. No peer is named."""
+    unit = kpis["output_unit"]
+    if unit is None:
+        return {"median": None, "count": 0, "min_peers": MIN_PEERS}
+    column = next(c for c, u in OUTPUTS.items() if u == unit)
+    wet = bool(set(facility.processes) & WET_PROCESSES)
+    candidates = [f.pk for f in Facility.objects.exclude(pk=facility.pk).only("pk", "processes")
+                  if bool(set(f.processes) & WET_PROCESSES) == wet]
+    sums = (Inventory.objects.filter(facility__in=candidates, period__year=year, gwp_set=gwp_set())
+            .values("facility").annotate(out=Sum(column), s1=Sum("scope1_tco2e"), s2=Sum("scope2_location_tco2e"),
+                                         **{f"o_{c}": Sum(c) for c in OUTPUTS}))
+    values = [(r["s1"] + r["s2"]) / r["out"] for r in sums
+              if r["out"] and max(OUTPUTS, key=lambda c: r[f"o_{c}"] or 0.0) == column]
+    if len(values) < MIN_PEERS:
+        return {"median": None, "count": len(values), "min_peers": MIN_PEERS}
+    return {"median": statistics.median(values), "count": len(values), "min_peers": MIN_PEERS}
+
+
+# --- portfolios ------------------------------------------------------------------
+
+def inventory_table(facilities, years) -> pa.Table:
+    """The stored months of ``facilities`` in ``years`` as the engine's inventory table."""
+    from loomlight.analytics.portfolio import INVENTORY_COLUMNS
+
+    stored = [c for c in INVENTORY_COLUMNS if c not in ("facility_id", "period", "year", "country", "grid_flags")]
+    rows = (Inventory.objects.filter(facility__in=facilities, period__year__in=list(years), gwp_set=gwp_set())
+            .values_list("facility_id", "period", "facility__country", "flags", *stored))
+    columns = list(zip(*rows)) or [[] for _ in range(4 + len(stored))]
+    data = {"facility_id": pa.array(columns[0], pa.int64()), "period": pa.array(columns[1], pa.date32()),
+            "year": pa.array([p.year for p in columns[1]], pa.int64()), "country": pa.array(columns[2], pa.string()),
+            "grid_flags": pa.array(columns[3], pa.string())}
+    for i, name in enumerate(stored, start=4):
+        data[name] = pa.array(columns[i], pa.float64())
+    return pa.table({c: data[c] for c in INVENTORY_COLUMNS})
+
+
+def dimension_table(facilities) -> pa.Table:
+    rows = list(facilities.values_list("pk", "name", "park__name", "processes"))
+    return pa.table({
+        "facility_id": pa.array([r[0] for r in rows], pa.int64()),
+        "facility": pa.array([r[1] for r in rows], pa.string()),
+        "park": pa.array([r[2] or "" for r in rows], pa.string()),
+        "process": pa.array(["wet" if set(r[3] or []) & WET_PROCESSES else "dry" for r in rows], pa.string()),
+    })
+
+
+def rollup(facilities, years, by: list[str], grain: str) -> list[dict]:
+    """``portfolio.rollup`` of the stored months of ``facilities`` in ``years`` on DuckDB, as dicts."""
+    import ibis
+
+    inv = ibis.memtable(inventory_table(facilities, years))
+    dims = ibis.memtable(dimension_table(facilities))
+    expr = portfolio.rollup(inv, by, grain=grain, dims=dims)
+    order = [*by, *({"month": ["period"], "year": ["year"]}.get(grain, []))]
+    if order:
+        expr = expr.order_by(order)
+    return _engine().to_pyarrow(expr).to_pylist()
+
+
+def portfolio_year(facilities, year: int) -> dict:
+    """A park's or programme's year: totals, by month, by facility, by country, the year before."""
+    years = [year - 1, year]
+    total = {r["year"]: r for r in rollup(facilities, years, [], "year")}
+    return {
+        "year": year, "this": total.get(year), "last": total.get(year - 1),
+        "by_month": [r for r in rollup(facilities, [year], [], "month")],
+        "by_facility": rollup(facilities, [year], ["facility_id", "facility"], "all"),
+        "by_country": rollup(facilities, [year], ["country"], "all"),
+        "by_process": rollup(facilities, [year], ["process"], "all"),
+        "facilities": facilities.count(),
+        "reporting": len({r["facility_id"] for r in rollup(facilities, [year], ["facility_id"], "all")}),
+    }
+
+
+def month_of(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, 1)

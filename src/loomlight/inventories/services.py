@@ -1,0 +1,151 @@
+"""Compute and store a facility's inventory months; find and queue those that are out of date.
+
+One facility-month is computed from its stored activity values (canonical units) by the same
+rules as the portfolio engine and the analysts' command: the GHG figures and their explanation by
+``accounting.inventory.facility_month`` (``calc.ghg``), the resource totals by the coefficients
+of ``analytics.coefficients``. tests/inventories prove that the stored rows equal the portfolio
+engine's on the same data.
+
+Recomputation is per facility and year, in the background (``tasks.py``): after a value is
+saved, imported or reconverted (``schedule``), and after ``migrate`` for every facility-year
+whose rows were computed with other factors or another GWP set, or whose data changed without
+a recomputation (``schedule_stale``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import cache
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from loomlight.accounting.inventory import Activity, facility_month, factors_version, group
+from loomlight.analytics.coefficients import COLUMNS, metric_row
+from loomlight.inventories.models import Inventory
+from loomlight.reference import grid_factors
+from loomlight.reference.metrics import metrics
+
+STORED_SUMS = tuple(c for c in COLUMNS if c not in ("scope1_tco2e", "co2_fossil_t", "ch4_t", "n2o_t", "biogenic_co2_t"))
+
+
+def gwp_set() -> str:
+    """The GWP set of this deployment's inventories (LOOMLIGHT_GWP_SET, AR5 by default)."""
+    return settings.LOOMLIGHT_GWP_SET
+
+
+@cache
+def _coefficients(metric: str, gwp: str) -> tuple[tuple[str, float], ...]:
+    return tuple((c, k) for c, k in metric_row(metric, gwp).items() if k and c in STORED_SUMS)
+
+
+def compute(facility, year: int, *, gwp: str | None = None) -> list[dict]:
+    """The inventory months of ``facility`` in ``year`` (field values of ``Inventory``), one per month with data."""
+    from loomlight.reporting.models import ActivityValue
+
+    gwp = gwp or gwp_set()
+    catalogue = metrics()
+    values = ActivityValue.objects.filter(facility=facility, period__year=year).values_list("period", "metric", "value", "unit")
+    sums: dict[datetime.date, dict[str, float]] = defaultdict(lambda: dict.fromkeys(STORED_SUMS, 0.0))
+    inputs: dict[datetime.date, dict[str, list]] = defaultdict(dict)
+    activities = []
+    for period, metric, value, unit in values:
+        if metric not in catalogue:
+            continue
+        month = sums[period]
+        for column, k in _coefficients(metric, gwp):
+            month[column] += value * k
+        entry = inputs[period].setdefault(metric, [0.0, unit])
+        entry[0] += value
+        activities.append(Activity(str(facility.pk), facility.country, period, metric, value, unit))
+    version = factors_version()
+    now = timezone.now()
+    rows = []
+    for month in group(activities):
+        ghg = facility_month(month, gwp_set=gwp)
+        s = sums[month.period]
+        grid = grid_factors.for_inventory(facility.country, year) if (s["grid_kwh"] or s["instrument_mwh"]) else None
+        covered = min(s["instrument_mwh"], s["grid_kwh"] / 1000.0)
+        rows.append({
+            "period": month.period, "gwp_set": gwp, "factors_version": version, "computed_at": now,
+            **{c: ghg[c] for c in ("scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco2e", "biogenic_co2_t",
+                                   "co2_fossil_t", "ch4_t", "n2o_t")},
+            **{c: s[c] for c in STORED_SUMS},
+            "instrument_covered_mwh": covered, "instrument_unused_mwh": s["instrument_mwh"] - covered,
+            "scope2_uncounted_kwh": s["grid_kwh"] if grid is None and s["grid_kwh"] else 0.0,
+            "grid_t_per_mwh": grid.value if grid else None,
+            "flags": ghg["flags"],
+            "explanation": {
+                "gwp_set": gwp, "factors_version": version,
+                "inputs": [{"metric": m, "value": v, "unit": u} for m, (v, u) in sorted(inputs[month.period].items())],
+                "calculations": ghg["explanation"],
+            },
+        })
+    return rows
+
+
+@transaction.atomic
+def recompute(facility, years: Iterable[int], *, gwp: str | None = None) -> int:
+    """Replace the stored months of ``facility`` in ``years``; returns how many are stored."""
+    gwp = gwp or gwp_set()
+    stored = 0
+    for year in sorted(set(years)):
+        rows = compute(facility, year, gwp=gwp)
+        Inventory.objects.filter(facility=facility, period__year=year).delete()
+        Inventory.objects.bulk_create([Inventory(facility=facility, **row) for row in rows])
+        stored += len(rows)
+    return stored
+
+
+def schedule(facility_id: int, periods: Iterable[datetime.date | int]) -> None:
+    """Queue the recomputation of these months' years once the current transaction commits."""
+    years = sorted({p if isinstance(p, int) else p.year for p in periods})
+    if not years:
+        return
+    from loomlight.inventories.tasks import recompute_inventories
+
+    transaction.on_commit(lambda: recompute_inventories.enqueue(facility_id, years))
+
+
+def stale() -> set[tuple[int, int]]:
+    """(facility id, year) pairs whose stored months are missing, extra, or computed otherwise than now."""
+    from loomlight.reporting.models import ActivityValue
+
+    gwp, version = gwp_set(), factors_version()
+    pairs: set[tuple[int, int]] = set()
+    outdated = Inventory.objects.filter(~Q(factors_version=version) | ~Q(gwp_set=gwp))
+    pairs.update((f, p.year) for f, p in outdated.values_list("facility_id", "period").distinct())
+    months = Inventory.objects.filter(facility=OuterRef("facility"), period=OuterRef("period"), gwp_set=gwp)
+    missing = ActivityValue.objects.filter(~Exists(months)).values_list("facility_id", "period").distinct()
+    pairs.update((f, p.year) for f, p in missing)
+    changed = ActivityValue.objects.filter(Exists(months.filter(computed_at__lt=OuterRef("entered_at"))))
+    pairs.update((f, p.year) for f, p in changed.values_list("facility_id", "period").distinct())
+    values = ActivityValue.objects.filter(facility=OuterRef("facility"), period=OuterRef("period"))
+    orphans = Inventory.objects.filter(~Exists(values)).values_list("facility_id", "period").distinct()
+    pairs.update((f, p.year) for f, p in orphans)
+    return pairs
+
+
+def recompute_stale() -> int:
+    """Recompute every stale facility-year now; returns how many facility-years."""
+    from loomlight.registry.models import Facility
+
+    pairs = stale()
+    by_facility: dict[int, set[int]] = defaultdict(set)
+    for facility_id, year in pairs:
+        by_facility[facility_id].add(year)
+    for facility in Facility.objects.filter(pk__in=by_facility):
+        recompute(facility, by_facility[facility.pk])
+    return len(pairs)
+
+
+def schedule_stale(**kwargs) -> None:
+    """post_migrate: queue one task that recomputes whatever is stale (nothing to do on an empty database)."""
+    from loomlight.inventories.tasks import recompute_stale_inventories
+
+    using = kwargs.get("using", "default")
+    transaction.on_commit(lambda: recompute_stale_inventories.enqueue(), using=using)

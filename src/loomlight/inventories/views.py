@@ -1,0 +1,153 @@
+"""Emissions pages: a facility's year (months, sources, energy mix, peers, trajectory, and behind
+each month "how was this computed?"), a park's and a programme's year, and their downloads.
+
+Every page reads through the policy: a facility's inventory needs the right to its GHG data
+(a brand's consent must name it); a park's or programme's page sums only the facilities whose
+GHG data the user may read, and says how many those are.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from loomlight.inventories import selectors
+from loomlight.inventories.models import Inventory
+from loomlight.reference.metrics import metrics
+from loomlight.registry import policy
+from loomlight.registry.models import DataKind
+from loomlight.site.lookups import data_year, facility_with_data
+from loomlight.site.tables import table_csv, table_xlsx
+
+FORMATS = {"csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _default_year(year: int | None) -> int:
+    today = datetime.date.today()
+    return data_year(year or today.year - (1 if today.month == 1 else 0))
+
+
+def _years() -> list[int]:
+    today = datetime.date.today()
+    return list(range(today.year, today.year - 6, -1))
+
+
+def chart_names() -> dict[str, str]:
+    names = {code: _(m.name) for code, m in metrics().items()}
+    names.update({"scope1": _("Scope 1"), "scope2_market": _("Scope 2 (market-based)"), "biogenic": _("Biogenic CO2"),
+                  "scope2": _("Purchased electricity (scope 2, market-based)"), "fossil_fuels": _("Fossil fuels"),
+                  "renewable": _("Renewable (biomass, on-site solar)"), "grid": _("Grid electricity"),
+                  "actual": _("Actual (scope 1 + 2, location-based)"),
+                  "path": _("Reference path: 4.2 % of the base year less each year"),
+                  "projection": _("Projection (least-squares trend)")})
+    return names
+
+
+@login_required
+def facility_emissions(request, pk, year=None):
+    facility = facility_with_data(request.user, pk, DataKind.GHG)
+    year = _default_year(year)
+    data = selectors.facility_year(facility, year)
+    data["charts"]["names"] = chart_names()
+    t = data["trajectory"]
+    data["charts"]["trajectory"] = {"actual": t["actual"], "path": t["path"], "projection": t["projection"]}
+    data["charts"]["trajectory_years"] = t["years"]
+    return render(request, "inventories/facility.html", {"facility": facility, "data": data, "years": _years()})
+
+
+@login_required
+def month_explanation(request, pk, year, month):
+    facility = facility_with_data(request.user, pk, DataKind.GHG)
+    year = data_year(year)
+    if not 1 <= month <= 12:
+        raise Http404
+    row = selectors.months(facility, year).filter(period=datetime.date(year, month, 1)).first()
+    if row is None:
+        raise Http404
+    names = {code: _(m.name) for code, m in metrics().items()}
+    template = "_explanation.html" if request.headers.get("HX-Request") == "true" else "explanation.html"
+    return render(request, f"inventories/{template}", {"facility": facility, "row": row, "names": names})
+
+
+def _month_headers() -> list[str]:
+    return [_("facility"), _("month"), _("GWP set"), *(str(Inventory._meta.get_field(n).verbose_name) for n in selectors.NUMBERS),
+            _("flags"), _("factor data version")]
+
+
+def _download(content_rows, headers, name: str, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404
+    body = table_csv(headers, content_rows) if fmt == "csv" else table_xlsx(_("inventory"), headers, content_rows)
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def facility_emissions_download(request, pk, year, fmt):
+    facility = facility_with_data(request.user, pk, DataKind.GHG)
+    year = data_year(year)
+    rows = ([facility.name, f"{r.period:%Y-%m}", r.gwp_set, *(getattr(r, n) for n in selectors.NUMBERS), r.flags,
+             r.factors_version] for r in selectors.months(facility, year))
+    return _download(rows, _month_headers(), f"inventory-facility-{facility.pk}-{year}", fmt)
+
+
+# --- parks and programmes ----------------------------------------------------------
+
+def _park(request, pk):
+    park = policy.parks_visible(request.user).filter(pk=pk).first()
+    if park is None:
+        raise Http404
+    return park, policy.facilities_with_data(request.user, DataKind.GHG).filter(park=park)
+
+
+def _programme(request, pk):
+    programme = policy.programmes_visible(request.user).filter(pk=pk).first()
+    if programme is None:
+        raise Http404
+    facilities = policy.facilities_with_data(request.user, DataKind.GHG).filter(
+        pk__in=policy.facilities_in_programme(programme.pk).values("pk"))
+    return programme, facilities
+
+
+SCOPES = {"park": _park, "programme": _programme}
+
+
+@login_required
+def portfolio_emissions(request, scope, pk, year=None):
+    subject, facilities = SCOPES[scope](request, pk)
+    year = _default_year(year)
+    data = selectors.portfolio_year(facilities, year)
+    charts = {"months": list(range(1, 13)), "names": chart_names(), "scopes": {"scope1": [None] * 12,
+              "scope2_market": [None] * 12, "biogenic": [None] * 12}}
+    for r in data["by_month"]:
+        i = r["period"].month - 1
+        charts["scopes"]["scope1"][i] = r["scope1_tco2e"]
+        charts["scopes"]["scope2_market"][i] = r["scope2_market_tco2e"]
+        charts["scopes"]["biogenic"][i] = r["biogenic_co2_t"]
+    context = {"scope": scope, "subject": subject, "data": data, "charts": charts, "years": _years()}
+    return render(request, "inventories/portfolio.html", context)
+
+
+PORTFOLIO_COLUMNS = ("scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco2e", "biogenic_co2_t", "co2_fossil_t",
+                     "ch4_t", "n2o_t", "energy_gj", "renewable_gj", "renewable_share", "grid_kwh", "water_withdrawn_m3",
+                     "wastewater_m3", "waste_kg", "diversion_rate", "production_kg", "production_m", "production_pieces",
+                     "production_pairs", "tco2e_per_kg", "tco2e_per_m", "tco2e_per_piece", "tco2e_per_pair",
+                     "facility_months")
+
+
+@login_required
+def portfolio_download(request, scope, pk, year, fmt):
+    subject, facilities = SCOPES[scope](request, pk)
+    year = data_year(year)
+    rows = selectors.rollup(facilities, [year], ["facility_id", "facility", "park", "country", "process"], "all")
+    headers = [_("facility id"), _("facility"), _("industrial park"), _("country"), _("process class"),
+               *PORTFOLIO_COLUMNS]
+    content = ([r["facility_id"], r["facility"], r["park"], r["country"], r["process"],
+                *(r[c] for c in PORTFOLIO_COLUMNS)] for r in rows)
+    return _download(content, headers, f"inventory-{scope}-{subject.pk}-{year}", fmt)
