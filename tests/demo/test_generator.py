@@ -306,3 +306,26 @@ def _usable():
 def test_no_usable_passwords_outside_demo_mode(demo, settings):
     assert settings.DEMO_MODE is False
     assert _usable() == {name: False for name, *_ in EXPECTED_LOGINS}
+
+
+def test_the_demo_has_its_inventories_and_pages(demo, client):
+    from django.db.models import Max
+
+    from loomlight.inventories import services as inventories
+    from loomlight.inventories.models import Inventory
+    from loomlight.reporting.models import ActivityValue
+
+    months = set(ActivityValue.objects.values_list("facility_id", "period").distinct())
+    assert set(Inventory.objects.values_list("facility_id", "period")) == months
+    assert inventories.stale() == set()
+    manager_facility = Facility.objects.get(name="Hung Phat Sportswear")
+    year = Inventory.objects.filter(facility=manager_facility).aggregate(last=Max("period"))["last"].year
+    client.force_login(user("manager"))
+    page = client.get(f"/emissions/facilities/{manager_facility.pk}/{year}/")
+    assert page.status_code == 200 and page.context["data"]["kpis"]["total_location_tco2e"] > 0
+    client.force_login(user("admin"))
+    programme = Programme.objects.get(code=DEMO_CODE)
+    page = client.get(f"/emissions/programmes/{programme.pk}/{year}/")
+    assert page.status_code == 200
+    assert page.context["data"]["facilities"] == Facility.objects.count()
+    assert page.context["data"]["this"]["total_location_tco2e"] > 0

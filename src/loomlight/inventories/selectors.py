@@ -174,31 +174,43 @@ def dimension_table(facilities) -> pa.Table:
     })
 
 
+class Portfolio:
+    """The stored months of ``facilities`` in ``years``, loaded once, rolled up on DuckDB as often as asked."""
+
+    def __init__(self, facilities, years):
+        import ibis
+
+        self.inventory = ibis.memtable(inventory_table(facilities, years))
+        self.dims = ibis.memtable(dimension_table(facilities))
+
+    def rollup(self, by: list[str], grain: str, *, year: int | None = None) -> list[dict]:
+        """``portfolio.rollup`` by ``by`` and ``grain`` (of ``year`` only, if given), as dicts in key order."""
+        inv = self.inventory if year is None else self.inventory.filter(self.inventory.year == year)
+        expr = portfolio.rollup(inv, by, grain=grain, dims=self.dims)
+        order = [*by, *({"month": ["period"], "year": ["year"]}.get(grain, []))]
+        if order:
+            expr = expr.order_by(order)
+        return _engine().to_pyarrow(expr).to_pylist()
+
+
 def rollup(facilities, years, by: list[str], grain: str) -> list[dict]:
     """``portfolio.rollup`` of the stored months of ``facilities`` in ``years`` on DuckDB, as dicts."""
-    import ibis
-
-    inv = ibis.memtable(inventory_table(facilities, years))
-    dims = ibis.memtable(dimension_table(facilities))
-    expr = portfolio.rollup(inv, by, grain=grain, dims=dims)
-    order = [*by, *({"month": ["period"], "year": ["year"]}.get(grain, []))]
-    if order:
-        expr = expr.order_by(order)
-    return _engine().to_pyarrow(expr).to_pylist()
+    return Portfolio(facilities, years).rollup(by, grain)
 
 
 def portfolio_year(facilities, year: int) -> dict:
-    """A park's or programme's year: totals, by month, by facility, by country, the year before."""
-    years = [year - 1, year]
-    total = {r["year"]: r for r in rollup(facilities, years, [], "year")}
+    """A park's or programme's year: totals against the year before, by month, facility, country, process."""
+    loaded = Portfolio(facilities, [year - 1, year])
+    total = {r["year"]: r for r in loaded.rollup([], "year")}
+    by_facility = loaded.rollup(["facility_id", "facility"], "all", year=year)
     return {
         "year": year, "this": total.get(year), "last": total.get(year - 1),
-        "by_month": [r for r in rollup(facilities, [year], [], "month")],
-        "by_facility": rollup(facilities, [year], ["facility_id", "facility"], "all"),
-        "by_country": rollup(facilities, [year], ["country"], "all"),
-        "by_process": rollup(facilities, [year], ["process"], "all"),
+        "by_month": loaded.rollup([], "month", year=year),
+        "by_facility": by_facility,
+        "by_country": loaded.rollup(["country"], "all", year=year),
+        "by_process": loaded.rollup(["process"], "all", year=year),
         "facilities": facilities.count(),
-        "reporting": len({r["facility_id"] for r in rollup(facilities, [year], ["facility_id"], "all")}),
+        "reporting": len(by_facility),
     }
 
 

@@ -43,6 +43,7 @@ def chart_names() -> dict[str, str]:
                   "scope2": _("Purchased electricity (scope 2, market-based)"), "fossil_fuels": _("Fossil fuels"),
                   "renewable": _("Renewable (biomass, on-site solar)"), "grid": _("Grid electricity"),
                   "actual": _("Actual (scope 1 + 2, location-based)"),
+                  # xgettext:no-python-format
                   "path": _("Reference path: 4.2 % of the base year less each year"),
                   "projection": _("Projection (least-squares trend)")})
     return names
