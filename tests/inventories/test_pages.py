@@ -157,3 +157,85 @@ def test_api_months_with_explanations(client, data):
     assert plain["months"][0]["values"]["scope2_market_tco2e"] == pytest.approx(39.552, rel=1e-12)
     explained = client.get(f"/api/v1/facilities/{data.own.pk}/inventory?year={YEAR}&explain=true").json()
     assert "coal_bituminous" in explained["months"][0]["explanation"]["calculations"]
+
+
+def _two_years(world, capture):
+    """2023: 20 MWh; 2024: 16 MWh (VN 2023 factor 0.6592 for both years: 2024 takes it as a proxy year)."""
+    enter(world, capture, [(datetime.date(2023, 1, 1), "electricity_grid", 20, "MWh"),
+                           (datetime.date(2023, 1, 1), "production_kg", 1000, "kg"),
+                           (datetime.date(2024, 1, 1), "electricity_grid", 16, "MWh"),
+                           (datetime.date(2024, 1, 1), "production_kg", 1000, "kg")])
+
+
+TARGET = {"base_year": "2023", "target_year": "2030", "annual_rate_percent": "10", "basis": "absolute",
+          "boundary": "location"}
+
+
+def test_a_manager_sets_a_target_and_the_page_shows_progress(client, world, django_capture_on_commit_callbacks):
+    from loomlight.audit.models import AuditEvent
+    from loomlight.inventories.models import Target
+
+    _two_years(world, django_capture_on_commit_callbacks)
+    client.force_login(world.users["manager"])
+    url = reverse("inventories:target", args=[world.own.pk, YEAR])
+    response = client.post(url, TARGET)
+    assert response.status_code == 302
+    target = Target.objects.get(facility=world.own)
+    assert (target.base_year, target.target_year, target.annual_rate) == (2023, 2030, 0.1)
+    assert AuditEvent.objects.filter(object_type="inventories.target", action="create").count() == 1
+    t = client.get(reverse("inventories:facility_year", args=[world.own.pk, YEAR])).context["data"]["trajectory"]
+    # base 2023: 20 MWh x 0.6592 = 13.184 t; path 2024: 13.184 x (1 - 0.1) = 11.8656 t; actual 16 x 0.6592 = 10.5472 t
+    assert t["years"][:2] == [2023, 2024] and t["years"][-1] == 2030
+    assert t["path"][1] == pytest.approx(11.8656, rel=1e-12)
+    assert t["progress"].on_track and t["progress"].gap == pytest.approx(10.5472 - 11.8656, rel=1e-9)
+    # achieved: (13.184 - 10.5472) / (13.184 - 11.8656) = 2.6368 / 1.3184 = 2.0 (twice the planned reduction)
+    assert t["progress"].achieved == pytest.approx(2.0, rel=1e-9)
+    # intensity target on the market-based boundary: (t CO2e per kg) 2023: 13.184 / 1,000 = 0.013184
+    client.post(url, {**TARGET, "basis": "intensity", "boundary": "market", "annual_rate_percent": "4.2"})
+    t = client.get(reverse("inventories:facility_year", args=[world.own.pk, YEAR])).context["data"]["trajectory"]
+    assert t["unit"] == "kg" and t["path"][0] == pytest.approx(0.013184, rel=1e-12)
+    assert t["path"][1] == pytest.approx(0.013184 * (1 - 0.042), rel=1e-12)
+    assert AuditEvent.objects.filter(object_type="inventories.target", action="update").count() == 1
+    api = client.get(f"/api/v1/facilities/{world.own.pk}/inventory?year=2024").json()
+    assert api["target"] == {"base_year": 2023, "target_year": 2030, "annual_rate": 0.042, "basis": "intensity",
+                             "boundary": "market"}
+
+
+@pytest.mark.parametrize("data,field", [
+    ({"base_year": "2019"}, "base_year"),                 # no inventory in 2019
+    ({"target_year": "2023"}, "target_year"),             # not after the base year
+    ({"annual_rate_percent": "0"}, "annual_rate_percent"),
+    ({"annual_rate_percent": "120"}, "annual_rate_percent"),
+])
+def test_a_bad_target_is_refused_naming_the_field(client, world, django_capture_on_commit_callbacks, data, field):
+    from loomlight.inventories.models import Target
+
+    _two_years(world, django_capture_on_commit_callbacks)
+    client.force_login(world.users["manager"])
+    response = client.post(reverse("inventories:target", args=[world.own.pk, YEAR]), {**TARGET, **data})
+    assert response.status_code == 400
+    assert field in response.context["target_form"].errors
+    assert not Target.objects.exists()
+
+
+@pytest.mark.parametrize("user,status", [("data_entry", 403), ("assessor", 403), ("brand", 404), ("nobody", 404),
+                                         ("admin", 302), ("group_manager", 302)])
+def test_who_may_set_a_target(client, world, django_capture_on_commit_callbacks, user, status):
+    _two_years(world, django_capture_on_commit_callbacks)
+    client.force_login(world.users[user])
+    assert client.post(reverse("inventories:target", args=[world.own.pk, YEAR]), TARGET).status_code == status
+    page = client.get(reverse("inventories:facility_year", args=[world.own.pk, YEAR]))
+    if page.status_code == 200:
+        assert (page.context["target_form"] is not None) == (status == 302)
+
+
+def test_without_a_target_the_reference_path_starts_at_the_first_year(client, world, django_capture_on_commit_callbacks):
+    _two_years(world, django_capture_on_commit_callbacks)
+    client.force_login(world.users["manager"])
+    t = client.get(reverse("inventories:facility_year", args=[world.own.pk, YEAR])).context["data"]["trajectory"]
+    assert t["target"] is None and t["base_year"] == 2023 and t["rate"] == 0.042
+    # 13.184 t in 2023; 2024 on the path: 13.184 x 0.958 = 12.630272 t; projection through (2023, 13.184),
+    # (2024, 10.5472): slope -2.6368 a year, so 2025: 10.5472 - 2.6368 = 7.9104 t
+    assert t["path"][:2] == [pytest.approx(13.184), pytest.approx(12.630272)]
+    assert t["projection"][2] == pytest.approx(7.9104, rel=1e-9)
+    assert t["years"] == [2023, 2024, 2025, 2026, 2027]

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema
 
 from loomlight.api.v1 import READ_ERRORS, _visible
 from loomlight.inventories import selectors
+from loomlight.inventories.models import Target
 from loomlight.inventories.services import gwp_set
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind
@@ -30,10 +31,19 @@ class MonthOut(Schema):
     explanation: dict | None = Field(None, description="Inputs, factors with their sources, GWP set and each step; with explain=true.")
 
 
+class TargetOut(Schema):
+    base_year: int
+    target_year: int
+    annual_rate: float = Field(..., description="Share of the base-year value removed each year, e.g. 0.042.")
+    basis: str = Field(..., description="absolute (t CO2e) or intensity (t CO2e per unit of the base year's main output).")
+    boundary: str = Field(..., description="location or market: which scope 2 figure is added to scope 1.")
+
+
 class FacilityInventoryOut(Schema):
     facility_id: int
     year: int
     gwp_set: str
+    target: TargetOut | None = Field(None, description="The facility's emissions target, if it has set one.")
     months: list[MonthOut]
 
 
@@ -63,7 +73,8 @@ def facility_inventory(request, facility_id: int, query: Query[InventoryQuery]):
     by gas, energy, water, waste and output; with `explain=true`, how each month was computed."""
     facility = _visible(policy.facilities_with_data(request.user, DataKind.GHG), facility_id)
     months = selectors.months(facility, query.year)
-    return {"facility_id": facility.pk, "year": query.year, "gwp_set": gwp_set(), "months": [{
+    target = Target.objects.filter(facility=facility).first()
+    return {"facility_id": facility.pk, "year": query.year, "gwp_set": gwp_set(), "target": target, "months": [{
         "period": m.period, "values": {n: getattr(m, n) for n in selectors.NUMBERS}, "flags": m.flags,
         "factors_version": m.factors_version, "explanation": m.explanation if query.explain else None,
     } for m in months]}

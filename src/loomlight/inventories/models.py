@@ -4,6 +4,7 @@ of the data or of the factors recomputes it."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,3 +69,41 @@ class Inventory(models.Model):
     @property
     def total_market_tco2e(self) -> float:
         return self.scope1_tco2e + self.scope2_market_tco2e
+
+
+class TargetBasis(models.TextChoices):
+    ABSOLUTE = "absolute", _("absolute (t CO2e)")
+    INTENSITY = "intensity", _("intensity (t CO2e per unit of output)")
+
+
+class TargetBoundary(models.TextChoices):
+    LOCATION = "location", _("scope 1 + 2, location-based")
+    MARKET = "market", _("scope 1 + 2, market-based")
+
+
+class Target(models.Model):
+    """A facility's emissions target: a linear path from a base year (``calc.targets.linear_target``).
+
+    One per facility; setting it again replaces it (audited with before and after)."""
+
+    facility = models.OneToOneField("registry.Facility", verbose_name=_("facility"), on_delete=models.CASCADE,
+                                    related_name="emissions_target")
+    base_year = models.PositiveSmallIntegerField(_("base year"))
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    annual_rate = models.FloatField(_("reduction a year [share of the base year]"))
+    basis = models.CharField(_("basis"), max_length=16, choices=TargetBasis.choices, default=TargetBasis.ABSOLUTE)
+    boundary = models.CharField(_("boundary"), max_length=16, choices=TargetBoundary.choices,
+                                default=TargetBoundary.LOCATION)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    set_at = models.DateTimeField(_("set"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("emissions target")
+        verbose_name_plural = _("emissions targets")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(annual_rate__gt=0, annual_rate__lt=1), name="target_rate_share"),
+            models.CheckConstraint(condition=models.Q(target_year__gt=models.F("base_year")), name="target_after_base"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id}: {self.annual_rate:.1%} a year from {self.base_year} to {self.target_year}"

@@ -21,7 +21,7 @@ from loomlight.calc.kpi import intensity, share, yoy_change
 from loomlight.calc.targets import linear_target, projection
 from loomlight.calc.targets import progress as target_progress
 from loomlight.calc.validation import MIN_PEERS
-from loomlight.inventories.models import Inventory
+from loomlight.inventories.models import Inventory, Target, TargetBasis, TargetBoundary
 from loomlight.inventories.services import factors_version, gwp_set
 from loomlight.registry.models import WET_PROCESSES, Facility
 
@@ -105,25 +105,48 @@ def _charts(rows) -> dict:
     return {"months": list(range(1, 13)), **{k: dict(v) for k, v in series.items()}}
 
 
+def _yearly_values(facility, until: int, boundary: str, basis: str, unit_column: str | None) -> dict[int, float | None]:
+    """Emissions (scope 1 + the boundary's scope 2) per year up to ``until``; divided by output for an intensity."""
+    scope2 = "scope2_market_tco2e" if boundary == TargetBoundary.MARKET else "scope2_location_tco2e"
+    rows = (Inventory.objects.filter(facility=facility, gwp_set=gwp_set(), period__year__lte=until)
+            .values_list("period__year").annotate(s1=Sum("scope1_tco2e"), s2=Sum(scope2),
+                                                  out=Sum(unit_column or "production_kg"))
+            .order_by("period__year"))
+    if basis == TargetBasis.INTENSITY:
+        return {y: (s1 + s2) / out if out else None for y, s1, s2, out in rows}
+    return {y: s1 + s2 for y, s1, s2, _out in rows}
+
+
 def trajectory(facility, year: int) -> dict:
-    """Yearly totals (location-based) since the first year with data, the reference path from that base
-    year, and a least-squares projection to ``year + 3``."""
-    totals = (Inventory.objects.filter(facility=facility, gwp_set=gwp_set(), period__year__lte=year)
-              .values_list("period__year").annotate(s1=Sum("scope1_tco2e"), s2=Sum("scope2_location_tco2e"))
-              .order_by("period__year"))
-    actual = {y: s1 + s2 for y, s1, s2 in totals}
-    if not actual:
-        return {"years": [], "actual": [], "path": [], "projection": [], "path_formula": "", "projection_formula": "",
-                "progress": None, "base_year": None, "rate": REFERENCE_RATE}
-    base = min(actual)
-    years = list(range(base, year + 4))
-    path = linear_target(base, actual[base], REFERENCE_RATE, year + 3)
-    fitted = projection(actual, year + 3) if len(actual) >= 2 else None
-    progress_now = target_progress(path, year, actual[year]) if year in actual else None
-    return {"years": years, "actual": [actual.get(y) for y in years], "path": [path.values[y] for y in years],
-            "projection": [fitted.values[y] if fitted and y > max(actual) else None for y in years],
+    """The facility's target path (or, without a target, the reference path from its first year with data),
+    its actual values, its progress in ``year`` and a least-squares projection."""
+    target = Target.objects.filter(facility=facility).select_related("set_by").first()
+    basis = target.basis if target else TargetBasis.ABSOLUTE
+    boundary = target.boundary if target else TargetBoundary.LOCATION
+    rate = target.annual_rate if target else REFERENCE_RATE
+    unit_column = None
+    if basis == TargetBasis.INTENSITY:
+        outputs = Inventory.objects.filter(facility=facility, period__year=target.base_year, gwp_set=gwp_set()).aggregate(
+            **{c: Sum(c) for c in OUTPUTS})
+        unit_column = max(OUTPUTS, key=lambda c: outputs[c] or 0.0)
+    until = max(year + 3, target.target_year) if target else year + 3
+    actual = {y: v for y, v in _yearly_values(facility, year, boundary, basis, unit_column).items() if v is not None}
+    empty = {"years": [], "actual": [], "path": [], "projection": [], "path_formula": "", "projection_formula": "",
+             "progress": None, "base_year": None, "rate": rate, "rate_percent": round(rate * 100, 3), "target": target, "basis": basis, "boundary": boundary,
+             "unit": OUTPUTS.get(unit_column)}
+    base = target.base_year if target else (min(actual) if actual else None)
+    if base is None or base not in actual:
+        return empty
+    path = linear_target(base, actual[base], rate, until)
+    points = {y: v for y, v in actual.items() if y >= base}
+    fitted = projection(points, until) if len(points) >= 2 else None
+    years = list(range(base, until + 1))
+    return {**empty,
+            "years": years, "actual": [actual.get(y) for y in years], "path": [path.values[y] for y in years],
+            "projection": [fitted.values[y] if fitted and y > max(points) else None for y in years],
             "path_formula": path.formula, "projection_formula": fitted.formula if fitted else "",
-            "progress": progress_now, "base_year": base, "rate": REFERENCE_RATE}
+            "progress": target_progress(path, year, actual[year]) if year in actual and year in path.values else None,
+            "base_year": base}
 
 
 def peers(facility, year: int, kpis: dict) -> dict:

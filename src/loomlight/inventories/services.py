@@ -149,3 +149,41 @@ def schedule_stale(**kwargs) -> None:
 
     using = kwargs.get("using", "default")
     transaction.on_commit(lambda: recompute_stale_inventories.enqueue(), using=using)
+
+
+def target_set(*, by, facility, base_year: int, target_year: int, annual_rate: float, basis: str, boundary: str,
+               via: str = "web"):
+    """Set (or replace) the facility's emissions target; audited. ValidationError naming the field otherwise."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from loomlight.audit.models import AuditAction
+    from loomlight.audit.services import audit_record, snapshot
+    from loomlight.inventories.models import Target, TargetBasis
+    from loomlight.registry import policy
+    from loomlight.registry.policy import Action
+
+    policy.require(by, Action.EDIT, facility)
+    errors = {}
+    if not 0 < annual_rate < 1:
+        errors["annual_rate"] = [_("Give the reduction a year as a percentage between 0 and 100, for example 4.2.")]
+    if target_year <= base_year:
+        errors["target_year"] = [_("The target year must come after the base year.")]
+    base = Inventory.objects.filter(facility=facility, period__year=base_year, gwp_set=gwp_set())
+    if not base.exists():
+        errors["base_year"] = [_("There is no inventory for %(year)s: choose a year with monthly data.") % {"year": base_year}]
+    elif basis == TargetBasis.INTENSITY and not any(
+            sum(base.values_list(column, flat=True)) for column in ("production_kg", "production_m", "production_pieces", "production_pairs")):
+        errors["basis"] = [_("An intensity target needs output reported in the base year.")]
+    if errors:
+        raise ValidationError(errors)
+    existing = Target.objects.filter(facility=facility).first()
+    before = snapshot(existing) if existing else None
+    target = existing or Target(facility=facility)
+    target.base_year, target.target_year, target.annual_rate = base_year, target_year, annual_rate
+    target.basis, target.boundary, target.set_by, target.set_at = basis, boundary, by, timezone.now()
+    target.full_clean(exclude=["facility", "set_by"])
+    target.save()
+    audit_record(actor=by, action=AuditAction.UPDATE if existing else AuditAction.CREATE, obj=target, before=before,
+                 after=snapshot(target), via=via)
+    return target

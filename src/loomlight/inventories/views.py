@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 
-from loomlight.inventories import selectors
+from loomlight.inventories import selectors, services
+from loomlight.inventories.forms import TargetForm
 from loomlight.inventories.models import Inventory
 from loomlight.reference.metrics import metrics
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind
+from loomlight.registry.policy import Action
+from loomlight.site.forms import errors_onto_form
 from loomlight.site.lookups import data_year, facility_with_data
 from loomlight.site.tables import table_csv, table_xlsx
 
@@ -50,15 +56,48 @@ def chart_names() -> dict[str, str]:
 
 
 @login_required
-def facility_emissions(request, pk, year=None):
+def facility_emissions(request, pk, year=None, target_form=None):
     facility = facility_with_data(request.user, pk, DataKind.GHG)
     year = _default_year(year)
     data = selectors.facility_year(facility, year)
     data["charts"]["names"] = chart_names()
+    if data["trajectory"]["target"]:
+        data["charts"]["names"]["path"] = _("Target path")
     t = data["trajectory"]
     data["charts"]["trajectory"] = {"actual": t["actual"], "path": t["path"], "projection": t["projection"]}
     data["charts"]["trajectory_years"] = t["years"]
-    return render(request, "inventories/facility.html", {"facility": facility, "data": data, "years": _years()})
+    can_set_target = policy.can(request.user, Action.EDIT, facility)
+    target = data["trajectory"]["target"]
+    if can_set_target and target_form is None:
+        initial = ({"base_year": target.base_year, "target_year": target.target_year, "basis": target.basis,
+                    "boundary": target.boundary, "annual_rate_percent": round(target.annual_rate * 100, 3)} if target else
+                   {"base_year": data["trajectory"]["base_year"], "target_year": 2030, "annual_rate_percent": "4.2"})
+        target_form = TargetForm(initial=initial)
+    return render(request, "inventories/facility.html", {"facility": facility, "data": data, "years": _years(),
+                                                          "target_form": target_form if can_set_target else None},
+                  status=400 if target_form is not None and target_form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def target_set(request, pk, year):
+    """Set or replace the facility's emissions target (facility managers and programme admins)."""
+    facility = facility_with_data(request.user, pk, DataKind.GHG, action=Action.EDIT)
+    year = data_year(year)
+    form = TargetForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.target_set(by=request.user, facility=facility, base_year=data["base_year"],
+                                target_year=data["target_year"], annual_rate=float(data["annual_rate_percent"]) / 100,
+                                basis=data["basis"], boundary=data["boundary"])
+        except ValidationError as exc:
+            errors_onto_form(form, ValidationError({"annual_rate_percent" if field == "annual_rate" else field: errors
+                                                    for field, errors in exc.message_dict.items()}))
+        else:
+            messages.success(request, _("Target saved."))
+            return redirect("inventories:facility_year", pk=facility.pk, year=year)
+    return facility_emissions(request, facility.pk, year, target_form=form)
 
 
 @login_required
