@@ -239,3 +239,17 @@ def test_without_a_target_the_reference_path_starts_at_the_first_year(client, wo
     assert t["path"][:2] == [pytest.approx(13.184), pytest.approx(12.630272)]
     assert t["projection"][2] == pytest.approx(7.9104, rel=1e-9)
     assert t["years"] == [2023, 2024, 2025, 2026, 2027]
+
+
+def test_the_page_lists_the_largest_emitters_and_the_download_all(client, data, monkeypatch):
+    from loomlight.inventories import selectors
+
+    monkeypatch.setattr(selectors, "PAGE_FACILITIES", 1)
+    client.force_login(data.users["admin"])
+    page = client.get(reverse("inventories:park_year", args=[data.park.pk, YEAR]))
+    # own (90.5 t) emits more than neighbour (2.8 t of diesel)
+    assert [r["facility"] for r in page.context["data"]["by_facility"]] == ["Own Dyehouse"]
+    assert 'data-testid="largest"' in page.content.decode()
+    rows = list(csv.reader(io.StringIO(client.get(
+        reverse("inventories:park_download", args=[data.park.pk, YEAR, "csv"])).content.decode("utf-8-sig"))))
+    assert len(rows) == 3

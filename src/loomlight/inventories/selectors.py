@@ -197,6 +197,10 @@ def dimension_table(facilities) -> pa.Table:
     })
 
 
+#: The largest emitters listed on a park's or programme's page; the download lists every facility.
+PAGE_FACILITIES = 50
+
+
 class Portfolio:
     """The stored months of ``facilities`` in ``years``, loaded once, rolled up on DuckDB as often as asked."""
 
@@ -226,10 +230,11 @@ def portfolio_year(facilities, year: int) -> dict:
     loaded = Portfolio(facilities, [year - 1, year])
     total = {r["year"]: r for r in loaded.rollup([], "year")}
     by_facility = loaded.rollup(["facility_id", "facility"], "all", year=year)
+    largest = sorted(by_facility, key=lambda r: -(r["total_location_tco2e"] or 0.0))[:PAGE_FACILITIES]
     return {
         "year": year, "this": total.get(year), "last": total.get(year - 1),
         "by_month": loaded.rollup([], "month", year=year),
-        "by_facility": by_facility,
+        "by_facility": largest,
         "by_country": loaded.rollup(["country"], "all", year=year),
         "by_process": loaded.rollup(["process"], "all", year=year),
         "facilities": facilities.count(),
