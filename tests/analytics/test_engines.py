@@ -37,6 +37,9 @@ def queries():
         "portfolio": (portfolio.rollup(inv, grain="all"), []),
         "yoy": (portfolio.year_on_year(by_park, ["park", "process"], ["total_location_tco2e", "energy_gj_per_kg"]),
                 ["park", "process", "year"]),
+        "resum-park-process-year": (portfolio.kpis(portfolio.resum(
+            portfolio.sums(inv, ["facility_id"], grain="year"), ["park", "process"], grain="year", dims=dims)),
+            ["park", "process", "year"]),
     }
 
 
@@ -90,6 +93,12 @@ def test_spark_gives_the_same_results(reference, spark_engine):
 
 def test_postgres_gives_the_same_results(reference, postgres_engine):
     assert_same(reference, run(postgres_engine), "PostgreSQL")
+
+
+def test_partial_sums_add_up_to_the_same_rollup(reference):
+    """A facility's year stored as partial sums, added up by park and process, is the rollup of the months."""
+    assert_same({"park-process-year": reference["park-process-year"]},
+                {"park-process-year": reference["resum-park-process-year"]}, "resum")
 
 
 def test_the_comparison_catches_a_difference(reference):

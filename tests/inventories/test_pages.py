@@ -253,3 +253,28 @@ def test_the_page_lists_the_largest_emitters_and_the_download_all(client, data, 
     rows = list(csv.reader(io.StringIO(client.get(
         reverse("inventories:park_download", args=[data.park.pk, YEAR, "csv"])).content.decode("utf-8-sig"))))
     assert len(rows) == 3
+
+
+def test_peers_median_counts_same_output_unit_and_process_class(client, world, django_capture_on_commit_callbacks):
+    from loomlight.registry.models import Facility
+
+    jan = datetime.date(2024, 1, 1)
+    enter(world, django_capture_on_commit_callbacks, [(jan, "electricity_grid", 100, "MWh"), (jan, "production_kg", 1000, "kg")])
+
+    def facility(name, processes, mwh, output="production_kg"):
+        f = Facility.objects.create(name=name, country="VN", tier=2, processes=processes)
+        enter(world, django_capture_on_commit_callbacks, [(jan, "electricity_grid", mwh, "MWh"), (jan, output, 1000, "kg"
+              if output == "production_kg" else "piece")], facility=f)
+
+    for i, mwh in enumerate((10, 20, 30, 40)):
+        facility(f"Wet {i}", ["dyeing"], mwh)
+    facility("Dry", ["cut_make_trim"], 500)                    # another process class: not a peer
+    facility("Pieces", ["printing"], 500, "production_pieces")  # another output unit: not a peer
+    client.force_login(world.users["manager"])
+    url = reverse("inventories:facility_year", args=[world.own.pk, YEAR])
+    peers = client.get(url).context["data"]["peers"]
+    assert peers["median"] is None and peers["count"] == 4       # fewer than 5: no median shown
+    facility("Wet 4", ["laundry", "dyeing"], 50)
+    peers = client.get(url).context["data"]["peers"]
+    # intensities 10, 20, 30, 40, 50 MWh x 0.6592 t/MWh / 1,000 kg: the median is 30 x 0.6592 / 1,000
+    assert peers["count"] == 5 and peers["median"] == pytest.approx(0.019776, rel=1e-12)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 
+from loomlight.analytics.columns import COLUMNS, PRODUCTION
 from loomlight.reference import ghg_factors, grid_factors
 from loomlight.reference.metrics import metrics
 
@@ -28,15 +29,7 @@ RENEWABLE_ON_SITE = frozenset({"electricity_solar_self_consumed"})
 WATER_NOT_WITHDRAWN = frozenset({"water_recycled"})
 DIVERTED_ROUTES = ("_recycled", "_reused", "_coprocessed")
 NO_FACTOR = frozenset({"steam_purchased"})
-PRODUCTION = ("production_kg", "production_m", "production_pieces", "production_pairs")
 
-#: The coefficient columns, each "per canonical unit of the metric".
-COLUMNS = (
-    "scope1_tco2e", "co2_fossil_t", "ch4_t", "n2o_t", "biogenic_co2_t",
-    "energy_gj", "renewable_gj", "fuel_gj", "grid_kwh", "solar_kwh", "instrument_mwh",
-    "water_withdrawn_m3", "water_recycled_m3", "wastewater_m3", "waste_kg", "waste_diverted_kg",
-    *PRODUCTION, "uncounted_gj",
-)
 
 
 def _gwp(gwp_set: str, gas: str, *, biogenic_fuel: bool) -> float:

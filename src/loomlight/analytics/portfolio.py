@@ -13,8 +13,9 @@ Inputs are tables of any Ibis backend (``engines.py`` loads them):
 
 ``inventory`` gives one row per facility and month with scope 1, scope 2 location- and
 market-based, biogenic CO2, the gases and the resource totals; ``rollup`` sums those rows by
-any grouping and grain and derives the KPIs (intensities per unit of output, renewable share,
-diversion rate); ``year_on_year`` sets each year against the one before.
+any grouping and grain (``sums``) and derives the KPIs (``kpis``: intensities per unit of output,
+renewable share, diversion rate); ``resum`` adds up stored partial sums (a facility's year) to any
+coarser grouping with the same result; ``year_on_year`` sets each year against the one before.
 
 The arithmetic is ``calc.ghg``'s: gas [t] = GJ x kg/TJ / 1e6; CO2e = sum of gas x GWP; biogenic
 CO2 apart; location-based scope 2 = MWh purchased x grid factor; market-based = (MWh purchased -
@@ -28,25 +29,8 @@ from collections.abc import Sequence
 
 import ibis
 
-from loomlight.analytics.coefficients import COLUMNS, GJ_PER_KWH
-
-#: Summed from the activity (every coefficient column).
-SUMMED = COLUMNS
-#: Per facility and month, after scope 2.
-INVENTORY_COLUMNS = (
-    "facility_id", "period", "year", "country",
-    "scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco2e", "biogenic_co2_t",
-    "co2_fossil_t", "ch4_t", "n2o_t",
-    *(c for c in COLUMNS if c not in ("scope1_tco2e", "co2_fossil_t", "ch4_t", "n2o_t", "biogenic_co2_t")),
-    "instrument_covered_mwh", "instrument_unused_mwh", "scope2_uncounted_kwh",
-    "grid_t_per_mwh", "grid_flags",
-)
-#: Additive inventory columns: a rollup sums them.
-ADDITIVE = tuple(c for c in INVENTORY_COLUMNS
-                 if c not in ("facility_id", "period", "year", "country", "grid_t_per_mwh", "grid_flags"))
-GRAINS = ("month", "year", "all")
-UNITS = {"production_kg": "kg", "production_m": "m", "production_pieces": "piece", "production_pairs": "pair"}
-
+from loomlight.analytics.coefficients import GJ_PER_KWH
+from loomlight.analytics.columns import ADDITIVE, GRAINS, INVENTORY_COLUMNS, PARTIAL, SUMMED, UNITS
 
 def inventory(activity: ibis.Table, facilities: ibis.Table, metrics: ibis.Table, grid: ibis.Table) -> ibis.Table:
     """One row per facility and month that has activity (``INVENTORY_COLUMNS``)."""
@@ -73,20 +57,29 @@ def _ratio(numerator, denominator):
     return numerator / denominator.nullif(0.0)
 
 
-def rollup(inv: ibis.Table, by: Sequence[str] = (), *, grain: str = "year", dims: ibis.Table | None = None) -> ibis.Table:
-    """Sums of ``inv`` grouped by ``by`` (columns of ``inv`` or of ``dims``, joined on facility_id) and by
-    month ("period"), year ("year") or not at all ("all"), with the derived KPIs.
-
-    Intensities per unit of output count only the facility-months that report output in that unit:
-    ``tco2e_per_kg`` = emissions of the facility-months reporting kg / those kg. Outputs in different
-    units are never added.
-    """
+def _keys(by: Sequence[str], grain: str) -> list[str]:
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}, not {grain!r}")
-    if dims is not None:
-        dims = dims.drop(*(c for c in dims.columns if c in inv.columns and c != "facility_id"))
-    t = inv if dims is None else inv.join(dims, "facility_id")
-    keys = [*by, *({"month": ["period"], "year": ["year"]}.get(grain, []))]
+    return [*by, *({"month": ["period"], "year": ["year"]}.get(grain, []))]
+
+
+def _with_dims(t: ibis.Table, dims: ibis.Table | None) -> ibis.Table:
+    if dims is None:
+        return t
+    dims = dims.drop(*(c for c in dims.columns if c in t.columns and c != "facility_id"))
+    return t.join(dims, "facility_id")
+
+
+def sums(inv: ibis.Table, by: Sequence[str] = (), *, grain: str = "year", dims: ibis.Table | None = None) -> ibis.Table:
+    """The ``PARTIAL`` sums of inventory months ``inv`` grouped by ``by`` (columns of ``inv`` or of ``dims``,
+    joined on facility_id) and by month ("period"), year ("year") or not at all ("all"), and the number
+    of facilities.
+
+    ``<kind>_with_output_<unit>`` adds up the emissions, energy or water of the facility-months that
+    report output in that unit, for intensities that never divide by output of another unit.
+    """
+    keys = _keys(by, grain)
+    t = _with_dims(inv, dims)
     total = t.scope1_tco2e + t.scope2_location_tco2e
     aggs = {c: t[c].sum() for c in ADDITIVE}
     aggs["facility_months"] = t.count()
@@ -96,7 +89,23 @@ def rollup(inv: ibis.Table, by: Sequence[str] = (), *, grain: str = "year", dims
         aggs[f"tco2e_with_output_{unit}"] = reports.ifelse(total, 0.0).sum()
         aggs[f"energy_gj_with_output_{unit}"] = reports.ifelse(t.energy_gj, 0.0).sum()
         aggs[f"water_m3_with_output_{unit}"] = reports.ifelse(t.water_withdrawn_m3, 0.0).sum()
-    r = t.group_by(keys).aggregate(**aggs) if keys else t.aggregate(**aggs)
+    return t.group_by(keys).aggregate(**aggs) if keys else t.aggregate(**aggs)
+
+
+def resum(partials: ibis.Table, by: Sequence[str] = (), *, grain: str = "all",
+          dims: ibis.Table | None = None) -> ibis.Table:
+    """``sums`` of rows that are themselves ``sums`` by facility (with facility_id, and year or period for
+    those grains): the same result as ``sums`` of the months they came from, from far fewer rows."""
+    keys = _keys(by, grain)
+    t = _with_dims(partials, dims)
+    aggs = {c: t[c].sum() for c in PARTIAL}
+    aggs["facilities"] = t.facility_id.nunique()
+    return t.group_by(keys).aggregate(**aggs) if keys else t.aggregate(**aggs)
+
+
+def kpis(r: ibis.Table) -> ibis.Table:
+    """``r`` (``sums`` or ``resum``) with the derived KPIs: totals, renewable shares, diversion rate and the
+    intensities per kg, metre, piece and pair. A zero denominator gives null."""
     derived = {
         "total_location_tco2e": r.scope1_tco2e + r.scope2_location_tco2e,
         "total_market_tco2e": r.scope1_tco2e + r.scope2_market_tco2e,
@@ -111,6 +120,16 @@ def rollup(inv: ibis.Table, by: Sequence[str] = (), *, grain: str = "year", dims
         derived[f"energy_gj_per_{unit}"] = _ratio(r[f"energy_gj_with_output_{unit}"], r[column])
         derived[f"water_m3_per_{unit}"] = _ratio(r[f"water_m3_with_output_{unit}"], r[column])
     return r.mutate(**derived)
+
+
+def rollup(inv: ibis.Table, by: Sequence[str] = (), *, grain: str = "year", dims: ibis.Table | None = None) -> ibis.Table:
+    """``kpis`` of ``sums``: inventory months summed by ``by`` and ``grain``, with the derived KPIs.
+
+    Intensities per unit of output count only the facility-months that report output in that unit:
+    ``tco2e_per_kg`` = emissions of the facility-months reporting kg / those kg. Outputs in different
+    units are never added.
+    """
+    return kpis(sums(inv, by, grain=grain, dims=dims))
 
 
 def year_on_year(yearly: ibis.Table, by: Sequence[str], columns: Sequence[str]) -> ibis.Table:

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loomlight.analytics.columns import PARTIAL
+
 
 class Inventory(models.Model):
     facility = models.ForeignKey("registry.Facility", verbose_name=_("facility"), on_delete=models.CASCADE,
@@ -107,3 +109,31 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility_id}: {self.annual_rate:.1%} a year from {self.base_year} to {self.target_year}"
+
+
+class InventoryYear(models.Model):
+    """A facility's year as the partial sums of ``analytics.portfolio.sums`` (every additive column, the
+    emissions, energy and water of the months that report each output unit, and the number of months),
+    computed by the portfolio engine whenever the year's months are. Parks and programmes add these up
+    (``portfolio.resum``) instead of reading every month of every facility."""
+
+    facility = models.ForeignKey("registry.Facility", verbose_name=_("facility"), on_delete=models.CASCADE,
+                                 related_name="inventory_years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    gwp_set = models.CharField(_("GWP set"), max_length=8)
+    facility_months = models.PositiveSmallIntegerField(_("months with data"))
+    # and one FloatField per partial sum (PARTIAL_SUMS), added below
+
+    class Meta:
+        verbose_name = _("inventory year")
+        verbose_name_plural = _("inventory years")
+        constraints = [models.UniqueConstraint(fields=["facility", "year", "gwp_set"], name="inventory_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.year} {self.gwp_set}"
+
+
+#: The partial sums stored per facility-year: floats, so that a programme's 20,000 facility-years load fast.
+PARTIAL_SUMS = tuple(c for c in PARTIAL if c != "facility_months")
+for _column in PARTIAL_SUMS:
+    InventoryYear.add_to_class(_column, models.FloatField(_column.replace("_", " ")))

@@ -37,7 +37,7 @@ REFERENCE_RATE = 0.042
 _local = threading.local()
 
 
-def _engine():
+def engine():
     """One in-process DuckDB connection per thread (DuckDB connections are not shared across threads)."""
     con = getattr(_local, "duckdb", None)
     if con is None:
@@ -157,13 +157,19 @@ def peers(facility, year: int, kpis: dict) -> dict:
         return {"median": None, "count": 0, "min_peers": MIN_PEERS}
     column = next(c for c, u in OUTPUTS.items() if u == unit)
     wet = bool(set(facility.processes) & WET_PROCESSES)
-    candidates = [f.pk for f in Facility.objects.exclude(pk=facility.pk).only("pk", "processes")
-                  if bool(set(f.processes) & WET_PROCESSES) == wet]
-    sums = (Inventory.objects.filter(facility__in=candidates, period__year=year, gwp_set=gwp_set())
-            .values("facility").annotate(out=Sum(column), s1=Sum("scope1_tco2e"), s2=Sum("scope2_location_tco2e"),
-                                         **{f"o_{c}": Sum(c) for c in OUTPUTS}))
-    values = [(r["s1"] + r["s2"]) / r["out"] for r in sums
-              if r["out"] and max(OUTPUTS, key=lambda c: r[f"o_{c}"] or 0.0) == column]
+    processes = dict(Facility.objects.values_list("pk", "processes"))
+    from loomlight.inventories.models import InventoryYear
+
+    years = (InventoryYear.objects.filter(year=year, gwp_set=gwp_set()).exclude(facility=facility)
+             .values_list("facility_id", "scope1_tco2e", "scope2_location_tco2e", *OUTPUTS))
+    outputs = list(OUTPUTS)
+    i = outputs.index(column)
+    values = []
+    for facility_id, s1, s2, *out in years:
+        if bool(set(processes.get(facility_id) or []) & WET_PROCESSES) != wet:
+            continue
+        if out[i] and max(range(len(outputs)), key=lambda k: out[k] or 0.0) == i:
+            values.append((s1 + s2) / out[i])
     if len(values) < MIN_PEERS:
         return {"median": None, "count": len(values), "min_peers": MIN_PEERS}
     return {"median": statistics.median(values), "count": len(values), "min_peers": MIN_PEERS}
@@ -217,7 +223,7 @@ class Portfolio:
         order = [*by, *({"month": ["period"], "year": ["year"]}.get(grain, []))]
         if order:
             expr = expr.order_by(order)
-        return _engine().to_pyarrow(expr).to_pylist()
+        return engine().to_pyarrow(expr).to_pylist()
 
 
 def rollup(facilities, years, by: list[str], grain: str) -> list[dict]:
@@ -225,18 +231,61 @@ def rollup(facilities, years, by: list[str], grain: str) -> list[dict]:
     return Portfolio(facilities, years).rollup(by, grain)
 
 
+def partials_table(facilities, years) -> pa.Table:
+    """The stored ``InventoryYear`` partial sums of ``facilities`` in ``years``, as the engine's table."""
+    from loomlight.inventories.models import PARTIAL_SUMS, InventoryYear
+
+    names = ("facility_id", "year", "facility_months", *PARTIAL_SUMS)
+    rows = InventoryYear.objects.filter(facility__in=facilities, year__in=list(years), gwp_set=gwp_set()).values_list(*names)
+    columns = list(zip(*rows)) or [()] * len(names)
+    types = {"facility_id": pa.int64(), "year": pa.int64(), "facility_months": pa.int64()}
+    return pa.table({n: pa.array(columns[i], types.get(n, pa.float64())) for i, n in enumerate(names)})
+
+
+def dimension_table_with_country(facilities) -> pa.Table:
+    dims = dimension_table(facilities)
+    countries = dict(facilities.values_list("pk", "country"))
+    return dims.append_column("country", pa.array([countries[f] for f in dims.column("facility_id").to_pylist()],
+                                                  pa.string()))
+
+
+def summary(facilities, year: int, by: list[str]) -> list[dict]:
+    """KPIs of ``year`` by ``by`` (facility_id, facility, park, country, process) from the stored partial sums."""
+    import ibis
+
+    partials = ibis.memtable(partials_table(facilities, [year]))
+    expr = portfolio.kpis(portfolio.resum(partials, by, grain="all", dims=ibis.memtable(dimension_table_with_country(facilities))))
+    if by:
+        expr = expr.order_by(by)
+    return engine().to_pyarrow(expr).to_pylist()
+
+
 def portfolio_year(facilities, year: int) -> dict:
-    """A park's or programme's year: totals against the year before, by month, facility, country, process."""
-    loaded = Portfolio(facilities, [year - 1, year])
-    total = {r["year"]: r for r in loaded.rollup([], "year")}
-    by_facility = loaded.rollup(["facility_id", "facility"], "all", year=year)
+    """A park's or programme's year from the stored partial sums of its facilities' years: totals against
+    the year before, by facility (the largest emitters), country and process class; months from the
+    stored months, summed in the database."""
+    import ibis
+
+    partials = ibis.memtable(partials_table(facilities, [year - 1, year]))
+    dims = ibis.memtable(dimension_table_with_country(facilities))
+    this_year = partials.filter(partials.year == year)
+
+    def run(expr, order):
+        return engine().to_pyarrow(expr.order_by(order) if order else expr).to_pylist()
+
+    total = {r["year"]: r for r in run(portfolio.kpis(portfolio.resum(partials, [], grain="year")), ["year"])}
+    by_facility = run(portfolio.kpis(portfolio.resum(this_year, ["facility_id", "facility"], grain="all", dims=dims)),
+                      ["facility_id"])
     largest = sorted(by_facility, key=lambda r: -(r["total_location_tco2e"] or 0.0))[:PAGE_FACILITIES]
+    by_month = (Inventory.objects.filter(facility__in=facilities, period__year=year, gwp_set=gwp_set())
+                .values("period").annotate(scope1_tco2e=Sum("scope1_tco2e"), scope2_market_tco2e=Sum("scope2_market_tco2e"),
+                                           biogenic_co2_t=Sum("biogenic_co2_t")).order_by("period"))
     return {
         "year": year, "this": total.get(year), "last": total.get(year - 1),
-        "by_month": loaded.rollup([], "month", year=year),
+        "by_month": list(by_month),
         "by_facility": largest,
-        "by_country": loaded.rollup(["country"], "all", year=year),
-        "by_process": loaded.rollup(["process"], "all", year=year),
+        "by_country": run(portfolio.kpis(portfolio.resum(this_year, ["country"], grain="all", dims=dims)), ["country"]),
+        "by_process": run(portfolio.kpis(portfolio.resum(this_year, ["process"], grain="all", dims=dims)), ["process"]),
         "facilities": facilities.count(),
         "reporting": len(by_facility),
     }

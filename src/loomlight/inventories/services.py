@@ -89,16 +89,44 @@ def compute(facility, year: int, *, gwp: str | None = None) -> list[dict]:
 
 
 @transaction.atomic
-def recompute(facility, years: Iterable[int], *, gwp: str | None = None) -> int:
-    """Replace the stored months of ``facility`` in ``years``; returns how many are stored."""
+def recompute(facility, years: Iterable[int], *, gwp: str | None = None, partials: bool = True) -> int:
+    """Replace the stored months of ``facility`` in ``years`` and, unless ``partials`` is False (the caller
+    stores them for many facilities at once), their ``InventoryYear``; returns how many months are stored."""
     gwp = gwp or gwp_set()
+    years = sorted(set(years))
     stored = 0
-    for year in sorted(set(years)):
+    for year in years:
         rows = compute(facility, year, gwp=gwp)
         Inventory.objects.filter(facility=facility, period__year=year).delete()
         Inventory.objects.bulk_create([Inventory(facility=facility, **row) for row in rows])
         stored += len(rows)
+    if partials:
+        store_years([facility.pk], years)
     return stored
+
+
+def store_years(facility_ids: Iterable[int], years: Iterable[int]) -> int:
+    """Store the partial sums of these facilities' years (``InventoryYear``), computed by the portfolio engine
+    (``analytics.portfolio.sums`` on DuckDB) from their stored months; returns how many are stored."""
+    import ibis
+
+    from loomlight.analytics.portfolio import sums
+    from loomlight.inventories import selectors
+    from loomlight.inventories.models import PARTIAL_SUMS, InventoryYear
+    from loomlight.registry.models import Facility
+
+    facility_ids, years = sorted(set(facility_ids)), sorted(set(years))
+    if not facility_ids or not years:
+        return 0
+    months = selectors.inventory_table(Facility.objects.filter(pk__in=facility_ids), years)
+    rows = selectors.engine().to_pyarrow(sums(ibis.memtable(months), ["facility_id"], grain="year")).to_pylist()
+    InventoryYear.objects.filter(facility_id__in=facility_ids, year__in=years).delete()
+    gwp = gwp_set()
+    InventoryYear.objects.bulk_create([
+        InventoryYear(facility_id=r["facility_id"], year=r["year"], gwp_set=gwp, facility_months=r["facility_months"],
+                      **{c: r[c] for c in PARTIAL_SUMS})
+        for r in rows])
+    return len(rows)
 
 
 def schedule(facility_id: int, periods: Iterable[datetime.date | int]) -> None:
@@ -127,6 +155,11 @@ def stale() -> set[tuple[int, int]]:
     values = ActivityValue.objects.filter(facility=OuterRef("facility"), period=OuterRef("period"))
     orphans = Inventory.objects.filter(~Exists(values)).values_list("facility_id", "period").distinct()
     pairs.update((f, p.year) for f, p in orphans)
+    from loomlight.inventories.models import InventoryYear
+
+    with_months = set(Inventory.objects.filter(gwp_set=gwp).values_list("facility_id", "period__year").distinct())
+    summed = set(InventoryYear.objects.filter(gwp_set=gwp).values_list("facility_id", "year"))
+    pairs.update(with_months ^ summed)
     return pairs
 
 
@@ -138,8 +171,10 @@ def recompute_stale() -> int:
     by_facility: dict[int, set[int]] = defaultdict(set)
     for facility_id, year in pairs:
         by_facility[facility_id].add(year)
-    for facility in Facility.objects.filter(pk__in=by_facility):
-        recompute(facility, by_facility[facility.pk])
+    with transaction.atomic():
+        for facility in Facility.objects.filter(pk__in=by_facility):
+            recompute(facility, by_facility[facility.pk], partials=False)
+        store_years(by_facility, {year for _f, year in pairs})
     return len(pairs)
 
 

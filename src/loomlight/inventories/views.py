@@ -185,7 +185,7 @@ PORTFOLIO_COLUMNS = ("scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco
 def portfolio_download(request, scope, pk, year, fmt):
     subject, facilities = SCOPES[scope](request, pk)
     year = data_year(year)
-    rows = selectors.rollup(facilities, [year], ["facility_id", "facility", "park", "country", "process"], "all")
+    rows = selectors.summary(facilities, year, ["facility_id", "facility", "park", "country", "process"])
     headers = [_("facility id"), _("facility"), _("industrial park"), _("country"), _("process class"),
                *PORTFOLIO_COLUMNS]
     content = ([r["facility_id"], r["facility"], r["park"], r["country"], r["process"],
