@@ -34,6 +34,7 @@ V1_PATHS = {
     "/api/v1/facilities/{facility_id}/wastewater/events": {"get"},
     "/api/v1/facilities/{facility_id}/chemicals": {"get"},
     "/api/v1/facilities/{facility_id}/inventory": {"get"},
+    "/api/v1/facilities/{facility_id}/target": {"put"},
     "/api/v1/inventory/summary": {"get"},
 }
 

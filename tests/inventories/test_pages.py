@@ -278,3 +278,35 @@ def test_peers_median_counts_same_output_unit_and_process_class(client, world, d
     peers = client.get(url).context["data"]["peers"]
     # intensities 10, 20, 30, 40, 50 MWh x 0.6592 t/MWh / 1,000 kg: the median is 30 x 0.6592 / 1,000
     assert peers["count"] == 5 and peers["median"] == pytest.approx(0.019776, rel=1e-12)
+
+
+@pytest.mark.parametrize("user,status", [("manager", 200), ("admin", 200), ("data_entry", 403), ("assessor", 403),
+                                         ("brand", 404), ("nobody", 404)])
+def test_a_target_through_the_api(client, world, django_capture_on_commit_callbacks, user, status):
+    import json
+
+    from loomlight.api.services import api_token_issue
+    from loomlight.inventories.models import Target
+
+    _two_years(world, django_capture_on_commit_callbacks)
+    _token, raw = api_token_issue(user=world.users[user], name="target test")
+
+    def put(body):
+        return client.put(f"/api/v1/facilities/{world.own.pk}/target", json.dumps(body), content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    body = {"base_year": 2023, "target_year": 2030, "annual_rate": 0.042, "basis": "intensity", "boundary": "market"}
+    response = put(body)
+    assert response.status_code == status
+    if status == 200:
+        assert response.json() == body
+        assert Target.objects.get(facility=world.own).annual_rate == 0.042
+        bad = put({**body, "base_year": 2019})                    # no inventory in 2019
+        assert bad.status_code == 422 and "base_year" in bad.json()["error"]["fields"]
+        assert put({**body, "colour": "red"}).status_code == 422    # unknown fields are refused
+        assert put({**body, "annual_rate": 4.2}).status_code == 422  # a share, not a percentage
+        assert Target.objects.get(facility=world.own).base_year == 2023
+    else:
+        assert not Target.objects.exists()
+    assert client.put(f"/api/v1/facilities/{world.own.pk}/target", json.dumps(body),
+                      content_type="application/json").status_code == 401   # writes need a token

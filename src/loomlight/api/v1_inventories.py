@@ -13,10 +13,10 @@ from typing import Literal
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
-from loomlight.api.v1 import READ_ERRORS, _visible
-from loomlight.inventories import selectors
+from loomlight.api.schemas import In
+from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _visible
+from loomlight.inventories import selectors, services
 from loomlight.inventories.models import Target
-from loomlight.inventories.services import gwp_set
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 
@@ -47,6 +47,14 @@ class FacilityInventoryOut(Schema):
     months: list[MonthOut]
 
 
+class TargetIn(In):
+    base_year: int = Field(..., ge=1990, le=2100)
+    target_year: int = Field(..., ge=1990, le=2100)
+    annual_rate: float = Field(..., description="Share of the base-year value removed each year, between 0 and 1 (0.042 for 4.2 %).")
+    basis: Literal["absolute", "intensity"] = "absolute"
+    boundary: Literal["location", "market"] = "location"
+
+
 class InventoryQuery(Schema):
     year: int = Field(..., ge=1990, le=2100)
     explain: bool = False
@@ -74,10 +82,18 @@ def facility_inventory(request, facility_id: int, query: Query[InventoryQuery]):
     facility = _visible(policy.facilities_with_data(request.user, DataKind.GHG), facility_id)
     months = selectors.months(facility, query.year)
     target = Target.objects.filter(facility=facility).first()
-    return {"facility_id": facility.pk, "year": query.year, "gwp_set": gwp_set(), "target": target, "months": [{
+    return {"facility_id": facility.pk, "year": query.year, "gwp_set": services.gwp_set(), "target": target, "months": [{
         "period": m.period, "values": {n: getattr(m, n) for n in selectors.NUMBERS}, "flags": m.flags,
         "factors_version": m.factors_version, "explanation": m.explanation if query.explain else None,
     } for m in months]}
+
+
+@router.put("/facilities/{facility_id}/target", response={200: TargetOut, **WRITE_ERRORS})
+def target_put(request, facility_id: int, payload: TargetIn):
+    """Set or replace the facility's emissions target (its facility managers and programme admins). The base
+    year must have an inventory; an intensity target needs output in the base year. Audited."""
+    facility = _visible(policy.facilities_with_data(request.user, DataKind.GHG), facility_id)
+    return services.target_set(by=request.user, facility=facility, via="api", **payload.model_dump())
 
 
 GROUPS = {"facility": (["facility_id", "facility"], "all"), "park": (["park"], "all"), "country": (["country"], "all"),
@@ -104,4 +120,4 @@ def inventory_summary(request, query: Query[SummaryQuery]):
     for row in rows:
         if "period" in row:
             row["period"] = row["period"].isoformat()
-    return {"year": query.year, "gwp_set": gwp_set(), "by": query.by, "facilities": facilities.count(), "rows": rows}
+    return {"year": query.year, "gwp_set": services.gwp_set(), "by": query.by, "facilities": facilities.count(), "rows": rows}
