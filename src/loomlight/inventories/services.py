@@ -92,6 +92,10 @@ def compute(facility, year: int, *, gwp: str | None = None) -> list[dict]:
 def recompute(facility, years: Iterable[int], *, gwp: str | None = None, partials: bool = True) -> int:
     """Replace the stored months of ``facility`` in ``years`` and, unless ``partials`` is False (the caller
     stores them for many facilities at once), their ``InventoryYear``; returns how many months are stored."""
+    from loomlight.registry.models import Facility
+
+    # Two workers recomputing the same facility take turns: the second reads what the first could not see.
+    list(Facility.objects.select_for_update().filter(pk=facility.pk).values_list("pk", flat=True))
     gwp = gwp or gwp_set()
     years = sorted(set(years))
     stored = 0
