@@ -50,3 +50,12 @@ def screenshot_dir():
     path = os.environ.get("LOOMLIGHT_SCREENSHOTS") or tempfile.mkdtemp(prefix="loomlight-shots-")
     os.makedirs(path, exist_ok=True)
     return path
+
+
+def login(page, base, username):
+    """Log in through the login page as a `world` user (their password is set by tests/conftest.py)."""
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"x-{username}-pw-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")

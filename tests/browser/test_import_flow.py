@@ -21,6 +21,8 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import login
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YEAR = datetime.date.today().year - 1   # a past year: the template lists all twelve months
@@ -36,14 +38,6 @@ FILLED = {
     (3, "water_municipal"): (370000, "L"),
 }
 WRONG = (2, "electricity_grid", "12,5 MWh")   # decimal comma and the unit typed into the value cell
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"x-{username}-pw-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.fixture
@@ -94,7 +88,7 @@ def test_template_upload_error_report_fix_and_dashboard(live_server, world, db_t
     from loomlight.reporting.models import ActivityValue
 
     base, pk = live_server.url, world.own.pk
-    _login(page, base, USER)
+    login(page, base, USER)
 
     # 1. the monthly data page, empty, links to the Excel upload
     page.goto(f"{base}/data/facilities/{pk}/{YEAR}/")

@@ -7,22 +7,16 @@ import os
 import pytest
 from django.utils import translation
 
+from tests.browser.conftest import login
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "x-manager-pw-123"  # set by the world fixture (tests/conftest.py)
 
 
-def _login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"x-{username}-pw-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def test_login_registry_facility_map(live_server, world, page, screenshot_dir):
     base = live_server.url
-    _login(page, base, "admin")
+    login(page, base, "admin")
     assert page.locator("[data-testid=facility-count]").inner_text() == "3"
     page.click("nav >> text=Facilities")
     page.wait_for_url(f"{base}/registry/facilities/")
@@ -44,7 +38,7 @@ def test_login_registry_facility_map(live_server, world, page, screenshot_dir):
 
 def test_language_switch(live_server, world, page, screenshot_dir):
     base = live_server.url
-    _login(page, base, "manager")
+    login(page, base, "manager")
     for code in ("vi", "km", "th"):
         with translation.override(code):
             expected = translation.gettext("Facilities")
@@ -62,7 +56,7 @@ def test_phone_layout_has_a_menu_toggle(live_server, world, browser):
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
     page = context.new_page()
     try:
-        _login(page, live_server.url, "manager")
+        login(page, live_server.url, "manager")
         assert not page.locator("nav.mainnav").is_visible()
         page.click("label.nav-toggle-label")
         assert page.locator("nav.mainnav").is_visible()

@@ -322,7 +322,7 @@ def test_the_demo_has_its_inventories_and_pages(demo, client):
     year = Inventory.objects.filter(facility=manager_facility).aggregate(last=Max("period"))["last"].year
     client.force_login(user("manager"))
     page = client.get(f"/emissions/facilities/{manager_facility.pk}/{year}/")
-    assert page.status_code == 200 and page.context["data"]["kpis"]["total_location_tco2e"] > 0
+    assert page.status_code == 200 and page.context["data"]["this"]["total_location_tco2e"] > 0
     client.force_login(user("admin"))
     programme = Programme.objects.get(code=DEMO_CODE)
     page = client.get(f"/emissions/programmes/{programme.pk}/{year}/")

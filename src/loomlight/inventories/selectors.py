@@ -17,7 +17,7 @@ import pyarrow as pa
 from django.db.models import Sum
 
 from loomlight.analytics import engines, portfolio
-from loomlight.calc.kpi import intensity, share, yoy_change
+from loomlight.calc.kpi import yoy_change
 from loomlight.calc.targets import linear_target, projection
 from loomlight.calc.targets import progress as target_progress
 from loomlight.calc.validation import MIN_PEERS
@@ -49,39 +49,35 @@ def months(facility, year: int):
     return Inventory.objects.filter(facility=facility, period__year=year, gwp_set=gwp_set()).order_by("period")
 
 
-def _year_totals(queryset) -> dict:
-    sums = queryset.aggregate(**{n: Sum(n) for n in NUMBERS if n != "grid_t_per_mwh"})
-    return {k: (v or 0.0) for k, v in sums.items()}
+def facility_years(facility, years) -> dict[int, dict]:
+    """{year: sums and KPIs} of a facility, by the portfolio's own definitions (``portfolio.kpis`` of its
+    stored ``InventoryYear``), with its main output: ``output_unit``, ``output`` and ``tco2e_per_output``."""
+    import ibis
 
-
-def _kpis(t: dict) -> dict:
-    output = max(OUTPUTS, key=lambda c: t.get(c, 0.0))
-    unit = OUTPUTS[output] if t.get(output) else None
-    total = t["scope1_tco2e"] + t["scope2_location_tco2e"]
-    return {
-        "total_location_tco2e": total, "total_market_tco2e": t["scope1_tco2e"] + t["scope2_market_tco2e"],
-        "output_unit": unit, "output": t.get(output) if unit else None,
-        "tco2e_per_output": intensity(total, t.get(output)) if unit else None,
-        "renewable_share": share(t["renewable_gj"], t["energy_gj"]),
-        "renewable_share_with_instruments": share(t["renewable_gj"] + t["instrument_covered_mwh"] * 3.6, t["energy_gj"]),
-        "diversion_rate": share(t["waste_diverted_kg"], t["waste_kg"]),
-    }
+    partials = ibis.memtable(partials_table(Facility.objects.filter(pk=facility.pk), years))
+    result = {}
+    for row in engine().to_pyarrow(portfolio.kpis(portfolio.resum(partials, [], grain="year"))).to_pylist():
+        main = max(OUTPUTS, key=lambda c: row[c])
+        unit = OUTPUTS[main] if row[main] else None
+        row.update(output_unit=unit, output=row[main] if unit else None,
+                   tco2e_per_output=row[f"tco2e_per_{unit}"] if unit else None)
+        result[row["year"]] = row
+    return result
 
 
 def facility_year(facility, year: int) -> dict:
     """The months of ``year``, the year's totals and KPIs against the year before, peers, trajectory."""
     rows = list(months(facility, year))
-    this = _year_totals(months(facility, year))
-    last = _year_totals(months(facility, year - 1))
-    this_k, last_k = _kpis(this), _kpis(last)
-    change = {k: yoy_change(this_k[k], last_k[k]) for k in ("total_location_tco2e", "total_market_tco2e", "tco2e_per_output")}
-    change["scope1_tco2e"] = yoy_change(this["scope1_tco2e"], last["scope1_tco2e"])
+    years = facility_years(facility, [year - 1, year])
+    this, last = years.get(year, {}), years.get(year - 1, {})
+    change = {k: yoy_change(this.get(k), last.get(k))
+              for k in ("scope1_tco2e", "total_location_tco2e", "total_market_tco2e", "tco2e_per_output")}
     stale = Inventory.objects.filter(facility=facility, period__year=year).exclude(
         factors_version=factors_version(), gwp_set=gwp_set()).exists()
     return {
-        "year": year, "months": rows, "this": this, "last": last, "kpis": this_k, "last_kpis": last_k,
-        "change": change, "stale": stale, "peers": peers(facility, year, this_k),
-        "trajectory": trajectory(facility, year), "charts": _charts(rows),
+        "year": year, "months": rows, "this": this, "last": last, "change": change, "stale": stale,
+        "peers": peers(facility, year, this.get("output_unit")), "trajectory": trajectory(facility, year),
+        "charts": _charts(rows),
     }
 
 
@@ -149,27 +145,27 @@ def trajectory(facility, year: int) -> dict:
             "base_year": base}
 
 
-def peers(facility, year: int, kpis: dict) -> dict:
-    """Median emissions intensity of the facilities with the same output unit and process class (wet or dry),
-    when there are at least MIN_PEERS of them. No peer is named."""
-    unit = kpis["output_unit"]
+def peers(facility, year: int, unit: str | None) -> dict:
+    """Median emissions intensity of the facilities whose main output is in the same ``unit`` and that share
+    the process class (wet or dry), when there are at least MIN_PEERS of them. No peer is named. The
+    intensity is ``portfolio.kpis``'s: emissions of the months reporting that output / that output."""
     if unit is None:
         return {"median": None, "count": 0, "min_peers": MIN_PEERS}
+    from loomlight.inventories.models import InventoryYear
+
     column = next(c for c, u in OUTPUTS.items() if u == unit)
     wet = bool(set(facility.processes) & WET_PROCESSES)
     processes = dict(Facility.objects.values_list("pk", "processes"))
-    from loomlight.inventories.models import InventoryYear
-
     years = (InventoryYear.objects.filter(year=year, gwp_set=gwp_set()).exclude(facility=facility)
-             .values_list("facility_id", "scope1_tco2e", "scope2_location_tco2e", *OUTPUTS))
+             .values_list("facility_id", f"tco2e_with_output_{unit}", *OUTPUTS))
     outputs = list(OUTPUTS)
     i = outputs.index(column)
     values = []
-    for facility_id, s1, s2, *out in years:
+    for facility_id, emissions, *out in years:
         if bool(set(processes.get(facility_id) or []) & WET_PROCESSES) != wet:
             continue
         if out[i] and max(range(len(outputs)), key=lambda k: out[k] or 0.0) == i:
-            values.append((s1 + s2) / out[i])
+            values.append(emissions / out[i])
     if len(values) < MIN_PEERS:
         return {"median": None, "count": len(values), "min_peers": MIN_PEERS}
     return {"median": statistics.median(values), "count": len(values), "min_peers": MIN_PEERS}

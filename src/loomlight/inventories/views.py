@@ -109,7 +109,7 @@ def month_explanation(request, pk, year, month):
     row = selectors.months(facility, year).filter(period=datetime.date(year, month, 1)).first()
     if row is None:
         raise Http404
-    names = {code: _(m.name) for code, m in metrics().items()}
+    names = chart_names()
     template = "_explanation.html" if request.headers.get("HX-Request") == "true" else "explanation.html"
     return render(request, f"inventories/{template}", {"facility": facility, "row": row, "names": names})
 
