@@ -52,7 +52,8 @@ def test_entering_data_computes_the_month(world, django_capture_on_commit_callba
     steps = row.explanation["calculations"]["coal_bituminous"]["steps"]
     assert steps[0]["formula"].startswith("258 GJ x 94600 kg/TJ")
     assert any("IPCC" in f["source"] for f in row.explanation["calculations"]["coal_bituminous"]["factors"])
-    assert {i["metric"] for i in row.explanation["inputs"]} == {m for _, m, _, _ in MONTH}
+    # the explanation of the GHG figures lists what they used: not the month's water and output
+    assert {i["metric"] for i in row.explanation["inputs"]} == {"coal_bituminous", "electricity_grid", "rec_irec"}
 
 
 def test_a_correction_recomputes_the_month(world, django_capture_on_commit_callbacks):

@@ -108,7 +108,17 @@ class FacilityMonth:
     flags: set[str] = field(default_factory=set)
 
 
+def is_ghg_input(code: str) -> bool:
+    """Does the metric enter the GHG figures: a fuel, purchased electricity, a renewable-electricity instrument, or
+    purchased steam (flagged as not counted)? Water, waste, output and workforce do not, and an explanation of a
+    GHG figure lists only the inputs that are."""
+    metric = metrics().get(code)
+    return metric is not None and (metric.category == "fuel" or code == "electricity_grid"
+                                   or code in INSTRUMENTS or code in NO_FACTOR)
+
+
 def group(activities) -> list[FacilityMonth]:
+    """The activities by facility and month; a facility-month exists once it has any activity, of any metric."""
     months: dict[tuple[str, datetime.date], FacilityMonth] = {}
     for a in activities:
         key = (a.facility, a.period)

@@ -3,6 +3,8 @@
 A facility's months need the right to its GHG data (a brand's or financier's consent must name
 "ghg"). Summaries sum only the facilities whose GHG data the caller may read, with the same
 KPI definitions as the pages and every portfolio engine (loomlight.analytics.portfolio).
+Every number is returned only when the caller may read all the data kinds it is made of
+(``analytics.kinds``): water, waste, output and the intensities need the environmental data too.
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ router = Router(tags=["GHG inventories"])
 
 class MonthOut(Schema):
     period: datetime.date
-    values: dict[str, float | None] = Field(..., description="Every stored number: emissions [t], energy [GJ, kWh, MWh], water [m³], waste [kg], output.")
+    values: dict[str, float | None] = Field(..., description="The stored numbers the caller may read: emissions [t] with the GHG data; energy [GJ, kWh, MWh], water [m³], waste [kg] and output only with the environmental data too.")
     flags: str
     factors_version: str
-    explanation: dict | None = Field(None, description="Inputs, factors with their sources, GWP set and each step; with explain=true.")
+    explanation: dict | None = Field(None, description="The inputs the GHG figures used, the factors with their sources, the GWP set and each step; with explain=true.")
 
 
 class TargetOut(Schema):
@@ -80,12 +82,12 @@ def facility_inventory(request, facility_id: int, query: Query[InventoryQuery]):
     """A facility's inventory months of a year: scope 1, scope 2 location- and market-based, biogenic CO2,
     by gas, energy, water, waste and output; with `explain=true`, how each month was computed."""
     facility = _visible(policy.facilities_with_data(request.user, DataKind.GHG), facility_id)
-    months = selectors.months(facility, query.year)
+    kinds = policy.data_kinds(request.user, facility)
     target = Target.objects.filter(facility=facility).first()
     return {"facility_id": facility.pk, "year": query.year, "gwp_set": services.gwp_set(), "target": target, "months": [{
-        "period": m.period, "values": {n: getattr(m, n) for n in selectors.NUMBERS}, "flags": m.flags,
-        "factors_version": m.factors_version, "explanation": m.explanation if query.explain else None,
-    } for m in months]}
+        "period": m["period"], "values": {n: m[n] for n in selectors.NUMBERS if n in m}, "flags": m["flags"],
+        "factors_version": m["factors_version"], "explanation": m["explanation"] if query.explain else None,
+    } for m in selectors.month_rows(facility, query.year, kinds=kinds)]}
 
 
 @router.put("/facilities/{facility_id}/target", response={200: TargetOut, **WRITE_ERRORS})
@@ -114,9 +116,10 @@ def inventory_summary(request, query: Query[SummaryQuery]):
             raise Http404
         facilities = facilities.filter(pk__in=policy.facilities_in_programme(programme.pk).values("pk"))
     by, grain = GROUPS[query.by]
+    kinds = policy.common_data_kinds(request.user, facilities)
     # months come from the stored months; every other grouping from the stored partial sums of each year
-    rows = (selectors.rollup(facilities, [query.year], by, grain) if grain == "month"
-            else selectors.summary(facilities, query.year, by))
+    rows = (selectors.rollup(facilities, [query.year], by, grain, kinds=kinds) if grain == "month"
+            else selectors.summary(facilities, query.year, by, kinds=kinds))
     for row in rows:
         if "period" in row:
             row["period"] = row["period"].isoformat()

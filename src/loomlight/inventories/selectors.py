@@ -4,6 +4,11 @@ medians, and portfolio rollups of many facilities run on the analytics engine (D
 Portfolio figures are the rollups of ``analytics.portfolio`` (the same KPI definitions as every
 engine) over the stored months of the facilities the caller may see; they never include a
 facility whose GHG data the caller may not read.
+
+Every reader of derived figures takes ``kinds``, the data kinds the viewer may read (of the facility, or of
+every facility summed: ``policy.data_kinds``, ``policy.common_data_kinds``), and returns only the columns made
+of those kinds (``analytics.kinds``): a consent naming "ghg" shows the GHG figures and nothing of the water,
+waste, output or workforce data beside them.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from collections import defaultdict
 import pyarrow as pa
 from django.db.models import Sum
 
-from loomlight.analytics import engines, portfolio
+from loomlight.accounting.inventory import is_ghg_input
+from loomlight.analytics import engines, kinds as column_kinds, portfolio
 from loomlight.calc.kpi import yoy_change
 from loomlight.calc.targets import linear_target, projection
 from loomlight.calc.targets import progress as target_progress
@@ -46,7 +52,29 @@ def engine():
 
 
 def months(facility, year: int):
+    """The stored months (model rows, every column): for computations, never handed to a page as they are."""
     return Inventory.objects.filter(facility=facility, period__year=year, gwp_set=gwp_set()).order_by("period")
+
+
+def explanation(stored: dict) -> dict:
+    """A stored month's explanation with only the inputs the GHG figures used (rows computed before this rule
+    listed every metric of the month)."""
+    return {**stored, "inputs": [i for i in stored.get("inputs") or [] if is_ghg_input(i.get("metric", ""))]}
+
+
+def month_row(row: Inventory, *, kinds) -> dict:
+    """One stored month as the columns a viewer with ``kinds`` may read, with its explanation."""
+    out = {"period": row.period, "gwp_set": row.gwp_set, "factors_version": row.factors_version,
+           "computed_at": row.computed_at}
+    out.update(column_kinds.redact({n: getattr(row, n) for n in (*NUMBERS, "total_location_tco2e",
+                                                                   "total_market_tco2e", "flags")}, kinds))
+    if column_kinds.GHG in kinds:
+        out["explanation"] = explanation(row.explanation)
+    return out
+
+
+def month_rows(facility, year: int, *, kinds) -> list[dict]:
+    return [month_row(r, kinds=kinds) for r in months(facility, year)]
 
 
 def facility_years(facility, years) -> dict[int, dict]:
@@ -65,19 +93,27 @@ def facility_years(facility, years) -> dict[int, dict]:
     return result
 
 
-def facility_year(facility, year: int) -> dict:
-    """The months of ``year``, the year's totals and KPIs against the year before, peers, trajectory."""
+def facility_year(facility, year: int, *, kinds) -> dict:
+    """The months of ``year``, the year's totals and KPIs against the year before, peers, trajectory: only what
+    is made of the data ``kinds`` the viewer may read."""
     rows = list(months(facility, year))
     years = facility_years(facility, [year - 1, year])
     this, last = years.get(year, {}), years.get(year - 1, {})
     change = {k: yoy_change(this.get(k), last.get(k))
-              for k in ("scope1_tco2e", "total_location_tco2e", "total_market_tco2e", "tco2e_per_output")}
+              for k in column_kinds.readable(("scope1_tco2e", "total_location_tco2e", "total_market_tco2e",
+                                              "tco2e_per_output"), kinds)}
     stale = Inventory.objects.filter(facility=facility, period__year=year).exclude(
         factors_version=factors_version(), gwp_set=gwp_set()).exists()
+    charts = _charts(rows)
+    if not column_kinds.allowed("energy_gj", kinds):
+        del charts["energy_mix"]
+    intensity = column_kinds.allowed("tco2e_per_output", kinds)
     return {
-        "year": year, "months": rows, "this": this, "last": last, "change": change, "stale": stale,
-        "peers": peers(facility, year, this.get("output_unit")), "trajectory": trajectory(facility, year),
-        "charts": _charts(rows),
+        "year": year, "months": [month_row(r, kinds=kinds) for r in rows], "stale": stale,
+        "this": column_kinds.redact(this, kinds), "last": column_kinds.redact(last, kinds), "change": change,
+        "peers": peers(facility, year, this.get("output_unit")) if intensity else None,
+        "trajectory": trajectory(facility, year, intensity_allowed=intensity),
+        "charts": charts,
     }
 
 
@@ -113,9 +149,11 @@ def _yearly_values(facility, until: int, boundary: str, basis: str, unit_column:
     return {y: s1 + s2 for y, s1, s2, _out in rows}
 
 
-def trajectory(facility, year: int) -> dict:
+def trajectory(facility, year: int, *, intensity_allowed: bool = True) -> dict:
     """The facility's target path (or, without a target, the reference path from its first year with data),
-    its actual values, its progress in ``year`` and a least-squares projection."""
+    its actual values, its progress in ``year`` and a least-squares projection. An intensity target's values
+    are emissions per unit of output: without ``intensity_allowed`` (the viewer may not read the output) only the
+    target itself is returned, with ``withheld`` set."""
     target = Target.objects.filter(facility=facility).select_related("set_by").first()
     basis = target.basis if target else TargetBasis.ABSOLUTE
     boundary = target.boundary if target else TargetBoundary.LOCATION
@@ -126,10 +164,12 @@ def trajectory(facility, year: int) -> dict:
             **{c: Sum(c) for c in OUTPUTS})
         unit_column = max(OUTPUTS, key=lambda c: outputs[c] or 0.0)
     until = max(year + 3, target.target_year) if target else year + 3
-    actual = {y: v for y, v in _yearly_values(facility, year, boundary, basis, unit_column).items() if v is not None}
     empty = {"years": [], "actual": [], "path": [], "projection": [], "path_formula": "", "projection_formula": "",
              "progress": None, "base_year": None, "rate": rate, "rate_percent": round(rate * 100, 3), "target": target, "basis": basis, "boundary": boundary,
-             "unit": OUTPUTS.get(unit_column)}
+             "unit": OUTPUTS.get(unit_column), "withheld": False}
+    if basis == TargetBasis.INTENSITY and not intensity_allowed:
+        return {**empty, "unit": None, "withheld": True}
+    actual = {y: v for y, v in _yearly_values(facility, year, boundary, basis, unit_column).items() if v is not None}
     base = target.base_year if target else (min(actual) if actual else None)
     if base is None or base not in actual:
         return empty
@@ -222,9 +262,10 @@ class Portfolio:
         return engine().to_pyarrow(expr).to_pylist()
 
 
-def rollup(facilities, years, by: list[str], grain: str) -> list[dict]:
-    """``portfolio.rollup`` of the stored months of ``facilities`` in ``years`` on DuckDB, as dicts."""
-    return Portfolio(facilities, years).rollup(by, grain)
+def rollup(facilities, years, by: list[str], grain: str, *, kinds) -> list[dict]:
+    """``portfolio.rollup`` of the stored months of ``facilities`` in ``years`` on DuckDB, as dicts of the columns
+    made of ``kinds`` (what the viewer may read of every facility summed)."""
+    return [column_kinds.redact(r, kinds) for r in Portfolio(facilities, years).rollup(by, grain)]
 
 
 def partials_table(facilities, years) -> pa.Table:
@@ -245,21 +286,23 @@ def dimension_table_with_country(facilities) -> pa.Table:
                                                   pa.string()))
 
 
-def summary(facilities, year: int, by: list[str]) -> list[dict]:
-    """KPIs of ``year`` by ``by`` (facility_id, facility, park, country, process) from the stored partial sums."""
+def summary(facilities, year: int, by: list[str], *, kinds) -> list[dict]:
+    """KPIs of ``year`` by ``by`` (facility_id, facility, park, country, process) from the stored partial sums, as
+    the columns made of ``kinds`` (what the viewer may read of every facility summed)."""
     import ibis
 
     partials = ibis.memtable(partials_table(facilities, [year]))
     expr = portfolio.kpis(portfolio.resum(partials, by, grain="all", dims=ibis.memtable(dimension_table_with_country(facilities))))
     if by:
         expr = expr.order_by(by)
-    return engine().to_pyarrow(expr).to_pylist()
+    return [column_kinds.redact(r, kinds) for r in engine().to_pyarrow(expr).to_pylist()]
 
 
-def portfolio_year(facilities, year: int) -> dict:
+def portfolio_year(facilities, year: int, *, kinds) -> dict:
     """A park's or programme's year from the stored partial sums of its facilities' years: totals against
     the year before, by facility (the largest emitters), country and process class; months from the
-    stored months, summed in the database."""
+    stored months, summed in the database. Only the columns made of ``kinds`` (what the viewer may read of
+    every facility summed)."""
     import ibis
 
     partials = ibis.memtable(partials_table(facilities, [year - 1, year]))
@@ -267,18 +310,18 @@ def portfolio_year(facilities, year: int) -> dict:
     this_year = partials.filter(partials.year == year)
 
     def run(expr, order):
-        return engine().to_pyarrow(expr.order_by(order) if order else expr).to_pylist()
+        return [column_kinds.redact(r, kinds) for r in engine().to_pyarrow(expr.order_by(order) if order else expr).to_pylist()]
 
     total = {r["year"]: r for r in run(portfolio.kpis(portfolio.resum(partials, [], grain="year")), ["year"])}
     by_facility = run(portfolio.kpis(portfolio.resum(this_year, ["facility_id", "facility"], grain="all", dims=dims)),
                       ["facility_id"])
-    largest = sorted(by_facility, key=lambda r: -(r["total_location_tco2e"] or 0.0))[:PAGE_FACILITIES]
+    largest = sorted(by_facility, key=lambda r: -(r.get("total_location_tco2e") or 0.0))[:PAGE_FACILITIES]
     by_month = (Inventory.objects.filter(facility__in=facilities, period__year=year, gwp_set=gwp_set())
                 .values("period").annotate(scope1_tco2e=Sum("scope1_tco2e"), scope2_market_tco2e=Sum("scope2_market_tco2e"),
                                            biogenic_co2_t=Sum("biogenic_co2_t")).order_by("period"))
     return {
         "year": year, "this": total.get(year), "last": total.get(year - 1),
-        "by_month": list(by_month),
+        "by_month": [column_kinds.redact(r, kinds) for r in by_month],
         "by_facility": largest,
         "by_country": run(portfolio.kpis(portfolio.resum(this_year, ["country"], grain="all", dims=dims)), ["country"]),
         "by_process": run(portfolio.kpis(portfolio.resum(this_year, ["process"], grain="all", dims=dims)), ["process"]),

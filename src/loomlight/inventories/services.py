@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from loomlight.accounting.inventory import Activity, facility_month, factors_version, group
+from loomlight.accounting.inventory import Activity, facility_month, factors_version, group, is_ghg_input
 from loomlight.analytics.coefficients import COLUMNS, metric_row
 from loomlight.inventories.models import Inventory
 from loomlight.reference import grid_factors
@@ -59,8 +59,9 @@ def compute(facility, year: int, *, gwp: str | None = None) -> list[dict]:
         month = sums[period]
         for column, k in _coefficients(metric, gwp):
             month[column] += value * k
-        entry = inputs[period].setdefault(metric, [0.0, unit])
-        entry[0] += value
+        if is_ghg_input(metric):   # the explanation lists only what the GHG figures used
+            entry = inputs[period].setdefault(metric, [0.0, unit])
+            entry[0] += value
         activities.append(Activity(str(facility.pk), facility.country, period, metric, value, unit))
     version = factors_version()
     now = timezone.now()

@@ -9,6 +9,7 @@ GHG data the user may read, and says how many those are.
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from loomlight.analytics import kinds as column_kinds
 from loomlight.inventories import selectors, services
 from loomlight.inventories.forms import TargetForm
 from loomlight.inventories.models import Inventory
@@ -55,11 +58,49 @@ def chart_names() -> dict[str, str]:
     return names
 
 
+class Column(NamedTuple):
+    """A column of a page's table: the derived column it shows (``analytics.kinds`` knows its kinds), its
+    heading and its number format (a ``floatformat`` argument)."""
+
+    name: str
+    label: str
+    digits: str = "3"
+
+
+MONTH_COLUMNS = (
+    Column("scope1_tco2e", gettext_lazy("scope 1 [t CO2e]")),
+    Column("scope2_location_tco2e", gettext_lazy("scope 2, location [t CO2e]")),
+    Column("scope2_market_tco2e", gettext_lazy("scope 2, market [t CO2e]")),
+    Column("biogenic_co2_t", gettext_lazy("biogenic CO2 [t]")),
+    Column("energy_gj", gettext_lazy("energy [GJ]"), "1g"),
+    Column("water_withdrawn_m3", gettext_lazy("water [m³]"), "0g"),
+    Column("waste_kg", gettext_lazy("waste [kg]"), "0g"),
+)
+FACILITY_COLUMNS = (
+    Column("scope1_tco2e", gettext_lazy("scope 1 [t CO2e]"), "1"),
+    Column("scope2_location_tco2e", gettext_lazy("scope 2, location [t CO2e]"), "1"),
+    Column("scope2_market_tco2e", gettext_lazy("scope 2, market [t CO2e]"), "1"),
+    Column("biogenic_co2_t", gettext_lazy("biogenic CO2 [t]"), "1"),
+    Column("renewable_share", gettext_lazy("renewable share"), "%"),
+)
+PROCESS_COLUMNS = (
+    Column("total_location_tco2e", gettext_lazy("scope 1 + 2, location [t CO2e]"), "1"),
+    Column("tco2e_per_kg", gettext_lazy("t CO2e per kg of output"), "6"),
+    Column("energy_gj_per_kg", gettext_lazy("GJ per kg of output"), "4"),
+    Column("water_m3_per_kg", gettext_lazy("m³ of water per kg of output"), "4"),
+)
+
+
+def readable(columns, kinds) -> list[Column]:
+    return [c for c in columns if column_kinds.allowed(c.name, kinds)]
+
+
 @login_required
 def facility_emissions(request, pk, year=None, target_form=None):
     facility = facility_with_data(request.user, pk, DataKind.GHG)
     year = _default_year(year)
-    data = selectors.facility_year(facility, year)
+    kinds = policy.data_kinds(request.user, facility)
+    data = selectors.facility_year(facility, year, kinds=kinds)
     data["charts"]["names"] = chart_names()
     if data["trajectory"]["target"]:
         data["charts"]["names"]["path"] = _("Target path")
@@ -73,9 +114,11 @@ def facility_emissions(request, pk, year=None, target_form=None):
                     "boundary": target.boundary, "annual_rate_percent": round(target.annual_rate * 100, 3)} if target else
                    {"base_year": data["trajectory"]["base_year"], "target_year": 2030, "annual_rate_percent": "4.2"})
         target_form = TargetForm(initial=initial)
-    return render(request, "inventories/facility.html", {"facility": facility, "data": data, "years": _years(),
-                                                          "target_form": target_form if can_set_target else None},
-                  status=400 if target_form is not None and target_form.is_bound else 200)
+    return render(request, "inventories/facility.html", {
+        "facility": facility, "data": data, "years": _years(), "columns": readable(MONTH_COLUMNS, kinds),
+        "can_view_environmental": DataKind.ENVIRONMENTAL in kinds,
+        "target_form": target_form if can_set_target else None},
+        status=400 if target_form is not None and target_form.is_bound else 200)
 
 
 @login_required
@@ -109,13 +152,14 @@ def month_explanation(request, pk, year, month):
     row = selectors.months(facility, year).filter(period=datetime.date(year, month, 1)).first()
     if row is None:
         raise Http404
+    row = selectors.month_row(row, kinds=policy.data_kinds(request.user, facility))
     names = chart_names()
     template = "_explanation.html" if request.headers.get("HX-Request") == "true" else "explanation.html"
     return render(request, f"inventories/{template}", {"facility": facility, "row": row, "names": names})
 
 
-def _month_headers() -> list[str]:
-    return [_("facility"), _("month"), _("GWP set"), *(str(Inventory._meta.get_field(n).verbose_name) for n in selectors.NUMBERS),
+def _month_headers(numbers) -> list[str]:
+    return [_("facility"), _("month"), _("GWP set"), *(str(Inventory._meta.get_field(n).verbose_name) for n in numbers),
             _("flags"), _("factor data version")]
 
 
@@ -132,9 +176,11 @@ def _download(content_rows, headers, name: str, fmt: str) -> HttpResponse:
 def facility_emissions_download(request, pk, year, fmt):
     facility = facility_with_data(request.user, pk, DataKind.GHG)
     year = data_year(year)
-    rows = ([facility.name, f"{r.period:%Y-%m}", r.gwp_set, *(getattr(r, n) for n in selectors.NUMBERS), r.flags,
-             r.factors_version] for r in selectors.months(facility, year))
-    return _download(rows, _month_headers(), f"inventory-facility-{facility.pk}-{year}", fmt)
+    kinds = policy.data_kinds(request.user, facility)
+    numbers = column_kinds.readable(selectors.NUMBERS, kinds)
+    rows = ([facility.name, f"{r['period']:%Y-%m}", r["gwp_set"], *(r[n] for n in numbers), r["flags"],
+             r["factors_version"]] for r in selectors.month_rows(facility, year, kinds=kinds))
+    return _download(rows, _month_headers(numbers), f"inventory-facility-{facility.pk}-{year}", fmt)
 
 
 # --- parks and programmes ----------------------------------------------------------
@@ -162,7 +208,8 @@ SCOPES = {"park": _park, "programme": _programme}
 def portfolio_emissions(request, scope, pk, year=None):
     subject, facilities = SCOPES[scope](request, pk)
     year = _default_year(year)
-    data = selectors.portfolio_year(facilities, year)
+    kinds = policy.common_data_kinds(request.user, facilities)
+    data = selectors.portfolio_year(facilities, year, kinds=kinds)
     charts = {"months": list(range(1, 13)), "names": chart_names(), "scopes": {"scope1": [None] * 12,
               "scope2_market": [None] * 12, "biogenic": [None] * 12}}
     for r in data["by_month"]:
@@ -170,7 +217,9 @@ def portfolio_emissions(request, scope, pk, year=None):
         charts["scopes"]["scope1"][i] = r["scope1_tco2e"]
         charts["scopes"]["scope2_market"][i] = r["scope2_market_tco2e"]
         charts["scopes"]["biogenic"][i] = r["biogenic_co2_t"]
-    context = {"scope": scope, "subject": subject, "data": data, "charts": charts, "years": _years()}
+    context = {"scope": scope, "subject": subject, "data": data, "charts": charts, "years": _years(),
+               "facility_columns": readable(FACILITY_COLUMNS, kinds), "process_columns": readable(PROCESS_COLUMNS, kinds),
+               "withheld": DataKind.ENVIRONMENTAL not in kinds}
     return render(request, "inventories/portfolio.html", context)
 
 
@@ -185,9 +234,10 @@ PORTFOLIO_COLUMNS = ("scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco
 def portfolio_download(request, scope, pk, year, fmt):
     subject, facilities = SCOPES[scope](request, pk)
     year = data_year(year)
-    rows = selectors.summary(facilities, year, ["facility_id", "facility", "park", "country", "process"])
-    headers = [_("facility id"), _("facility"), _("industrial park"), _("country"), _("process class"),
-               *PORTFOLIO_COLUMNS]
+    kinds = policy.common_data_kinds(request.user, facilities)
+    rows = selectors.summary(facilities, year, ["facility_id", "facility", "park", "country", "process"], kinds=kinds)
+    columns = column_kinds.readable(PORTFOLIO_COLUMNS, kinds)
+    headers = [_("facility id"), _("facility"), _("industrial park"), _("country"), _("process class"), *columns]
     content = ([r["facility_id"], r["facility"], r["park"], r["country"], r["process"],
-                *(r[c] for c in PORTFOLIO_COLUMNS)] for r in rows)
+                *(r[c] for c in columns)] for r in rows)
     return _download(content, headers, f"inventory-{scope}-{subject.pk}-{year}", fmt)

@@ -5,7 +5,15 @@ Memberships are managed here, audited."""
 from django.contrib import admin
 
 from loomlight.audit.admin import AuditedAdmin, ReadOnlyAdmin
-from loomlight.registry.models import Consent, Facility, IndustrialPark, Membership, Organisation, SharedFacility
+from loomlight.registry.models import (
+    Consent,
+    Facility,
+    IndustrialPark,
+    Membership,
+    Organisation,
+    SharedFacility,
+    SharedFacilityConsent,
+)
 
 
 @admin.register(Organisation)
@@ -36,6 +44,11 @@ class SharedFacilityAdmin(ReadOnlyAdmin):
 @admin.register(Consent)
 class ConsentAdmin(ReadOnlyAdmin):
     list_display = ("facility", "grantee", "valid_from", "valid_until", "revoked_at")
+
+
+@admin.register(SharedFacilityConsent)
+class SharedFacilityConsentAdmin(ReadOnlyAdmin):
+    list_display = ("shared_facility", "grantee", "valid_from", "valid_until", "revoked_at")
 
 
 @admin.register(Membership)

@@ -95,6 +95,11 @@ class ConsentForm(forms.Form):
     valid_from = forms.DateField(label=_("valid from"), widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = forms.DateField(label=_("valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
+    def __init__(self, *args, kinds=DataKind, **kwargs):
+        """``kinds``: the choices of data shared (a facility's ``DataKind``, a shared facility's ``SharedDataKind``)."""
+        super().__init__(*args, **kwargs)
+        self.fields["data_kinds"].choices = kinds.choices
+
     def clean(self):
         data = super().clean()
         start, end = data.get("valid_from"), data.get("valid_until")

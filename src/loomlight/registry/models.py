@@ -282,36 +282,37 @@ class DataKind(models.TextChoices):
     BUSINESS_CASES = "business_cases", _("Business cases")
 
 
-class Consent(models.Model):
-    """A facility's recorded consent to share named kinds of its data with an organisation."""
+class ConsentTerms(models.Model):
+    """What every consent records, never a flag: who may see which kinds of data, from when until when, who
+    granted it and when, who revoked it and when. Concrete consents say whose data (``Consent``: a facility's;
+    ``SharedFacilityConsent``: a park's shared facility's) and which kinds they may name (``KINDS``)."""
 
-    facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.CASCADE, related_name="consents")
-    grantee = models.ForeignKey(Organisation, verbose_name=_("shared with"), on_delete=models.CASCADE, related_name="consents_received")
+    KINDS: type[models.TextChoices]
+
+    grantee = models.ForeignKey(Organisation, verbose_name=_("shared with"), on_delete=models.CASCADE,
+                                related_name="%(class)ss_received")
     data_kinds = models.JSONField(_("data shared"), default=list)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="consents_granted"
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="%(class)ss_granted"
     )
     granted_at = models.DateTimeField(_("granted"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), on_delete=models.PROTECT, null=True, blank=True, related_name="consents_revoked"
+        settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="%(class)ss_revoked"
     )
 
     class Meta:
+        abstract = True
         ordering = ["-granted_at"]
-        verbose_name = _("consent")
-        verbose_name_plural = _("consents")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")), name="consent_dates_ordered",
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")), name="%(class)s_dates_ordered",
                 violation_error_message=_("The consent ends before it starts: “valid until” must be on or after “valid from”."),
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.facility} → {self.grantee}"
 
     def is_active(self, on=None) -> bool:
         on = on or timezone.localdate()
@@ -325,7 +326,7 @@ class Consent(models.Model):
         from django.core.exceptions import ValidationError
 
         try:
-            validate_codes(self.data_kinds, dict(DataKind.choices), str(_("data shared")))
+            validate_codes(self.data_kinds, dict(self.KINDS.choices), str(_("data shared")))
         except ValidationError as exc:
             raise ValidationError({"data_kinds": exc.messages}) from None
         if not self.data_kinds:
@@ -334,5 +335,44 @@ class Consent(models.Model):
             raise ValidationError({"grantee": [str(_("Consent can be given to a brand or a financier only."))]})
 
     def data_kind_labels(self) -> list[str]:
-        labels = dict(DataKind.choices)
+        labels = dict(self.KINDS.choices)
         return [str(labels.get(k, k)) for k in self.data_kinds]
+
+
+class Consent(ConsentTerms):
+    """A facility's recorded consent to share named kinds of its data with an organisation."""
+
+    KINDS = DataKind
+
+    facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.CASCADE, related_name="consents")
+
+    class Meta(ConsentTerms.Meta):
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.facility} → {self.grantee}"
+
+
+class SharedDataKind(models.TextChoices):
+    """Kinds of a shared facility's data that its park operator can share with a brand or financier."""
+
+    WASTEWATER = "wastewater", _("Wastewater results")
+
+
+class SharedFacilityConsent(ConsentTerms):
+    """A park operator's recorded consent to share named kinds of a shared facility's data (a central
+    effluent treatment plant's lab results) with a brand or financier."""
+
+    KINDS = SharedDataKind
+
+    shared_facility = models.ForeignKey(SharedFacility, verbose_name=_("shared facility"), on_delete=models.CASCADE,
+                                        related_name="consents")
+
+    class Meta(ConsentTerms.Meta):
+        verbose_name = _("consent for a shared facility")
+        verbose_name_plural = _("consents for shared facilities")
+
+    def __str__(self) -> str:
+        return f"{self.shared_facility} → {self.grantee}"
+

@@ -22,6 +22,12 @@ proves them):
   in their scope (verify, return with comments, reopen); they do not enter data.
 * A **brand viewer** or **financier viewer** sees a facility, and the named kinds
   of its data, only while the facility's consent to that organisation is active.
+* A **shared facility's data** (a central effluent treatment plant's lab results) are
+  its own: read by the park's operator (who also records them), the programme team of
+  a programme enrolling the park or a facility it serves, and the staff of the
+  facilities it serves (its results concern their discharge); a brand or financier
+  reads them only while the park operator's consent for that shared facility is
+  active, never through a tenant's consent.
 * Organisations of public roles (brands, financiers, programme implementers,
   public agencies, NGOs) are listed to every member, so that consent can be
   granted to them; manufacturer groups and park operators only through a
@@ -48,6 +54,7 @@ from loomlight.registry.models import (
     OrganisationKind,
     Role,
     SharedFacility,
+    SharedFacilityConsent,
 )
 
 
@@ -150,12 +157,14 @@ def consented_facility_ids(organisation_id: int, kind: str, on=None) -> list[int
     return sorted({facility_id for facility_id, kinds in rows if kind in (kinds or [])})
 
 
-def _facility_q(user, kind: str | None) -> Q:
+def _facility_q(user, kind: str | None, *, consent: bool = True) -> Q:
     """Q over Facility for the facilities whose ``kind`` of data the user may read
-    (``kind=None`` means the registry profile)."""
+    (``kind=None`` means the registry profile); ``consent=False`` leaves out what a consent grants."""
     q = _NOTHING
     for m in memberships(user):
         if m.role in _CONSENT_ROLES and m.organisation_id:
+            if not consent:
+                continue
             q |= Q(pk__in=consented_facility_ids(m.organisation_id, kind or DataKind.PROFILE))
         elif m.role == Role.PARK_OPERATOR and m.park_id:
             if kind in (None, DataKind.PROFILE):
@@ -275,7 +284,51 @@ def parks_editable(user) -> QuerySet[IndustrialPark]:
 
 
 def shared_facilities_visible(user) -> QuerySet[SharedFacility]:
+    """Shared facilities whose registry profile (name, kind, capacity) the user sees: those of visible parks."""
     return SharedFacility.objects.filter(park__in=parks_visible(user))
+
+
+def consented_shared_facility_ids(organisation_id: int, kind: str, on=None) -> list[int]:
+    """Shared facilities whose park operator's consent to the organisation is active and names ``kind``."""
+    on = on or timezone.localdate()
+    rows = SharedFacilityConsent.objects.filter(
+        grantee_id=organisation_id, revoked_at__isnull=True, valid_from__lte=on
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on)).values_list("shared_facility_id", "data_kinds")
+    return sorted({pk for pk, kinds in rows if kind in (kinds or [])})
+
+
+def shared_facilities_with_data(user, kind: str = DataKind.WASTEWATER) -> QuerySet[SharedFacility]:
+    """Shared facilities whose data of ``kind`` the user may read (see the module's rules): the park operator,
+    the programme team of the park or of a facility served, the staff of a facility served, and brands and
+    financiers only by the park operator's active consent."""
+    if kind != DataKind.WASTEWATER or not _active(user):
+        return SharedFacility.objects.none()
+    if user.is_superuser:
+        return SharedFacility.objects.all()
+    served = Facility.objects.filter(_facility_q(user, kind, consent=False))
+    q = Q(serves__in=served)
+    for m in memberships(user):
+        if m.role == Role.PARK_OPERATOR and m.park_id:
+            q |= Q(park_id=m.park_id)
+        elif m.role in (Role.PROGRAMME_ADMIN, Role.ASSESSOR) and m.programme_id:
+            q |= Q(park_id__in=_programme_park_ids(m.programme_id))
+        elif m.role in _CONSENT_ROLES and m.organisation_id:
+            q |= Q(pk__in=consented_shared_facility_ids(m.organisation_id, kind))
+    return SharedFacility.objects.filter(pk__in=SharedFacility.objects.filter(q).values("pk"))
+
+
+def shared_consents_visible(user) -> QuerySet[SharedFacilityConsent]:
+    """Consents for shared facilities a user may read: those of the parks they operate, and those granted to
+    their own organisation."""
+    if not _active(user):
+        return SharedFacilityConsent.objects.none()
+    if user.is_superuser:
+        return SharedFacilityConsent.objects.all()
+    q = Q(shared_facility__park_id__in=[m.park_id for m in memberships(user) if m.role == Role.PARK_OPERATOR and m.park_id])
+    grantees = [m.organisation_id for m in memberships(user) if m.role in _CONSENT_ROLES and m.organisation_id]
+    if grantees:
+        q |= Q(grantee_id__in=grantees)
+    return SharedFacilityConsent.objects.filter(q)
 
 
 def organisations_visible(user) -> QuerySet[Organisation]:
@@ -379,6 +432,15 @@ def can(user, action: str, obj=None) -> bool:
             return _in(parks_visible(user), obj.park)
         if action == Action.EDIT:
             return _in(parks_editable(user), obj.park)
+        if action == Action.MANAGE_CONSENT:   # the park's operator alone shares its shared facilities' data
+            return user.is_superuser or any(m.role == Role.PARK_OPERATOR and m.park_id == obj.park_id
+                                            for m in memberships(user))
+        return False
+    if isinstance(obj, SharedFacilityConsent):
+        if action == Action.VIEW:
+            return _in(shared_consents_visible(user), obj)
+        if action == Action.EDIT:  # revoke
+            return can(user, Action.MANAGE_CONSENT, obj.shared_facility)
         return False
     if isinstance(obj, Organisation):
         if action == Action.VIEW:
@@ -398,6 +460,26 @@ def can(user, action: str, obj=None) -> bool:
 def can_view_data(user, facility: Facility, kind: str) -> bool:
     """May the user read ``kind`` (a DataKind) of the facility's data?"""
     return _in(facilities_with_data(user, kind), facility)
+
+
+def data_kinds(user, facility: Facility) -> frozenset[str]:
+    """Every kind (DataKind values) of the facility's data the user may read; a derived figure is shown only
+    when all the kinds it is made of are among them (``analytics.kinds``)."""
+    return common_data_kinds(user, Facility.objects.filter(pk=facility.pk))
+
+
+def common_data_kinds(user, facilities: QuerySet[Facility]) -> frozenset[str]:
+    """The kinds of data the user may read of *every* facility in ``facilities``: what a sum, a share or a
+    list over them may show. None for an empty set (nothing to show)."""
+    if not _active(user):
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(DataKind.values)
+    ids = facilities.values("pk")
+    if not Facility.objects.filter(pk__in=ids).exists():
+        return frozenset()
+    return frozenset(kind for kind in DataKind.values
+                     if not Facility.objects.filter(pk__in=ids).exclude(_facility_q(user, kind)).exists())
 
 
 def require(user, action: str, obj=None) -> None:

@@ -26,6 +26,7 @@ from loomlight.registry.models import (
     Organisation,
     Role,
     SharedFacility,
+    SharedFacilityConsent,
 )
 from loomlight.registry.policy import Action
 
@@ -191,19 +192,42 @@ def consent_grant(
     valid_until: datetime.date | None = None,
     via: str = "web",
 ) -> Consent:
+    """Record the facility's consent to share ``data_kinds`` with ``grantee`` (its managers alone)."""
     policy.require(by, Action.MANAGE_CONSENT, facility)
-    consent = Consent(
+    return _consent_record(by=by, via=via, consent=Consent(
         facility=facility, grantee=grantee, data_kinds=list(data_kinds), valid_from=valid_from,
-        valid_until=valid_until, granted_by=by,
-    )
+        valid_until=valid_until, granted_by=by))
+
+
+@transaction.atomic
+def shared_consent_grant(
+    *,
+    by,
+    shared_facility: SharedFacility,
+    grantee: Organisation,
+    data_kinds: list[str],
+    valid_from: datetime.date,
+    valid_until: datetime.date | None = None,
+    via: str = "web",
+) -> SharedFacilityConsent:
+    """Record the park operator's consent to share a shared facility's ``data_kinds`` (its lab results) with
+    ``grantee``: the only way a brand or financier reads a central plant's data."""
+    policy.require(by, Action.MANAGE_CONSENT, shared_facility)
+    return _consent_record(by=by, via=via, consent=SharedFacilityConsent(
+        shared_facility=shared_facility, grantee=grantee, data_kinds=list(data_kinds), valid_from=valid_from,
+        valid_until=valid_until, granted_by=by))
+
+
+def _consent_record(*, by, consent, via: str):
     _save_validated(consent)
     audit_record(actor=by, action=AuditAction.CREATE, obj=consent, before=None, after=snapshot(consent), via=via)
     return consent
 
 
 @transaction.atomic
-def consent_revoke(*, by, consent: Consent, via: str = "web") -> Consent:
-    policy.require(by, Action.MANAGE_CONSENT, consent.facility)
+def consent_revoke(*, by, consent: Consent | SharedFacilityConsent, via: str = "web"):
+    """Revoke a facility's or a shared facility's consent; it stops every view, route and export at once."""
+    policy.require(by, Action.EDIT, consent)
     if consent.revoked_at is not None:
         raise ValidationError(_("This consent was already revoked."))
     before = snapshot(consent)

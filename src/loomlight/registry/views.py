@@ -23,6 +23,7 @@ from loomlight.registry.models import (
     Organisation,
     OrganisationKind,
     Process,
+    SharedDataKind,
     SharedFacility,
 )
 from loomlight.registry.policy import Action
@@ -145,6 +146,10 @@ def park_detail(request, pk):
         "facilities": policy.facilities_visible(user).filter(park=park).order_by("name"),
         "shared_facilities": park.shared_facilities.prefetch_related("serves"),
         "visible_ids": set(policy.facilities_visible(user).filter(park=park).values_list("pk", flat=True)),
+        "readable_shared_ids": set(policy.shared_facilities_with_data(user).filter(park=park).values_list("pk", flat=True)),
+        "can_share": policy.can(user, Action.MANAGE_CONSENT, SharedFacility(park=park)),
+        "shared_consents": policy.shared_consents_visible(user).filter(shared_facility__park=park)
+                                 .select_related("shared_facility", "grantee", "granted_by"),
         "can_edit": policy.can(user, Action.EDIT, park),
         "audit_events": audit_events_for(user, park)[:20],
     }
@@ -255,6 +260,38 @@ def consent_revoke(request, pk):
         services.consent_revoke(by=user, consent=consent)
         messages.success(request, _("Consent revoked."))
     return redirect("registry:facility", pk=consent.facility_id)
+
+
+@login_required
+def shared_consent_grant(request, park_pk, pk):
+    """The park operator shares a shared facility's lab results with a brand or financier."""
+    user = request.user
+    shared = _visible_or_404(policy.shared_facilities_visible(user).filter(park_id=park_pk), pk)
+    if not policy.can(user, Action.MANAGE_CONSENT, shared):
+        raise PermissionDenied
+    form = ConsentForm(request.POST or None, kinds=SharedDataKind)
+    if request.method == "POST":
+        saved = submit(form, lambda data: services.shared_consent_grant(by=user, shared_facility=shared, **data),
+                       ["grantee", "data_kinds", "valid_from", "valid_until"])
+        if saved:
+            messages.success(request, _("Consent recorded."))
+            return redirect("registry:park", pk=shared.park_id)
+    return render(request, "registry/form.html", {
+        "form": form, "object": None, "back": shared.park,
+        "title": _("Share the results of %(name)s with a brand or financier") % {"name": shared.name}})
+
+
+@login_required
+@require_POST
+def shared_consent_revoke(request, pk):
+    user = request.user
+    consent = _visible_or_404(policy.shared_consents_visible(user).select_related("shared_facility"), pk)
+    if not policy.can(user, Action.EDIT, consent):
+        raise PermissionDenied
+    if consent.revoked_at is None:
+        services.consent_revoke(by=user, consent=consent)
+        messages.success(request, _("Consent revoked."))
+    return redirect("registry:park", pk=consent.shared_facility.park_id)
 
 
 @login_required

@@ -24,7 +24,9 @@ def _facility(request, pk):
 
 
 def _shared(request, pk):
-    shared = policy.shared_facilities_visible(request.user).filter(pk=pk).first()
+    """The shared facility ``pk`` when the user may read its results (a brand or financier only by the park
+    operator's consent, never through a tenant's); 404 otherwise."""
+    shared = policy.shared_facilities_with_data(request.user).filter(pk=pk).first()
     if shared is None:
         raise Http404
     return shared

@@ -1,0 +1,149 @@
+"""Every route of the platform, classified: the ones that show data derived from a facility's or a shared
+facility's data (walked by test_data_kinds.py as every kind of consent), and the others (forms, actions,
+documentation), each with the reason it is not walked.
+
+A new page, partial, download or API route fails ``test_every_route_is_classified`` until it is added here:
+to ``DERIVED`` with how to build its URL from the canary world's ids (``Ids``), or to ``NOT_DERIVED`` with a
+reason. A GET operation of the OpenAPI document counts as a route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+YEAR = 2025
+MONTH = 3
+
+
+@dataclass(frozen=True)
+class Ids:
+    facility: int
+    park: int
+    programme: int
+    organisation: int
+    shared: int
+    event: int
+    shared_event: int
+    evidence: int
+    job: int
+
+
+@dataclass(frozen=True)
+class View:
+    """A derived view: a URL name with its kwargs (from the ids), an optional query string and headers, and the
+    format of its body: html, csv, xlsx, json or file (a download checked as text)."""
+
+    name: str
+    kwargs: Callable[[Ids], dict] = lambda ids: {}
+    query: str = ""
+    fmt: str = "html"
+    headers: dict = field(default_factory=dict)
+
+    def label(self) -> str:
+        return f"{self.name}{'?' + self.query if self.query else ''}{' (htmx)' if self.headers else ''}"
+
+
+def _facility(ids, **extra):
+    return {"pk": ids.facility, **extra}
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+DERIVED: list[View] = [
+    # the site and the registry
+    View("home"),
+    View("account"),
+    View("audit:list"),
+    View("registry:facilities"),
+    View("registry:facility", lambda i: _facility(i)),
+    View("registry:parks"),
+    View("registry:park", lambda i: {"pk": i.park}),
+    View("registry:organisations"),
+    View("registry:organisation", lambda i: {"pk": i.organisation}),
+    View("registry:consents"),
+    View("registry:map"),
+    View("registry:map_data", fmt="json"),
+    # monthly data, imports and evidence
+    View("reporting:facility", lambda i: _facility(i)),
+    View("reporting:facility_year", lambda i: _facility(i, year=YEAR)),
+    View("reporting:dashboard", lambda i: _facility(i)),
+    View("reporting:dashboard_year", lambda i: _facility(i, year=YEAR)),
+    View("reporting:import_template", lambda i: _facility(i, year=YEAR), fmt="xlsx"),
+    View("reporting:import", lambda i: _facility(i, year=YEAR)),
+    View("reporting:import_job", lambda i: _facility(i, job=i.job)),
+    View("reporting:import_errors", lambda i: _facility(i, job=i.job, fmt="csv"), fmt="csv"),
+    View("reporting:import_errors", lambda i: _facility(i, job=i.job, fmt="xlsx"), fmt="xlsx"),
+    View("evidence:download", lambda i: {"pk": i.evidence}, fmt="file"),
+    # wastewater and chemicals
+    View("wastewater:facility", lambda i: _facility(i)),
+    View("wastewater:event", lambda i: {"pk": i.event}),
+    View("wastewater:shared", lambda i: {"pk": i.shared}),
+    View("wastewater:event", lambda i: {"pk": i.shared_event}),
+    View("chemicals:facility", lambda i: _facility(i)),
+    View("chemicals:facility_year", lambda i: _facility(i, year=YEAR)),
+    # emissions
+    View("inventories:facility", lambda i: _facility(i)),
+    View("inventories:facility_year", lambda i: _facility(i, year=YEAR)),
+    View("inventories:explanation", lambda i: _facility(i, year=YEAR, month=MONTH)),
+    View("inventories:explanation", lambda i: _facility(i, year=YEAR, month=MONTH), headers=HTMX),
+    View("inventories:facility_download", lambda i: _facility(i, year=YEAR, fmt="csv"), fmt="csv"),
+    View("inventories:facility_download", lambda i: _facility(i, year=YEAR, fmt="xlsx"), fmt="xlsx"),
+    View("inventories:park", lambda i: {"pk": i.park}),
+    View("inventories:park_year", lambda i: {"pk": i.park, "year": YEAR}),
+    View("inventories:park_download", lambda i: {"pk": i.park, "year": YEAR, "fmt": "csv"}, fmt="csv"),
+    View("inventories:park_download", lambda i: {"pk": i.park, "year": YEAR, "fmt": "xlsx"}, fmt="xlsx"),
+    View("inventories:programme", lambda i: {"pk": i.programme}),
+    View("inventories:programme_year", lambda i: {"pk": i.programme, "year": YEAR}),
+    View("inventories:programme_download", lambda i: {"pk": i.programme, "year": YEAR, "fmt": "csv"}, fmt="csv"),
+    View("inventories:programme_download", lambda i: {"pk": i.programme, "year": YEAR, "fmt": "xlsx"}, fmt="xlsx"),
+    # the API's reads
+    View("api:me", fmt="json"),
+    View("api:organisation_list", fmt="json"),
+    View("api:organisation_detail", lambda i: {"organisation_id": i.organisation}, fmt="json"),
+    View("api:park_list", fmt="json"),
+    View("api:park_detail", lambda i: {"park_id": i.park}, fmt="json"),
+    View("api:facility_list", fmt="json"),
+    View("api:facility_detail", lambda i: {"facility_id": i.facility}, fmt="json"),
+    View("api:shared_facility_list", lambda i: {"park_id": i.park}, fmt="json"),
+    View("api:consent_list", fmt="json"),
+    View("api:metric_list", fmt="json"),
+    View("api:value_list", lambda i: {"facility_id": i.facility}, query=f"year={YEAR}", fmt="json"),
+    View("api:period_list", lambda i: {"facility_id": i.facility}, query=f"year={YEAR}", fmt="json"),
+    View("api:wastewater_event_list", lambda i: {"facility_id": i.facility}, fmt="json"),
+    View("api:chemical_inventory", lambda i: {"facility_id": i.facility}, query=f"year={YEAR}", fmt="json"),
+    View("api:facility_inventory", lambda i: {"facility_id": i.facility}, query=f"year={YEAR}", fmt="json"),
+    View("api:facility_inventory", lambda i: {"facility_id": i.facility}, query=f"year={YEAR}&explain=true", fmt="json"),
+    *(View("api:inventory_summary", query=f"year={YEAR}&by={by}", fmt="json")
+      for by in ("facility", "park", "country", "process", "month", "total")),
+    View("api:inventory_summary", query=f"year={YEAR}&by=facility&park=PARK", fmt="json"),
+    View("api:inventory_summary", query=f"year={YEAR}&by=month&programme=PROGRAMME", fmt="json"),
+]
+
+#: Routes that show no facility's derived data, and why.
+NOT_DERIVED: dict[str, str] = {
+    "set_language": "POST: sets the language",
+    "healthz": "the server's health, no data",
+    "login": "the login form",
+    "logout": "POST: ends the session",
+    "javascript-catalog": "the translations of the scripts",
+    "api:api-root": "redirects to the API reference",
+    "api:openapi-json": "the API's description, no data",
+    "api:openapi-view": "the API's interactive reference, no data",
+    "registry:facility_new": "a form to register a facility (programme admins), no data",
+    "registry:facility_edit": "a form of the facility's profile, for those who edit it",
+    "registry:consent_grant": "a form for the facility's managers",
+    "registry:consent_revoke": "POST: revokes a consent",
+    "registry:park_new": "a form to register a park",
+    "registry:park_edit": "a form of the park's profile, for those who edit it",
+    "registry:shared_new": "a form to add a shared facility",
+    "registry:shared_edit": "a form of a shared facility's profile",
+    "registry:shared_consent_grant": "a form for the park's operator",
+    "registry:shared_consent_revoke": "POST: revokes a consent",
+    "registry:organisation_new": "a form to register an organisation",
+    "registry:organisation_edit": "a form of an organisation's profile",
+    "reporting:transition": "POST: submits, verifies, returns or reopens a month",
+    "reporting:fuel_property_add": "POST: records a fuel property",
+    "evidence:upload": "POST: uploads evidence",
+    "inventories:target": "POST: sets a target",
+}
