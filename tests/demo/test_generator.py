@@ -291,9 +291,10 @@ def test_the_audit_trail_records_the_demo(demo):
     assert by_type == {
         "registry.organisation": 17, "programmes.programme": 1, "registry.industrialpark": 4, "registry.facility": 66,
         "registry.sharedfacility": 12, "registry.membership": 7, "registry.consent": 21,  # 20 grants + 1 revocation
+        "registry.sharedfacilityconsent": 1,  # the park operator shares its central plant's results with a brand
     }
     actors = Counter(events.values_list("actor__username", flat=True))
-    assert actors == {"operator": 128 - 3, "manager": 3}  # the manager grants two consents and revokes one
+    assert actors == {"operator": 128 - 3, "manager": 3, "park": 1}  # the manager grants two consents and revokes one
     assert not AuditEvent.objects.exclude(via="demo").exists()
 
 

@@ -768,6 +768,7 @@ def _write(demo: DemoPlan, *, with_passwords: bool) -> None:
         services.membership_create(by=operator, user=users[u.username], role=u.role, scope_type=u.scope_type,
                                    scope_id=scope.pk, via=VIA)
     _create_consents(demo.consents, users, facilities, organisations)
+    _share_central_plant(users["park"], organisations[BRANDS[0]])
     _create_monthly_data(demo, facilities, users)
     _create_labs_and_chemicals(demo, facilities, users)
 
@@ -882,6 +883,21 @@ def _create_facility(operator, f: FacilityPlan, organisations, parks, programme)
     }
     # Facilities in a park are enrolled through their park; the others directly.
     return services.facility_create(by=operator, data=data, programme=None if f.park else programme, via=VIA)
+
+
+#: The park operator shares its central plant's lab results with the first brand (the plant's tenants' consents
+#: never do): from the start of 2025.
+SHARED_PLANT_CONSENT_FROM = datetime.date(2025, 1, 1)
+
+
+def _share_central_plant(park_operator, brand) -> None:
+    from loomlight.registry.models import Membership, SharedFacility
+
+    park_id = Membership.objects.get(user=park_operator, role=Role.PARK_OPERATOR).park_id
+    plant = SharedFacility.objects.filter(park_id=park_id, kind="cetp").order_by("pk").first()
+    if plant is not None:
+        services.shared_consent_grant(by=park_operator, shared_facility=plant, grantee=brand, data_kinds=["wastewater"],
+                                      valid_from=SHARED_PLANT_CONSENT_FROM, via=VIA)
 
 
 def _create_consents(consents, users, facilities, organisations) -> None:
