@@ -258,3 +258,25 @@ def test_every_route_is_classified():
     unclassified = sorted(set(_route_names(get_resolver().url_patterns)) - derived - set(NOT_DERIVED) - writes_only)
     assert unclassified == []
     assert sorted(reads - derived - set(NOT_DERIVED)) == []
+
+
+# --- the kinds a viewer may read -------------------------------------------------------------------------
+
+def test_the_kinds_a_viewer_may_read_of_one_facility_and_of_all_of_a_set(world, django_assert_max_num_queries):
+    from loomlight.registry import policy
+    from loomlight.registry.models import Facility
+
+    park = Facility.objects.filter(park=world.park)
+    assert policy.data_kinds(world.users["brand"], world.own) == {"profile", "environmental"}
+    assert policy.data_kinds(world.users["park_operator"], world.own) == {"profile"}
+    assert policy.data_kinds(world.users["nobody"], world.own) == frozenset()
+    assert policy.common_data_kinds(world.users["manager"], park) == frozenset()      # not the neighbour's
+    assert policy.common_data_kinds(world.users["brand"], park) == frozenset()        # the neighbour shares nothing
+    Consent.objects.create(facility=world.neighbour, grantee=world.brand, data_kinds=["profile", "ghg"],
+                           valid_from=datetime.date(2020, 1, 1), granted_by=world.users["neighbour_manager"])
+    assert policy.common_data_kinds(world.users["brand"], park) == {"profile"}
+    assert policy.common_data_kinds(world.users["brand"], Facility.objects.none()) == frozenset()
+    admin = world.users["admin"]
+    policy.memberships(admin)
+    with django_assert_max_num_queries(2):   # one rule for every kind: one query, and the emptiness check
+        assert policy.common_data_kinds(admin, park) == set(DataKind.values)

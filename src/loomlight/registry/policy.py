@@ -478,8 +478,23 @@ def common_data_kinds(user, facilities: QuerySet[Facility]) -> frozenset[str]:
     ids = facilities.values("pk")
     if not Facility.objects.filter(pk__in=ids).exists():
         return frozenset()
-    return frozenset(kind for kind in DataKind.values
-                     if not Facility.objects.filter(pk__in=ids).exclude(_facility_q(user, kind)).exists())
+    by_rule: dict[tuple, list[str]] = {}   # kinds read by the same rule (a programme admin's: all) cost one query
+    for kind in DataKind.values:
+        by_rule.setdefault(_rule(user, kind), []).append(kind)
+    return frozenset(kind for kinds in by_rule.values()
+                     if not Facility.objects.filter(pk__in=ids).exclude(_facility_q(user, kinds[0])).exists()
+                     for kind in kinds)
+
+
+def _rule(user, kind: str) -> tuple:
+    """What ``_facility_q(user, kind)`` depends on: equal for two kinds means the same facilities."""
+    def depends(m):
+        if m.role in _CONSENT_ROLES:
+            return kind
+        if m.role == Role.PARK_OPERATOR:
+            return kind in (None, DataKind.PROFILE)
+        return None
+    return tuple((m.pk, depends(m)) for m in memberships(user))
 
 
 def require(user, action: str, obj=None) -> None:
