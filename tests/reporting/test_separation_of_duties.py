@@ -188,7 +188,7 @@ def test_the_page_offers_verify_only_for_months_they_did_not_write(client, world
     body = _page(client, world)
     # then: no verify button for January, and the reason is said; February may be verified; January may be returned
     assert verify_jan not in body
-    assert f'<small data-testid="verify-refused">{ENTERED}</small>' in body
+    assert f'<small class="cell-note" data-testid="verify-refused">{ENTERED}</small>' in body
     assert verify_feb in body and return_jan in body
     # and the assessor, who wrote nothing, is offered both
     client.force_login(world.users["assessor"])
