@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy
 
@@ -66,69 +65,47 @@ AUTHOR_REFUSALS = {
 }
 
 
-@dataclass(frozen=True)
-class MonthAuthors:
-    """Who wrote a facility-month, by user id, as its values, the audit trail and its submissions tell.
+def verify_refusal(written: str, period: datetime.date) -> str:
+    """The reason, in the reader's language, why the author of a month (``months_written_by``) may not verify it."""
+    return str(AUTHOR_REFUSALS[written]) % {"month": f"{period:%Y-%m}"}
 
-    ``entered``: entered or changed any value of the month, in its present version or an
-    earlier one (an imported value is entered by whoever uploaded the file); ``submitted``:
-    submitted the month, now or before it was returned.
+
+def _audited_by(user, model, **match) -> Exists:
+    """Whether the audit trail records ``user`` changing the outer ``model`` row.
+
+    Looked up per row on the trail's (object type, object id) index. The actor is compared
+    through Coalesce so that no index on it can be used: given one, SQLite (without
+    statistics) picks it and scans all the actor's events for every row.
     """
-
-    entered: frozenset[int] = frozenset()
-    submitted: frozenset[int] = frozenset()
-
-    def conflict(self, user) -> str | None:
-        """What keeps ``user`` from verifying the month: "entered", "submitted", or None."""
-        if user.pk in self.entered:
-            return "entered"
-        if user.pk in self.submitted:
-            return "submitted"
-        return None
-
-    def refusal(self, user, period: datetime.date) -> str | None:
-        """The reason, in the reader's language, that ``user`` may not verify the month; None when they may."""
-        conflict = self.conflict(user)
-        return str(AUTHOR_REFUSALS[conflict]) % {"month": f"{period:%Y-%m}"} if conflict else None
+    events = (AuditEvent.objects.filter(object_type=model._meta.label_lower, object_id=Cast(OuterRef("pk"), CharField()),
+                                        **match)
+              .annotate(by=Coalesce("actor_id", 0)).filter(by=user.pk))
+    return Exists(events)
 
 
-def _audited(model, keys: QuerySet, *fields: str):
-    """(object id, actor id, *fields) of the audit events of the ``model`` rows whose pk ``keys`` selects."""
-    ids = keys.annotate(audit_key=Cast("pk", CharField())).values("audit_key")
-    return (AuditEvent.objects.filter(object_type=model._meta.label_lower, object_id__in=ids)
-            .values_list("object_id", "actor_id", *fields))
+def months_written_by(user, facility: Facility | int, periods: Iterable[datetime.date]) -> dict[datetime.date, str]:
+    """{period: "entered" | "submitted"} of the months of ``periods`` that ``user`` wrote; the others are left out.
 
-
-def month_authors(facility: Facility | int, periods: Iterable[datetime.date]) -> dict[datetime.date, MonthAuthors]:
-    """{period: MonthAuthors} of ``facility``'s months ``periods``, in four queries whatever their number."""
+    "entered": they entered or changed a value of the month, in its present version
+    (``ActivityValue.entered_by``) or an earlier one (the actor of each version in the audit
+    trail, so a value corrected by someone else still counts its first author, and a value
+    converted again by a fuel property counts whoever recorded it; an import writes as its
+    uploader). "submitted": they submitted the month, now (``ReportingPeriod.submitted_by``)
+    or before a return (the audit trail). Two queries, whatever the number of months.
+    """
+    facility_id = getattr(facility, "pk", facility)
     periods = sorted(set(periods))
-    entered: dict[datetime.date, set[int]] = defaultdict(set)
-    submitted: dict[datetime.date, set[int]] = defaultdict(set)
-
-    values = ActivityValue.objects.filter(facility=facility, period__in=periods)
-    value_month = {}
-    for pk, period, by in values.values_list("pk", "period", "entered_by_id"):
-        value_month[str(pk)] = period
-        entered[period].add(by)
-    # earlier versions: who wrote each version (the event's actor) and whom each version names
-    for object_id, *users in _audited(ActivityValue, values, "before__entered_by_id", "after__entered_by_id"):
-        entered[value_month[object_id]].update(users)
-
-    months = ReportingPeriod.objects.filter(facility=facility, period__in=periods)
-    month_of = {}
-    for pk, period, by in months.values_list("pk", "period", "submitted_by_id"):
-        month_of[str(pk)] = period
-        submitted[period].add(by)
-    for object_id, actor, status, *users in _audited(ReportingPeriod, months, "after__status", "before__submitted_by_id",
-                                                     "after__submitted_by_id"):
-        submitted[month_of[object_id]].update(users)
-        if status == PeriodStatus.SUBMITTED:
-            submitted[month_of[object_id]].add(actor)
-
-    def ids(found: set) -> frozenset[int]:
-        return frozenset(int(u) for u in found if u is not None)
-
-    return {p: MonthAuthors(entered=ids(entered[p]), submitted=ids(submitted[p])) for p in periods}
+    if user.pk is None or not periods:
+        return {}
+    submitted = (ReportingPeriod.objects.filter(facility_id=facility_id, period__in=periods)
+                 .filter(Q(submitted_by_id=user.pk) | _audited_by(user, ReportingPeriod, after__status=PeriodStatus.SUBMITTED))
+                 .order_by().values_list("period", flat=True))
+    entered = (ActivityValue.objects.filter(facility_id=facility_id, period__in=periods)
+               .filter(Q(entered_by_id=user.pk) | _audited_by(user, ActivityValue))
+               .order_by().values_list("period", flat=True).distinct())
+    written = dict.fromkeys(submitted, "submitted")
+    written.update(dict.fromkeys(entered, "entered"))
+    return written
 
 
 def status_choices():

@@ -220,15 +220,15 @@ def period_submit(*, by, facility: Facility, period: datetime.date, via: str = "
 
 def _not_an_author(by, month: ReportingPeriod) -> None:
     """Separation of duties: nobody verifies a month they entered, changed or submitted, whatever their roles."""
-    reason = selectors.month_authors(month.facility_id, [month.period])[month.period].refusal(by, month.period)
-    if reason:
-        raise ValidationError({NON_FIELD_ERRORS: [reason]})
+    written = selectors.months_written_by(by, month.facility_id, [month.period])
+    if written:
+        raise ValidationError({NON_FIELD_ERRORS: [selectors.verify_refusal(written[month.period], month.period)]})
 
 
 @transaction.atomic
 def period_verify(*, by, facility: Facility, period: datetime.date, via: str = "web") -> ReportingPeriod:
     """Verify a submitted month, which locks it. Refused to anyone who entered, changed or submitted it
-    (``selectors.month_authors``): another reviewer must verify it."""
+    (``selectors.months_written_by``): another reviewer must verify it."""
     return _transition(by=by, facility=facility, period=period, action=Action.VERIFY,
                        allowed_from=(PeriodStatus.SUBMITTED,), to=PeriodStatus.VERIFIED, via=via, guard=_not_an_author)
 

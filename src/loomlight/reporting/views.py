@@ -90,8 +90,8 @@ def _verify_refusals(user, facility, grid) -> dict[int, str]:
     submitted = [p.period for p in grid.statuses.values() if p.status == PeriodStatus.SUBMITTED]
     if not submitted:
         return {}
-    authors = selectors.month_authors(facility, submitted)
-    return {p.month: reason for p in submitted if (reason := authors[p].refusal(user, p))}
+    written = selectors.months_written_by(user, facility, submitted)
+    return {p.month: selectors.verify_refusal(how, p) for p, how in written.items()}
 
 
 @login_required
