@@ -41,6 +41,8 @@ def test_debug_cannot_be_switched_on_in_production(tmp_path):
     ("LOOMLIGHT_ENV", "staging", "LOOMLIGHT_ENV must be one of"),
     ("LOOMLIGHT_DEBUG", "maybe", "LOOMLIGHT_DEBUG must be one of"),
     ("LOOMLIGHT_PAGE_SIZE", "many", "LOOMLIGHT_PAGE_SIZE must be a whole number"),
+    ("LOOMLIGHT_IMPORT_RETENTION_DAYS", "ninety", "LOOMLIGHT_IMPORT_RETENTION_DAYS must be a whole number"),
+    ("LOOMLIGHT_IMPORT_RETENTION_DAYS", "0", "LOOMLIGHT_IMPORT_RETENTION_DAYS must be 1 or more, not 0"),
 ])
 def test_bad_environment_values_fail_loudly(tmp_path, name, value, message):
     result = _run_django({"LOOMLIGHT_DATA_DIR": str(tmp_path), "LOOMLIGHT_ENV": "development", name: value}, "check")

@@ -30,6 +30,7 @@ from loomlight.reference.metrics import metrics
 from loomlight.registry import policy
 from loomlight.registry.models import Facility
 from loomlight.registry.policy import Action
+from loomlight.reporting import selectors
 from loomlight.reporting.models import ActivityValue, FuelProperty, PeriodStatus, ReportingPeriod
 
 EDITABLE_STATUSES = (PeriodStatus.DRAFT, PeriodStatus.RETURNED)
@@ -187,12 +188,14 @@ def _same(row: ActivityValue, converted: Converted) -> bool:
             == (converted.original_value, converted.original_unit, converted.conversion))
 
 
-def _transition(*, by, facility, period, action, allowed_from, to, comment="", via="web") -> ReportingPeriod:
+def _transition(*, by, facility, period, action, allowed_from, to, comment="", via="web", guard=None) -> ReportingPeriod:
     policy.require(by, action, facility)
     period = _check_period(period)
     month = _period_row(facility, period)
     if month.status not in allowed_from:
         raise ValidationError({"status": [_("%(month)s is %(status)s.") % {"month": f"{period:%Y-%m}", "status": month.get_status_display()}]})
+    if guard is not None:
+        guard(by, month)
     before = snapshot(month)
     month.status = to
     now = timezone.now()
@@ -215,10 +218,19 @@ def period_submit(*, by, facility: Facility, period: datetime.date, via: str = "
                        allowed_from=EDITABLE_STATUSES, to=PeriodStatus.SUBMITTED, via=via)
 
 
+def _not_an_author(by, month: ReportingPeriod) -> None:
+    """Separation of duties: nobody verifies a month they entered, changed or submitted, whatever their roles."""
+    written = selectors.months_written_by(by, month.facility_id, [month.period])
+    if written:
+        raise ValidationError({NON_FIELD_ERRORS: [selectors.verify_refusal(written[month.period], month.period)]})
+
+
 @transaction.atomic
 def period_verify(*, by, facility: Facility, period: datetime.date, via: str = "web") -> ReportingPeriod:
+    """Verify a submitted month, which locks it. Refused to anyone who entered, changed or submitted it
+    (``selectors.months_written_by``): another reviewer must verify it."""
     return _transition(by=by, facility=facility, period=period, action=Action.VERIFY,
-                       allowed_from=(PeriodStatus.SUBMITTED,), to=PeriodStatus.VERIFIED, via=via)
+                       allowed_from=(PeriodStatus.SUBMITTED,), to=PeriodStatus.VERIFIED, via=via, guard=_not_an_author)
 
 
 def _required(comment: str, field: str) -> str:
@@ -230,6 +242,8 @@ def _required(comment: str, field: str) -> str:
 
 @transaction.atomic
 def period_return(*, by, facility: Facility, period: datetime.date, comment: str, via: str = "web") -> ReportingPeriod:
+    """Send a submitted month back for correction, with a comment. Allowed to its own authors too: returning
+    vouches for nothing (the month becomes editable again and must be submitted and verified anew)."""
     comment = _required(comment, "comment")
     return _transition(by=by, facility=facility, period=period, action=Action.VERIFY,
                        allowed_from=(PeriodStatus.SUBMITTED,), to=PeriodStatus.RETURNED, comment=comment, via=via)

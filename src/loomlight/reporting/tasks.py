@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from loomlight.reporting.imports.issues import Issue, IssueCode
-from loomlight.reporting.imports.jobs import ImportJob, ImportStatus
+from loomlight.reporting.imports.jobs import NOT_STORED, ImportJob, ImportStatus
+from loomlight.reporting.imports.retention import import_file_delete
 from loomlight.reporting.imports.writer import activity_values_import
 
 PROGRESS_SECONDS = 0.5   # at most two progress writes a second
@@ -28,6 +29,11 @@ def activity_values_import_run(job_id: int) -> str:
         return "skipped"
     job = ImportJob.objects.select_related("facility", "created_by").get(pk=job_id)
     with translation.override(job.language):
+        if not job.file.name:   # waited longer than the retention period, and pruned
+            _finish(job, ImportStatus.REFUSED, errors=[Issue(
+                code=IssueCode.FILE_REMOVED, problem=_("The uploaded file waited too long and is no longer kept."),
+                fix=_("Upload the file again."))])
+            return job.status
         try:
             result = activity_values_import(by=job.created_by, facility=job.facility, path=job.file.path, via="upload",
                                             progress=_progress(job))
@@ -64,7 +70,10 @@ def _progress(job: ImportJob):
 
 
 def _finish(job: ImportJob, status: str, *, errors=(), count: int | None = None) -> None:
+    """Record the outcome; an import that stored nothing then deletes its file (its report is the job's ``errors``)."""
     job.status, job.finished_at = status, timezone.now()
     job.errors = [e.as_dict() for e in errors]
     job.error_count = len(job.errors) if count is None else count
     job.save()
+    if status in NOT_STORED:
+        import_file_delete(job=job)

@@ -19,6 +19,7 @@ from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
 from loomlight.reporting import selectors, services
+from loomlight.reporting.models import PeriodStatus
 from loomlight.reference import fuel_properties
 from loomlight.reference.metrics import metrics
 from loomlight.reporting.forms import CommentForm, FuelPropertyForm, ValueForm
@@ -61,13 +62,16 @@ def facility_year(request, pk, year=None):
 
 def _render_year(request, facility, year, *, form, can_enter, fuel_form=None):
     today = datetime.date.today()
+    grid = selectors.year_grid(facility, year, today=today)
+    can_verify = policy.can(request.user, Action.VERIFY, facility)
     context = {
         "facility": facility,
-        "grid": selectors.year_grid(facility, year, today=today),
+        "grid": grid,
         "years": list(range(today.year, today.year - 6, -1)),
         "form": form,
         "can_enter": can_enter,
-        "can_verify": policy.can(request.user, Action.VERIFY, facility),
+        "can_verify": can_verify,
+        "verify_refusals": _verify_refusals(request.user, facility, grid) if can_verify else {},
         "comment_form": CommentForm(),
         "evidence": facility.evidence.filter(period__year=year).select_related("uploaded_by"),
         "evidence_kinds": EvidenceKind.choices,
@@ -79,6 +83,15 @@ def _render_year(request, facility, year, *, form, can_enter, fuel_form=None):
         "fuel_names": {m.code: gettext(m.name) for m in metrics().values() if m.also_accepts},
     }
     return render(request, "reporting/facility_year.html", context)
+
+
+def _verify_refusals(user, facility, grid) -> dict[int, str]:
+    """{month number: why ``user`` may not verify it} for the submitted months of the grid they entered or submitted."""
+    submitted = [p.period for p in grid.statuses.values() if p.status == PeriodStatus.SUBMITTED]
+    if not submitted:
+        return {}
+    written = selectors.months_written_by(user, facility, submitted)
+    return {p.month: selectors.verify_refusal(how, p) for p, how in written.items()}
 
 
 @login_required

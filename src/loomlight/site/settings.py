@@ -219,6 +219,11 @@ MAP_TILE_ATTRIBUTION = env_str("LOOMLIGHT_MAP_TILE_ATTRIBUTION", "&copy; OpenStr
 PAGE_SIZE = env_int("LOOMLIGHT_PAGE_SIZE", 25)
 EVIDENCE_MAX_MB = env_int("LOOMLIGHT_EVIDENCE_MAX_MB", 20)
 IMPORT_MAX_BYTES = env_int("LOOMLIGHT_IMPORT_MAX_MB", 20) * 1024 * 1024  # Excel uploads of monthly data
+# Days a stored import keeps its uploaded workbook (refused and failed ones are deleted at once);
+# `loomlight manage prune_uploads` removes the expired ones (docs/deployment.md: run it daily).
+IMPORT_RETENTION_DAYS = env_int("LOOMLIGHT_IMPORT_RETENTION_DAYS", 90)
+if IMPORT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured(f"LOOMLIGHT_IMPORT_RETENTION_DAYS must be 1 or more, not {IMPORT_RETENTION_DAYS}")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temporary file
 
 SESSION_COOKIE_HTTPONLY = True

@@ -24,6 +24,7 @@ class IssueCode(StrEnum):
     NO_VALUES = "no_values"
     LOCKED_MONTHS = "locked_months"
     PERMISSION = "permission"
+    FILE_REMOVED = "file_removed"
     # one cell
     FORMULA = "formula"
     CELL_ERROR = "cell_error"

@@ -6,6 +6,7 @@ that its app is ``reporting``.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -24,6 +25,8 @@ class ImportStatus(models.TextChoices):
 
 
 RUNNING = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.STORING)
+#: imports that stored nothing: their file is deleted as soon as their error report is stored
+NOT_STORED = (ImportStatus.REFUSED, ImportStatus.FAILED)
 
 
 def upload_path(job: ImportJob, filename: str) -> str:
@@ -55,6 +58,9 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     errors = models.JSONField(_("error report"), default=list, blank=True,
                               help_text=_("The first errors (sheet, row, column, value, problem, fix); error_count counts all."))
+    file_removed_at = models.DateTimeField(_("file removed"), null=True, blank=True, help_text=_(
+        "When the uploaded file was deleted: at once for an import that stored nothing, after the retention period "
+        "(LOOMLIGHT_IMPORT_RETENTION_DAYS) for a stored one. The job and its error report stay."))
 
     class Meta:
         app_label = "reporting"
@@ -68,6 +74,13 @@ class ImportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.status in RUNNING
+
+    @property
+    def file_kept_until(self) -> datetime.datetime | None:
+        """When a stored import's file is due for removal (``retention.import_files_prune``); None otherwise."""
+        if self.status != ImportStatus.DONE or self.file_removed_at or not self.finished_at:
+            return None
+        return self.finished_at + datetime.timedelta(days=settings.IMPORT_RETENTION_DAYS)
 
     @property
     def percent(self) -> int | None:
