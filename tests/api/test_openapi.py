@@ -68,7 +68,8 @@ def test_docs_page_is_interactive_and_works_offline(client, db):
 
 def test_error_codes():
     assert [c.value for c in ErrorCode] == [
-        "not_authenticated", "permission_denied", "not_found", "validation_error", "conflict", "bad_request", "server_error"]
+        "not_authenticated", "permission_denied", "not_found", "validation_error", "conflict", "bad_request", "server_error",
+        "too_many_requests"]
 
 
 def test_unknown_address_under_api_is_the_envelope(client, db):

@@ -93,3 +93,43 @@ def test_demo_command_builds_once_and_keeps_one_programme(tmp_path):
     db = sqlite3.connect(tmp_path / "loomlight.sqlite3")
     assert db.execute("select count(*) from programmes_programme").fetchone() == (1,)
     assert db.execute("select count(*) from registry_facility").fetchone()[0] >= 60
+
+
+def _setting(env_overrides: dict, expression: str) -> str:
+    result = _run_django(env_overrides, "shell", "-c", f"from django.conf import settings; print({expression})")
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]  # after the shell's own "N objects imported" line
+
+
+def test_demo_mode_prints_e_mails_on_the_console(tmp_path):
+    assert _setting({"LOOMLIGHT_DATA_DIR": str(tmp_path), "LOOMLIGHT_ENV": "demo"}, "settings.EMAIL_BACKEND") == (
+        "django.core.mail.backends.console.EmailBackend")
+
+
+def test_production_sends_e_mail_through_the_configured_server(tmp_path):
+    env = {"LOOMLIGHT_DATA_DIR": str(tmp_path), "LOOMLIGHT_SECRET_KEY": "x" * 60, "LOOMLIGHT_EMAIL_HOST": "smtp.example.org",
+           "LOOMLIGHT_EMAIL_PORT": "587", "LOOMLIGHT_EMAIL_USE_TLS": "yes", "LOOMLIGHT_EMAIL_FROM": "Loomlight <noreply@example.org>"}
+    assert _setting(env, "settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS, "
+                         "settings.DEFAULT_FROM_EMAIL, settings.PROXY_COUNT") == (
+        "django.core.mail.backends.smtp.EmailBackend smtp.example.org 587 True Loomlight <noreply@example.org> 1")
+
+
+def test_the_throttle_defaults(tmp_path):
+    assert _setting({"LOOMLIGHT_DATA_DIR": str(tmp_path), "LOOMLIGHT_ENV": "demo"},
+                    "settings.LOGIN_FAILURES_PER_ACCOUNT, settings.LOGIN_FAILURES_PER_ADDRESS, settings.LOGIN_LOCKOUT_SECONDS, "
+                    "settings.TOKEN_FAILURES_PER_ADDRESS, settings.TOKEN_LOCKOUT_SECONDS, settings.PROXY_COUNT, "
+                    "settings.PASSWORD_RESET_TIMEOUT") == "5 20 900 20 900 0 86400"
+
+
+@pytest.mark.parametrize("name,value,message", [
+    ("LOOMLIGHT_LOGIN_FAILURES_PER_ACCOUNT", "0", "LOOMLIGHT_LOGIN_FAILURES_PER_ACCOUNT must be at least 1"),
+    ("LOOMLIGHT_TOKEN_LOCKOUT_SECONDS", "soon", "LOOMLIGHT_TOKEN_LOCKOUT_SECONDS must be a whole number"),
+    ("LOOMLIGHT_PROXY_COUNT", "-1", "LOOMLIGHT_PROXY_COUNT must be 0 or more"),
+    ("LOOMLIGHT_EMAIL_USE_SSL", "yes", "LOOMLIGHT_EMAIL_USE_TLS and LOOMLIGHT_EMAIL_USE_SSL cannot both be on"),
+])
+def test_bad_throttle_and_e_mail_values_fail_loudly(tmp_path, name, value, message):
+    env = {"LOOMLIGHT_DATA_DIR": str(tmp_path), "LOOMLIGHT_ENV": "development", name: value}
+    if name == "LOOMLIGHT_EMAIL_USE_SSL":
+        env["LOOMLIGHT_EMAIL_USE_TLS"] = "yes"
+    result = _run_django(env, "check")
+    assert result.returncode != 0 and message in result.stderr

@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Schema
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 
@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     BAD_REQUEST = "bad_request"
     SERVER_ERROR = "server_error"
+    TOO_MANY_REQUESTS = "too_many_requests"
 
 
 class ErrorBody(Schema):
@@ -52,6 +53,7 @@ _STATUSES = {
     404: (ErrorCode.NOT_FOUND, gettext_lazy("Not found.")),
     409: (ErrorCode.CONFLICT, gettext_lazy("This conflicts with an existing record.")),
     422: (ErrorCode.VALIDATION_ERROR, gettext_lazy("The input is not valid.")),
+    429: (ErrorCode.TOO_MANY_REQUESTS, gettext_lazy("Too many failed attempts from your address. Try again after the time in the Retry-After header (seconds).")),
     500: (ErrorCode.SERVER_ERROR, gettext_lazy("Something went wrong on the server. The error was logged.")),
 }
 
@@ -114,6 +116,13 @@ def install(api) -> None:
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request, exc):
         return error_response(api, request, 401)
+
+    @api.exception_handler(Throttled)
+    def _throttled(request, exc):
+        response = error_response(api, request, 429)
+        if exc.wait:
+            response["Retry-After"] = str(exc.wait)
+        return response
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc):

@@ -43,8 +43,8 @@ from loomlight.registry.models import Facility, IndustrialPark, Organisation
 from loomlight.registry.policy import Action
 
 VIA = "api"
-READ_ERRORS = {frozenset({401, 404, 422}): ErrorOut}
-WRITE_ERRORS = {frozenset({401, 403, 404, 409, 422}): ErrorOut}
+READ_ERRORS = {frozenset({401, 404, 422, 429}): ErrorOut}  # 429: too many unknown tokens from the address
+WRITE_ERRORS = {frozenset({401, 403, 404, 409, 422, 429}): ErrorOut}
 
 router = Router()
 

@@ -38,12 +38,20 @@ def audit_record(*, actor, action: str, obj: models.Model, before: dict | None, 
     """Record one change; an update that changed nothing records nothing."""
     if action == AuditAction.UPDATE and before == after:
         return None
+    return audit_record_event(actor=actor, action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk),
+                              object_repr=str(obj), before=before, after=after, via=via)
+
+
+def audit_record_event(*, actor, action: str, object_type: str, object_id: str, object_repr: str,
+                       before: dict | None, after: dict | None, via: str = "web") -> AuditEvent:
+    """Record an event about something that may not be a stored object (a login for a
+    username that does not exist, a client address locked out)."""
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
+        object_type=object_type[:64],
+        object_id=object_id[:64],
+        object_repr=object_repr[:300],
         before=before,
         after=after,
         via=via,

@@ -15,6 +15,8 @@ AUDITED_TYPES = [
     ("registry.organisation", _("Organisations")),
     ("registry.consent", _("Consent")),
     ("registry.membership", _("Memberships")),
+    ("auth.user", _("Logins and passwords")),
+    ("accounts.address", _("Client addresses")),
 ]
 
 

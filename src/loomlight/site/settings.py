@@ -50,6 +50,13 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_positive_int(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be at least 1, not {value!r}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
@@ -110,6 +117,7 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI's files locally (no CDN) for /api/docs
     "loomlight.site",
     "loomlight.audit",
+    "loomlight.accounts",
     "loomlight.programmes",
     "loomlight.registry",
     "loomlight.reporting",
@@ -123,7 +131,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files answer here, before the headers below
+    "loomlight.site.headers.SecurityHeadersMiddleware",  # CSP, Permissions-Policy, no-store when logged in
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -187,6 +196,37 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Django's own backend behind the login throttle (loomlight.accounts.services explains the rule).
+AUTHENTICATION_BACKENDS = ["loomlight.accounts.backends.ThrottledModelBackend"]
+LOGIN_FAILURES_PER_ACCOUNT = env_positive_int("LOOMLIGHT_LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_positive_int("LOOMLIGHT_LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_LOCKOUT_SECONDS = env_positive_int("LOOMLIGHT_LOGIN_LOCKOUT_SECONDS", 900)
+TOKEN_FAILURES_PER_ADDRESS = env_positive_int("LOOMLIGHT_TOKEN_FAILURES_PER_ADDRESS", 20)
+TOKEN_LOCKOUT_SECONDS = env_positive_int("LOOMLIGHT_TOKEN_LOCKOUT_SECONDS", 900)
+# Reverse proxies in front of the app server, each adding to X-Forwarded-For: the client address
+# the throttle counts by. Production expects one (it trusts X-Forwarded-Proto for HTTPS).
+PROXY_COUNT = env_int("LOOMLIGHT_PROXY_COUNT", 1 if PRODUCTION else 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"LOOMLIGHT_PROXY_COUNT must be 0 or more, not {PROXY_COUNT!r}")
+PASSWORD_RESET_TIMEOUT = env_positive_int("LOOMLIGHT_PASSWORD_RESET_HOURS", 24) * 3600
+
+# E-mail (password reset links) through Django's mail settings; demo and development print
+# the messages on the console (in the worker's output: e-mails are sent by the worker).
+EMAIL_BACKEND = env_str(
+    "LOOMLIGHT_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if LOOMLIGHT_ENV in ("demo", "development")
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("LOOMLIGHT_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LOOMLIGHT_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("LOOMLIGHT_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("LOOMLIGHT_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LOOMLIGHT_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("LOOMLIGHT_EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("LOOMLIGHT_EMAIL_USE_TLS and LOOMLIGHT_EMAIL_USE_SSL cannot both be on.")
+EMAIL_TIMEOUT = env_positive_int("LOOMLIGHT_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("LOOMLIGHT_EMAIL_FROM", "webmaster@localhost")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

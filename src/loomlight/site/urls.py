@@ -1,9 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from loomlight.accounts.forms import AdminLoginForm
 from loomlight.site import views
+
+admin.site.login_form = AdminLoginForm  # the operator's login shows the throttle's message too
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -11,8 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", views.home, name="home"),
     path("account/", views.account, name="account"),
-    path("login/", auth_views.LoginView.as_view(template_name="site/login.html", redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("loomlight.accounts.urls")),  # login, logout, password change and reset
     path("registry/", include("loomlight.registry.urls")),
     path("audit/", include("loomlight.audit.urls")),
     path("data/", include("loomlight.reporting.urls")),

@@ -12,7 +12,7 @@
     if (!names.length) { el.classList.add("empty"); return; }
     var chart = echarts.init(el);
     chart.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },   // drawn on the canvas: the CSP allows no inline style attributes
       legend: { type: "scroll", bottom: 0 },
       grid: { left: 60, right: 16, top: 16, bottom: 48 },
       xAxis: { type: "category", data: labels },

@@ -1,0 +1,1 @@
+"""Logins: the throttle of failed logins and bogus API tokens, password change and reset."""
