@@ -55,3 +55,15 @@ def test_the_checker_catches_what_it_should():
     assert _problems('<script nonce="{{ request.csp_nonce }}">go()</script>') == []
     assert _problems('<select data-autosubmit name="type"><option value="">x</option></select>') == []
     assert _problems('<p class="notice">Reason: {{ reason }}</p>') == []
+
+
+def test_no_template_comment_spans_lines():
+    """Django's {# #} comments end at the line: one left open prints its text on every page."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "src" / "loomlight"
+    open_comments = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.html")
+                     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                     if re.search(r"\{#(?!.*#\})", line)]
+    assert open_comments == []
