@@ -141,11 +141,14 @@ def park_list(request):
 def park_detail(request, pk):
     user = request.user
     park = _visible_or_404(policy.parks_visible(user).select_related("operator"), pk)
+    visible_ids = set(policy.facilities_visible(user).filter(park=park).values_list("pk", flat=True))
+    shared_facilities = list(park.shared_facilities.prefetch_related("serves"))
+    for shared in shared_facilities:   # whom it serves, of the facilities this user sees
+        shared.visible_serves = [f for f in shared.serves.all() if f.pk in visible_ids]
     context = {
         "park": park,
         "facilities": policy.facilities_visible(user).filter(park=park).order_by("name"),
-        "shared_facilities": park.shared_facilities.prefetch_related("serves"),
-        "visible_ids": set(policy.facilities_visible(user).filter(park=park).values_list("pk", flat=True)),
+        "shared_facilities": shared_facilities,
         "readable_shared_ids": set(policy.shared_facilities_with_data(user).filter(park=park).values_list("pk", flat=True)),
         "can_share": policy.can(user, Action.MANAGE_CONSENT, SharedFacility(park=park)),
         "shared_consents": policy.shared_consents_visible(user).filter(shared_facility__park=park)
