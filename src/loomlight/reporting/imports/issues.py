@@ -24,6 +24,8 @@ class IssueCode(StrEnum):
     NO_VALUES = "no_values"
     LOCKED_MONTHS = "locked_months"
     PERMISSION = "permission"
+    TIME_LIMIT = "time_limit"     # the worker stopped the import at LOOMLIGHT_TASK_TIME_LIMIT
+    STOPPED = "stopped"           # the import's process ended otherwise
     # one cell
     FORMULA = "formula"
     CELL_ERROR = "cell_error"
