@@ -113,6 +113,37 @@ def test_stale_months_are_found_and_recomputed(world, django_capture_on_commit_c
     assert services.stale() == set()
 
 
+def test_stale_years_are_recomputed_in_runs_that_each_end_within_the_time_limit(world, django_capture_on_commit_callbacks,
+                                                                                monkeypatch):
+    from loomlight.inventories.models import InventoryYear
+
+    # given three facilities with stored months, all computed with other factors (as after a release)
+    facilities = sorted([world.own, world.outside, world.stranger], key=lambda f: f.pk)
+    for facility in facilities:
+        enter(world, django_capture_on_commit_callbacks, MONTH[:1], facility=facility)
+    Inventory.objects.update(factors_version="emission_factors.csv@old", scope1_tco2e=0)
+    assert services.stale() == {(f.pk, 2024) for f in facilities}
+    # when what migrate queues runs, with runs of at most one facility-year
+    monkeypatch.setattr(services, "STALE_BATCH", 1)
+    runs = []
+    real = services.recompute_stale_batch
+
+    def spy(**kwargs):
+        runs.append((kwargs["after"], *real(**kwargs)))
+        return runs[-1][1:]
+
+    monkeypatch.setattr(services, "recompute_stale_batch", spy)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_stale()
+    # then three runs each recomputed one facility and queued the next, and nothing is stale
+    a, b, _c = (f.pk for f in facilities)
+    assert runs == [(0, 1, a), (a, 1, b), (b, 1, None)]
+    assert services.stale() == set()
+    # 10 t of coal each: 24.581595 t CO2e (the module's docstring)
+    assert list(Inventory.objects.values_list("scope1_tco2e", flat=True)) == [pytest.approx(24.581595, rel=1e-12)] * 3
+    assert InventoryYear.objects.count() == 3
+
+
 def test_data_written_without_recomputation_and_deleted_data_are_stale(world, django_capture_on_commit_callbacks):
     enter(world, django_capture_on_commit_callbacks, MONTH)
     value = ActivityValue.objects.get(metric="water_municipal")
