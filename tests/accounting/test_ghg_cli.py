@@ -4,7 +4,7 @@ Shipped factors used below (see src/loomlight/reference/*.csv for their sources)
 - NCV (IPCC 2006 Vol 2 Table 1.2): other bituminous coal 25.8 GJ/t, other primary solid biomass
   11.6 GJ/t, gas/diesel oil 43.0 GJ/t; diesel 1,149 L/t (UNSD Energy Statistics Yearbook);
 - kg/TJ: coal CO2 94,600 (Table 1.4), CH4 10, N2O 1.5 (Table 2.3); rice husk CO2 100,000 biogenic,
-  N2O 4 (its CH4 default is not shipped: sources disagree); diesel CO2 74,100, CH4 3, N2O 0.6;
+  CH4 30, N2O 4 (Table 2.3, checked against the IPCC Emission Factor Database); diesel CO2 74,100, CH4 3, N2O 0.6;
 - GWP AR5: CH4 28, N2O 265;
 - grid: VN 2023 0.6592 t CO2/MWh (MONRE/DCC, combined margin, the official inventory factor);
   KH has no official factor: Ember 2024 average 497.46 g CO2e/kWh, flagged.
@@ -49,18 +49,20 @@ def test_scope1_scope2_and_biogenic_per_facility_month(tmp_path):
     row = results(out)[("Dyehouse A", "2023-01")]
     # coal: 10 t x 25.8 = 258 GJ; CO2 258 x 94,600 / 1e6 = 24.4068 t; CH4 258 x 10 / 1e6 = 0.00258 t;
     #       N2O 258 x 1.5 / 1e6 = 0.000387 t; CO2e 24.4068 + 0.00258 x 28 + 0.000387 x 265 = 24.581595
-    # rice husk: 5 t x 11.6 = 58 GJ; biogenic CO2 58 x 100,000 / 1e6 = 5.8 t; N2O 58 x 4 / 1e6 = 0.000232 t x 265 = 0.06148
-    assert float(row["scope1_tco2e"]) == pytest.approx(24.581595 + 0.06148, abs=1e-6)
+    # rice husk: 5 t x 11.6 = 58 GJ; biogenic CO2 58 x 100,000 / 1e6 = 5.8 t; CH4 58 x 30 / 1e6 = 0.00174 t x 28 = 0.04872;
+    #            N2O 58 x 4 / 1e6 = 0.000232 t x 265 = 0.06148; scope 1 24.581595 + 0.04872 + 0.06148 = 24.691795
+    assert float(row["scope1_tco2e"]) == pytest.approx(24.691795, abs=1e-6)
     assert float(row["biogenic_co2_t"]) == pytest.approx(5.8, abs=1e-6)
     assert float(row["co2_fossil_t"]) == pytest.approx(24.4068, abs=1e-6)
-    assert float(row["ch4_t"]) == pytest.approx(0.00258, abs=1e-6)
+    assert float(row["ch4_t"]) == pytest.approx(0.00258 + 0.00174, abs=1e-6)      # 0.00432
     assert float(row["n2o_t"]) == pytest.approx(0.000619, abs=1e-6)
     # electricity: 100 MWh x 0.6592 = 65.92 t location-based; market: 60 MWh not covered by I-RECs x 0.6592 = 39.552 t
     assert float(row["scope2_location_tco2e"]) == pytest.approx(65.92, abs=1e-6)
     assert float(row["scope2_market_tco2e"]) == pytest.approx(39.552, abs=1e-6)
     assert (row["gwp"], row["country"]) == ("AR5", "VN")
-    for flag in ("no residual mix", "no CH4 factor for biomass_rice_husk", "margin factor"):
+    for flag in ("no residual mix", "margin factor"):
         assert flag in row["flags"]
+    assert "no CH4 factor" not in row["flags"]   # Table 2.3's 30 kg/TJ is shipped (issue 13)
 
 
 def test_diesel_in_litres_and_a_country_without_an_official_grid_factor(tmp_path):
