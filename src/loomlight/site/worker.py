@@ -89,7 +89,7 @@ class TimeLimitedWorker(Worker):
         try:
             try:
                 os.setpgid(pid, pid)   # also done by the child: whichever runs first
-            except (ProcessLookupError, PermissionError):
+            except OSError:
                 pass   # the child has already exited, or has already set it
             status = self._wait(pid)
             if status is None:
@@ -107,7 +107,10 @@ class TimeLimitedWorker(Worker):
     def _run_in_child(self, db_task_result: DBTaskResult) -> None:
         code = 1
         try:
-            os.setpgid(0, 0)
+            try:
+                os.setpgid(0, 0)   # a group of its own, killed whole (the parent may have set it already)
+            except OSError:
+                pass
             for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
                 if hasattr(signal, name):
                     # the worker decides when its task stops (a handler, unlike SIG_IGN, is not inherited by
