@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_task_over_the_limit_is_stopped_an_import_stores_nothing_and_the_next_task_runs(tmp_path):
-    # given a worker with a time limit of 2 s and three queued tasks: one sleeping 30 s, an import whose storing
-    # takes 30 s after its first rows are written, and one that answers at once
+    # given a worker with a time limit of 2 s and four queued tasks: one sleeping 30 s, an import whose storing
+    # takes 30 s after its first rows are written, one whose process is killed, and one that answers at once
     env = {**os.environ, "LOOMLIGHT_ENV": "test", "LOOMLIGHT_DATA_DIR": str(tmp_path), "LOOMLIGHT_TASK_TIME_LIMIT": "2",
            "LOOMLIGHT_TASK_BACKEND": "django_tasks_db.DatabaseBackend", "DJANGO_SETTINGS_MODULE": "loomlight.site.settings"}
     env.pop("DATABASE_URL", None)   # a SQLite file of its own, even in the PostgreSQL pass
@@ -42,6 +42,11 @@ def test_a_task_over_the_limit_is_stopped_an_import_stores_nothing_and_the_next_
         "The import was stopped after 2 s, the time limit of a background task: nothing was stored."]
     assert out["values_seen_inside_the_import"] == 5
     assert (out["values"], out["value_events"]) == (0, 0)
+    # a task whose process was killed (as by the system) is marked failed, with how it ended
+    assert (results["die"]["status"], results["die"]["exception"]) == ("FAILED", "loomlight.site.worker.TaskProcessDied")
+    assert results["die"]["error"] == [
+        "loomlight.site.worker.TaskProcessDied: tests.site.worker_tasks.die's process ended with signal 9 without "
+        "recording a result."]
     # and the worker went on to the next task, which ran
     assert (results["answer"]["status"], results["answer"]["return_value"]) == ("SUCCESSFUL", 42)
     # in about twice the limit, not the 60 s the two slow tasks would have taken

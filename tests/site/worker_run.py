@@ -2,7 +2,8 @@
 cannot share pytest's in-memory database): migrate, queue tasks, run ``loomlight worker --batch``, print JSON.
 
 Queued, in this order: a task sleeping 30 s; an import of a filled template whose storing is slowed (its first
-chunk written in the import's transaction, then 30 s of sleep); a task that answers at once. The time limit is
+chunk written in the import's transaction, then 30 s of sleep); a task whose process is killed; a task that answers
+at once. The time limit is
 the environment's LOOMLIGHT_TASK_TIME_LIMIT.
 """
 
@@ -39,7 +40,7 @@ def main() -> None:
     from loomlight.reporting.imports.services import import_job_create
     from loomlight.reporting.imports.template import template_workbook
     from loomlight.reporting.models import ActivityValue
-    from tests.site.worker_tasks import answer, sleep_for
+    from tests.site.worker_tasks import answer, die, sleep_for
 
     DBTaskResult.objects.all().delete()   # migrate queued a recompute of stale inventories: none here
     user = get_user_model().objects.create_user(username="entry", password="x-entry-pw-123")
@@ -54,6 +55,7 @@ def main() -> None:
 
     sleeper = sleep_for.enqueue(30)
     job = import_job_create(by=user, facility=facility, year=2025, upload=SimpleUploadedFile("big.xlsx", buffer.getvalue()))
+    die.enqueue()
     quick = answer.enqueue(21)
 
     seen = Path(os.environ["LOOMLIGHT_DATA_DIR"]) / "values-seen-inside-the-import"

@@ -16,3 +16,12 @@ def sleep_for(seconds: float) -> str:
 @task()
 def answer(number: int) -> int:
     return number * 2
+
+
+@task()
+def die() -> None:
+    """Ends its process as the system would (out of memory): no result is recorded by the task itself."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
