@@ -2,7 +2,7 @@
 
     loomlight demo [--port N] [--no-serve]   build the demo database and serve it
     loomlight serve [--port N] [--host H]    run the web application (gunicorn)
-    loomlight worker                         run the background task worker
+    loomlight worker                         run the background task worker (each task time-limited)
     loomlight manage ARGS...                 Django's management commands
     loomlight ghg INPUT.csv [options]        GHG inventory from a CSV (no database; --help)
 """
@@ -90,7 +90,7 @@ def cmd_serve(args) -> int:
 
 def cmd_worker(args) -> int:
     _django()
-    _call("db_worker")
+    _call("worker")   # django-tasks-db's db_worker, each task stopped at LOOMLIGHT_TASK_TIME_LIMIT (site/worker.py)
     return 0
 
 

@@ -4,7 +4,7 @@ Shipped factors used below (see src/loomlight/reference/*.csv for their sources)
 - NCV (IPCC 2006 Vol 2 Table 1.2): other bituminous coal 25.8 GJ/t, other primary solid biomass
   11.6 GJ/t, gas/diesel oil 43.0 GJ/t; diesel 1,149 L/t (UNSD Energy Statistics Yearbook);
 - kg/TJ: coal CO2 94,600 (Table 1.4), CH4 10, N2O 1.5 (Table 2.3); rice husk CO2 100,000 biogenic,
-  N2O 4 (its CH4 default is not shipped: sources disagree); diesel CO2 74,100, CH4 3, N2O 0.6;
+  CH4 30, N2O 4 (Table 2.3, checked against the IPCC Emission Factor Database); diesel CO2 74,100, CH4 3, N2O 0.6;
 - GWP AR5: CH4 28, N2O 265;
 - grid: VN 2023 0.6592 t CO2/MWh (MONRE/DCC, combined margin, the official inventory factor);
   KH has no official factor: Ember 2024 average 497.46 g CO2e/kWh, flagged.
@@ -49,18 +49,20 @@ def test_scope1_scope2_and_biogenic_per_facility_month(tmp_path):
     row = results(out)[("Dyehouse A", "2023-01")]
     # coal: 10 t x 25.8 = 258 GJ; CO2 258 x 94,600 / 1e6 = 24.4068 t; CH4 258 x 10 / 1e6 = 0.00258 t;
     #       N2O 258 x 1.5 / 1e6 = 0.000387 t; CO2e 24.4068 + 0.00258 x 28 + 0.000387 x 265 = 24.581595
-    # rice husk: 5 t x 11.6 = 58 GJ; biogenic CO2 58 x 100,000 / 1e6 = 5.8 t; N2O 58 x 4 / 1e6 = 0.000232 t x 265 = 0.06148
-    assert float(row["scope1_tco2e"]) == pytest.approx(24.581595 + 0.06148, abs=1e-6)
+    # rice husk: 5 t x 11.6 = 58 GJ; biogenic CO2 58 x 100,000 / 1e6 = 5.8 t; CH4 58 x 30 / 1e6 = 0.00174 t x 28 = 0.04872;
+    #            N2O 58 x 4 / 1e6 = 0.000232 t x 265 = 0.06148; scope 1 24.581595 + 0.04872 + 0.06148 = 24.691795
+    assert float(row["scope1_tco2e"]) == pytest.approx(24.691795, abs=1e-6)
     assert float(row["biogenic_co2_t"]) == pytest.approx(5.8, abs=1e-6)
     assert float(row["co2_fossil_t"]) == pytest.approx(24.4068, abs=1e-6)
-    assert float(row["ch4_t"]) == pytest.approx(0.00258, abs=1e-6)
+    assert float(row["ch4_t"]) == pytest.approx(0.00258 + 0.00174, abs=1e-6)      # 0.00432
     assert float(row["n2o_t"]) == pytest.approx(0.000619, abs=1e-6)
     # electricity: 100 MWh x 0.6592 = 65.92 t location-based; market: 60 MWh not covered by I-RECs x 0.6592 = 39.552 t
     assert float(row["scope2_location_tco2e"]) == pytest.approx(65.92, abs=1e-6)
     assert float(row["scope2_market_tco2e"]) == pytest.approx(39.552, abs=1e-6)
     assert (row["gwp"], row["country"]) == ("AR5", "VN")
-    for flag in ("no residual mix", "no CH4 factor for biomass_rice_husk", "margin factor"):
+    for flag in ("no residual mix", "margin factor"):
         assert flag in row["flags"]
+    assert "no CH4 factor" not in row["flags"]   # Table 2.3's 30 kg/TJ is shipped (issue 13)
 
 
 def test_diesel_in_litres_and_a_country_without_an_official_grid_factor(tmp_path):
@@ -110,6 +112,69 @@ def test_a_bad_row_is_named_and_nothing_is_written(tmp_path, capsys):
     assert "nothing was written" in err
 
 
+@pytest.mark.parametrize("country", ["XX", "xx", "ZZ"])
+def test_an_unknown_country_is_refused_by_row_and_column_and_nothing_is_written(tmp_path, capsys, country):
+    # given a file whose third row names a country that reference/countries.csv does not list
+    code, out = run(tmp_path, (
+        "A,VN,2023-01,electricity_grid,100,MWh\n"
+        f"B,{country},2023-01,electricity_grid,100,MWh\n"
+    ))
+    # then the command refuses it like any bad row (exit 2, row and column named) and writes nothing
+    assert code == 2
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"row 3, column country: “{country}” is not a country of reference/countries.csv: give one of AT, BD, CH, CN, "
+        "DE, EG, ET, GB, ID, IN, JP, KE, KH, LA, LK, MA, MM, MX, NL, PK, SE, TH, TR, US, VN",
+        "loomlight ghg: 1 problem(s) in " + str(tmp_path / "in.csv") + "; nothing was written"]
+
+
+def test_a_known_country_without_a_grid_factor_leaves_scope_2_blank_with_its_flag(tmp_path):
+    # given Lao PDR (in reference/countries.csv, no grid factor shipped): a month with electricity and
+    # coal, a month with coal only, and a month with I-RECs only
+    rows = ("L,LA,2024-01,electricity_grid,100,MWh\n"
+            "L,LA,2024-01,coal_bituminous,10,t\n"
+            "L,LA,2024-02,coal_bituminous,10,t\n"
+            "L,LA,2024-03,rec_irec,5,MWh\n")
+    code, out = run(tmp_path, rows)
+    assert code == 0
+    found = results(out)
+    january, february, march = found[("L", "2024-01")], found[("L", "2024-02")], found[("L", "2024-03")]
+    # then scope 2 of January and March cannot be counted: both cells are empty (never 0), with the flag
+    for month in (january, march):
+        assert (month["scope2_location_tco2e"], month["scope2_market_tco2e"]) == ("", "")
+        assert "no grid emission factor for LA: scope 2 not counted" in month["flags"]
+    # scope 1 is counted as anywhere: 10 t of coal = 24.581595 t CO2e (AR5, see test_scope1_scope2_and_biogenic_per_facility_month)
+    assert january["scope1_tco2e"] == "24.581595"
+    # February bought no electricity: its scope 2 is counted, and is zero
+    assert (february["scope2_location_tco2e"], february["scope2_market_tco2e"]) == ("0.000000", "0.000000")
+    assert "scope 2 not counted" not in february["flags"]
+    # and the header and column order are the command's contract, unchanged
+    assert out.read_text(encoding="utf-8").splitlines()[0] == (
+        "facility,country,period,scope1_tco2e,scope2_location_tco2e,scope2_market_tco2e,biogenic_co2_t,co2_fossil_t,"
+        "ch4_t,n2o_t,gwp,factors_version,flags")
+
+    # the same in JSON: null, not 0
+    path = tmp_path / "in.csv"
+    json_out = tmp_path / "out.json"
+    assert main(["ghg", str(path), "--format", "json", "-o", str(json_out)]) == 0
+    by_period = {r["period"]: r for r in json.loads(json_out.read_text(encoding="utf-8"))["results"]}
+    assert (by_period["2024-01"]["scope2_location_tco2e"], by_period["2024-01"]["scope2_market_tco2e"]) == (None, None)
+    assert (by_period["2024-03"]["scope2_location_tco2e"], by_period["2024-03"]["scope2_market_tco2e"]) == (None, None)
+    assert by_period["2024-02"]["scope2_location_tco2e"] == 0.0
+    assert by_period["2024-01"]["scope1_tco2e"] == pytest.approx(24.581595, abs=1e-9)
+
+
+def test_a_hostile_unit_is_a_row_error_at_once(tmp_path, capsys):
+    import time
+
+    started = time.perf_counter()
+    code, out = run(tmp_path, "A,VN,2023-01,electricity_grid,1,kWh*9**9**9\n")
+    assert time.perf_counter() - started < 2.0   # before the allow-list: more than 25 minutes
+    assert code == 2 and not out.exists()
+    assert capsys.readouterr().err.startswith("row 2, column unit: Unknown unit “kWh*9**9**9”: use a unit such as kWh")
+
+
 def test_missing_columns_and_unknown_factors_version(tmp_path, capsys):
     path = tmp_path / "in.csv"
     path.write_text("facility,period,metric,value,unit\nA,2023-01,coal_bituminous,1,t\n", encoding="utf-8")
@@ -124,7 +189,21 @@ def test_missing_columns_and_unknown_factors_version(tmp_path, capsys):
 def test_list_metrics(capsys):
     assert main(["ghg", "--list-metrics"]) == 0
     out = capsys.readouterr().out
-    assert "fuel_diesel\tGJ" in out and "L, m³, US_gallon" in out
+    assert "fuel_diesel\tGJ" in out and "L, m³, US gallon" in out
+
+
+def test_every_unit_list_metrics_offers_is_accepted(tmp_path):
+    # the units --list-metrics names as examples are units the command takes (it named "US_gallon", which it refused)
+    from loomlight.accounting.cli import EXAMPLE_UNITS
+    from loomlight.calc.units import parse_unit
+
+    for units in EXAMPLE_UNITS.values():
+        for unit in units.split(", "):
+            parse_unit(unit)
+    code, out = run(tmp_path, "A,VN,2023-01,fuel_diesel,264.172052,US gallon\n")
+    # 264.172052 US gal x 3.785411784 L = 1000.000 L; / 1149 L/t x 43.0 GJ/t = 37.4238 GJ; CO2 x 74,100 kg/TJ = 2.7731 t
+    assert code == 0
+    assert float(results(out)[("A", "2023-01")]["co2_fossil_t"]) == pytest.approx(1000 / 1149 * 43.0 * 74_100 / 1e6, rel=1e-6)
 
 
 @settings(max_examples=25, deadline=None)

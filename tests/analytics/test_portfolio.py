@@ -2,7 +2,7 @@
 
 Factors used by hand below (sources in src/loomlight/reference/*.csv):
 - other bituminous coal: CO2 94,600, CH4 10, N2O 1.5 kg/TJ (IPCC 2006 Vol 2 Table 1.4 / Table 2.3);
-- rice husk ("other primary solid biomass"): CO2 100,000 kg/TJ biogenic, N2O 4 kg/TJ (its CH4 is not shipped);
+- rice husk ("other primary solid biomass"): CO2 100,000 kg/TJ biogenic, CH4 30, N2O 4 kg/TJ (Table 2.3);
 - GWP AR5: CH4 28, N2O 265 (IPCC AR5 WG1 Table 8.7);
 - grid VN 2023: 0.6592 t CO2/MWh (MONRE/DCC).
 """
@@ -66,10 +66,11 @@ def test_hand_computed_month_and_kpis(duckdb_engine):
     ])
     row = engines.compute(duckdb_engine, activity, FACILITIES).to_pylist()[0]
     # coal: CO2 258 x 94,600 / 1e6 = 24.4068 t; CH4 258 x 10 / 1e6 = 0.00258 t; N2O 258 x 1.5 / 1e6 = 0.000387 t
-    # rice husk: CO2 58 x 100,000 / 1e6 = 5.8 t biogenic; N2O 58 x 4 / 1e6 = 0.000232 t
-    # scope 1 = 24.4068 + 0.00258 x 28 + (0.000387 + 0.000232) x 265 = 24.4068 + 0.07224 + 0.164035 = 24.643075
-    assert row["scope1_tco2e"] == pytest.approx(24.643075, rel=1e-12)
+    # rice husk: CO2 58 x 100,000 / 1e6 = 5.8 t biogenic; CH4 58 x 30 / 1e6 = 0.00174 t; N2O 58 x 4 / 1e6 = 0.000232 t
+    # scope 1 = 24.4068 + (0.00258 + 0.00174) x 28 + (0.000387 + 0.000232) x 265 = 24.4068 + 0.12096 + 0.164035 = 24.691795
+    assert row["scope1_tco2e"] == pytest.approx(24.691795, rel=1e-12)
     assert row["biogenic_co2_t"] == pytest.approx(5.8, rel=1e-12)
+    assert row["ch4_t"] == pytest.approx(0.00432, rel=1e-12)
     assert row["n2o_t"] == pytest.approx(0.000619, rel=1e-12)
     # scope 2: 100 MWh x 0.6592 = 65.92 t (location); (100 - 40) MWh x 0.6592 = 39.552 t (market)
     assert row["scope2_location_tco2e"] == pytest.approx(65.92, rel=1e-12)
@@ -85,8 +86,8 @@ def test_hand_computed_month_and_kpis(duckdb_engine):
     assert kpi["renewable_electricity_share"] == pytest.approx(20_000 / 120_000, rel=1e-12)
     assert kpi["water_withdrawn_m3"] == 500 and kpi["water_recycled_m3"] == 100
     assert kpi["diversion_rate"] == pytest.approx(0.75, rel=1e-12)                  # 300 / 400
-    # (24.643075 + 65.92) t / 10,000 kg; 748 GJ / 10,000 kg; 500 m³ / 10,000 kg
-    assert kpi["tco2e_per_kg"] == pytest.approx(90.563075 / 10_000, rel=1e-12)
+    # (24.691795 + 65.92) t / 10,000 kg; 748 GJ / 10,000 kg; 500 m³ / 10,000 kg
+    assert kpi["tco2e_per_kg"] == pytest.approx(90.611795 / 10_000, rel=1e-12)
     assert kpi["energy_gj_per_kg"] == pytest.approx(0.0748, rel=1e-12)
     assert kpi["water_m3_per_kg"] == pytest.approx(0.05, rel=1e-12)
     assert kpi["tco2e_per_piece"] is None                                            # no output in pieces

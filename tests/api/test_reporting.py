@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from loomlight.audit.models import AuditEvent
 from loomlight.reporting.models import ActivityValue, ReportingPeriod
+from tests.calc.test_units import HOSTILE_UNITS
+
+HOSTILE_IDS = ["9**9**9", "10**2500001", "kg**99999999", "10000-chars", "1e999999"]
 
 
 def _post_value(api, who, world, **overrides):
@@ -28,6 +34,22 @@ def test_wrong_unit_is_422_naming_the_field(api, world):
     assert response.status_code == 422
     assert list(response.json()["error"]["fields"]) == ["unit"]
     assert not ActivityValue.objects.exists()
+
+
+@pytest.mark.parametrize("unit", HOSTILE_UNITS, ids=HOSTILE_IDS)
+def test_api_refuses_a_hostile_unit_with_422_naming_the_field(api, world, unit):
+    started = time.perf_counter()
+    response = api.post("data_entry", f"/facilities/{world.own.pk}/values",
+                        {"period": "2025-03", "metric": "electricity_grid", "value": 42.0, "unit": unit})
+    assert time.perf_counter() - started < 2.0
+    assert response.status_code == 422, response.content
+    body = response.json()["error"]
+    assert list(body["fields"]) == ["unit"]
+    message = body["fields"]["unit"][0]
+    assert message.startswith("Unknown unit “") and ("use a unit such as kWh, GJ, L, m³, kg or tonne" in message or "a power is a whole number" in message)
+    assert len(message) < 400   # the 10,000 characters are not echoed back
+    assert not ActivityValue.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="reporting.activityvalue").exists()
 
 
 def test_bad_period_and_unknown_field_are_422(api, world):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from loomlight.audit.models import AuditEvent
 from loomlight.chemicals import selectors, services
 from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
+from tests.calc.test_units import HOSTILE_UNITS
 
 
 def _product(world, **data):
@@ -75,3 +78,28 @@ def test_page_forms(client, world):
     assert ChemicalUse.objects.get(product=fixer).period == datetime.date(2025, 4, 1)
     body = client.get(url).content.decode()
     assert 'data-testid="conformant-share">100 %' in body
+
+
+@pytest.mark.parametrize("unit", HOSTILE_UNITS, ids=["9**9**9", "10**2500001", "kg**99999999", "10000-chars", "1e999999"])
+def test_use_in_a_hostile_unit_is_refused_at_once_naming_the_field(world, unit):
+    red = _product(world)
+    # when a month's use is given in a unit built to make pint compute
+    started = time.perf_counter()
+    with pytest.raises(ValidationError) as exc_info:
+        services.chemical_use_set(by=world.users["data_entry"], product=red, period=datetime.date(2025, 5, 1), value=1, unit=unit)
+    # then it is refused on "unit" at once (before the allow-list: minutes for kWh*9**9**9), and nothing is stored
+    assert time.perf_counter() - started < 2.0
+    assert list(exc_info.value.message_dict) == ["unit"]
+    assert exc_info.value.message_dict["unit"][0].startswith("Unknown unit “")
+    assert not ChemicalUse.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="chemicals.chemicaluse").exists()
+
+
+def test_use_form_refuses_a_hostile_unit_beside_the_field(client, world):
+    red = _product(world)
+    client.force_login(world.users["data_entry"])
+    response = client.post(reverse("chemicals:facility_year", args=[world.own.pk, 2025]),
+                           {"product": red.pk, "month": 4, "value": "120", "unit": "kg**99999999"})
+    assert response.status_code == 200
+    assert any(e.startswith("Unknown unit “kg**99999999”") for e in response.context["use_form"].errors["unit"])
+    assert not ChemicalUse.objects.exists()

@@ -114,6 +114,86 @@ def test_stale_months_are_found_and_recomputed(world, django_capture_on_commit_c
     assert services.stale() == set()
 
 
+def test_stale_years_are_recomputed_in_runs_that_each_end_within_the_time_limit(world, django_capture_on_commit_callbacks,
+                                                                                monkeypatch):
+    from loomlight.inventories.models import InventoryYear
+
+    # given three facilities with stored months, all computed with other factors (as after a release)
+    facilities = sorted([world.own, world.outside, world.stranger], key=lambda f: f.pk)
+    for facility in facilities:
+        enter(world, django_capture_on_commit_callbacks, MONTH[:1], facility=facility)
+    Inventory.objects.update(factors_version="emission_factors.csv@old", scope1_tco2e=0)
+    assert services.stale() == {(f.pk, 2024) for f in facilities}
+    # when what migrate queues runs, with runs of at most one facility-year
+    monkeypatch.setattr(services, "STALE_BATCH", 1)
+    runs = []
+    real = services.recompute_stale_batch
+
+    def spy(**kwargs):
+        runs.append((kwargs["after"], *real(**kwargs)))
+        return runs[-1][1:]
+
+    monkeypatch.setattr(services, "recompute_stale_batch", spy)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_stale()
+    # then three runs each recomputed one facility and queued the next, and nothing is stale
+    a, b, _c = (f.pk for f in facilities)
+    assert runs == [(0, 1, a), (a, 1, b), (b, 1, None)]
+    assert services.stale() == set()
+    # 10 t of coal each: 24.581595 t CO2e (the module's docstring)
+    assert list(Inventory.objects.values_list("scope1_tco2e", flat=True)) == [pytest.approx(24.581595, rel=1e-12)] * 3
+    assert InventoryYear.objects.count() == 3
+
+
+@pytest.fixture
+def factor_file(monkeypatch):
+    """Put another emission_factors.csv in place (as an upgrade does); the shipped one is back after the test."""
+    from loomlight.reference import ghg_factors
+
+    real = ghg_factors._text
+
+    def use(text: str | None) -> None:
+        monkeypatch.setattr(ghg_factors, "_text", real if text is None else
+                            (lambda name: text if name == ghg_factors.EF_FILE else real(name)))
+        ghg_factors.emission_factors.cache_clear()
+        ghg_factors.data_version.cache_clear()
+
+    yield use
+    use(None)
+
+
+def test_a_new_factor_file_makes_a_rice_husk_month_stale_and_it_is_recomputed_with_ch4(world, django_capture_on_commit_callbacks,
+                                                                                      factor_file):
+    from loomlight.reference import ghg_factors
+
+    shipped = ghg_factors._text(ghg_factors.EF_FILE)
+    # emission_factors.csv as it was before issue 13: without the CH4 of Other Primary Solid Biomass (7 rows)
+    before = "\n".join(line for line in shipped.splitlines()
+                       if not (line.split(",")[1:2] == ["CH4"] and ",Other Primary Solid Biomass," in line)) + "\n"
+    assert len(shipped.splitlines()) - len(before.splitlines()) == 7
+    # given a rice-husk month stored with the old file: 5 t x 11.6 GJ/t = 58 GJ; N2O 58 x 4 / 1e6 = 0.000232 t x 265 = 0.06148 t
+    factor_file(before)
+    enter(world, django_capture_on_commit_callbacks, [(JAN, "biomass_rice_husk", 5, "t")])
+    old = Inventory.objects.get(facility=world.own, period=JAN)
+    assert (old.ch4_t, old.scope1_tco2e) == (0.0, pytest.approx(0.06148, rel=1e-12))
+    assert "no CH4 factor for biomass_rice_husk" in old.flags
+    assert services.stale() == set()
+    # when the release's file is in place (as after an upgrade)
+    factor_file(None)
+    # then the month is stale: its factors_version names the old file's hash
+    assert old.factors_version != services.factors_version()
+    assert services.stale() == {(world.own.pk, 2024)}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_stale()                                           # what migrate does
+    new = Inventory.objects.get(facility=world.own, period=JAN)
+    # and it is recomputed with CH4: 58 GJ x 30 kg/TJ / 1e6 = 0.00174 t x 28 (AR5) = 0.04872 t; 0.06148 + 0.04872 = 0.1102 t
+    assert new.ch4_t == pytest.approx(0.00174, rel=1e-12)
+    assert new.scope1_tco2e == pytest.approx(0.1102, rel=1e-12)
+    assert "no CH4 factor" not in new.flags
+    assert new.factors_version == services.factors_version()
+    assert services.stale() == set()
+
+
 def test_data_written_without_recomputation_and_deleted_data_are_stale(world, django_capture_on_commit_callbacks):
     enter(world, django_capture_on_commit_callbacks, MONTH)
     value = ActivityValue.objects.get(metric="water_municipal")

@@ -257,3 +257,42 @@ def test_running_job_page_polls_and_shows_progress(client, world):
     assert '<progress max="100" value="25">25 %</progress>' in body
     assert "250 of about 1,000 rows checked" in body
     assert "<html" not in body
+
+
+def test_a_job_stopped_at_the_time_limit_says_so_and_that_nothing_was_stored(client, world):
+    from loomlight.reporting.tasks import activity_values_import_stopped
+    from loomlight.site.worker import TaskTimeLimitExceeded
+
+    # given an import the worker stopped while it was storing (tests/site/test_worker.py runs the worker itself)
+    job = _queued_job(world, openpyxl.Workbook())
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.STORING)
+    # when the worker records the stop
+    activity_values_import_stopped(job.pk, error=TaskTimeLimitExceeded("loomlight.reporting.tasks.activity_values_import_run", 900))
+    # then the job failed, with one line saying why and what to do, and its page says so
+    job.refresh_from_db()
+    assert (job.status, job.error_count, job.finished_at is not None) == ("failed", 1, True)
+    assert [(e["code"], e["problem"], e["fix"]) for e in job.errors] == [(
+        "time_limit", "The import was stopped after 900 s, the time limit of a background task: nothing was stored.",
+        "Split the file into smaller files and upload them one after the other, or ask your administrator to raise the "
+        "time limit (LOOMLIGHT_TASK_TIME_LIMIT).")]
+    client.force_login(world.users["data_entry"])
+    body = client.get(reverse("reporting:import_job", args=[world.own.pk, job.pk])).content.decode()
+    assert ('Nothing was stored: the import stopped before it finished. The import was stopped after 900 s, the time limit '
+            'of a background task: nothing was stored.') in body
+    assert "hx-trigger" not in body   # no longer polled
+    # and a job that had already finished is left alone
+    activity_values_import_stopped(job.pk, error=RuntimeError("late"))
+    job.refresh_from_db()
+    assert job.errors[0]["code"] == "time_limit"
+
+
+def test_a_job_whose_process_died_says_it_stopped(world):
+    from loomlight.reporting.tasks import activity_values_import_stopped
+    from loomlight.site.worker import TaskProcessDied
+
+    job = _queued_job(world, openpyxl.Workbook())
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKING)
+    activity_values_import_stopped(job.pk, error=TaskProcessDied("loomlight.reporting.tasks.activity_values_import_run", 9))
+    job.refresh_from_db()
+    assert (job.status, [e["problem"] for e in job.errors]) == (
+        "failed", ["The import was stopped before it finished: nothing was stored."])

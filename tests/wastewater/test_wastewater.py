@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.urls import reverse
 from loomlight.audit.models import AuditEvent
 from loomlight.wastewater import selectors, services
 from loomlight.wastewater.models import LabResult
+from tests.calc.test_units import HOSTILE_UNITS
 
 DAY = datetime.date(2025, 6, 12)
 
@@ -154,3 +156,31 @@ def test_dashboard_shows_wastewater_and_chemicals_only_to_who_may_read_them(clie
     body = client.get(reverse("reporting:dashboard_year", args=[world.own.pk, 2025])).content.decode()
     assert ('data-testid="wastewater-trend"' in body) is shown
     assert ('data-testid="conformant-share"' in body) is shown
+
+
+@pytest.mark.parametrize("unit", HOSTILE_UNITS, ids=["9**9**9", "10**2500001", "kg**99999999", "10000-chars", "1e999999"])
+@pytest.mark.parametrize("parameter", ["cod", "ph"])   # converted through calc.units (mg/L), or compared with its spellings
+def test_a_hostile_unit_is_refused_at_once_naming_the_field(world, event, unit, parameter):
+    # when a lab result is given in a unit built to make pint compute
+    started = time.perf_counter()
+    with pytest.raises(ValidationError) as exc_info:
+        _result(world, event, parameter=parameter, value="7", unit=unit)
+    # then it is refused on "unit" at once (before the allow-list: minutes for kWh*9**9**9), and nothing is stored
+    assert time.perf_counter() - started < 2.0
+    assert list(exc_info.value.message_dict) == ["unit"]
+    message = exc_info.value.message_dict["unit"][0]
+    assert len(message) < 400
+    if parameter == "cod":
+        assert message.startswith("Unknown unit “")
+    else:
+        assert message == "Give this parameter in pH."
+    assert not LabResult.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="wastewater.labresult").exists()
+
+
+def test_result_form_refuses_a_hostile_unit_beside_the_field(client, world, event):
+    client.force_login(world.users["data_entry"])
+    response = client.post(reverse("wastewater:event", args=[event.pk]), {"parameter": "cod", "value": "200", "unit": "kWh*9**9**9"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["unit"][0].startswith("Unknown unit “kWh*9**9**9”: use a unit such as kWh")
+    assert not LabResult.objects.exists()

@@ -4,9 +4,14 @@
     loomlight ghg --list-metrics
 
 INPUT.csv has the columns facility, country, period (YYYY-MM), metric (a catalogue
-code), value, unit. Every row is checked before anything is written: a bad row is
-reported on standard error with its row number (the header is row 1) and column,
-and the command exits with status 2 and writes nothing.
+code), value, unit. Every row is checked before anything is written: a bad row (a
+country not in reference/countries.csv among them) is reported on standard error with
+its row number (the header is row 1) and column, and the command exits with status 2
+and writes nothing.
+
+A figure that cannot be counted is blank, never 0: scope 2 of a month with electricity
+or instruments in a country without a grid factor is an empty cell in CSV and null in
+JSON, with the flag "no grid emission factor for XX: scope 2 not counted".
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from loomlight.reference.metrics import metrics
 
 ERRORS_SHOWN = 50
 EXAMPLE_UNITS = {
-    "energy": "kWh, MWh, GJ, MJ", "mass": "kg, t, short_ton", "volume": "L, m³, US_gallon",
+    "energy": "kWh, MWh, GJ, MJ", "mass": "kg, t, short_ton", "volume": "L, m³, US gallon",
     "time": "hour", "length": "m, km", "pieces": "piece", "pairs": "pair", "people": "person", "events": "count",
 }
 
@@ -89,7 +94,7 @@ def main(args) -> int:
             err.write(f"... and {len(errors) - ERRORS_SHOWN} more\n")
         err.write(f"loomlight ghg: {len(errors)} problem(s) in {args.input}; nothing was written\n")
         return 2
-    results = [inventory.facility_month(m, gwp_set=args.gwp) for m in months]
+    results = [inventory.facility_month(m, gwp_set=args.gwp, uncounted=None) for m in months]
     if args.format == "json":
         content = json.dumps({"gwp": args.gwp, "factors_version": shipped, "results": results}, indent=2, ensure_ascii=False)
     else:

@@ -23,6 +23,7 @@ from loomlight.calc.fuels import FuelError, fuel_energy
 from loomlight.calc.ghg import EmissionFactor, Factor, Instrument, combustion, scope2
 from loomlight.calc.units import UnitError, dimension_of, to_canonical
 from loomlight.reference import fuel_properties, ghg_factors, grid_factors
+from loomlight.reference.countries import country_names, is_country
 from loomlight.reference.metrics import metrics
 
 COLUMNS = ("facility", "country", "period", "metric", "value", "unit")
@@ -60,6 +61,9 @@ def activity(row: dict) -> Activity:
     country = values["country"].upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise RowError("country", f"“{values['country']}” is not an ISO 3166-1 alpha-2 code such as VN")
+    if not is_country(country):
+        raise RowError("country", f"“{values['country']}” is not a country of reference/countries.csv: give one of "
+                                  f"{', '.join(sorted(country_names()))}")
     match = PERIOD.match(values["period"])
     if not match:
         raise RowError("period", f"“{values['period']}” is not a month written YYYY-MM")
@@ -148,8 +152,15 @@ def _emission_factors(code: str) -> dict[str, EmissionFactor]:
     return {gas: EmissionFactor(ef.value_kg_per_tj, ef.citation(), biogenic=ef.biogenic) for gas, ef in found.items()}
 
 
-def facility_month(month: FacilityMonth, *, gwp_set: str) -> dict:
-    """One output row (``OUTPUT`` columns) and its explanation under "explanation"."""
+def facility_month(month: FacilityMonth, *, gwp_set: str, uncounted: float | None = 0.0) -> dict:
+    """One output row (``OUTPUT`` columns) and its explanation under "explanation".
+
+    A scope 2 that cannot be counted (electricity or instruments in a country without a grid
+    factor) is ``uncounted``, flagged "scope 2 not counted": None for ``loomlight ghg`` (a figure not
+    counted is blank, not zero); 0.0 by default, which the stored inventories (inventories.services.compute)
+    keep until their scope 2 columns take a gap. A month without electricity or instruments has a
+    scope 2 of 0.0: nothing to count.
+    """
     gwp_rows = ghg_factors.gwp(gwp_set)
     gwp = {gas: g.value for gas, g in gwp_rows.items()}
     gwp_source = "; ".join(sorted({f"{g.source}, {g.table}" for g in gwp_rows.values()})) or gwp_set
@@ -174,6 +185,7 @@ def facility_month(month: FacilityMonth, *, gwp_set: str) -> dict:
         grid = grid_factors.for_inventory(month.country, month.period.year)
         if grid is None:
             flags.add(f"no grid emission factor for {month.country}: scope 2 not counted")
+            location = market = uncounted
         else:
             flags.update(grid.flags)
             factor = Factor(f"grid factor {grid.country} {grid.year} ({grid.factor_type})", grid.value, grid.unit,

@@ -29,7 +29,6 @@ Energy, Ch. 1 Introduction, Table 1.2 (default NCVs, TJ/Gg = GJ/t, NCV basis).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -95,18 +94,13 @@ class FuelEnergy:
         return data
 
 
-_POWER = re.compile(r"(?<=[A-Za-z])([23])\b")
-
-
 def property_quantity(prop: Property, kind: str) -> pint.Quantity:
     """The property as a pint quantity, checked: an ``ncv`` is energy per mass or per volume,
-    a ``density`` mass per volume or volume per mass (returned as mass per volume)."""
-    text = str(prop.unit).strip().replace("³", "**3").replace(" per ", "/")
-    text = _POWER.sub(r"**\1", text)
-    try:
-        unit = UREG.Unit(text)
-    except (pint.errors.UndefinedUnitError, ValueError, TypeError, AttributeError, AssertionError, SyntaxError):
-        raise FuelError(FuelErrorCode.PROPERTY_UNIT, f"Unknown unit “{prop.unit}”.") from None
+    a ``density`` mass per volume or volume per mass (returned as mass per volume).
+
+    Raises UnitError (``unknown_unit``) for a unit outside ``calc.units``' allow-list, FuelError
+    (``property_unit``) for a unit of the wrong kind, (``not_positive``) for a value of zero or less."""
+    unit = parse_unit(prop.unit)   # the one guarded parser ("MJ per kg", "MJ/m3", "MJ/m³"); UnitError when unknown
     if not prop.value > 0:
         raise FuelError(FuelErrorCode.NOT_POSITIVE, f"The {kind} must be more than zero.")
     quantity = UREG.Quantity(float(prop.value), unit)
@@ -184,7 +178,7 @@ def fuel_energy(quantity, unit: str, *, ncv: Property, density: Property | None 
     FuelEnergy: energy [GJ] = quantity × gj_per_unit, with the factors and the formula used.
 
     Raises UnitError for a quantity that is not a number, negative, or in an unknown
-    unit; FuelError when the quantity is neither mass nor volume, a property has the
+    unit, and for a property in an unknown unit; FuelError when the quantity is neither mass nor volume, a property has the
     wrong kind of unit or is not positive, or a needed density is missing.
     """
     number = parse_number(quantity)

@@ -17,8 +17,10 @@ tests/calc/test_units.py:
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 import pint
 
@@ -74,19 +76,155 @@ class Converted:
     conversion: dict | None = None   # how, when more than a change of unit (a fuel by mass or volume: calc.fuels)
 
 
+#: The longest unit accepted, in characters (the forms', the import's and the models' limit).
+MAX_UNIT_LENGTH = 32
+#: The largest power a unit may be raised to (m³ is the largest a report needs).
+MAX_POWER = 3
+
+#: The units a user may name, each with the SI prefixes it takes: the catalogue's canonical units
+#: (reference/metrics.csv), the units of the aliases, of fuel properties (GJ/t, MJ/kg, kg/L, L/t) and of
+#: lab results (mg/L). Prefixes are chosen per unit so that no spelling means two things in pint:
+#: "kt" is pint's knot, so kilotonnes are not offered; no milli for energy ("mWh" reads as MWh, an alias).
+_SI_UNITS = {   # symbol: prefixes taken
+    "J": "kMGTP", "Wh": "kMGT", "W": "kMG", "cal": "kMG",
+    "g": "nuµμmkMGT", "t": "MG",
+    "L": "uµμmcdhkM", "l": "uµμmcdhkM",
+    "m": "uµμmcdk",
+}
+_LONG_PREFIXES = {"n": "nano", "u": "micro", "m": "milli", "c": "centi", "d": "deci", "h": "hecto",
+                  "k": "kilo", "M": "mega", "G": "giga", "T": "tera", "P": "peta"}
+_LONG_NAMES = {   # symbol: long names (singular; the plural adds "s")
+    "J": ("joule",), "W": ("watt",), "Wh": ("watt_hour",), "cal": ("calorie",), "g": ("gram",), "t": ("tonne",),
+    "L": ("litre", "liter"), "m": ("metre", "meter"),
+}
+#: Units taken without prefixes (with the plural of their long names).
+_PLAIN_UNITS = ("tonne", "short_ton", "lb", "gallon", "gal", "imperial_gallon",
+                "s", "second", "min", "minute", "h", "hr", "hour", "d", "day",
+                "piece", "pcs", "pair", "pr", "person", "count")
+_PLURALS = ("tonne", "short_ton", "gallon", "imperial_gallon", "second", "minute", "hour", "day",
+            "piece", "pair", "person", "count")
+
+
+def _allowed_atoms() -> dict[str, str]:
+    """{spelling: pint name} of every unit a user may name (before powers, products and quotients)."""
+    atoms: dict[str, str] = {}
+    for symbol, prefixes in _SI_UNITS.items():
+        atoms[symbol] = symbol
+        for prefix in prefixes:
+            atoms[prefix + symbol] = ("u" if prefix in "µμ" else prefix) + symbol
+            for name in _LONG_NAMES.get(symbol, ()):
+                long = _LONG_PREFIXES["u" if prefix in "µμ" else prefix] + name
+                atoms[long] = atoms[long + "s"] = long
+        for name in _LONG_NAMES.get(symbol, ()):
+            atoms[name] = atoms[name + "s"] = name
+    for name in _PLAIN_UNITS:
+        atoms[name] = name
+    for name in _PLURALS:
+        atoms[name + "s"] = name
+    return atoms
+
+
+ALLOWED_ATOMS = _allowed_atoms()
+#: Single-word aliases, also taken inside a product or quotient ("kwh/m3").
+_ATOM_ALIASES = {key: value for key, value in ALIASES.items() if re.fullmatch(r"[a-z]+\d?", key)}
+
+_ATOM = re.compile(r"[A-Za-z_µμ]+")
+_POWER = re.compile(r"(?:\*\*|\^)\s*([-−]?\d+)")
+_SUPERSCRIPTS = {"²": 2, "³": 3}
+_PER = re.compile(r"\s+per\s+", re.IGNORECASE)
+
+_ACCEPTED = ("use a unit such as kWh, GJ, L, m³, kg or tonne, with an SI prefix (MWh, mg), or a product or quotient "
+             "of such units (MJ/kg, kg/m³, mg/L) with whole powers up to 3")
+
+
+def _unknown(cleaned: str) -> UnitError:
+    return UnitError(UnitErrorCode.UNKNOWN_UNIT, f"Unknown unit “{cleaned}”: {_ACCEPTED}.")
+
+
+@lru_cache(maxsize=None)
+def _atom_unit(name: str) -> pint.Unit:
+    return UREG.Unit(name)   # a name from ALLOWED_ATOMS or an alias's value: a constant, never user text
+
+
+def _atom(word: str) -> pint.Unit | None:
+    if word in ALLOWED_ATOMS:
+        return _atom_unit(ALLOWED_ATOMS[word])
+    alias = _ATOM_ALIASES.get(word.lower())
+    return _atom_unit(alias) if alias is not None else None
+
+
+def _grammar(cleaned: str) -> pint.Unit:
+    """The unit of an expression of allowed units: ``term (("*" | "·" | " " | "/") term)*``, where
+    ``term = unit [("**" | "^") n | "²" | "³" | 2 | 3]`` and 1 <= |n| <= MAX_POWER. Built with pint's
+    arithmetic on units; pint's parser, which evaluates numbers and powers, never sees the text."""
+    text = _PER.sub("/", cleaned)
+    result: pint.Unit | None = None
+    operator = "*"
+    at = 0
+    while True:
+        while at < len(text) and text[at] == " ":
+            at += 1
+        match = _ATOM.match(text, at)
+        if match is None:
+            raise _unknown(cleaned)
+        unit = _atom(match.group())
+        if unit is None:
+            raise _unknown(cleaned)
+        at = match.end()
+        power = 1
+        if (found := _POWER.match(text, at)) is not None:
+            power = int(found.group(1).replace("−", "-"))
+            at = found.end()
+        elif at < len(text) and text[at] in _SUPERSCRIPTS:
+            power = _SUPERSCRIPTS[text[at]]
+            at += 1
+        elif at < len(text) and text[at] in "23" and (at + 1 == len(text) or not text[at + 1].isdigit()):
+            power, at = int(text[at]), at + 1   # "m3", "kg/m3": as spreadsheets write m³
+        if power == 0 or abs(power) > MAX_POWER:
+            raise UnitError(UnitErrorCode.UNKNOWN_UNIT,
+                            f"Unknown unit “{cleaned}”: a power is a whole number from -{MAX_POWER} to {MAX_POWER}, "
+                            f"not 0 (m³, m**3, m**-1).")
+        term = unit ** power if power != 1 else unit
+        result = term if result is None else (result / term if operator == "/" else result * term)
+        spaced = at < len(text) and text[at] == " "
+        while at < len(text) and text[at] == " ":
+            at += 1
+        if at == len(text):
+            return result
+        if text[at] in "*/·⋅":
+            operator = text[at]
+            at += 1
+        elif spaced:
+            operator = "*"   # "kW h"
+        else:
+            raise _unknown(cleaned)
+
+
 def parse_unit(text: str) -> pint.Unit:
-    """The pint unit for a user's spelling; UnitError when unknown or ambiguous."""
-    cleaned = " ".join(str(text).strip().split())
+    """The pint unit for a user's spelling; UnitError (``unknown_unit``, ``ambiguous_unit``) otherwise.
+
+    The one entry for units written by people (forms, the Excel import, the API, fuel properties, lab
+    results, the analysts' CLI). Only allowed units are taken (``ALLOWED_ATOMS``: the catalogue's units
+    and the aliases' with their SI prefixes), in products and quotients with whole powers up to
+    MAX_POWER, in at most MAX_UNIT_LENGTH characters: pint's own parser evaluates arithmetic
+    (``kWh*9**9**9`` would compute a number of 370 million digits), so user text never reaches it.
+    """
+    raw = text if isinstance(text, str) else str(text)
+    if len(raw) > 4 * MAX_UNIT_LENGTH:
+        raise UnitError(UnitErrorCode.UNKNOWN_UNIT,
+                        f"Unknown unit “{raw[:MAX_UNIT_LENGTH]}…”: a unit has at most {MAX_UNIT_LENGTH} characters; {_ACCEPTED}.")
+    cleaned = " ".join(raw.strip().split())
+    if not cleaned:
+        raise UnitError(UnitErrorCode.UNKNOWN_UNIT, "No unit given.")
+    if len(cleaned) > MAX_UNIT_LENGTH:
+        raise UnitError(UnitErrorCode.UNKNOWN_UNIT,
+                        f"Unknown unit “{cleaned[:MAX_UNIT_LENGTH]}…”: a unit has at most {MAX_UNIT_LENGTH} characters; {_ACCEPTED}.")
     lowered = cleaned.lower()
     if lowered in AMBIGUOUS:
         raise UnitError(UnitErrorCode.AMBIGUOUS_UNIT, f"“{cleaned}” is ambiguous: write {AMBIGUOUS[lowered]}.")
-    name = ALIASES.get(lowered, cleaned).replace("³", "**3").replace("²", "**2")
-    if not name:
-        raise UnitError(UnitErrorCode.UNKNOWN_UNIT, "No unit given.")
-    try:
-        return UREG.Unit(name)
-    except (pint.errors.UndefinedUnitError, ValueError, TypeError, AttributeError, AssertionError, SyntaxError):
-        raise UnitError(UnitErrorCode.UNKNOWN_UNIT, f"Unknown unit “{cleaned}”: use for example kWh, GJ, L, m³, kg or tonne.") from None
+    if lowered in ALIASES:
+        return _atom_unit(ALIASES[lowered])
+    return _grammar(cleaned)
 
 
 def parse_number(value) -> float:

@@ -168,19 +168,39 @@ def stale() -> set[tuple[int, int]]:
     return pairs
 
 
-def recompute_stale() -> int:
-    """Recompute every stale facility-year now; returns how many facility-years."""
+#: Stale facility-years that one run of the task recompute_stale_inventories recomputes (in one transaction):
+#: at 20-40 ms each, one to two minutes, well within the worker's time limit (LOOMLIGHT_TASK_TIME_LIMIT);
+#: the run queues the next for the facilities after its last. 40,000 facility-years in one run would take
+#: 12-25 minutes and be stopped at the limit, rolled back, every time (docs/performance.md).
+STALE_BATCH = 2000
+
+
+def recompute_stale(*, after: int = 0, limit: int | None = None) -> int:
+    """Recompute the stale facility-years of facilities with an id above ``after`` now, whole facilities
+    in id order until at least ``limit`` are done (all when None); returns how many facility-years."""
+    return recompute_stale_batch(after=after, limit=limit)[0]
+
+
+def recompute_stale_batch(*, after: int = 0, limit: int | None = None) -> tuple[int, int | None]:
+    """As ``recompute_stale``; returns (facility-years recomputed, the last facility id recomputed when stale
+    facilities remain after it, else None)."""
     from loomlight.registry.models import Facility
 
-    pairs = stale()
     by_facility: dict[int, set[int]] = defaultdict(set)
-    for facility_id, year in pairs:
-        by_facility[facility_id].add(year)
+    for facility_id, year in stale():
+        if facility_id > after:
+            by_facility[facility_id].add(year)
+    chosen: dict[int, set[int]] = {}
+    for facility_id in sorted(by_facility):
+        if limit is not None and sum(len(years) for years in chosen.values()) >= limit:
+            break
+        chosen[facility_id] = by_facility[facility_id]
     with transaction.atomic():
-        for facility in Facility.objects.filter(pk__in=by_facility):
-            recompute(facility, by_facility[facility.pk], partials=False)
-        store_years(by_facility, {year for _f, year in pairs})
-    return len(pairs)
+        for facility in Facility.objects.filter(pk__in=chosen):
+            recompute(facility, chosen[facility.pk], partials=False)
+        store_years(chosen, {year for years in chosen.values() for year in years})
+    done = sum(len(years) for years in chosen.values())
+    return done, (max(chosen) if len(chosen) < len(by_facility) else None)
 
 
 def schedule_stale(**kwargs) -> None:

@@ -19,6 +19,13 @@ def recompute_inventories(facility_id: int, years: list[int]) -> int:
 
 
 @task()
-def recompute_stale_inventories() -> int:
-    """Recompute every facility-year computed with other factors, or whose data changed unseen."""
-    return services.recompute_stale()
+def recompute_stale_inventories(after: int = 0) -> int:
+    """Recompute the facility-years computed with other factors, or whose data changed unseen, of the
+    facilities after ``after``: ``services.STALE_BATCH`` at most per run, so that each run ends well within
+    the worker's time limit; the next run, for the facilities after this one's last, is queued on commit."""
+    from django.db import transaction
+
+    done, last = services.recompute_stale_batch(after=after, limit=services.STALE_BATCH)
+    if last is not None:
+        transaction.on_commit(lambda: recompute_stale_inventories.enqueue(last))
+    return done

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-from functools import cache
-from importlib import resources
-
 from django.utils.translation import gettext
 
+from loomlight.reference.countries import country_names, is_country
 
-@cache
-def country_names() -> dict[str, str]:
-    """{code: English short name}, read once from the reference file."""
-    with resources.files("loomlight.reference").joinpath("countries.csv").open(encoding="utf-8") as fh:
-        return {row["code"]: row["name"] for row in csv.DictReader(fh)}
+__all__ = ["country_choices", "country_name", "country_names", "is_country"]
 
 
 def country_name(code: str) -> str:
@@ -24,7 +17,3 @@ def country_name(code: str) -> str:
 
 def country_choices() -> list[tuple[str, str]]:
     return sorted(((code, country_name(code)) for code in country_names()), key=lambda pair: pair[1])
-
-
-def is_country(code: str) -> bool:
-    return code in country_names()

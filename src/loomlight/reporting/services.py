@@ -284,6 +284,8 @@ def _fuel_property_unit(number: float | None, unit: str, kind: str, field: str) 
         raise ValidationError({field: [_("Give the unit, as on the specification.")]})
     try:
         property_quantity(Property(number, unit), kind)
+    except UnitError as exc:
+        raise ValidationError({field: [str(exc)]}) from None
     except FuelError:
         if kind == "ncv":
             message = _("“%(unit)s” is not a unit of calorific value: give energy per mass (GJ/t, MJ/kg) or per volume (MJ/m³).")

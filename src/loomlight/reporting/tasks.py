@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from loomlight.reporting.imports.issues import Issue, IssueCode
-from loomlight.reporting.imports.jobs import NOT_STORED, ImportJob, ImportStatus
+from loomlight.reporting.imports.jobs import NOT_STORED, RUNNING, ImportJob, ImportStatus
 from loomlight.reporting.imports.retention import import_file_delete
 from loomlight.reporting.imports.writer import activity_values_import
 
@@ -49,6 +49,30 @@ def activity_values_import_run(job_id: int) -> str:
         job.values_created, job.values_updated, job.values_unchanged = result.created, result.updated, result.unchanged
         _finish(job, ImportStatus.DONE if result.ok else ImportStatus.REFUSED, errors=result.issues, count=result.issue_count)
     return job.status
+
+
+def activity_values_import_stopped(job_id: int, *, error: BaseException) -> None:
+    """The worker stopped ``activity_values_import_run(job_id)`` (loomlight.site.worker.STOPPED): the job says so.
+
+    Nothing was stored: the import stores in one transaction, which the database rolled back with
+    the stopped process's connection. A job already finished is left alone.
+    """
+    from loomlight.site.worker import TaskTimeLimitExceeded
+
+    job = ImportJob.objects.filter(pk=job_id, status__in=RUNNING).first()
+    if job is None:
+        return
+    with translation.override(job.language):
+        if isinstance(error, TaskTimeLimitExceeded):
+            issue = Issue(code=IssueCode.TIME_LIMIT,
+                          problem=_("The import was stopped after %(seconds)s s, the time limit of a background task: "
+                                    "nothing was stored.") % {"seconds": f"{error.seconds:g}"},
+                          fix=_("Split the file into smaller files and upload them one after the other, or ask your "
+                                "administrator to raise the time limit (LOOMLIGHT_TASK_TIME_LIMIT)."))
+        else:
+            issue = Issue(code=IssueCode.STOPPED, problem=_("The import was stopped before it finished: nothing was stored."),
+                          fix=_("Upload the file again; if it stops again, tell your administrator."))
+        _finish(job, ImportStatus.FAILED, errors=[issue])
 
 
 def _progress(job: ImportJob):

@@ -186,6 +186,11 @@ TASKS = {
         "BACKEND": env_str("LOOMLIGHT_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Seconds a background task may run before the worker stops it (loomlight.site.worker); an import stopped
+# stores nothing. 15 minutes is about 50 times the longest import measured (docs/performance.md).
+TASK_TIME_LIMIT = env_int("LOOMLIGHT_TASK_TIME_LIMIT", 900)
+if TASK_TIME_LIMIT < 1:
+    raise ImproperlyConfigured(f"LOOMLIGHT_TASK_TIME_LIMIT must be a number of seconds, 1 or more, not {TASK_TIME_LIMIT}")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

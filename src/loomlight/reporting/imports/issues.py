@@ -25,6 +25,8 @@ class IssueCode(StrEnum):
     LOCKED_MONTHS = "locked_months"
     PERMISSION = "permission"
     FILE_REMOVED = "file_removed"
+    TIME_LIMIT = "time_limit"     # the worker stopped the import at LOOMLIGHT_TASK_TIME_LIMIT
+    STOPPED = "stopped"           # the import's process ended otherwise
     # one cell
     FORMULA = "formula"
     CELL_ERROR = "cell_error"
