@@ -44,13 +44,17 @@ def test_inventory_equals_the_per_facility_calculation(duckdb_engine, gwp_set):
     country = dict(zip(facilities.column("facility_id").to_pylist(), facilities.column("country").to_pylist()))
     acts = [Activity(str(r["facility_id"]), country[r["facility_id"]], r["period"], r["metric"], r["amount"], "")
             for r in activity.to_pylist()]
-    theirs = {(int(m.facility), m.period): facility_month(m, gwp_set=gwp_set) for m in group(acts)}
+    theirs = {(int(m.facility), m.period): facility_month(m, gwp_set=gwp_set, uncounted=None) for m in group(acts)}
     assert len(mine) == len(theirs)
     for row in mine:
         calc = theirs[(row["facility_id"], row["period"])]
         for column in ("scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco2e", "biogenic_co2_t",
                        "co2_fossil_t", "ch4_t", "n2o_t"):
+            if calc[column] is None:   # scope 2 not counted (no grid factor): null in both, never 0
+                assert row[column] is None, (row["facility_id"], column)
+                continue
             assert math.isclose(row[column], calc[column], rel_tol=1e-9, abs_tol=1e-12), (row["facility_id"], column)
+    assert any(r["scope2_location_tco2e"] is None for r in mine)   # the portfolio has a country without a factor
 
 
 def test_hand_computed_month_and_kpis(duckdb_engine):
@@ -123,11 +127,21 @@ def test_year_on_year_against_the_year_before_only(duckdb_engine):
 
 
 def test_no_grid_factor_counts_nothing_and_says_so(duckdb_engine):
+    """Electricity in a country without a grid factor: scope 2 is null (not counted), never 0; a month without
+    electricity there has a counted scope 2 of 0; a sum adds what was counted and says how much was not."""
     facilities = pa.table({"facility_id": pa.array([1], pa.int64()), "country": ["FR"]})
-    row = engines.compute(duckdb_engine, table([(1, JAN, "electricity_grid", 5_000)]), facilities).to_pylist()[0]
-    assert row["scope2_location_tco2e"] == 0 and row["scope2_market_tco2e"] == 0
-    assert row["scope2_uncounted_kwh"] == 5_000
-    assert row["grid_flags"] == "no grid emission factor"
+    feb = datetime.date(2023, 2, 1)
+    activity = table([(1, JAN, "electricity_grid", 5_000), (1, feb, "water_municipal", 10)])
+    rows = {r["period"]: r for r in engines.compute(duckdb_engine, activity, facilities).to_pylist()}
+    assert rows[JAN]["scope2_location_tco2e"] is None and rows[JAN]["scope2_market_tco2e"] is None
+    assert rows[JAN]["scope2_uncounted_kwh"] == 5_000
+    assert rows[JAN]["grid_flags"] == "no grid emission factor"
+    assert rows[feb]["scope2_location_tco2e"] == 0 and rows[feb]["scope2_uncounted_kwh"] == 0
+    inputs = {n: ibis.memtable(t) for n, t in engines.inputs(activity, facilities).items()}
+    inv = portfolio.inventory(inputs["activity"], inputs["facilities"], inputs["metrics"], inputs["grid"])
+    year = duckdb_engine.to_pyarrow(portfolio.rollup(inv, ["facility_id"], grain="year")).to_pylist()[0]
+    assert year["scope2_location_tco2e"] == 0 and year["total_location_tco2e"] == 0   # February's counted zero
+    assert year["scope2_uncounted_kwh"] == 5_000                                     # and what was left out
 
 
 def test_unknown_grain_is_refused():

@@ -310,3 +310,29 @@ def test_a_target_through_the_api(client, world, django_capture_on_commit_callba
         assert not Target.objects.exists()
     assert client.put(f"/api/v1/facilities/{world.own.pk}/target", json.dumps(body),
                       content_type="application/json").status_code == 401   # writes need a token
+
+
+def test_a_scope_2_not_counted_is_blank_with_its_reason_never_zero(client, world, django_capture_on_commit_callbacks):
+    """Laos has no grid factor shipped: 20 MWh of grid electricity there is not counted. The stored month has no
+    scope 2 (None, not 0), the page says "not counted" and how many kWh were left out, the download leaves the cells
+    empty and the API returns null; the diesel's scope 1 is counted as usual."""
+    from loomlight.inventories.models import Inventory
+    from loomlight.registry.models import Facility, Membership
+
+    lao = Facility.objects.create(name="Vientiane Knit", country="LA", tier=1, processes=["knitting"])
+    Membership.objects.create(user=world.users["manager"], role="facility_manager", facility=lao)
+    jan = datetime.date(YEAR, 1, 1)
+    enter(world, django_capture_on_commit_callbacks, [(jan, "electricity_grid", 20, "MWh"), (jan, "fuel_diesel", 1000, "L")],
+          facility=lao)
+    row = Inventory.objects.get(facility=lao, period=jan)
+    assert row.scope2_location_tco2e is None and row.scope2_market_tco2e is None and row.total_location_tco2e is None
+    assert row.scope2_uncounted_kwh == 20_000 and row.scope1_tco2e > 0
+    assert "no grid emission factor for LA: scope 2 not counted" in row.flags
+    client.force_login(world.users["manager"])
+    page = client.get(reverse("inventories:facility_year", args=[lao.pk, YEAR])).content.decode()
+    assert 'data-testid="not-counted"' in page and "20,000 kWh" in page and "not counted" in page
+    body = client.get(reverse("inventories:facility_download", args=[lao.pk, YEAR, "csv"])).content.decode("utf-8-sig")
+    header, first = list(csv.reader(io.StringIO(body)))[:2]
+    assert first[header.index("scope 2, location-based [t CO2e]")] == ""
+    api = client.get(f"/api/v1/facilities/{lao.pk}/inventory?year={YEAR}").json()
+    assert api["months"][0]["values"]["scope2_location_tco2e"] is None

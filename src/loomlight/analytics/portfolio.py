@@ -20,7 +20,9 @@ coarser grouping with the same result; ``year_on_year`` sets each year against t
 The arithmetic is ``calc.ghg``'s: gas [t] = GJ x kg/TJ / 1e6; CO2e = sum of gas x GWP; biogenic
 CO2 apart; location-based scope 2 = MWh purchased x grid factor; market-based = (MWh purchased -
 MWh covered by instruments, never below zero) x the grid factor, there being no residual mix
-shipped (``grid_factors.for_market_based``). Divisions by zero give null, not an error or zero.
+shipped (``grid_factors.for_market_based``). Divisions by zero give null, not an error or zero; so does a
+scope 2 that cannot be counted (electricity in a country without a grid factor): a figure not counted is
+null, never 0, and a sum adds only what was counted (``scope2_uncounted_kwh`` says how much was not).
 """
 
 from __future__ import annotations
@@ -42,9 +44,11 @@ def inventory(activity: ibis.Table, facilities: ibis.Table, metrics: ibis.Table,
     grid_mwh = t.grid_kwh / 1000.0
     covered = ibis.least(t.instrument_mwh, grid_mwh)
     factor = t.grid_t_per_mwh
+    # electricity or instruments without a grid factor: scope 2 not counted, null (never 0); none: 0, nothing to count
+    purchased = (t.grid_kwh > 0) | (t.instrument_mwh > 0)
     t = t.mutate(
-        scope2_location_tco2e=(grid_mwh * factor).fill_null(0.0),
-        scope2_market_tco2e=((grid_mwh - covered) * factor).fill_null(0.0),
+        scope2_location_tco2e=purchased.ifelse(grid_mwh * factor, 0.0),
+        scope2_market_tco2e=purchased.ifelse((grid_mwh - covered) * factor, 0.0),
         instrument_covered_mwh=covered,
         instrument_unused_mwh=t.instrument_mwh - covered,
         scope2_uncounted_kwh=factor.isnull().ifelse(t.grid_kwh, 0.0),

@@ -21,8 +21,9 @@ class Inventory(models.Model):
     computed_at = models.DateTimeField(_("computed"), default=timezone.now)
     # emissions [t]
     scope1_tco2e = models.FloatField(_("scope 1 [t CO2e]"))
-    scope2_location_tco2e = models.FloatField(_("scope 2, location-based [t CO2e]"))
-    scope2_market_tco2e = models.FloatField(_("scope 2, market-based [t CO2e]"))
+    # null when not counted (electricity in a country without a grid factor): blank, never 0
+    scope2_location_tco2e = models.FloatField(_("scope 2, location-based [t CO2e]"), null=True, blank=True)
+    scope2_market_tco2e = models.FloatField(_("scope 2, market-based [t CO2e]"), null=True, blank=True)
     biogenic_co2_t = models.FloatField(_("biogenic CO2 [t]"))
     co2_fossil_t = models.FloatField(_("fossil CO2 [t]"))
     ch4_t = models.FloatField(_("CH4 [t]"))
@@ -65,12 +66,13 @@ class Inventory(models.Model):
         return f"{self.facility_id} {self.period:%Y-%m} {self.gwp_set}"
 
     @property
-    def total_location_tco2e(self) -> float:
-        return self.scope1_tco2e + self.scope2_location_tco2e
+    def total_location_tco2e(self) -> float | None:
+        """Scope 1 + 2 (location-based); None when scope 2 was not counted."""
+        return None if self.scope2_location_tco2e is None else self.scope1_tco2e + self.scope2_location_tco2e
 
     @property
-    def total_market_tco2e(self) -> float:
-        return self.scope1_tco2e + self.scope2_market_tco2e
+    def total_market_tco2e(self) -> float | None:
+        return None if self.scope2_market_tco2e is None else self.scope1_tco2e + self.scope2_market_tco2e
 
 
 class TargetBasis(models.TextChoices):
@@ -133,7 +135,8 @@ class InventoryYear(models.Model):
         return f"{self.facility_id} {self.year} {self.gwp_set}"
 
 
-#: The partial sums stored per facility-year: floats, so that a programme's 20,000 facility-years load fast.
+#: The partial sums stored per facility-year: floats, so that a programme's 20,000 facility-years load fast; null
+#: where nothing of the year could be counted (scope 2 without a grid factor).
 PARTIAL_SUMS = tuple(c for c in PARTIAL if c != "facility_months")
 for _column in PARTIAL_SUMS:
-    InventoryYear.add_to_class(_column, models.FloatField(_column.replace("_", " ")))
+    InventoryYear.add_to_class(_column, models.FloatField(_column.replace("_", " "), null=True))

@@ -144,9 +144,10 @@ def _yearly_values(facility, until: int, boundary: str, basis: str, unit_column:
             .values_list("period__year").annotate(s1=Sum("scope1_tco2e"), s2=Sum(scope2),
                                                   out=Sum(unit_column or "production_kg"))
             .order_by("period__year"))
+    # a year whose scope 2 was not counted (no grid factor) has no value, never scope 1 alone
     if basis == TargetBasis.INTENSITY:
-        return {y: (s1 + s2) / out if out else None for y, s1, s2, out in rows}
-    return {y: s1 + s2 for y, s1, s2, _out in rows}
+        return {y: (s1 + s2) / out if out and s2 is not None else None for y, s1, s2, out in rows}
+    return {y: s1 + s2 if s2 is not None else None for y, s1, s2, _out in rows}
 
 
 def trajectory(facility, year: int, *, intensity_allowed: bool = True) -> dict:
@@ -204,7 +205,7 @@ def peers(facility, year: int, unit: str | None) -> dict:
     for facility_id, emissions, *out in years:
         if bool(set(processes.get(facility_id) or []) & WET_PROCESSES) != wet:
             continue
-        if out[i] and max(range(len(outputs)), key=lambda k: out[k] or 0.0) == i:
+        if emissions is not None and out[i] and max(range(len(outputs)), key=lambda k: out[k] or 0.0) == i:
             values.append(emissions / out[i])
     if len(values) < MIN_PEERS:
         return {"median": None, "count": len(values), "min_peers": MIN_PEERS}

@@ -67,7 +67,7 @@ def compute(facility, year: int, *, gwp: str | None = None) -> list[dict]:
     now = timezone.now()
     rows = []
     for month in group(activities):
-        ghg = facility_month(month, gwp_set=gwp)
+        ghg = facility_month(month, gwp_set=gwp, uncounted=None)   # scope 2 without a grid factor: None, not 0
         s = sums[month.period]
         grid = grid_factors.for_inventory(facility.country, year) if (s["grid_kwh"] or s["instrument_mwh"]) else None
         covered = min(s["instrument_mwh"], s["grid_kwh"] / 1000.0)
