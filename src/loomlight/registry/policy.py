@@ -38,6 +38,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from loomlight.programmes.models import Programme
+from loomlight.registry import models
 from loomlight.registry.models import (
     Consent,
     DataKind,
@@ -61,23 +62,10 @@ class Action(StrEnum):
     VERIFY = "verify"          # verify, return or reopen a facility's reported month
 
 
-#: Which scope each role may be given in (membership_create enforces it).
-ROLE_SCOPES: dict[str, frozenset[str]] = {
-    Role.PROGRAMME_ADMIN: frozenset({"programme"}),
-    Role.PARK_OPERATOR: frozenset({"park"}),
-    Role.FACILITY_MANAGER: frozenset({"facility", "organisation"}),
-    Role.FACILITY_DATA_ENTRY: frozenset({"facility"}),
-    Role.ASSESSOR: frozenset({"programme", "facility"}),
-    Role.BRAND_VIEWER: frozenset({"organisation"}),
-    Role.FINANCIER_VIEWER: frozenset({"organisation"}),
-}
-
-#: The organisation kind an organisation-scoped role requires.
-ROLE_ORGANISATION_KIND: dict[str, str] = {
-    Role.FACILITY_MANAGER: OrganisationKind.MANUFACTURER_GROUP,
-    Role.BRAND_VIEWER: OrganisationKind.BRAND,
-    Role.FINANCIER_VIEWER: OrganisationKind.FINANCIER,
-}
+#: Which scope each role may be given in, and the organisation kind an organisation-scoped role
+#: requires: registry.models (Membership.clean() enforces them), named here for the policy's readers.
+ROLE_SCOPES = models.ROLE_SCOPES
+ROLE_ORGANISATION_KIND = models.ROLE_ORGANISATION_KIND
 
 PUBLIC_ORGANISATION_KINDS = (
     OrganisationKind.BRAND,
