@@ -6,13 +6,18 @@ are ids in both directions. Output schemas are separate from input schemas.
 from __future__ import annotations
 
 import datetime
+import math
+import re
 from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from django.utils.translation import gettext as _
+from pydantic import ConfigDict, PlainValidator, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
 
 from loomlight.registry import policy
+from loomlight.registry.validators import text_problem
 
 T = TypeVar("T")
 
@@ -20,8 +25,68 @@ T = TypeVar("T")
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
+def _text_problem(value) -> str | None:
+    """The first problem of a text anywhere in ``value`` (a NUL, an unpaired surrogate), or None."""
+    if isinstance(value, str):
+        return text_problem(value)
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple):
+        return next((p for p in map(_text_problem, value) if p), None)
+    return None
+
+
 class In(Schema):
+    """An input schema: unknown fields refused, numbers finite, text storable (no NUL, no lone
+    surrogate: registry.validators.text_problem, the rule of every path)."""
+
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _storable_text(cls, value):
+        if problem := _text_problem(value):
+            raise PydanticCustomError("invalid_text", problem)
+        return value
+
+
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def optional(**constraints):
+    """A field of a PATCH schema: leave it out to keep the stored value. Its type says what may be sent
+    (``name: str = optional()`` refuses null; ``latitude: float | None = optional()`` clears with null),
+    and the document shows no default, since null is not a value the field takes."""
+    return Field(None, json_schema_extra=_no_default, **constraints)
+
+
+#: A month in a path, YYYY-MM in ASCII digits (registry.validators.parse_month checks its range too).
+PERIOD_PATH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+#: A number as JSON, or as the decimal text a form or a spreadsheet gives (ASCII digits, a point for decimals).
+NUMBER_TEXT = r"^ *[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)? *$"
+_NUMBER_TEXT = re.compile(NUMBER_TEXT)
+
+
+def _number(value):
+    """A number, or its text (kept as text: the services parse it with calc.units.parse_number, as the form's)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise PydanticCustomError("not_a_number", _("Give a number, with a point for decimals, e.g. 1234.5."))
+    if isinstance(value, str) and (len(value) > 40 or not _NUMBER_TEXT.match(value)):
+        raise PydanticCustomError("not_a_number", _("Give a number, with a point for decimals, e.g. 1234.5."))
+    if isinstance(value, int | float):
+        try:
+            value = float(value)
+        except OverflowError:
+            value = math.inf
+        if not math.isfinite(value):
+            raise PydanticCustomError("finite_number", _("Give a finite number."))
+    return value
+
+
+Number = Annotated[float | str, PlainValidator(_number), WithJsonSchema(
+    {"anyOf": [{"type": "number"}, {"type": "string", "pattern": NUMBER_TEXT, "maxLength": 40}]})]
 
 
 # --- lists ------------------------------------------------------------------

@@ -41,6 +41,7 @@ from loomlight.api.schemas import (
 from loomlight.registry import policy, selectors, services
 from loomlight.registry.models import Facility, IndustrialPark, Organisation
 from loomlight.registry.policy import Action
+from loomlight.registry.validators import parse_month
 
 VIA = "api"
 READ_ERRORS = {frozenset({401, 404, 422}): ErrorOut}
@@ -84,6 +85,14 @@ def _input(payload, user, **references) -> dict:
         if data.get(field) is not None:
             data[field] = _known(visible(user), data[field], field)
     return data
+
+
+def _period(text: str, field: str = "period"):
+    """The month ``text`` names (YYYY-MM, from January 1990 to this month), or 422 naming ``field``."""
+    try:
+        return parse_month(text)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
 
 
 def _page(queryset: QuerySet, query: PageQuery) -> dict:
