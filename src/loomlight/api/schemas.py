@@ -320,23 +320,34 @@ class ConsentIn(In):
 class ConsentOut(Schema):
     id: int
     facility: int = Field(alias="facility_id")
+    facility_name: str
     grantee: int = Field(alias="grantee_id")
+    grantee_name: str = Field(..., description="The organisation the data are shared with.")
     data_kinds: list[str]
     valid_from: datetime.date
     valid_until: datetime.date | None
     granted_at: datetime.datetime
-    granted_by: str
+    granted_by: str | None = Field(..., description="Who granted it (a username): shown to the facility's managers and "
+                                   "programme admins, null for the grantee.")
     revoked_at: datetime.datetime | None
-    revoked_by: str | None
+    revoked_by: str | None = Field(..., description="Who revoked it, shown as granted_by; null while in force.")
     is_active: bool
 
     @staticmethod
-    def resolve_granted_by(obj) -> str:
-        return obj.granted_by.username
+    def resolve_facility_name(obj) -> str:
+        return obj.facility.name
+
+    @staticmethod
+    def resolve_grantee_name(obj) -> str:
+        return obj.grantee.name
+
+    @staticmethod
+    def resolve_granted_by(obj) -> str | None:
+        return obj.granted_by.username if getattr(obj, "shows_staff", False) else None
 
     @staticmethod
     def resolve_revoked_by(obj) -> str | None:
-        return obj.revoked_by.username if obj.revoked_by_id else None
+        return obj.revoked_by.username if obj.revoked_by_id and getattr(obj, "shows_staff", False) else None
 
     @staticmethod
     def resolve_is_active(obj) -> bool:

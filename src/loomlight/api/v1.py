@@ -235,13 +235,21 @@ def shared_facility_update(request, shared_id: int, payload: SharedFacilityPatch
 # --- consent --------------------------------------------------------------------
 
 def _consents(user) -> QuerySet:
-    return policy.consents_visible(user).select_related("granted_by", "revoked_by")
+    return policy.consents_visible(user).select_related("facility", "grantee", "granted_by", "revoked_by")
+
+
+def _shown(user, consent):
+    return selectors.consents_shown(user, [consent])[0]
 
 
 @router.get("/consents", response={200: Page[ConsentOut], **READ_ERRORS}, tags=["consent"])
 def consent_list(request, query: Query[PageQuery]):
-    """Consent of the facilities you manage, and consent given to your organisation."""
-    return _page(_consents(request.user).order_by("-granted_at", "-pk"), query)
+    """Consent of the facilities you manage, and consent given to your organisation (a grantee sees the
+    facility, its own organisation, the kinds of data and the dates; not who of the facility's staff
+    granted or revoked it)."""
+    page = _page(_consents(request.user).order_by("-granted_at", "-pk"), query)
+    page["results"] = selectors.consents_shown(request.user, page["results"])
+    return page
 
 
 @router.post("/facilities/{facility_id}/consents", response={201: ConsentOut, **WRITE_ERRORS}, tags=["consent"])
@@ -249,10 +257,12 @@ def consent_grant(request, facility_id: int, payload: ConsentIn):
     facility = _visible(policy.facilities_visible(request.user), facility_id)
     policy.require(request.user, Action.MANAGE_CONSENT, facility)
     data = _input(payload, request.user, grantee=policy.organisations_visible)
-    return Status(201, services.consent_grant(by=request.user, facility=facility, via=VIA, **data))
+    consent = services.consent_grant(by=request.user, facility=facility, via=VIA, **data)
+    return Status(201, _shown(request.user, _consents(request.user).get(pk=consent.pk)))
 
 
 @router.post("/consents/{consent_id}/revoke", response={200: ConsentOut, **WRITE_ERRORS}, tags=["consent"])
 def consent_revoke(request, consent_id: int):
     consent = _editable(request.user, _consents(request.user), consent_id)
-    return services.consent_revoke(by=request.user, consent=consent, via=VIA)
+    services.consent_revoke(by=request.user, consent=consent, via=VIA)
+    return _shown(request.user, _consents(request.user).get(pk=consent.pk))

@@ -298,11 +298,32 @@ def consents_visible(user) -> QuerySet[Consent]:
         return Consent.objects.none()
     if user.is_superuser:
         return Consent.objects.all()
-    q = Q(facility__in=Facility.objects.filter(_consent_manage_q(user) | _facility_edit_q(user)))
+    q = Q(facility__in=facilities_consent_side(user))
     grantees = [m.organisation_id for m in memberships(user) if m.role in _CONSENT_ROLES and m.organisation_id]
     if grantees:
         q |= Q(grantee_id__in=grantees)
     return Consent.objects.filter(q)
+
+
+def facilities_consent_side(user) -> QuerySet[Facility]:
+    """Facilities whose consents the user reads from the facility's side (its managers, its programme
+    admins): they see who granted and who revoked each. A grantee reads a consent given to its
+    organisation (the facility, the grantee, the kinds of data and the dates), not the names of the
+    facility's staff."""
+    if not _active(user):
+        return Facility.objects.none()
+    if user.is_superuser:
+        return Facility.objects.all()
+    return Facility.objects.filter(_consent_manage_q(user) | _facility_edit_q(user))
+
+
+def facilities_consent_managed(user) -> QuerySet[Facility]:
+    """Facilities whose consent the user grants and revokes (their managers)."""
+    if not _active(user):
+        return Facility.objects.none()
+    if user.is_superuser:
+        return Facility.objects.all()
+    return Facility.objects.filter(_consent_manage_q(user))
 
 
 def programmes_visible(user) -> QuerySet[Programme]:

@@ -100,3 +100,17 @@ def home_summary(user) -> dict:
         "recent_facilities": facilities.select_related("park").order_by("-created_at", "-pk")[:5],
         "programmes": list(policy.programmes_visible(user).order_by("name")),
     }
+
+
+def consents_shown(user, consents) -> list:
+    """The consents, each marked ``shows_staff``, whether this reader may see who granted and revoked it
+    (policy.facilities_consent_side: the facility's managers and programme admins, not the grantee), and
+    ``can_revoke`` (policy.facilities_consent_managed: its managers)."""
+    consents = list(consents)
+    ids = {c.facility_id for c in consents}
+    staff = set(policy.facilities_consent_side(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    managed = set(policy.facilities_consent_managed(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    for consent in consents:
+        consent.shows_staff = consent.facility_id in staff
+        consent.can_revoke = consent.facility_id in managed
+    return consents
