@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loomlight.registry.countries import country_name
-from loomlight.registry.validators import validate_codes, validate_country, validate_os_hub_id
+from loomlight.registry.validators import validate_codes, validate_country, validate_date, validate_os_hub_id
 
 LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
@@ -240,6 +240,9 @@ class Facility(models.Model):
         if self.park_id and self.park and self.country and self.park.country != self.country:
             errors["country"] = [str(_("The facility is in a park in another country (%(park)s).") % {"park": self.park.country})]
         errors.update(organisation_kind_errors(self.organisation if self.organisation_id else None, FACILITY_OWNER_KINDS, "organisation"))
+        if self.os_hub_id and "os_hub_id" not in errors and (
+                Facility.objects.filter(os_hub_id=self.os_hub_id).exclude(pk=self.pk).exists()):
+            errors["os_hub_id"] = [str(_("This Open Supply Hub ID is already registered for another facility."))]
         if errors:
             raise ValidationError(errors)
 
@@ -427,6 +430,14 @@ class Consent(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        errors = {}
+        for field in ("valid_from", "valid_until"):
+            try:
+                validate_date(getattr(self, field))
+            except ValidationError as exc:
+                errors[field] = exc.messages
+        if errors:
+            raise ValidationError(errors)
         try:
             validate_codes(self.data_kinds, dict(DataKind.choices), str(_("data shared")))
         except ValidationError as exc:

@@ -22,7 +22,7 @@ FIRST_YEAR = 1990
 FIRST_DATE = datetime.date(FIRST_YEAR, 1, 1)
 LAST_DATE = datetime.date(2100, 12, 31)
 
-_MONTH_TEXT = re.compile(r"([0-9]{4})-([0-9]{2})")   # ASCII digits only (\d would take Arabic-Indic ones)
+MONTH_TEXT = re.compile(r"([0-9]{4})-([0-9]{2})")   # fullmatch; ASCII digits only (\d would take Arabic-Indic ones)
 _BAD_TEXT = re.compile(r"[\x00\ud800-\udfff]")       # NUL, or half of a UTF-16 surrogate pair
 
 from loomlight.registry.countries import is_country
@@ -67,10 +67,14 @@ def _this_month() -> datetime.date:
     return timezone.localdate().replace(day=1)
 
 
+def _yyyy_mm(period: datetime.date) -> str:
+    return f"{period.year:04d}-{period.month:02d}"   # strftime leaves years before 1000 unpadded
+
+
 def parse_month(text) -> datetime.date:
     """The first day of the month written ``YYYY-MM`` (ASCII digits, nothing before or after), within
     validate_month's range; ValidationError otherwise."""
-    match = _MONTH_TEXT.fullmatch(text) if isinstance(text, str) else None
+    match = MONTH_TEXT.fullmatch(text) if isinstance(text, str) else None
     if match is None or not 1 <= int(match.group(2)) <= 12:
         raise ValidationError(_("Give the month as YYYY-MM."), code="not_a_month")
     year, month = int(match.group(1)), int(match.group(2))
@@ -88,9 +92,9 @@ def validate_month(period) -> datetime.date:
         raise ValidationError(_("A reporting period is a month: give its first day (YYYY-MM-01)."), code="not_first_of_month")
     if period.year < FIRST_YEAR:
         raise ValidationError(_("%(month)s is before %(year)s."), code="month_out_of_range",
-                              params={"month": f"{period:%Y-%m}", "year": FIRST_YEAR})
+                              params={"month": _yyyy_mm(period), "year": FIRST_YEAR})
     if period > _this_month():
-        raise ValidationError(_("%(month)s is in the future."), code="month_in_future", params={"month": f"{period:%Y-%m}"})
+        raise ValidationError(_("%(month)s is in the future."), code="month_in_future", params={"month": _yyyy_mm(period)})
     return period
 
 

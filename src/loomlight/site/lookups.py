@@ -28,7 +28,7 @@ def facility_with_data(user, pk, kind: str, *, action: str | None = None):
 
 def data_year(year: int | None) -> int:
     """``year``, or this year when None; 404 outside FIRST_YEAR..this year."""
-    year = year or datetime.date.today().year
+    year = datetime.date.today().year if year is None else year   # 0 is a year outside the range, not "this year"
     if not year_in_range(year):
         raise Http404
     return year
