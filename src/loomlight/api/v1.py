@@ -44,8 +44,11 @@ from loomlight.registry.policy import Action
 from loomlight.registry.validators import parse_month
 
 VIA = "api"
-READ_ERRORS = {frozenset({401, 404, 422}): ErrorOut}
-WRITE_ERRORS = {frozenset({401, 403, 404, 409, 422}): ErrorOut}
+#: Every status a route can answer with besides its own, in the envelope: 400 a body that is not JSON (or
+#: not a form), 401 no valid token, 403 seen but not allowed, 404 not found (or not seen), 409 a conflict
+#: found by the database, 422 the input refused, naming the field.
+READ_ERRORS = {frozenset({400, 401, 404, 422}): ErrorOut}
+WRITE_ERRORS = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
 
 router = Router()
 

@@ -10,12 +10,11 @@ they may read but not write, 403.
 from __future__ import annotations
 
 import datetime
-from typing import Literal
 
 from django.http import Http404
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from loomlight.api.schemas import In, Number, PERIOD_PATH, optional
+from loomlight.api.schemas import PERIOD_PATH, Amount, DateInRange, In, described, model_text, optional
 from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _input, _period, _visible
 from loomlight.chemicals import services
 from loomlight.chemicals.models import HAZARD_PATTERN, ChemicalProduct, ChemicalUse, MrslLevel, UseArea
@@ -23,15 +22,15 @@ from loomlight.chemicals.selectors import inventory
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
-from loomlight.registry.validators import FIRST_DATE, FIRST_YEAR, LAST_DATE
+from loomlight.registry.validators import FIRST_YEAR
 
 VIA = "api"
 router = Router(tags=["chemicals"])
 
-Area = Literal[tuple(UseArea.values)]
-Level = Literal[tuple(MrslLevel.values)]
-Hazards = Field("", max_length=200, pattern=f"^({HAZARD_PATTERN})?$", description="GHS hazard statements, e.g. H315, H319.")
-ValidUntil = Field(None, ge=FIRST_DATE, le=LAST_DATE)
+HAZARDS = model_text(ChemicalProduct, "hazard_statements", pattern=f"^({HAZARD_PATTERN})?$",
+                     description="GHS hazard statements, e.g. H315, H319.")
+Level = described(int, {"type": "integer", "enum": list(MrslLevel.values)})
+Period = described(str, {"type": "string", "pattern": PERIOD_PATH, "description": "The month, YYYY-MM."})
 
 
 # --- read ---------------------------------------------------------------------------
@@ -79,24 +78,24 @@ def chemical_inventory(request, facility_id: int, query: Query[YearQuery]):
 # --- write --------------------------------------------------------------------------
 
 class ChemicalProductIn(In):
-    name: str = Field(..., min_length=1, max_length=200)
-    supplier: str = Field(..., min_length=1, max_length=200)
-    use_area: Area = UseArea.PRODUCTION.value
-    hazard_statements: str = Hazards
+    name: model_text(ChemicalProduct, "name")
+    supplier: model_text(ChemicalProduct, "supplier")
+    use_area: model_text(ChemicalProduct, "use_area") = UseArea.PRODUCTION.value
+    hazard_statements: HAZARDS = ""
     mrsl_level: Level = Field(MrslLevel.NONE.value, description="ZDHC MRSL conformance level as declared: 0 (none) to 3; "
                               "a level needs declaration_reference and declaration_valid_until.")
-    declaration_reference: str = Field("", max_length=200)
-    declaration_valid_until: datetime.date | None = ValidUntil
+    declaration_reference: model_text(ChemicalProduct, "declaration_reference") = ""
+    declaration_valid_until: DateInRange | None = None
 
 
 class ChemicalProductPatch(In):
-    name: str = optional(min_length=1, max_length=200)
-    supplier: str = optional(min_length=1, max_length=200)
-    use_area: Area = optional()
-    hazard_statements: str = optional(max_length=200, pattern=f"^({HAZARD_PATTERN})?$")
+    name: model_text(ChemicalProduct, "name") = optional()
+    supplier: model_text(ChemicalProduct, "supplier") = optional()
+    use_area: model_text(ChemicalProduct, "use_area") = optional()
+    hazard_statements: HAZARDS = optional()
     mrsl_level: Level = optional()
-    declaration_reference: str = optional(max_length=200)
-    declaration_valid_until: datetime.date | None = optional(ge=FIRST_DATE, le=LAST_DATE)
+    declaration_reference: model_text(ChemicalProduct, "declaration_reference") = optional()
+    declaration_valid_until: DateInRange | None = optional()
 
 
 class ChemicalProductOut(Schema):
@@ -112,8 +111,8 @@ class ChemicalProductOut(Schema):
 
 
 class UseIn(In):
-    value: Number = Field(..., description="The quantity used in the month, in `unit`.")
-    unit: str = Field(..., min_length=1, max_length=32, description="A unit of mass: kg, t, lb, ...")
+    value: Amount = Field(..., description="The quantity used in the month, in `unit`.")
+    unit: model_text(ChemicalUse, "original_unit") = Field(..., description="A unit of mass: kg, t, lb, ...")
 
 
 class UseOut(Schema):
@@ -155,8 +154,7 @@ def chemical_product_update(request, product_id: int, payload: ChemicalProductPa
 
 
 @router.put("/chemicals/products/{product_id}/uses/{period}", response={200: UseOut, **WRITE_ERRORS})
-def chemical_use_put(request, product_id: int, period: str = Path(..., pattern=PERIOD_PATH, description="The month, YYYY-MM."),
-                     payload: UseIn = ...):
+def chemical_use_put(request, product_id: int, period: Period, payload: UseIn):
     """Record or correct the quantity of the product used in a month, in any unit of mass (stored in kg)."""
     product = _product(request, product_id)
     return services.chemical_use_set(by=request.user, product=product, period=_period(period), value=payload.value,
@@ -164,7 +162,7 @@ def chemical_use_put(request, product_id: int, period: str = Path(..., pattern=P
 
 
 @router.delete("/chemicals/products/{product_id}/uses/{period}", response={204: None, **WRITE_ERRORS})
-def chemical_use_delete(request, product_id: int, period: str = Path(..., pattern=PERIOD_PATH, description="The month, YYYY-MM.")):
+def chemical_use_delete(request, product_id: int, period: Period):
     """Remove a month's use reported by mistake; audited."""
     product = _product(request, product_id)
     use = ChemicalUse.objects.filter(product=product, period=_period(period)).first()

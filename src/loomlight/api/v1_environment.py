@@ -12,20 +12,19 @@ one they may read but not write, 403.
 from __future__ import annotations
 
 import datetime
-from typing import Literal
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
-from loomlight.api.schemas import In, Number, Page, PageQuery
+from loomlight.api.schemas import DateInRange, In, Number, Page, PageQuery, described, model_text, text
 from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _page, _visible
 from loomlight.reference.wastewater import parameters
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
-from loomlight.registry.validators import FIRST_DATE, FIRST_YEAR, LAST_DATE
+from loomlight.registry.validators import FIRST_DATE, FIRST_YEAR
 from loomlight.wastewater import services
-from loomlight.wastewater.models import DischargeType, LabResult, SamplingEvent, SamplingPoint
+from loomlight.wastewater.models import LabResult, SamplingEvent, SamplingPoint
 from loomlight.wastewater.selectors import event_compliance
 
 VIA = "api"
@@ -57,7 +56,7 @@ class SamplingEventOut(Schema):
 
 class EventFilters(PageQuery):
     year: int | None = Field(None, ge=FIRST_YEAR, le=2100)
-    sampling_point: str = ""
+    sampling_point: text() = ""
 
 
 def _event_out(event) -> dict:
@@ -94,21 +93,20 @@ def wastewater_event_list(request, facility_id: int, query: Query[EventFilters])
 # --- writes ---------------------------------------------------------------------
 
 PLANT_POINTS = (SamplingPoint.CETP_INFLOW.value, SamplingPoint.CETP_OUTFLOW.value)
-FacilityPoint = Literal[tuple(p for p in SamplingPoint.values if p not in PLANT_POINTS)]
-PlantPoint = Literal[PLANT_POINTS]
-Parameter = Literal[tuple(parameters())]
-Discharge = Literal[tuple(DischargeType.values)]
+FACILITY_POINTS = tuple(p for p in SamplingPoint.values if p not in PLANT_POINTS)
+Parameter = described(str, {"type": "string", "enum": list(parameters())})
 
 
 class ResultIn(In):
     """One parameter's result as the laboratory reports it."""
 
-    unit: str = Field(..., max_length=24, description="The parameter's unit (GET /api/v1/facilities/{id}/wastewater/events "
-                                                      "shows each); concentrations also in other units of mass per volume.")
+    unit: text(minLength=1, maxLength=24) = Field(
+        ..., description="The parameter's unit (each event's results show it); a concentration also in another unit of "
+                         "mass per volume.")
     value: Number | None = Field(None, description="Empty when below the detection limit (never read as zero).")
     below_detection_limit: bool = False
     detection_limit: Number | None = Field(None, description="The laboratory's detection limit, required when below it.")
-    method: str = Field("", max_length=120)
+    method: model_text(LabResult, "method") = ""
 
 
 class EventResultIn(ResultIn):
@@ -116,19 +114,19 @@ class EventResultIn(ResultIn):
 
 
 class _EventIn(In):
-    sampled_on: datetime.date = Field(..., ge=FIRST_DATE, le=LAST_DATE, description="Not in the future.")
-    discharge_type: Discharge
-    laboratory: str = Field(..., min_length=1, max_length=200)
+    sampled_on: DateInRange = Field(..., description=f"From {FIRST_DATE} to today.")
+    discharge_type: model_text(SamplingEvent, "discharge_type")
+    laboratory: model_text(SamplingEvent, "laboratory")
     results: list[EventResultIn] = Field([], max_length=100, description="Recorded with the event, all or nothing; an "
                                          "error in one is named results.<index>.<field>.")
 
 
 class FacilityEventIn(_EventIn):
-    sampling_point: FacilityPoint
+    sampling_point: described(str, {"type": "string", "enum": list(FACILITY_POINTS)})
 
 
 class PlantEventIn(_EventIn):
-    sampling_point: PlantPoint
+    sampling_point: described(str, {"type": "string", "enum": list(PLANT_POINTS)})
 
 
 def _event(event: SamplingEvent) -> dict:

@@ -11,16 +11,15 @@ product's chemical data, any other environmental data); the files themselves dow
 from __future__ import annotations
 
 import datetime
-from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from loomlight.api.schemas import PERIOD_PATH, Id, In, Page, PageQuery
+from loomlight.api.schemas import PERIOD_PATH, Id, In, Page, PageQuery, described, model_text, optional
 from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _known, _page, _period, _visible
-from loomlight.evidence.models import EvidenceKind
+from loomlight.evidence.models import Evidence
 from loomlight.evidence.selectors import evidence_readable, readable_kinds
 from loomlight.evidence.services import evidence_attach
 from loomlight.registry import policy
@@ -34,11 +33,12 @@ router = Router(tags=["evidence"])
 class EvidenceIn(In):
     """The fields sent with the file (multipart/form-data)."""
 
-    kind: Literal[tuple(EvidenceKind.values)]
-    period: str | None = Field(None, pattern=PERIOD_PATH, description="The month the evidence is for, YYYY-MM.")
-    note: str = Field("", max_length=300)
-    sampling_event: Id | None = Field(None, description="A sampling event of the facility that this lab report backs.")
-    chemical_product: Id | None = Field(None, description="A chemical product of the facility that this declaration backs.")
+    kind: model_text(Evidence, "kind")
+    period: described(str, {"type": "string", "pattern": PERIOD_PATH}) = optional(
+        description="The month the evidence is for, YYYY-MM.")
+    note: model_text(Evidence, "note") = ""
+    sampling_event: Id = optional(description="A sampling event of the facility that this lab report backs.")
+    chemical_product: Id = optional(description="A chemical product of the facility that this declaration backs.")
 
 
 class EvidenceOut(Schema):
