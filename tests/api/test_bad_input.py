@@ -116,6 +116,17 @@ def test_minus_zero_is_stored_as_zero(api, world, body):
     assert math.copysign(1, value.value) == math.copysign(1, value.original_value) == 1.0
 
 
+def test_minus_zero_in_a_workbook_is_stored_as_zero(world, tmp_path):
+    wb = openpyxl.load_workbook(io.BytesIO(template_workbook(facility=world.own, year=2025, today=datetime.date(2026, 3, 15))))
+    wb["data"].append([world.own.pk, "2025-04", "electricity_grid", None, -0.0, "kWh"])
+    wb["data"].append([world.own.pk, "2025-05", "electricity_grid", None, "-0", "kWh"])
+    wb.save(tmp_path / "upload.xlsx")
+    result = activity_values_import(by=world.users["data_entry"], facility=world.own, path=tmp_path / "upload.xlsx",
+                                    today=datetime.date(2026, 3, 15))
+    assert (result.ok, result.created) == (True, 2)
+    assert [math.copysign(1, v) for v in ActivityValue.objects.order_by("period").values_list("value", flat=True)] == [1.0, 1.0]
+
+
 @pytest.mark.parametrize("value", ["true", "1e400", "NaN", '"1,5"', '"1e999"'])
 def test_what_is_not_a_finite_number_is_refused_on_value(api, world, value):
     api.token("data_entry")

@@ -138,6 +138,19 @@ def test_access_matrix(api, world, data, name, who):
         assert AuditEvent.objects.order_by("-pk").first().via == "api"
 
 
+#: who reads the facility's evidence (of at least one kind: the brand's consent names environmental data)
+EVIDENCE_READERS = FACILITY_WRITERS | FACILITY_READERS | {"brand"}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_access_matrix_of_the_evidence_list(api, world, data, who):
+    response = api.get(who, f"/facilities/{world.own.pk}/evidence")
+    expected = 401 if who is None else 200 if who in EVIDENCE_READERS else 404
+    assert response.status_code == expected, (who, response.content)
+    if expected == 404:
+        assert response.json() == NOT_FOUND
+
+
 def test_a_session_may_read_but_never_write(client, world, data):
     client.force_login(world.users["data_entry"])
     before = _state()
