@@ -33,6 +33,16 @@ class Api:
     def patch(self, who: str | None, path: str, body: dict):
         return self.client.patch("/api/v1" + path, json.dumps(body), content_type="application/json", **self._headers(who))
 
+    def put(self, who: str | None, path: str, body: dict):
+        return self.client.put("/api/v1" + path, json.dumps(body), content_type="application/json", **self._headers(who))
+
+    def delete(self, who: str | None, path: str):
+        return self.client.delete("/api/v1" + path, **self._headers(who))
+
+    def upload(self, who: str | None, path: str, fields: dict):
+        """multipart/form-data: ``fields`` holds the form values and the files (SimpleUploadedFile)."""
+        return self.client.post("/api/v1" + path, fields, **self._headers(who))
+
 
 @pytest.fixture
 def api(client, world) -> Api:

@@ -30,12 +30,37 @@ def test_consent_list_is_the_visible_set(api, world, who, count):
 
 
 def test_consent_rendering(api, world):
-    [row] = api.get("brand", "/consents").json()["results"]
+    """The grantee reads the facility, its own organisation, the kinds of data and the dates; not who of the
+    facility's staff granted it. The facility's managers and its programme admin also read who did."""
     consent = Consent.objects.get()
-    assert row.pop("granted_at").startswith(consent.granted_at.strftime("%Y-%m-%dT%H:%M"))
-    assert row == {"id": consent.pk, "facility": world.own.pk, "grantee": world.brand.pk, "data_kinds": ["profile", "environmental"],
-                   "valid_from": "2020-01-01", "valid_until": None, "granted_by": "manager", "revoked_at": None,
-                   "revoked_by": None, "is_active": True}
+    expected = {"id": consent.pk, "facility": world.own.pk, "facility_name": "Own Dyehouse", "grantee": world.brand.pk,
+                "grantee_name": "Brand A", "data_kinds": ["profile", "environmental"], "valid_from": "2020-01-01",
+                "valid_until": None, "revoked_at": None, "revoked_by": None, "is_active": True}
+    for who, granted_by in (("brand", None), ("manager", "manager"), ("group_manager", "manager"), ("admin", "manager"),
+                            ("operator", "manager")):
+        [row] = api.get(who, "/consents").json()["results"]
+        assert row.pop("granted_at").startswith(consent.granted_at.strftime("%Y-%m-%dT%H:%M"))
+        assert row == {**expected, "granted_by": granted_by}, who
+
+
+def test_a_revoked_consent_names_who_revoked_it_to_the_facility_side_only(api, world):
+    consent = Consent.objects.get()
+    api.post("manager", f"/consents/{consent.pk}/revoke")
+    assert [(r["granted_by"], r["revoked_by"]) for r in api.get("admin", "/consents").json()["results"]] == [("manager", "manager")]
+    assert [(r["granted_by"], r["revoked_by"]) for r in api.get("brand", "/consents").json()["results"]] == [(None, None)]
+
+
+def test_the_consent_page_shows_staff_names_and_revoke_buttons_only_to_the_facility_side(client, world):
+    client.force_login(world.users["brand"])
+    body = client.get("/registry/consents/").content.decode()
+    assert "Own Dyehouse" in body and "Brand A" in body
+    assert "· manager" not in body and "Revoke" not in body
+    client.force_login(world.users["admin"])
+    body = client.get("/registry/consents/").content.decode()
+    assert "· manager" in body and "Revoke" not in body   # an admin reads who granted it; only managers revoke
+    client.force_login(world.users["manager"])
+    body = client.get("/registry/consents/").content.decode()
+    assert "· manager" in body and "Revoke" in body
 
 
 def test_grant_through_the_api_is_audited_and_takes_effect(api, world):

@@ -9,13 +9,27 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Swagger
 
-from loomlight.api import errors, v1, v1_environment, v1_inventories, v1_reporting
+from loomlight.api import errors, v1, v1_chemicals, v1_environment, v1_evidence, v1_inventories, v1_reporting
 from loomlight.api.auth import BearerToken, SessionRead
 
 
 class LoomlightAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__  # unique within v1: facility_list, consent_grant, ...
+
+    def get_openapi_schema(self, *args, **kwargs):
+        """The document, saying also of multipart bodies (a file and its fields) what the routes check:
+        no field besides those named (ninja merges the file and the form into one schema, open)."""
+        document = super().get_openapi_schema(*args, **kwargs)
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                form = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+                if form:
+                    form["schema"]["additionalProperties"] = False
+                    for name, field in form["schema"]["properties"].items():
+                        if field.get("format") == "binary":
+                            field["minLength"] = 1   # an empty file is no file (Django drops it: "required")
+        return document
 
 
 api = LoomlightAPI(
@@ -32,4 +46,6 @@ errors.install(api)
 api.add_router("/v1/", v1.router)
 api.add_router("/v1/", v1_reporting.router)
 api.add_router("/v1/", v1_environment.router)
+api.add_router("/v1/", v1_chemicals.router)
+api.add_router("/v1/", v1_evidence.router)
 api.add_router("/v1/", v1_inventories.router)

@@ -41,10 +41,14 @@ from loomlight.api.schemas import (
 from loomlight.registry import policy, selectors, services
 from loomlight.registry.models import Facility, IndustrialPark, Organisation
 from loomlight.registry.policy import Action
+from loomlight.registry.validators import parse_month
 
 VIA = "api"
-READ_ERRORS = {frozenset({401, 404, 422, 429}): ErrorOut}  # 429: too many unknown tokens from the address
-WRITE_ERRORS = {frozenset({401, 403, 404, 409, 422, 429}): ErrorOut}
+#: Every status a route can answer with besides its own, in the envelope: 400 a body that is not JSON (or
+#: not a form), 401 no valid token, 403 seen but not allowed, 404 not found (or not seen), 409 a conflict
+#: found by the database, 422 the input refused, naming the field, 429 too many unknown tokens from the address.
+READ_ERRORS = {frozenset({400, 401, 404, 422, 429}): ErrorOut}
+WRITE_ERRORS = {frozenset({400, 401, 403, 404, 409, 422, 429}): ErrorOut}
 
 router = Router()
 
@@ -84,6 +88,14 @@ def _input(payload, user, **references) -> dict:
         if data.get(field) is not None:
             data[field] = _known(visible(user), data[field], field)
     return data
+
+
+def _period(text: str, field: str = "period"):
+    """The month ``text`` names (YYYY-MM, from January 1990 to this month), or 422 naming ``field``."""
+    try:
+        return parse_month(text)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
 
 
 def _page(queryset: QuerySet, query: PageQuery) -> dict:
@@ -226,13 +238,21 @@ def shared_facility_update(request, shared_id: int, payload: SharedFacilityPatch
 # --- consent --------------------------------------------------------------------
 
 def _consents(user) -> QuerySet:
-    return policy.consents_visible(user).select_related("granted_by", "revoked_by")
+    return policy.consents_visible(user).select_related("facility", "grantee", "granted_by", "revoked_by")
+
+
+def _shown(user, consent):
+    return selectors.consents_shown(user, [consent])[0]
 
 
 @router.get("/consents", response={200: Page[ConsentOut], **READ_ERRORS}, tags=["consent"])
 def consent_list(request, query: Query[PageQuery]):
-    """Consent of the facilities you manage, and consent given to your organisation."""
-    return _page(_consents(request.user).order_by("-granted_at", "-pk"), query)
+    """Consent of the facilities you manage, and consent given to your organisation (a grantee sees the
+    facility, its own organisation, the kinds of data and the dates; not who of the facility's staff
+    granted or revoked it)."""
+    page = _page(_consents(request.user).order_by("-granted_at", "-pk"), query)
+    page["results"] = selectors.consents_shown(request.user, page["results"])
+    return page
 
 
 @router.post("/facilities/{facility_id}/consents", response={201: ConsentOut, **WRITE_ERRORS}, tags=["consent"])
@@ -240,10 +260,12 @@ def consent_grant(request, facility_id: int, payload: ConsentIn):
     facility = _visible(policy.facilities_visible(request.user), facility_id)
     policy.require(request.user, Action.MANAGE_CONSENT, facility)
     data = _input(payload, request.user, grantee=policy.organisations_visible)
-    return Status(201, services.consent_grant(by=request.user, facility=facility, via=VIA, **data))
+    consent = services.consent_grant(by=request.user, facility=facility, via=VIA, **data)
+    return Status(201, _shown(request.user, _consents(request.user).get(pk=consent.pk)))
 
 
 @router.post("/consents/{consent_id}/revoke", response={200: ConsentOut, **WRITE_ERRORS}, tags=["consent"])
 def consent_revoke(request, consent_id: int):
     consent = _editable(request.user, _consents(request.user), consent_id)
-    return services.consent_revoke(by=request.user, consent=consent, via=VIA)
+    services.consent_revoke(by=request.user, consent=consent, via=VIA)
+    return _shown(request.user, _consents(request.user).get(pk=consent.pk))

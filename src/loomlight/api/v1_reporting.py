@@ -8,33 +8,35 @@ The same services serve the form and the Excel import.
 from __future__ import annotations
 
 import datetime
-import re
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from loomlight.api.schemas import In, Page, PageQuery
-from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _page, _visible
+from loomlight.api.schemas import PERIOD_PATH, Amount, In, Page, PageQuery, Said, described, model_text, text
+from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _page, _period, _visible
+from loomlight.reference.metrics import metrics
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
+from loomlight.registry.validators import FIRST_YEAR
 from loomlight.reporting import services
 from loomlight.reporting.models import ActivityValue, ReportingPeriod
 
 VIA = "api"
-PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 router = Router(tags=["reporting"])
+Period = described(str, {"type": "string", "pattern": PERIOD_PATH, "description": "The month, YYYY-MM."})
 
 
 class ValueIn(In):
-    period: str = Field(..., pattern=PERIOD_PATTERN, description="The month, YYYY-MM.")
-    metric: str = Field(..., description="A metric code of the catalogue (GET /api/v1/metrics).")
-    value: float | str
-    unit: str = Field(..., description="Any unit of the metric's dimension: kWh, MWh, GJ, L, m³, US gallon, kg, tonne, ...; "
-                                       "a fuel also in a unit of mass or volume (its also_accepts), converted to GJ with the "
-                                       "facility's fuel properties for the month or the shipped defaults.")
-    qualifier: str = Field("", max_length=64, description="Product type of a production figure, waste type of a waste figure.")
+    period: Period
+    metric: described(str, {"type": "string", "enum": list(metrics())}) = Field(
+        ..., description="A metric code of the catalogue (GET /api/v1/metrics).")
+    value: Amount = Field(..., description="Zero or more (a count or an amount), in `unit`.")
+    unit: model_text(ActivityValue, "original_unit") = Field(
+        ..., description="Any unit of the metric's dimension: kWh, MWh, GJ, L, m³, US gallon, kg, tonne, ...; "
+                         "a fuel also in a unit of mass or volume (its also_accepts), converted to GJ with the "
+                         "facility's fuel properties for the month or the shipped defaults.")
+    qualifier: model_text(ActivityValue, "qualifier") = Field(
+        "", description="Product type of a production figure, waste type of a waste figure.")
 
 
 class ValueOut(Schema):
@@ -70,16 +72,16 @@ class PeriodOut(Schema):
 
 
 class ValueFilters(PageQuery):
-    year: int | None = Field(None, ge=1990, le=2100)
-    metric: str = ""
+    year: int | None = Field(None, ge=FIRST_YEAR, le=2100)
+    metric: text() = ""
 
 
 class CommentIn(In):
-    comment: str
+    comment: Said = Field(..., description="Why the month is returned: the facility reads this.")
 
 
 class ReasonIn(In):
-    reason: str
+    reason: Said = Field(..., description="Why the verified month is reopened: recorded with it.")
 
 
 class MetricOut(Schema):
@@ -90,12 +92,6 @@ class MetricOut(Schema):
     also_accepts: list[str]
 
 
-def _month(text: str) -> datetime.date:
-    if not re.match(PERIOD_PATTERN, text):
-        raise ValidationError({"period": [_("Give the month as YYYY-MM.")]})
-    return datetime.date(int(text[:4]), int(text[5:7]), 1)
-
-
 def _with_data(request, facility_id: int):
     return _visible(policy.facilities_with_data(request.user, DataKind.ENVIRONMENTAL), facility_id)
 
@@ -103,8 +99,6 @@ def _with_data(request, facility_id: int):
 @router.get("/metrics", response={200: list[MetricOut], **READ_ERRORS})
 def metric_list(request):
     """The metric catalogue: codes, canonical units and the other dimensions a metric accepts."""
-    from loomlight.reference.metrics import metrics
-
     return [{**vars(m), "also_accepts": list(m.also_accepts)} for m in metrics().values()]
 
 
@@ -124,7 +118,7 @@ def value_set(request, facility_id: int, payload: ValueIn):
     """Record or correct one monthly value. Sending the same value again changes nothing."""
     facility = _with_data(request, facility_id)
     policy.require(request.user, Action.ENTER_DATA, facility)
-    row = services.activity_value_set(by=request.user, facility=facility, period=_month(payload.period), metric=payload.metric,
+    row = services.activity_value_set(by=request.user, facility=facility, period=_period(payload.period), metric=payload.metric,
                                       value=payload.value, unit=payload.unit, qualifier=payload.qualifier, via=VIA)
     return Status(201, row)
 
@@ -138,28 +132,28 @@ def period_list(request, facility_id: int, query: Query[PageQuery]):
 def _transition(request, facility_id: int, period: str, action: Action, call):
     facility = _with_data(request, facility_id)
     policy.require(request.user, action, facility)
-    return call(facility, _month(period))
+    return call(facility, _period(period))
 
 
 @router.post("/facilities/{facility_id}/periods/{period}/submit", response={200: PeriodOut, **WRITE_ERRORS})
-def period_submit(request, facility_id: int, period: str):
+def period_submit(request, facility_id: int, period: Period):
     return _transition(request, facility_id, period, Action.ENTER_DATA,
                        lambda f, p: services.period_submit(by=request.user, facility=f, period=p, via=VIA))
 
 
 @router.post("/facilities/{facility_id}/periods/{period}/verify", response={200: PeriodOut, **WRITE_ERRORS})
-def period_verify(request, facility_id: int, period: str):
+def period_verify(request, facility_id: int, period: Period):
     return _transition(request, facility_id, period, Action.VERIFY,
                        lambda f, p: services.period_verify(by=request.user, facility=f, period=p, via=VIA))
 
 
 @router.post("/facilities/{facility_id}/periods/{period}/return", response={200: PeriodOut, **WRITE_ERRORS})
-def period_return(request, facility_id: int, period: str, payload: CommentIn):
+def period_return(request, facility_id: int, period: Period, payload: CommentIn):
     return _transition(request, facility_id, period, Action.VERIFY,
                        lambda f, p: services.period_return(by=request.user, facility=f, period=p, comment=payload.comment, via=VIA))
 
 
 @router.post("/facilities/{facility_id}/periods/{period}/reopen", response={200: PeriodOut, **WRITE_ERRORS})
-def period_reopen(request, facility_id: int, period: str, payload: ReasonIn):
+def period_reopen(request, facility_id: int, period: Period, payload: ReasonIn):
     return _transition(request, facility_id, period, Action.VERIFY,
                        lambda f, p: services.period_reopen(by=request.user, facility=f, period=p, reason=payload.reason, via=VIA))

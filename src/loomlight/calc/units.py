@@ -228,7 +228,8 @@ def parse_unit(text: str) -> pint.Unit:
 
 
 def parse_number(value) -> float:
-    """A finite number from a cell or a form; UnitError otherwise (text, NaN, infinity, booleans)."""
+    """A finite number from a cell or a form; UnitError otherwise (text, NaN, infinity, booleans, an integer
+    beyond a double's range). Negative zero is read as zero: -0 is stored as 0.0."""
     if isinstance(value, bool):
         raise UnitError(UnitErrorCode.NOT_A_NUMBER, f"“{value}” is not a number.")
     if isinstance(value, str):
@@ -240,11 +241,13 @@ def parse_number(value) -> float:
     else:
         try:
             number = float(value)
+        except OverflowError:
+            number = math.inf
         except (TypeError, ValueError):
             raise UnitError(UnitErrorCode.NOT_A_NUMBER, f"“{value}” is not a number.") from None
     if not math.isfinite(number):
-        raise UnitError(UnitErrorCode.NOT_A_NUMBER, f"“{value}” is not a finite number.")
-    return number
+        raise UnitError(UnitErrorCode.NOT_A_NUMBER, f"“{str(value)[:40]}” is not a finite number.")
+    return number + 0.0   # -0.0 + 0.0 is 0.0 (IEEE 754, rounding to nearest)
 
 
 def to_canonical(value, unit: str, canonical_unit: str) -> Converted:
@@ -264,6 +267,9 @@ def to_canonical(value, unit: str, canonical_unit: str) -> Converted:
             f"“{unit}” measures {_dimension_name(source)}, but this value is {_dimension_name(target)} (in {canonical_unit}).",
         )
     converted = UREG.Quantity(number, source).to(target).magnitude
+    if not math.isfinite(converted):
+        raise UnitError(UnitErrorCode.NOT_A_NUMBER,
+                        f"{number:g} {str(unit).strip()} is too large: in {canonical_unit} it is beyond the largest number stored.")
     return Converted(value=significant(converted), unit=canonical_unit, original_value=number, original_unit=str(unit).strip())
 
 

@@ -26,8 +26,10 @@ class MrslLevel(models.IntegerChoices):
     LEVEL_3 = 3, _("ZDHC MRSL conformance level 3")
 
 
+#: GHS hazard statements: codes separated by commas or semicolons (H315, H319); the API documents the same pattern.
+HAZARD_PATTERN = r"(H\d{3}[A-Za-z]{0,2})(\s*[,;]\s*H\d{3}[A-Za-z]{0,2})*"
 HAZARD_STATEMENTS = RegexValidator(
-    r"^(H\d{3}[A-Za-z]{0,2})(\s*[,;]\s*H\d{3}[A-Za-z]{0,2})*$",
+    rf"^{HAZARD_PATTERN}$",
     _("List GHS hazard statements as codes separated by commas, e.g. H315, H319."),
 )
 

@@ -1,4 +1,4 @@
-"""Write paths for the chemical inventory."""
+"""Write paths for the chemical inventory (the page and the API share them)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from loomlight.calc.units import UnitError, to_canonical
 from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
 from loomlight.registry import policy
 from loomlight.registry.policy import Action
+from loomlight.registry.validators import validate_date, validate_month
 
 PRODUCT_FIELDS = ("name", "supplier", "use_area", "hazard_statements", "mrsl_level", "declaration_reference", "declaration_valid_until")
 
@@ -28,6 +29,10 @@ def chemical_product_save(*, by, facility, data: dict, product: ChemicalProduct 
     row = product or ChemicalProduct(facility=facility, created_by=by)
     for name, value in data.items():
         setattr(row, name, value)
+    try:
+        validate_date(row.declaration_valid_until)
+    except ValidationError as exc:
+        raise ValidationError({"declaration_valid_until": exc.messages}) from None
     if row.mrsl_level and not (row.declaration_reference and row.declaration_valid_until):
         raise ValidationError({"declaration_reference": [_(
             "A conformance level needs the declaration: its reference and the date it is valid until.")]})
@@ -41,8 +46,10 @@ def chemical_product_save(*, by, facility, data: dict, product: ChemicalProduct 
 @transaction.atomic
 def chemical_use_set(*, by, product: ChemicalProduct, period: datetime.date, value, unit: str, via: str = "web") -> ChemicalUse:
     policy.require(by, Action.ENTER_DATA, product.facility)
-    if period.day != 1:
-        raise ValidationError({"period": [_("A reporting period is a month: give its first day (YYYY-MM-01).")]})
+    try:
+        validate_month(period)
+    except ValidationError as exc:
+        raise ValidationError({"period": exc.messages}) from None
     try:
         converted = to_canonical(value, unit, "kg")
     except UnitError as exc:
@@ -56,3 +63,11 @@ def chemical_use_set(*, by, product: ChemicalProduct, period: datetime.date, val
     audit_record(actor=by, action=AuditAction.UPDATE if existing else AuditAction.CREATE, obj=row, before=before,
                  after=snapshot(row), via=via)
     return row
+
+
+@transaction.atomic
+def chemical_use_delete(*, by, use: ChemicalUse, via: str = "web") -> None:
+    """Remove a month's use reported by mistake (a month not used is not a month of 0 kg); audited."""
+    policy.require(by, Action.ENTER_DATA, use.product.facility)
+    audit_record(actor=by, action=AuditAction.DELETE, obj=use, before=snapshot(use), after=None, via=via)
+    use.delete()

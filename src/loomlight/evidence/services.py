@@ -16,6 +16,7 @@ from loomlight.audit.services import audit_record, snapshot
 from loomlight.evidence.models import Evidence, EvidenceKind
 from loomlight.registry import policy
 from loomlight.registry.policy import Action
+from loomlight.registry.validators import text_problem, validate_month
 
 #: extension -> (content type, how the file's first bytes must look)
 ALLOWED = {
@@ -55,13 +56,23 @@ def _check(name: str, head: bytes, size: int) -> str:
 @transaction.atomic
 def evidence_attach(*, by, facility, kind: str, uploaded, period=None, activity_value=None, sampling_event=None,
                     chemical_product=None, note: str = "", via: str = "web") -> Evidence:
-    """Store an uploaded file as evidence of the facility's data."""
+    """Store an uploaded file as evidence of the facility's data (the page's upload and the API's).
+
+    The file's type is judged on its first bytes, its size against EVIDENCE_MAX_MB; ``period`` is a
+    reporting month; what it backs (a value, a sampling event, a chemical product) is the facility's own."""
     policy.require(by, Action.ENTER_DATA, facility)
     if kind not in EvidenceKind.values:
         raise ValidationError({"kind": [_("Unknown kind of evidence.")]})
+    if period is not None:
+        try:
+            validate_month(period)
+        except ValidationError as exc:
+            raise ValidationError({"period": exc.messages}) from None
     for linked in (activity_value, sampling_event, chemical_product):
-        if linked is not None and linked.facility_id != facility.pk:
+        if linked is not None and _facility_id(linked) != facility.pk:
             raise ValidationError(_("The evidence and what it backs belong to different facilities."))
+    if problem := text_problem(uploaded.name or ""):
+        raise ValidationError({"file": [problem]})
     size = uploaded.size
     if size > max_bytes():  # refuse before reading a large body
         _check(uploaded.name, b"", size)
@@ -71,7 +82,12 @@ def evidence_attach(*, by, facility, kind: str, uploaded, period=None, activity_
                         chemical_product=chemical_product, original_name=os.path.basename(uploaded.name)[:200],
                         content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(), note=note,
                         uploaded_by=by)
+    evidence.full_clean(exclude=["file"])   # before the file is stored: a refusal leaves no file behind
     evidence.file.save("upload", ContentFile(data), save=False)
     evidence.save()
     audit_record(actor=by, action=AuditAction.CREATE, obj=evidence, before=None, after=snapshot(evidence), via=via)
     return evidence
+
+
+def _facility_id(linked) -> int | None:
+    return linked.facility_id if hasattr(linked, "facility_id") else None

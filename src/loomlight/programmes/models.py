@@ -28,3 +28,12 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from loomlight.registry.models import PROGRAMME_IMPLEMENTER_KINDS, organisation_kind_errors
+
+        errors = organisation_kind_errors(self.implementer if self.implementer_id else None, PROGRAMME_IMPLEMENTER_KINDS, "implementer")
+        if errors:
+            raise ValidationError(errors)

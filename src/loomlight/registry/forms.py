@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from loomlight.registry import policy
 from loomlight.registry.countries import country_choices
 from loomlight.registry.models import (
+    CONSENT_GRANTEE_KINDS,
+    FACILITY_OWNER_KINDS,
+    PARK_OPERATOR_KINDS,
     DataKind,
     Facility,
     IndustrialPark,
     Organisation,
-    OrganisationKind,
     Process,
     ProductType,
     SharedFacility,
@@ -42,7 +44,7 @@ class FacilityForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = policy.parks_visible(user)
-        self.fields["organisation"].queryset = policy.organisations_visible(user).filter(kind=OrganisationKind.MANUFACTURER_GROUP)
+        self.fields["organisation"].queryset = policy.organisations_visible(user).filter(kind__in=FACILITY_OWNER_KINDS)
 
 
 class ParkForm(forms.ModelForm):
@@ -54,7 +56,7 @@ class ParkForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["operator"].queryset = policy.organisations_visible(user).filter(kind=OrganisationKind.PARK_OPERATOR)
+        self.fields["operator"].queryset = policy.organisations_visible(user).filter(kind__in=PARK_OPERATOR_KINDS)
 
 
 class OrganisationForm(forms.ModelForm):
@@ -89,7 +91,7 @@ class SharedFacilityForm(forms.ModelForm):
 class ConsentForm(forms.Form):
     grantee = forms.ModelChoiceField(
         label=_("shared with"),
-        queryset=Organisation.objects.filter(kind__in=[OrganisationKind.BRAND, OrganisationKind.FINANCIER]),
+        queryset=Organisation.objects.filter(kind__in=CONSENT_GRANTEE_KINDS),
     )
     data_kinds = forms.MultipleChoiceField(label=_("data shared"), choices=DataKind.choices, widget=forms.CheckboxSelectMultiple)
     valid_from = forms.DateField(label=_("valid from"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loomlight.registry.countries import country_name
-from loomlight.registry.validators import validate_codes, validate_country, validate_os_hub_id
+from loomlight.registry.validators import validate_codes, validate_country, validate_date, validate_os_hub_id
 
 LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
@@ -29,6 +29,29 @@ class OrganisationKind(models.TextChoices):
     FINANCIER = "financier", _("Financier")
     PUBLIC_AGENCY = "public_agency", _("Public agency")
     NGO = "ngo", _("NGO")
+
+
+#: The kinds of organisation each reference to an organisation accepts. The models' clean() refuses
+#: any other, whichever way a record is written (form, API, operator admin, demo, CLI); the forms list
+#: only these; an organisation's kind cannot change while it is referred to in one of these ways.
+PARK_OPERATOR_KINDS = frozenset({OrganisationKind.PARK_OPERATOR})
+FACILITY_OWNER_KINDS = frozenset({OrganisationKind.MANUFACTURER_GROUP})
+CONSENT_GRANTEE_KINDS = frozenset({OrganisationKind.BRAND, OrganisationKind.FINANCIER})
+PROGRAMME_IMPLEMENTER_KINDS = frozenset({OrganisationKind.PROGRAMME_IMPLEMENTER})
+
+
+def _kind_labels(kinds) -> str:
+    labels = dict(OrganisationKind.choices)
+    return " / ".join(str(labels[k]).lower() for k in OrganisationKind.values if k in kinds)
+
+
+def organisation_kind_errors(organisation, kinds, field: str) -> dict[str, list[str]]:
+    """``{field: [message]}`` when ``organisation`` (or None) is not of one of ``kinds``; else {}."""
+    if organisation is None or organisation.kind in kinds:
+        return {}
+    return {field: [str(_("%(name)s is a %(kind)s organisation; choose a %(allowed)s.") % {
+        "name": organisation.name, "kind": str(OrganisationKind(organisation.kind).label).lower(),
+        "allowed": _kind_labels(kinds)})]}
 
 
 class Process(models.TextChoices):
@@ -94,6 +117,31 @@ class Organisation(models.Model):
     def country_name(self) -> str:
         return country_name(self.country) if self.country else ""
 
+    def clean(self) -> None:
+        """The kind cannot change while the organisation is referred to as one of its current kind."""
+        from django.core.exceptions import ValidationError
+
+        if self.pk is None or not self.kind:
+            return
+        stored = Organisation.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+        if stored is None or stored == self.kind:
+            return
+        uses = []
+        if self.kind not in PARK_OPERATOR_KINDS and self.operated_parks.exists():
+            uses.append(_("the operator of an industrial park"))
+        if self.kind not in FACILITY_OWNER_KINDS and self.facilities.exists():
+            uses.append(_("the owner of a facility"))
+        if self.kind not in CONSENT_GRANTEE_KINDS and self.consents_received.exists():
+            uses.append(_("given consent by a facility"))
+        if self.kind not in PROGRAMME_IMPLEMENTER_KINDS and self.implemented_programmes.exists():
+            uses.append(_("the implementer of a programme"))
+        bound = [role for role, kind in ROLE_ORGANISATION_KIND.items() if kind != self.kind]
+        if Membership.objects.filter(organisation=self, role__in=bound).exists():
+            uses.append(_("the scope of roles that need a %(kind)s") % {"kind": str(OrganisationKind(stored).label).lower()})
+        if uses:
+            raise ValidationError({"kind": [str(_("%(name)s cannot change its kind: it is %(uses)s.") % {
+                "name": self.name, "uses": ", ".join(str(u) for u in uses)})]})
+
 
 class IndustrialPark(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -128,6 +176,13 @@ class IndustrialPark(models.Model):
     @property
     def country_name(self) -> str:
         return country_name(self.country)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = organisation_kind_errors(self.operator if self.operator_id else None, PARK_OPERATOR_KINDS, "operator")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Facility(models.Model):
@@ -184,6 +239,10 @@ class Facility(models.Model):
             errors["processes"] = [str(_("Name at least one process."))]
         if self.park_id and self.park and self.country and self.park.country != self.country:
             errors["country"] = [str(_("The facility is in a park in another country (%(park)s).") % {"park": self.park.country})]
+        errors.update(organisation_kind_errors(self.organisation if self.organisation_id else None, FACILITY_OWNER_KINDS, "organisation"))
+        if self.os_hub_id and "os_hub_id" not in errors and (
+                Facility.objects.filter(os_hub_id=self.os_hub_id).exclude(pk=self.pk).exists()):
+            errors["os_hub_id"] = [str(_("This Open Supply Hub ID is already registered for another facility."))]
         if errors:
             raise ValidationError(errors)
 
@@ -236,6 +295,27 @@ class Role(models.TextChoices):
     FINANCIER_VIEWER = "financier_viewer", _("Financier viewer")
 
 
+#: Which scope each role may be given in (Membership.clean() enforces it).
+ROLE_SCOPES: dict[str, frozenset[str]] = {
+    Role.PROGRAMME_ADMIN: frozenset({"programme"}),
+    Role.PARK_OPERATOR: frozenset({"park"}),
+    Role.FACILITY_MANAGER: frozenset({"facility", "organisation"}),
+    Role.FACILITY_DATA_ENTRY: frozenset({"facility"}),
+    Role.ASSESSOR: frozenset({"programme", "facility"}),
+    Role.BRAND_VIEWER: frozenset({"organisation"}),
+    Role.FINANCIER_VIEWER: frozenset({"organisation"}),
+}
+
+#: The organisation kind an organisation-scoped role requires (Membership.clean() enforces it).
+ROLE_ORGANISATION_KIND: dict[str, str] = {
+    Role.FACILITY_MANAGER: OrganisationKind.MANUFACTURER_GROUP,
+    Role.BRAND_VIEWER: OrganisationKind.BRAND,
+    Role.FINANCIER_VIEWER: OrganisationKind.FINANCIER,
+}
+
+SCOPE_TYPES = ("programme", "organisation", "park", "facility")
+
+
 class Membership(models.Model):
     """A user's role within exactly one scope (programme, organisation, park or facility)."""
 
@@ -268,6 +348,32 @@ class Membership(models.Model):
     @property
     def scope(self):
         return self.programme or self.organisation or self.park or self.facility
+
+    @property
+    def scope_type(self) -> str | None:
+        """"programme", "organisation", "park" or "facility": the scope that is set (the first, if several)."""
+        return next((kind for kind in SCOPE_TYPES if getattr(self, f"{kind}_id")), None)
+
+    def clean(self) -> None:
+        """A role is given within the scopes it allows, and an organisation-scoped role within an
+        organisation of the kind it needs (ROLE_SCOPES, ROLE_ORGANISATION_KIND). Errors sit on the
+        scope's field, coded ``role_scope`` or ``organisation_kind``."""
+        from django.core.exceptions import ValidationError
+
+        scope_type = self.scope_type
+        if self.role not in ROLE_SCOPES or scope_type is None:
+            return  # an unknown role, or no scope: the field and constraint checks say so
+        allowed = ROLE_SCOPES[self.role]
+        role = str(Role(self.role).label)
+        if scope_type not in allowed:
+            raise ValidationError({scope_type: ValidationError(
+                _("The role %(role)s is given within: %(allowed)s."), code="role_scope",
+                params={"role": role, "allowed": ", ".join(sorted(allowed))})})
+        wanted = ROLE_ORGANISATION_KIND.get(self.role)
+        if scope_type == "organisation" and wanted and self.organisation.kind != wanted:
+            raise ValidationError({"organisation": ValidationError(
+                _("The role %(role)s needs an organisation of kind %(kind)s."), code="organisation_kind",
+                params={"role": role, "kind": str(OrganisationKind(wanted).label).lower()})})
 
 
 class DataKind(models.TextChoices):
@@ -325,13 +431,21 @@ class ConsentTerms(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        errors = {}
+        for field in ("valid_from", "valid_until"):
+            try:
+                validate_date(getattr(self, field))
+            except ValidationError as exc:
+                errors[field] = exc.messages
+        if errors:
+            raise ValidationError(errors)
         try:
             validate_codes(self.data_kinds, dict(self.KINDS.choices), str(_("data shared")))
         except ValidationError as exc:
             raise ValidationError({"data_kinds": exc.messages}) from None
         if not self.data_kinds:
             raise ValidationError({"data_kinds": [str(_("Choose at least one kind of data to share."))]})
-        if self.grantee_id and self.grantee.kind not in (OrganisationKind.BRAND, OrganisationKind.FINANCIER):
+        if self.grantee_id and self.grantee.kind not in CONSENT_GRANTEE_KINDS:
             raise ValidationError({"grantee": [str(_("Consent can be given to a brand or a financier only."))]})
 
     def data_kind_labels(self) -> list[str]:

@@ -44,6 +44,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from loomlight.programmes.models import Programme
+from loomlight.registry import models
 from loomlight.registry.models import (
     Consent,
     DataKind,
@@ -68,23 +69,10 @@ class Action(StrEnum):
     VERIFY = "verify"          # verify, return or reopen a facility's reported month
 
 
-#: Which scope each role may be given in (membership_create enforces it).
-ROLE_SCOPES: dict[str, frozenset[str]] = {
-    Role.PROGRAMME_ADMIN: frozenset({"programme"}),
-    Role.PARK_OPERATOR: frozenset({"park"}),
-    Role.FACILITY_MANAGER: frozenset({"facility", "organisation"}),
-    Role.FACILITY_DATA_ENTRY: frozenset({"facility"}),
-    Role.ASSESSOR: frozenset({"programme", "facility"}),
-    Role.BRAND_VIEWER: frozenset({"organisation"}),
-    Role.FINANCIER_VIEWER: frozenset({"organisation"}),
-}
-
-#: The organisation kind an organisation-scoped role requires.
-ROLE_ORGANISATION_KIND: dict[str, str] = {
-    Role.FACILITY_MANAGER: OrganisationKind.MANUFACTURER_GROUP,
-    Role.BRAND_VIEWER: OrganisationKind.BRAND,
-    Role.FINANCIER_VIEWER: OrganisationKind.FINANCIER,
-}
+#: Which scope each role may be given in, and the organisation kind an organisation-scoped role
+#: requires: registry.models (Membership.clean() enforces them), named here for the policy's readers.
+ROLE_SCOPES = models.ROLE_SCOPES
+ROLE_ORGANISATION_KIND = models.ROLE_ORGANISATION_KIND
 
 PUBLIC_ORGANISATION_KINDS = (
     OrganisationKind.BRAND,
@@ -363,11 +351,32 @@ def consents_visible(user) -> QuerySet[Consent]:
         return Consent.objects.none()
     if user.is_superuser:
         return Consent.objects.all()
-    q = Q(facility__in=Facility.objects.filter(_consent_manage_q(user) | _facility_edit_q(user)))
+    q = Q(facility__in=facilities_consent_side(user))
     grantees = [m.organisation_id for m in memberships(user) if m.role in _CONSENT_ROLES and m.organisation_id]
     if grantees:
         q |= Q(grantee_id__in=grantees)
     return Consent.objects.filter(q)
+
+
+def facilities_consent_side(user) -> QuerySet[Facility]:
+    """Facilities whose consents the user reads from the facility's side (its managers, its programme
+    admins): they see who granted and who revoked each. A grantee reads a consent given to its
+    organisation (the facility, the grantee, the kinds of data and the dates), not the names of the
+    facility's staff."""
+    if not _active(user):
+        return Facility.objects.none()
+    if user.is_superuser:
+        return Facility.objects.all()
+    return Facility.objects.filter(_consent_manage_q(user) | _facility_edit_q(user))
+
+
+def facilities_consent_managed(user) -> QuerySet[Facility]:
+    """Facilities whose consent the user grants and revokes (their managers)."""
+    if not _active(user):
+        return Facility.objects.none()
+    if user.is_superuser:
+        return Facility.objects.all()
+    return Facility.objects.filter(_consent_manage_q(user))
 
 
 def programmes_visible(user) -> QuerySet[Programme]:

@@ -8,6 +8,11 @@ from loomlight.registry import policy
 from loomlight.registry.models import Facility, IndustrialPark, Membership, Organisation, Role
 
 
+def _id(text: str) -> bool:
+    """Whether ``text`` can be a record's id: ASCII digits, within the databases' 64-bit integers."""
+    return text.isascii() and text.isdigit() and 1 <= int(text) < 2**63
+
+
 def facility_list(user, *, search: str = "", country: str = "", park: str = "", process: str = "", tier: str = "") -> QuerySet[Facility]:
     """Visible facilities, filtered. Unknown filter values match nothing rather than everything."""
     qs = policy.facilities_visible(user).select_related("park", "organisation")
@@ -18,7 +23,7 @@ def facility_list(user, *, search: str = "", country: str = "", park: str = "", 
     if park == "none":
         qs = qs.filter(park__isnull=True)
     elif park:
-        qs = qs.filter(park_id=park) if park.isdigit() else qs.none()
+        qs = qs.filter(park_id=int(park)) if _id(park) else qs.none()
     if process:
         # JSON list membership, portable across SQLite and PostgreSQL: match the quoted code.
         qs = qs.filter(processes__icontains=f'"{process}"')
@@ -100,3 +105,17 @@ def home_summary(user) -> dict:
         "recent_facilities": facilities.select_related("park").order_by("-created_at", "-pk")[:5],
         "programmes": list(policy.programmes_visible(user).order_by("name")),
     }
+
+
+def consents_shown(user, consents) -> list:
+    """The consents, each marked ``shows_staff``, whether this reader may see who granted and revoked it
+    (policy.facilities_consent_side: the facility's managers and programme admins, not the grantee), and
+    ``can_revoke`` (policy.facilities_consent_managed: its managers)."""
+    consents = list(consents)
+    ids = {c.facility_id for c in consents}
+    staff = set(policy.facilities_consent_side(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    managed = set(policy.facilities_consent_managed(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    for consent in consents:
+        consent.shows_staff = consent.facility_id in staff
+        consent.can_revoke = consent.facility_id in managed
+    return consents

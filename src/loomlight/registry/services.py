@@ -251,31 +251,42 @@ SCOPE_MODELS = {
 @transaction.atomic
 def membership_create(*, by, user, role: str, scope_type: str, scope_id: int, via: str = "web") -> Membership:
     """Give ``user`` the ``role`` within one scope. Only operators (superusers) and
-    the programme admins of the scope's programme may do this."""
+    the programme admins of the scope's programme may do this. Which scope a role takes,
+    and the organisation kind it needs, is Membership.clean()'s rule (the admin uses it too)."""
     if role not in Role.values:
         raise ValidationError({"role": [_("Unknown role “%(role)s”. Roles: %(roles)s.") % {"role": role, "roles": ", ".join(Role.values)}]})
-    allowed = policy.ROLE_SCOPES[role]
     if scope_type not in SCOPE_MODELS:
         raise ValidationError({"scope_type": [_("Unknown scope type “%(type)s”.") % {"type": scope_type}]})
-    if scope_type not in allowed:
-        raise ValidationError(
-            {"scope_type": [_("The role %(role)s is given within: %(allowed)s.") % {"role": role, "allowed": ", ".join(sorted(allowed))}]}
-        )
     try:
         scope = SCOPE_MODELS[scope_type].objects.get(pk=scope_id)
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise ValidationError({"scope_id": [_("No %(type)s with id %(id)s.") % {"type": scope_type, "id": scope_id}]}) from None
-    wanted_kind = policy.ROLE_ORGANISATION_KIND.get(role)
-    if scope_type == "organisation" and wanted_kind and scope.kind != wanted_kind:
-        raise ValidationError({"scope_id": [_("The role %(role)s needs an organisation of kind %(kind)s.") % {"role": role, "kind": wanted_kind}]})
+    membership = Membership(user=user, role=role, **{scope_type: scope})
+    try:
+        membership.full_clean()
+    except ValidationError as exc:
+        raise ValidationError(_scope_errors(exc, scope_type)) from None
     if not _may_manage_members(by, scope_type, scope):
         raise policy.PermissionDenied
     if Membership.objects.filter(user=user, role=role, **{scope_type: scope}).exists():
         raise ValidationError(_("%(user)s already has this role here.") % {"user": user})
-    membership = Membership.objects.create(user=user, role=role, **{scope_type: scope})
+    membership.save()
     audit_record(actor=by, action=AuditAction.CREATE, obj=membership, before=None, after=snapshot(membership), via=via)
     policy.forget(user)
     return membership
+
+
+def _scope_errors(exc: ValidationError, scope_type: str) -> dict:
+    """Membership.clean()'s errors on the scope's field, named as this service's arguments:
+    a scope the role is not given in is ``scope_type``'s fault, a wrong organisation ``scope_id``'s."""
+    errors: dict[str, list] = {}
+    for field, field_errors in exc.error_dict.items():
+        for error in field_errors:
+            name = field
+            if field == scope_type:
+                name = "scope_type" if error.code == "role_scope" else "scope_id"
+            errors.setdefault(name, []).extend(error.messages)
+    return errors
 
 
 def _may_manage_members(by, scope_type: str, scope) -> bool:

@@ -109,7 +109,8 @@ def facility_detail(request, pk):
         "can_view_wastewater": policy.can_view_data(user, facility, "wastewater"),
         "can_view_chemicals": policy.can_view_data(user, facility, "chemicals"),
         "can_view_ghg": policy.can_view_data(user, facility, "ghg"),
-        "consents": policy.consents_visible(user).filter(facility=facility).select_related("grantee", "granted_by", "revoked_by"),
+        "consents": selectors.consents_shown(user, policy.consents_visible(user).filter(facility=facility).select_related(
+            "grantee", "granted_by", "revoked_by")),
         "audit_events": audit_events_for(user, facility)[:20],
     }
     return render(request, "registry/facility_detail.html", context)
@@ -300,7 +301,9 @@ def shared_consent_revoke(request, pk):
 @login_required
 def consent_list(request):
     consents = policy.consents_visible(request.user).select_related("facility", "grantee", "granted_by")
-    return render(request, "registry/consent_list.html", {"page": _page(request, consents.order_by("-granted_at", "-pk"))})
+    page = _page(request, consents.order_by("-granted_at", "-pk"))
+    page.object_list = selectors.consents_shown(request.user, page.object_list)
+    return render(request, "registry/consent_list.html", {"page": page})
 
 
 # --- map --------------------------------------------------------------------------

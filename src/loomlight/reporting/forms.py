@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from loomlight.reference.metrics import metrics
+from loomlight.registry.validators import parse_month
 
 CATEGORY_LABELS = {
     "energy": _("Energy"), "fuel": _("Fuels"), "water": _("Water"), "wastewater": _("Wastewater"),
@@ -46,11 +45,7 @@ class MonthField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
-        try:
-            year, month = (int(part) for part in text.split("-"))
-            return datetime.date(year, month, 1)
-        except ValueError:
-            raise forms.ValidationError(_("Give the month as YYYY-MM.")) from None
+        return parse_month(text)   # the rule of every path: YYYY-MM in ASCII digits, January 1990 to this month
 
 
 class FuelPropertyForm(forms.Form):

@@ -12,6 +12,7 @@ the value records which factors it used (``ActivityValue.conversion``).
 from __future__ import annotations
 
 import datetime
+import math
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -31,6 +32,7 @@ from loomlight.registry import policy
 from loomlight.registry.models import Facility
 from loomlight.registry.policy import Action
 from loomlight.reporting import selectors
+from loomlight.registry.validators import validate_month, validate_text
 from loomlight.reporting.models import ActivityValue, FuelProperty, PeriodStatus, ReportingPeriod
 
 EDITABLE_STATUSES = (PeriodStatus.DRAFT, PeriodStatus.RETURNED)
@@ -41,13 +43,11 @@ def month_start(period: datetime.date) -> datetime.date:
 
 
 def _check_period(period: datetime.date) -> datetime.date:
-    if not isinstance(period, datetime.date):
-        raise ValidationError({"period": [_("Give the month as YYYY-MM.")]})
-    if period.day != 1:
-        raise ValidationError({"period": [_("A reporting period is a month: give its first day (YYYY-MM-01).")]})
-    if period > month_start(timezone.localdate()):
-        raise ValidationError({"period": [_("%(month)s is in the future.") % {"month": f"{period:%Y-%m}"}]})
-    return period
+    """A reporting month (registry.validators.validate_month: January 1990 to this month), or an error on ``period``."""
+    try:
+        return validate_month(period)
+    except ValidationError as exc:
+        raise ValidationError({"period": exc.messages}) from None
 
 
 def _period_row(facility: Facility, period: datetime.date, *, for_update: bool = True) -> ReportingPeriod:
@@ -139,6 +139,10 @@ def _fuel_converted(metric: str, value, unit: str, fuel_property: FuelProperty |
                         "none is recorded for this facility: %(fix)s")
         raise ValidationError({"unit": [message % {"fuel": name, "fix": fix}]}) from None
     canonical = metrics()[metric].canonical_unit
+    if not math.isfinite(result.energy_gj):
+        raise ValidationError({"value": [_("%(value)s %(unit)s is too large: in %(canonical)s it is beyond the largest "
+                                           "number stored.") % {"value": f"{result.quantity:g}", "unit": str(unit).strip(),
+                                                                "canonical": canonical}]})
     energy = result.energy_gj if canonical == "GJ" else to_canonical(result.energy_gj, "GJ", canonical).value
     return Converted(value=energy, unit=canonical, original_value=result.quantity, original_unit=str(unit).strip(),
                      conversion=result.record())
@@ -159,6 +163,7 @@ def activity_value_set(*, by, facility: Facility, period: datetime.date, metric:
     """Record (or correct) one monthly value. Re-entering the same value changes nothing."""
     policy.require(by, Action.ENTER_DATA, facility)
     period = _check_period(period)
+    _check_text(qualifier=qualifier, unit=str(unit).strip())
     converted = convert(metric, value, unit, facility=facility, period=period)
     month = _period_row(facility, period)
     if month.status not in EDITABLE_STATUSES:
@@ -179,6 +184,19 @@ def activity_value_set(*, by, facility: Facility, period: datetime.date, metric:
                  before=before, after=snapshot(row), via=via)
     inventories.schedule(facility.pk, [period])
     return row
+
+
+def _check_text(*, qualifier: str, unit: str) -> None:
+    """The qualifier and the unit as written fit their columns and hold storable text (the import checks its cells alike)."""
+    errors = {}
+    for name, column, text in (("qualifier", "qualifier", qualifier), ("unit", "original_unit", unit)):
+        try:
+            validate_text(text)
+            ActivityValue._meta.get_field(column).run_validators(text)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 def _same(row: ActivityValue, converted: Converted) -> bool:
@@ -310,8 +328,10 @@ def fuel_property_create(*, by, facility: Facility, metric: str, valid_from: dat
         raise ValidationError({"metric": [_("Choose a fuel that is reported by mass or volume.")]})
     if not isinstance(valid_from, datetime.date) or valid_from.day != 1:
         raise ValidationError({"valid_from": [_("Give the first month it applies to, as YYYY-MM.")]})
-    if valid_from > month_start(timezone.localdate()):
-        raise ValidationError({"valid_from": [_("%(month)s is in the future.") % {"month": f"{valid_from:%Y-%m}"}]})
+    try:
+        validate_month(valid_from)
+    except ValidationError as exc:
+        raise ValidationError({"valid_from": exc.messages}) from None
     if evidence is None or evidence.facility_id != facility.pk:
         raise ValidationError({"evidence": [_("Choose a file of evidence attached to this facility.")]})
     ncv = _fuel_property_number(ncv_value, "ncv_value")

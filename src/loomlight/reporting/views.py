@@ -128,6 +128,7 @@ TRANSITIONS = {
 @require_POST
 def period_transition(request, pk, year, month, action):
     facility = _facility_with_data(request, pk)
+    year = data_year(year)   # a year outside 1990..this year is no page: 404, never a date that cannot be built
     if action not in TRANSITIONS or not 1 <= month <= 12:
         raise Http404
     needed, call = TRANSITIONS[action]

@@ -12,8 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from loomlight.registry import policy
-
-FIRST_YEAR = 1990   # the earliest year of monthly data
+from loomlight.registry.validators import FIRST_YEAR, year_in_range  # noqa: F401 (FIRST_YEAR: named here for the pages)
 
 
 def facility_with_data(user, pk, kind: str, *, action: str | None = None):
@@ -29,8 +28,7 @@ def facility_with_data(user, pk, kind: str, *, action: str | None = None):
 
 def data_year(year: int | None) -> int:
     """``year``, or this year when None; 404 outside FIRST_YEAR..this year."""
-    today = datetime.date.today()
-    year = year or today.year
-    if not FIRST_YEAR <= year <= today.year:
+    year = datetime.date.today().year if year is None else year   # 0 is a year outside the range, not "this year"
+    if not year_in_range(year):
         raise Http404
     return year

@@ -1,4 +1,8 @@
-"""Write paths for wastewater lab results (form and API share them)."""
+"""Write paths for wastewater lab results (the forms and the API share them).
+
+A sampling event belongs to one facility (written by those who enter its data) or to one shared
+facility, a park's central plant (written by those who edit it: the park operator, the programme
+admin). Every write is audited in its transaction; a refused write changes nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from loomlight.calc.units import UnitError, parse_number, to_canonical
 from loomlight.reference.wastewater import parameters
 from loomlight.registry import policy
 from loomlight.registry.policy import Action
+from loomlight.registry.validators import validate_date
 from loomlight.wastewater.models import DischargeType, LabResult, SamplingEvent, SamplingPoint
 
 #: Parameters whose unit converts through pint; the others must be given in their own unit.
@@ -34,10 +39,19 @@ def _require_site(by, facility, shared):
         policy.require(by, Action.EDIT, shared)
 
 
+RESULT_FIELDS = frozenset({"parameter", "unit", "value", "detection_limit", "below_detection_limit", "method"})
+
+
 @transaction.atomic
 def sampling_event_create(*, by, sampled_on: datetime.date, sampling_point: str, discharge_type: str, laboratory: str,
-                          facility=None, shared_facility=None, via: str = "web") -> SamplingEvent:
+                          facility=None, shared_facility=None, results=(), via: str = "web") -> SamplingEvent:
+    """Record a sampling event, and with it the ``results`` (dicts of lab_result_set's arguments) that the
+    laboratory reported: all or nothing, an error in a result named ``results.<index>.<field>``."""
     _require_site(by, facility, shared_facility)
+    try:
+        validate_date(sampled_on)
+    except ValidationError as exc:
+        raise ValidationError({"sampled_on": exc.messages}) from None
     if isinstance(sampled_on, datetime.date) and sampled_on > timezone.localdate():
         raise ValidationError({"sampled_on": [_("The sampling date is in the future.")]})
     cetp_points = {SamplingPoint.CETP_INFLOW, SamplingPoint.CETP_OUTFLOW}
@@ -50,7 +64,46 @@ def sampling_event_create(*, by, sampled_on: datetime.date, sampling_point: str,
     event.full_clean()
     event.save()
     audit_record(actor=by, action=AuditAction.CREATE, obj=event, before=None, after=snapshot(event), via=via)
+    seen = set()
+    for index, result in enumerate(results):
+        unknown = sorted(set(result) - RESULT_FIELDS)
+        if unknown:
+            raise ValidationError({f"results.{index}.{name}": [_("Unknown field.")] for name in unknown})
+        if result.get("parameter") in seen:
+            raise ValidationError({f"results.{index}.parameter": [_("This parameter is already in an earlier result.")]})
+        seen.add(result.get("parameter"))
+        try:
+            lab_result_set(by=by, event=event, via=via, **{"unit": "", **result})
+        except ValidationError as exc:
+            fields = exc.message_dict if hasattr(exc, "error_dict") else {"parameter": exc.messages}
+            raise ValidationError({f"results.{index}.{name}": messages for name, messages in fields.items()}) from None
     return event
+
+
+@transaction.atomic
+def sampling_event_delete(*, by, event: SamplingEvent, via: str = "web") -> None:
+    """Remove an event recorded by mistake, with its results; each removal audited."""
+    _require_site(by, event.facility, event.shared_facility)
+    for result in event.results.all():
+        audit_record(actor=by, action=AuditAction.DELETE, obj=result, before=snapshot(result), after=None, via=via)
+    audit_record(actor=by, action=AuditAction.DELETE, obj=event, before=snapshot(event), after=None, via=via)
+    event.delete()
+
+
+@transaction.atomic
+def lab_result_delete(*, by, result: LabResult, via: str = "web") -> None:
+    """Remove one parameter's result (reported for the wrong parameter, say); audited."""
+    event = result.event
+    _require_site(by, event.facility, event.shared_facility)
+    audit_record(actor=by, action=AuditAction.DELETE, obj=result, before=snapshot(result), after=None, via=via)
+    result.delete()
+
+
+def _number(value, field: str) -> float:
+    try:
+        return parse_number(value)
+    except UnitError as exc:
+        raise ValidationError({field: [str(exc)]}) from None
 
 
 def _unit(parameter_unit: str, unit: str, value: float | None, field: str) -> float | None:
@@ -78,21 +131,18 @@ def lab_result_set(*, by, event: SamplingEvent, parameter: str, unit: str, value
         raise ValidationError({"parameter": [_("Unknown parameter “%(code)s”.") % {"code": parameter}]})
     parameter_unit = known[parameter].unit
     number = dl = None
-    try:
-        if below_detection_limit:
-            if value not in (None, ""):
-                raise ValidationError({"value": [_("Leave the value empty when the result is below the detection limit.")]})
-            if detection_limit in (None, ""):
-                raise ValidationError({"detection_limit": [_("Give the laboratory's detection limit.")]})
-            dl = parse_number(detection_limit)
-        else:
-            if value in (None, ""):
-                raise ValidationError({"value": [_("Give the value, or tick “below the detection limit”.")]})
-            number = parse_number(value)
-            if detection_limit not in (None, ""):
-                dl = parse_number(detection_limit)
-    except UnitError as exc:
-        raise ValidationError({"value": [str(exc)]}) from None
+    if below_detection_limit:
+        if value not in (None, ""):
+            raise ValidationError({"value": [_("Leave the value empty when the result is below the detection limit.")]})
+        if detection_limit in (None, ""):
+            raise ValidationError({"detection_limit": [_("Give the laboratory's detection limit.")]})
+        dl = _number(detection_limit, "detection_limit")
+    else:
+        if value in (None, ""):
+            raise ValidationError({"value": [_("Give the value, or tick “below the detection limit”.")]})
+        number = _number(value, "value")
+        if detection_limit not in (None, ""):
+            dl = _number(detection_limit, "detection_limit")
     if number is not None and number < 0 and parameter not in SIGNED:
         raise ValidationError({"value": [_("A concentration cannot be negative.")]})
     if dl is not None and dl <= 0:

@@ -43,6 +43,7 @@ class IssueCode(StrEnum):
     UNIT = "unit"
     DUPLICATE = "duplicate"
     LOCKED_MONTH = "locked_month"
+    INVALID_TEXT = "invalid_text"
 
 
 @dataclass(frozen=True, slots=True)

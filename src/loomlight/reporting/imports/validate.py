@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from loomlight.calc.units import UnitError, dimension_of, parse_number
 from loomlight.reference.metrics import metrics
+from loomlight.registry.validators import FIRST_YEAR, MONTH_TEXT, text_problem
 from loomlight.reporting.imports.issues import Issue, IssueCode, shown
 from loomlight.reporting.imports.parse import CellError, Formula
 from loomlight.reporting.imports.template import COLUMNS, DATA_SHEET
@@ -36,9 +37,7 @@ from loomlight.reporting.services import convert
 
 FACILITY, MONTH, METRIC, QUALIFIER, VALUE, UNIT = range(6)
 LETTERS = "ABCDEF"
-FIRST_YEAR = 1990      # the monthly data pages start here too
 MAX_TEXT = {QUALIFIER: 64, UNIT: 32}   # the model's field lengths
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DATE_LIKE = re.compile(r"^\d{1,4}\s*[-/.]\s*\d{1,4}(\s*[-/.]\s*\d{1,4})?$|^\d{1,2}\s*[-/. ]\s*[A-Za-z]{3,}|^[A-Za-z]{3,}\.?\s*[-/ ]?\s*\d{2,4}$")
 
 
@@ -48,6 +47,11 @@ def month_index(period: datetime.date) -> int:
 
 def month_of(index: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _shown_month(index: int) -> str:
+    """YYYY-MM of a month index, also of one no date can hold (year 0, year 10000)."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +129,15 @@ class RowValidator:
                 _("Keep one row per month, metric and qualifier: add the amounts up, or give each a different qualifier."),
             ))]
         self._seen[series] = seen | bit
-        return ValidRow(number, month, metric, qualifier, number_value * factor, canonical, number_value, original_unit, conversion)
+        converted = number_value * factor
+        if not math.isfinite(converted):   # 1e308 MWh is beyond a double in kWh: a row error, as in the form
+            return [self._issue(number, VALUE, cells[VALUE], _Bad(
+                IssueCode.NOT_A_NUMBER,
+                _("%(value)s %(unit)s is too large: in %(canonical)s it is beyond the largest number stored.") % {
+                    "value": f"{number_value:g}", "unit": original_unit, "canonical": canonical},
+                _("Check the value and its unit."),
+            ))]
+        return ValidRow(number, month, metric, qualifier, converted, canonical, number_value, original_unit, conversion)
 
     # --- one cell each -------------------------------------------------------
 
@@ -139,7 +151,7 @@ class RowValidator:
             found = None
         elif isinstance(cell, int | float):
             found = int(cell) if float(cell).is_integer() else None
-        elif isinstance(cell, str) and cell.strip().isdigit():
+        elif isinstance(cell, str) and cell.strip().isascii() and cell.strip().isdigit():
             found = int(cell.strip())
         else:
             found = None
@@ -177,7 +189,7 @@ class RowValidator:
 
     def _month_from_text(self, text: str) -> int | _Bad:
         fix = _("Write the month as text YYYY-MM (for example 2025-03), or enter a date on the first of the month.")
-        match = _MONTH.match(text)
+        match = MONTH_TEXT.fullmatch(text)   # the rule of every path: registry.validators
         if match and 1 <= int(match.group(2)) <= 12:
             return int(match.group(1)) * 12 + int(match.group(2)) - 1
         if not match and _DATE_LIKE.match(text):
@@ -189,11 +201,11 @@ class RowValidator:
 
     def _in_range(self, index: int) -> int:
         if index > self.last_month:
-            raise _Bad(IssueCode.MONTH_OUT_OF_RANGE, _("%(month)s is in the future.") % {"month": f"{month_of(index):%Y-%m}"},
+            raise _Bad(IssueCode.MONTH_OUT_OF_RANGE, _("%(month)s is in the future.") % {"month": _shown_month(index)},
                        _("Report a month once it has begun; check the year."))
         if index < self.first_month:
             raise _Bad(IssueCode.MONTH_OUT_OF_RANGE,
-                       _("%(month)s is before %(year)s.") % {"month": f"{month_of(index):%Y-%m}", "year": FIRST_YEAR},
+                       _("%(month)s is before %(year)s.") % {"month": _shown_month(index), "year": FIRST_YEAR},
                        _("Check the year."))
         return index
 
@@ -212,6 +224,8 @@ class RowValidator:
         if isinstance(cell, float) and cell.is_integer():
             cell = int(cell)
         text = cell.isoformat() if isinstance(cell, datetime.date) else str(cell).strip()
+        if problem := text_problem(text):
+            raise _Bad(IssueCode.INVALID_TEXT, problem, _("Retype the text, without control characters."))
         if len(text) > MAX_TEXT[QUALIFIER]:
             raise _Bad(IssueCode.TOO_LONG, _("The qualifier is longer than %(n)s characters.") % {"n": MAX_TEXT[QUALIFIER]},
                        _("Shorten it."))
@@ -219,7 +233,7 @@ class RowValidator:
 
     def _value(self, cell) -> float:
         if (type(cell) is int or type(cell) is float) and math.isfinite(cell) and cell >= 0:
-            return float(cell)   # the common case: no message built
+            return float(cell) + 0.0   # the common case: no message built; -0.0 + 0.0 is 0.0
         fix = _("Type the number only, with a point for decimals; put the unit in the column “unit”.")
         if type(cell) is int or type(cell) is float:
             number = float(cell)
@@ -240,6 +254,8 @@ class RowValidator:
         text = str(cell).strip() if cell is not None else ""
         if not text:
             raise _Bad(IssueCode.MISSING, _("No unit."), _("Give the unit on the bill or meter: kWh, GJ, L, m³, kg, tonne ..."))
+        if problem := text_problem(text):
+            raise _Bad(IssueCode.INVALID_TEXT, problem, _("Retype the text, without control characters."))
         if len(text) > MAX_TEXT[UNIT]:
             raise _Bad(IssueCode.TOO_LONG, _("The unit is longer than %(n)s characters.") % {"n": MAX_TEXT[UNIT]},
                        _("Give the unit on the bill or meter: kWh, GJ, L, m³, kg, tonne ..."))
