@@ -112,6 +112,7 @@ DERIVED: list[View] = [
     View("api:period_list", lambda i: {"facility_id": i.facility}, query=f"year={YEAR}", fmt="json"),
     View("api:wastewater_event_list", lambda i: {"facility_id": i.facility}, fmt="json"),
     View("api:chemical_inventory", lambda i: {"facility_id": i.facility}, query=f"year={YEAR}", fmt="json"),
+    View("api:evidence_list", lambda i: {"facility_id": i.facility}, fmt="json"),
     View("api:facility_inventory", lambda i: {"facility_id": i.facility}, query=f"year={YEAR}", fmt="json"),
     View("api:facility_inventory", lambda i: {"facility_id": i.facility}, query=f"year={YEAR}&explain=true", fmt="json"),
     *(View("api:inventory_summary", query=f"year={YEAR}&by={by}", fmt="json")

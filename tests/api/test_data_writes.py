@@ -62,6 +62,9 @@ FACILITY_READERS = {"admin", "assessor"}
 #: who may write the park's central plant (edit it); who sees it but may not write
 PLANT_WRITERS = {"operator", "admin", "park_operator"}
 PLANT_VIEWERS = {"assessor", "manager", "group_manager", "data_entry", "neighbour_manager", "brand"}
+#: who reads the plant's results but may not write them: a brand reads them only by the park operator's consent
+#: (never through a tenant's), so an event of the plant is not found for it (404)
+PLANT_READERS = PLANT_VIEWERS - {"brand"}
 
 
 @dataclass
@@ -83,7 +86,7 @@ ROUTES = {
         "sampled_on": "2025-07-01", "sampling_point": "cetp_inflow", "discharge_type": "indirect", "laboratory": "Lab C"}),
     "lab result": Route("put", "/wastewater/events/{event}/results/bod5", 200, FACILITY_WRITERS, FACILITY_READERS,
                         {"value": "25", "unit": "mg/L"}),
-    "plant lab result": Route("put", "/wastewater/events/{plant}/results/bod5", 200, PLANT_WRITERS, PLANT_VIEWERS,
+    "plant lab result": Route("put", "/wastewater/events/{plant}/results/bod5", 200, PLANT_WRITERS, PLANT_READERS,
                               {"value": "25", "unit": "mg/L"}),
     "lab result removed": Route("delete", "/wastewater/events/{event}/results/cod", 204, FACILITY_WRITERS, FACILITY_READERS),
     "wastewater event removed": Route("delete", "/wastewater/events/{event}", 204, FACILITY_WRITERS, FACILITY_READERS),

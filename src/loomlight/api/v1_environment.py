@@ -142,7 +142,7 @@ def _writable_event(request, event_id: int) -> SamplingEvent:
         _visible(policy.facilities_with_data(request.user, DataKind.WASTEWATER), event.facility_id)
         policy.require(request.user, Action.ENTER_DATA, event.facility)
     else:
-        _visible(policy.shared_facilities_visible(request.user), event.shared_facility_id)
+        _visible(policy.shared_facilities_with_data(request.user), event.shared_facility_id)  # its results' readers
         policy.require(request.user, Action.EDIT, event.shared_facility)
     return event
 
