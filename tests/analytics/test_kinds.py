@@ -42,3 +42,11 @@ def test_a_viewer_sees_only_columns_of_the_kinds_granted():
     assert kinds.redact(row, {"ghg", "environmental"}) == {"facility_id": 7, "scope1_tco2e": 4.2,
                                                            "water_withdrawn_m3": 500.0, "tco2e_per_kg": 0.001}
     assert kinds.readable(["tco2e_per_kg", "scope1_tco2e", "unknown"], {"ghg"}) == ["scope1_tco2e"]
+
+
+def test_rows_of_a_query_are_redacted_alike():
+    rows = [{"facility_id": 1, "scope1_tco2e": 1.0, "waste_kg": 5.0}, {"facility_id": 2, "scope1_tco2e": 2.0, "waste_kg": 6.0},
+            {"facility_id": 3, "water_withdrawn_m3": 7.0}]   # another shape: decided again
+    assert kinds.redact_rows(rows, {"ghg"}) == [{"facility_id": 1, "scope1_tco2e": 1.0},
+                                                {"facility_id": 2, "scope1_tco2e": 2.0}, {"facility_id": 3}]
+    assert kinds.redact_rows(rows, {"ghg", "environmental"}) == rows

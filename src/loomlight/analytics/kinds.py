@@ -86,3 +86,16 @@ def redact(row: Mapping, granted: Iterable[str]) -> dict:
     """``row`` without the columns the ``granted`` kinds do not cover."""
     granted = frozenset(granted)
     return {k: v for k, v in row.items() if allowed(k, granted)}
+
+
+def redact_rows(rows: Iterable[Mapping], granted: Iterable[str]) -> list[dict]:
+    """``redact`` of each row of a query's result (rows with the same columns): the readable columns are decided
+    once, so that 20,000 rows of 80 columns cost a dict copy each, not 1.6 million decisions."""
+    granted = frozenset(granted)
+    out, keep, keys = [], [], None
+    for row in rows:
+        if keys is None or row.keys() != keys:
+            keys = row.keys()
+            keep = readable(keys, granted)
+        out.append({k: row[k] for k in keep})
+    return out

@@ -263,10 +263,15 @@ class Portfolio:
         return engine().to_pyarrow(expr).to_pylist()
 
 
+def readable_rows(table: pa.Table, kinds) -> list[dict]:
+    """An engine's result as dicts of the columns made of ``kinds``: the others are dropped before the rows are."""
+    return table.select(column_kinds.readable(table.column_names, kinds)).to_pylist()
+
+
 def rollup(facilities, years, by: list[str], grain: str, *, kinds) -> list[dict]:
     """``portfolio.rollup`` of the stored months of ``facilities`` in ``years`` on DuckDB, as dicts of the columns
     made of ``kinds`` (what the viewer may read of every facility summed)."""
-    return [column_kinds.redact(r, kinds) for r in Portfolio(facilities, years).rollup(by, grain)]
+    return column_kinds.redact_rows(Portfolio(facilities, years).rollup(by, grain), kinds)
 
 
 def partials_table(facilities, years) -> pa.Table:
@@ -296,7 +301,7 @@ def summary(facilities, year: int, by: list[str], *, kinds) -> list[dict]:
     expr = portfolio.kpis(portfolio.resum(partials, by, grain="all", dims=ibis.memtable(dimension_table_with_country(facilities))))
     if by:
         expr = expr.order_by(by)
-    return [column_kinds.redact(r, kinds) for r in engine().to_pyarrow(expr).to_pylist()]
+    return readable_rows(engine().to_pyarrow(expr), kinds)
 
 
 def portfolio_year(facilities, year: int, *, kinds) -> dict:
@@ -311,7 +316,7 @@ def portfolio_year(facilities, year: int, *, kinds) -> dict:
     this_year = partials.filter(partials.year == year)
 
     def run(expr, order):
-        return [column_kinds.redact(r, kinds) for r in engine().to_pyarrow(expr.order_by(order) if order else expr).to_pylist()]
+        return readable_rows(engine().to_pyarrow(expr.order_by(order) if order else expr), kinds)
 
     total = {r["year"]: r for r in run(portfolio.kpis(portfolio.resum(partials, [], grain="year")), ["year"])}
     by_facility = run(portfolio.kpis(portfolio.resum(this_year, ["facility_id", "facility"], grain="all", dims=dims)),
@@ -322,7 +327,7 @@ def portfolio_year(facilities, year: int, *, kinds) -> dict:
                                            biogenic_co2_t=Sum("biogenic_co2_t")).order_by("period"))
     return {
         "year": year, "this": total.get(year), "last": total.get(year - 1),
-        "by_month": [column_kinds.redact(r, kinds) for r in by_month],
+        "by_month": column_kinds.redact_rows(by_month, kinds),
         "by_facility": largest,
         "by_country": run(portfolio.kpis(portfolio.resum(this_year, ["country"], grain="all", dims=dims)), ["country"]),
         "by_process": run(portfolio.kpis(portfolio.resum(this_year, ["process"], grain="all", dims=dims)), ["process"]),
