@@ -67,28 +67,28 @@ class Column(NamedTuple):
     digits: str = "3"
 
 
-MONTH_COLUMNS = (
-    Column("scope1_tco2e", gettext_lazy("scope 1 [t CO2e]")),
-    Column("scope2_location_tco2e", gettext_lazy("scope 2, location [t CO2e]")),
-    Column("scope2_market_tco2e", gettext_lazy("scope 2, market [t CO2e]")),
-    Column("biogenic_co2_t", gettext_lazy("biogenic CO2 [t]")),
-    Column("energy_gj", gettext_lazy("energy [GJ]"), "1g"),
-    Column("water_withdrawn_m3", gettext_lazy("water [m³]"), "0g"),
-    Column("waste_kg", gettext_lazy("waste [kg]"), "0g"),
-)
-FACILITY_COLUMNS = (
-    Column("scope1_tco2e", gettext_lazy("scope 1 [t CO2e]"), "1"),
-    Column("scope2_location_tco2e", gettext_lazy("scope 2, location [t CO2e]"), "1"),
-    Column("scope2_market_tco2e", gettext_lazy("scope 2, market [t CO2e]"), "1"),
-    Column("biogenic_co2_t", gettext_lazy("biogenic CO2 [t]"), "1"),
-    Column("renewable_share", gettext_lazy("renewable share"), "%"),
-)
-PROCESS_COLUMNS = (
-    Column("total_location_tco2e", gettext_lazy("scope 1 + 2, location [t CO2e]"), "1"),
-    Column("tco2e_per_kg", gettext_lazy("t CO2e per kg of output"), "6"),
-    Column("energy_gj_per_kg", gettext_lazy("GJ per kg of output"), "4"),
-    Column("water_m3_per_kg", gettext_lazy("m³ of water per kg of output"), "4"),
-)
+#: The headings of the derived columns the pages' tables show.
+LABELS = {
+    "scope1_tco2e": gettext_lazy("scope 1 [t CO2e]"), "scope2_location_tco2e": gettext_lazy("scope 2, location [t CO2e]"),
+    "scope2_market_tco2e": gettext_lazy("scope 2, market [t CO2e]"), "biogenic_co2_t": gettext_lazy("biogenic CO2 [t]"),
+    "energy_gj": gettext_lazy("energy [GJ]"), "water_withdrawn_m3": gettext_lazy("water [m³]"),
+    "waste_kg": gettext_lazy("waste [kg]"), "renewable_share": gettext_lazy("renewable share"),
+    "total_location_tco2e": gettext_lazy("scope 1 + 2, location [t CO2e]"),
+    "tco2e_per_kg": gettext_lazy("t CO2e per kg of output"), "energy_gj_per_kg": gettext_lazy("GJ per kg of output"),
+    "water_m3_per_kg": gettext_lazy("m³ of water per kg of output"),
+}
+
+
+def _columns(**digits: str) -> tuple[Column, ...]:
+    """Columns by name, each with its ``floatformat`` argument ("%" for a share shown as a percentage)."""
+    return tuple(Column(name, LABELS[name], d) for name, d in digits.items())
+
+
+MONTH_COLUMNS = _columns(scope1_tco2e="3", scope2_location_tco2e="3", scope2_market_tco2e="3", biogenic_co2_t="3",
+                         energy_gj="1g", water_withdrawn_m3="0g", waste_kg="0g")
+FACILITY_COLUMNS = _columns(scope1_tco2e="1", scope2_location_tco2e="1", scope2_market_tco2e="1", biogenic_co2_t="1",
+                            renewable_share="%")
+PROCESS_COLUMNS = _columns(total_location_tco2e="1", tco2e_per_kg="6", energy_gj_per_kg="4", water_m3_per_kg="4")
 
 
 def readable(columns, kinds) -> list[Column]:

@@ -136,13 +136,18 @@ def _programme_facilities_q(programme_id: int) -> Q:
     return Q(pk__in=_programme_facility_ids(programme_id)) | Q(park_id__in=_programme_park_ids(programme_id))
 
 
+def _consented_ids(consents: QuerySet, subject: str, organisation_id: int, kind: str, on=None) -> list[int]:
+    """The ``subject`` ids of ``consents`` to the organisation that are active on ``on`` (today) and name ``kind``."""
+    on = on or timezone.localdate()
+    rows = consents.filter(
+        grantee_id=organisation_id, revoked_at__isnull=True, valid_from__lte=on
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on)).values_list(subject, "data_kinds")
+    return sorted({pk for pk, kinds in rows if kind in (kinds or [])})
+
+
 def consented_facility_ids(organisation_id: int, kind: str, on=None) -> list[int]:
     """Facilities whose consent to the organisation is active and names ``kind``."""
-    on = on or timezone.localdate()
-    rows = Consent.objects.filter(
-        grantee_id=organisation_id, revoked_at__isnull=True, valid_from__lte=on
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on)).values_list("facility_id", "data_kinds")
-    return sorted({facility_id for facility_id, kinds in rows if kind in (kinds or [])})
+    return _consented_ids(Consent.objects, "facility_id", organisation_id, kind, on)
 
 
 def _facility_q(user, kind: str | None, *, consent: bool = True) -> Q:
@@ -278,11 +283,7 @@ def shared_facilities_visible(user) -> QuerySet[SharedFacility]:
 
 def consented_shared_facility_ids(organisation_id: int, kind: str, on=None) -> list[int]:
     """Shared facilities whose park operator's consent to the organisation is active and names ``kind``."""
-    on = on or timezone.localdate()
-    rows = SharedFacilityConsent.objects.filter(
-        grantee_id=organisation_id, revoked_at__isnull=True, valid_from__lte=on
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on)).values_list("shared_facility_id", "data_kinds")
-    return sorted({pk for pk, kinds in rows if kind in (kinds or [])})
+    return _consented_ids(SharedFacilityConsent.objects, "shared_facility_id", organisation_id, kind, on)
 
 
 def shared_facilities_with_data(user, kind: str = DataKind.WASTEWATER) -> QuerySet[SharedFacility]:

@@ -253,16 +253,21 @@ def consent_grant(request, pk):
     return render(request, "registry/form.html", {"form": form, "object": None, "title": _("Share data with a brand or financier"), "back": facility})
 
 
+def _revoke(request, consents, pk):
+    """Revoke a consent the user sees (404 otherwise) and may revoke (403 otherwise); a revoked one stays so."""
+    consent = _visible_or_404(consents, pk)
+    if not policy.can(request.user, Action.EDIT, consent):
+        raise PermissionDenied
+    if consent.revoked_at is None:
+        services.consent_revoke(by=request.user, consent=consent)
+        messages.success(request, _("Consent revoked."))
+    return consent
+
+
 @login_required
 @require_POST
 def consent_revoke(request, pk):
-    user = request.user
-    consent = _visible_or_404(policy.consents_visible(user).select_related("facility"), pk)
-    if not policy.can(user, Action.EDIT, consent):
-        raise PermissionDenied
-    if consent.revoked_at is None:
-        services.consent_revoke(by=user, consent=consent)
-        messages.success(request, _("Consent revoked."))
+    consent = _revoke(request, policy.consents_visible(request.user).select_related("facility"), pk)
     return redirect("registry:facility", pk=consent.facility_id)
 
 
@@ -288,13 +293,7 @@ def shared_consent_grant(request, park_pk, pk):
 @login_required
 @require_POST
 def shared_consent_revoke(request, pk):
-    user = request.user
-    consent = _visible_or_404(policy.shared_consents_visible(user).select_related("shared_facility"), pk)
-    if not policy.can(user, Action.EDIT, consent):
-        raise PermissionDenied
-    if consent.revoked_at is None:
-        services.consent_revoke(by=user, consent=consent)
-        messages.success(request, _("Consent revoked."))
+    consent = _revoke(request, policy.shared_consents_visible(request.user).select_related("shared_facility"), pk)
     return redirect("registry:park", pk=consent.shared_facility.park_id)
 
 
