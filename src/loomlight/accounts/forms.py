@@ -34,11 +34,11 @@ class _LockoutMessage:
 
 
 class LoginForm(_LockoutMessage, auth_forms.AuthenticationForm):
-    pass
+    """The login page's form, saying how long a locked account or address waits."""
 
 
 class AdminLoginForm(_LockoutMessage, AdminAuthenticationForm):
-    pass
+    """The operator's admin login, throttled and worded alike."""
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

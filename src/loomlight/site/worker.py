@@ -27,6 +27,7 @@ worker is single-threaded and holds no database connection while it forks. Witho
 from __future__ import annotations
 
 import logging
+import contextlib
 import os
 import select
 import signal
@@ -107,10 +108,8 @@ class TimeLimitedWorker(Worker):
     def _run_in_child(self, db_task_result: DBTaskResult) -> None:
         code = 1
         try:
-            try:
-                os.setpgid(0, 0)   # a group of its own, killed whole (the parent may have set it already)
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):   # the parent may have set it already
+                os.setpgid(0, 0)   # a group of its own, killed whole
             for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
                 if hasattr(signal, name):
                     # the worker decides when its task stops (a handler, unlike SIG_IGN, is not inherited by
@@ -184,11 +183,7 @@ def _ignore(signum, frame) -> None:
 def _kill(pid: int) -> None:
     """Kill the child and its process group, and reap it."""
     for kill, target in ((os.killpg, pid), (os.kill, pid)):
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):   # gone already
             kill(target, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    try:
+    with contextlib.suppress(ChildProcessError):   # reaped already
         os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
