@@ -26,8 +26,8 @@ worker is single-threaded and holds no database connection while it forks. Witho
 
 from __future__ import annotations
 
-import logging
 import contextlib
+import logging
 import os
 import select
 import signal
