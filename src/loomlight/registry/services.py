@@ -257,6 +257,9 @@ def membership_create(*, by, user, role: str, scope_type: str, scope_id: int, vi
         raise ValidationError({"role": [_("Unknown role “%(role)s”. Roles: %(roles)s.") % {"role": role, "roles": ", ".join(Role.values)}]})
     if scope_type not in SCOPE_MODELS:
         raise ValidationError({"scope_type": [_("Unknown scope type “%(type)s”.") % {"type": scope_type}]})
+    if scope_type not in policy.ROLE_SCOPES[role]:   # said before the scope is looked up: whatever the id
+        allowed = ", ".join(sorted(policy.ROLE_SCOPES[role]))
+        raise ValidationError({"scope_type": [_("The role %(role)s is given within: %(allowed)s.") % {"role": role, "allowed": allowed}]})
     try:
         scope = SCOPE_MODELS[scope_type].objects.get(pk=scope_id)
     except (ObjectDoesNotExist, ValueError, TypeError):
