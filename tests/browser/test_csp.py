@@ -50,3 +50,21 @@ def test_main_pages_pass_the_content_security_policy(live_server, world, page):
     page.locator(".opblock-summary").first.click()                          # Swagger UI expands an operation
     page.wait_for_selector(".opblock-body")
     assert problems == []
+
+
+def test_pages_of_a_year_without_data_raise_no_script_error(live_server, world, page):
+    """Given no monthly data at all, when the programme's admin opens the emissions pages of a year,
+    then each says so and no script fails (dashboard.js once read the absent chart-data block:
+    "Cannot read properties of null (reading 'textContent')")."""
+    problems = []
+    page.add_init_script(REPORT_VIOLATIONS)
+    page.on("console", lambda m: problems.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"{page.url}: {e}"))
+    base = live_server.url
+    login(page, base, "admin")
+    for path in (f"/emissions/facilities/{world.own.pk}/{YEAR}/", f"/emissions/parks/{world.park.pk}/{YEAR}/",
+                 f"/emissions/programmes/{world.programme.pk}/{YEAR}/"):
+        page.goto(base + path)
+        page.wait_for_selector("[data-testid=no-inventory]")
+        page.wait_for_load_state("load")          # every script has run
+    assert problems == []

@@ -1,7 +1,9 @@
 // Draws the dashboards' charts (facility data, emissions, parks, programmes) from the JSON the server computed.
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("chart-data").textContent);
+  var source = document.getElementById("chart-data");
+  if (!source) { return; }   // a period without data has no chart-data block, and no charts to draw
+  var data = JSON.parse(source.textContent);
   var months = data.months.map(function (m) { return new Date(2000, m - 1, 1).toLocaleString(document.documentElement.lang, { month: "short" }); });
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var key = el.dataset.chart, block = data[key] || {}, stacked = el.dataset.stack === "1";
