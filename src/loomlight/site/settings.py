@@ -256,6 +256,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_ROOT = PACKAGE_DIR / "site" / "root"  # files answered at the site's root: /favicon.ico
 
 # Map tiles are fetched by the user's browser, never by the server. Point this at
 # your own tile server for offline deployments; empty shows markers on a blank map.
