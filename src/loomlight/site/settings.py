@@ -259,7 +259,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_ROOT = PACKAGE_DIR / "site" / "root"  # files answered at the site's root: /favicon.ico
 
 # Map tiles are fetched by the user's browser, never by the server. Point this at
-# your own tile server for offline deployments; empty shows markers on a blank map.
+# your own tile server for offline deployments; empty shows the markers on the country
+# outlines shipped with Loomlight (drawn under the tiles, they also show wherever a tile fails).
 MAP_TILE_URL = env_str("LOOMLIGHT_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env_str("LOOMLIGHT_MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 
