@@ -88,6 +88,8 @@ def quantity(value, unit: str) -> str:
 def formula(terms, value, unit: str) -> str:
     """``terms`` (numbers with units and operators, ``calc.ghg.Step.terms``) "= value unit", one number format."""
     parts = [t if isinstance(t, str) else quantity(t["value"], t["unit"]) for t in terms]
+    if len(parts) == 1:   # a sum of one part (market-based scope 2 without instruments): its value alone
+        return quantity(value, unit)
     return f"{' '.join(parts)} = {quantity(value, unit)}"
 
 
