@@ -37,6 +37,8 @@ import pint
 from loomlight.calc.units import UREG, UnitError, UnitErrorCode, dimension_of, parse_number, parse_unit
 
 ENERGY_UNIT = "GJ"
+#: The properties in words, for messages.
+PROPERTY_NAMES = {"ncv": "net calorific value", "density": "density"}
 
 
 class FuelErrorCode(StrEnum):
@@ -105,7 +107,8 @@ def property_quantity(prop: Property, kind: str) -> pint.Quantity:
     (``property_unit``) for a unit of the wrong kind, (``not_positive``) for a value of zero or less."""
     unit = parse_unit(prop.unit)   # the one guarded parser ("MJ per kg", "MJ/m3", "MJ/m³"); UnitError when unknown
     if not prop.value > 0:
-        raise FuelError(FuelErrorCode.NOT_POSITIVE, f"The {kind} must be more than zero.", key=f"{kind}_not_positive")
+        raise FuelError(FuelErrorCode.NOT_POSITIVE, f"The {PROPERTY_NAMES.get(kind, kind)} must be more than zero.",
+                        key=f"{kind}_not_positive")
     quantity = UREG.Quantity(float(prop.value), unit)
     if kind == "ncv":
         if quantity.check("[energy]/[mass]") or quantity.check("[energy]/[length]**3"):
