@@ -125,7 +125,7 @@ def header_labels() -> dict[str, str]:
     return {
         "facility_id": _("Facility (id)"), "month": _("Month (YYYY-MM)"), "metric": _("Metric (code)"),
         "qualifier": _("Product or waste type"), "value": pgettext("reported", "Value"), "unit": pgettext("measure", "Unit"),
-        "code": _("Code"), "name": _("Name"), "category": _("Category"), "canonical_unit": _("Unit values are stored in"),
+        "code": _("Code"), "name": _("Name"), "category": _("Category"), "canonical_unit": _("Unit of the stored values"),
         "note": _("Note"), "template": _("Template"), "version": _("Version"), "facility": _("Facility"),
         "year": _("Year"), "generated": _("Made on"), METRIC_NAME: _("Metric name (not read)"),
         UNIT_NAME: _("Unit in words (not read)"),
