@@ -228,3 +228,21 @@ def test_a_brand_with_ghg_consent_reads_the_explanation_with_its_fuel_inputs_onl
     # the GHG inputs as reported, never the month's water (environmental data: issue 13's rule kept)
     assert "1,500 L" in html and "310,000 kWh" in html
     assert "777" not in html and "water" not in html.lower()
+
+
+def test_a_facilitys_own_calorific_value_is_named_as_such_and_any_unit_still_reads_as_a_formula(
+        client, world, django_capture_on_commit_callbacks):
+    from tests.reporting.test_fuel_properties import _property
+
+    # given the facility's own NCVs from January (backed by evidence): coal 22 GJ/t, natural gas 36 MJ/m³
+    _property(world, metric="coal_bituminous", valid_from=JAN, ncv_value="22.0", ncv_unit="GJ/t")
+    _property(world, metric="fuel_natural_gas", valid_from=JAN, ncv_value="36.0", ncv_unit="MJ/m³")
+    enter(world, django_capture_on_commit_callbacks, [(JAN, "coal_bituminous", 10, "t"), (JAN, "fuel_natural_gas", 1000, "m³")])
+    client.force_login(world.users["manager"])
+    html = fragment(client, world)
+    # then coal reads 10 t × 22 GJ/t = 220 GJ, its NCV named as the facility's own
+    assert "10 t × 22 GJ/t = 220 GJ" in html
+    assert "net calorific value: 22 GJ/t — this facility&#x27;s own value, valid from 2025-01, backed by its evidence" in html
+    # and gas, whose NCV is in MJ/m³, as the energy of one m³: 1,000 m³ × 0.036 GJ/m³ = 36 GJ
+    assert "1,000 m³ × 0.036 GJ/m³ = 36 GJ" in html
+    assert "net calorific value: 36 MJ/m³ — this facility&#x27;s own value" in html
