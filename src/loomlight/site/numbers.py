@@ -104,7 +104,11 @@ def month_names(language: str | None = None) -> list[str]:
 
 def chart_format(language: str | None = None) -> dict:
     """What the charts (site/static/loomlight/dashboard.js) format numbers and months with, for the page's JSON."""
-    language = language or current_language()
+    return dict(_chart_format(language or current_language()))
+
+
+@cache
+def _chart_format(language: str) -> dict:
     return {"language": language, **symbols(language), "months": month_names(language)}
 
 
