@@ -29,8 +29,6 @@ from django.utils.translation import pgettext
 from loomlight.reference.metrics import metrics
 from loomlight.site.numbers import number
 
-GASES = {"CO2": "CO2", "CH4": "CH4", "N2O": "N2O"}
-
 
 # --- words --------------------------------------------------------------------------
 
@@ -61,8 +59,8 @@ def gwp_words(gwp_set: str) -> str:
     }.get(gwp_set, gwp_set)
 
 
-#: The shipped data files, in words (reference/*.csv; docs/data-sources.md).
 def _data_file_words(name: str) -> str:
+    """A shipped data file (reference/*.csv; docs/data-sources.md) in words."""
     return {
         "fuel_properties.csv": _("calorific values and densities of fuels (IPCC 2006, UN energy statistics)"),
         "emission_factors.csv": _("emission factors of fuels (IPCC 2006)"),
