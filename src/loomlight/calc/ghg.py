@@ -26,7 +26,7 @@ Explanations speak to two audiences. The analysts' command (``loomlight ghg``) p
 ``what``, ``formula`` and ``flags`` as they are. The platform writes them in the reader's language and number
 format from what they carry beside the English: a ``code`` with its ``params`` (names and numbers, never a
 sentence) for each factor, step and flag, and each step's formula as ``terms``, numbers with their units and
-the operators between them (``Term``), so that the formula and its result are written by one formatter.
+the operators between them (``term``), so that the formula and its result are written by one formatter.
 """
 
 from __future__ import annotations
