@@ -45,7 +45,7 @@ def test_main_pages_pass_the_content_security_policy(live_server, world, page):
     page.hover("[data-chart=scopes] canvas", position={"x": 120, "y": 80})   # ECharts' HTML tooltip
     page.wait_for_timeout(300)
     page.locator("a[hx-get*=explanation]").first.click()                    # an htmx swap
-    page.wait_for_selector("#explanation h2, #explanation h3, #explanation table")
+    page.wait_for_selector(".explanation-slot [data-testid=explanation] h2")         # in the row under the month
     visit("/api/docs", ".swagger-ui .opblock")
     page.locator(".opblock-summary").first.click()                          # Swagger UI expands an operation
     page.wait_for_selector(".opblock-body")

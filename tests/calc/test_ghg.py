@@ -109,3 +109,47 @@ def test_scope2_residual_mix_and_instruments_beyond_consumption():
     assert any("50 MWh beyond" in f for f in r.explanation.flags)
     # no instruments: market-based at the residual mix, 100 x 0.7 = 70 t
     assert scope2(100_000, grid=GRID, residual_mix=residual).market_tco2e == pytest.approx(70)
+
+
+def _evaluate(terms) -> float:
+    """A step's terms computed left to right (×, ÷, +), as a reader would check them."""
+    result, operator = None, None
+    for t in terms:
+        if isinstance(t, str):
+            operator = t
+            continue
+        value = t["value"]
+        if result is None:
+            result = value
+        elif operator == "×":
+            result *= value
+        elif operator == "÷":
+            result /= value
+        else:
+            assert operator == "+"
+            result += value
+    return result
+
+
+def test_every_steps_terms_compute_its_value_and_carry_codes_for_translation():
+    # given a fuel, and electricity with instruments (every kind of step)
+    fuel = combustion(25.8, COAL, gwp=AR5, gwp_set="AR5", fuel="coal_bituminous").explanation
+    power = scope2(1_000_000, grid=GRID, instruments=(Instrument("I-REC", 300),)).explanation
+    for step in (*fuel.steps, *power.steps):
+        # then the formula's numbers give the result, and the step says what it is without English words
+        assert _evaluate(step.terms) == pytest.approx(step.value, rel=1e-12), step.what
+        assert step.code
+    assert [s.code for s in fuel.steps] == ["gas", "gas_co2e", "gas", "gas_co2e", "gas", "gas_co2e", "scope1_fuel"]
+    assert fuel.steps[0].params == {"gas": "CO2", "fuel": "coal_bituminous", "biogenic": False}
+    assert [f.code for f in power.flag_codes] == ["no_residual_mix"] and power.flags == tuple(f.text for f in power.flag_codes)
+
+
+def test_a_co2_only_grid_factor_is_written_in_its_own_unit_and_flagged():
+    vn = Factor("grid factor VN 2023 (combined_margin)", 0.6592, "t CO2/MWh", "DCC", "grid_factor", {"factor_type": "combined_margin"})
+    e = scope2(310_000, grid=vn).explanation
+    # 310 MWh x 0.6592 t CO2/MWh = 204.352 t CO2: never "t CO2e/MWh" beside a factor published in t CO2/MWh
+    location = next(s for s in e.steps if s.code == "scope2_location")
+    assert (location.formula, location.unit) == ("310 MWh x 0.6592 t CO2/MWh", "t CO2")
+    assert location.value == pytest.approx(204.352, rel=1e-12)
+    assert {f.code: f.params for f in e.flag_codes} == {"co2_only": {"unit": "t CO2/MWh"},
+                                                        "no_residual_mix": {"factor": "combined_margin"}}

@@ -78,7 +78,8 @@ def test_facility_page_shows_the_year_and_explains_a_month(client, data):
     fragment = client.get(reverse("inventories:explanation", args=[data.own.pk, YEAR, 1]), HTTP_HX_REQUEST="true")
     text = fragment.content.decode()
     assert "<html" not in text and 'data-testid="explanation"' in text
-    assert "258 GJ x 94600 kg/TJ" in text and "IPCC" in text and "AR5" in text
+    # 10 t x 25.8 GJ/t = 258 GJ; 258 x 94,600 / 1e6 = 24.4068 t CO2: the formula and its result in one number format
+    assert "258 GJ × 94,600 kg/TJ ÷ 1,000 GJ/TJ ÷ 1,000 kg/t = 24.4068 t CO2" in text and "IPCC" in text and "AR5" in text
     assert client.get(reverse("inventories:explanation", args=[data.own.pk, YEAR, 2])).status_code == 404   # no data
     assert client.get(reverse("inventories:explanation", args=[data.own.pk, YEAR, 13])).status_code == 404
 

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from loomlight.calc.fuels import FuelError, fuel_energy
-from loomlight.calc.ghg import EmissionFactor, Factor, Instrument, combustion, scope2
+from loomlight.calc.ghg import EmissionFactor, Factor, Flag, Instrument, combustion, scope2
 from loomlight.calc.units import UnitError, dimension_of, to_canonical
 from loomlight.reference import fuel_properties, ghg_factors, grid_factors
 from loomlight.reference.countries import country_names, is_country
@@ -109,7 +109,7 @@ class FacilityMonth:
     fuels_gj: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     grid_kwh: float = 0.0
     instruments_mwh: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    flags: set[str] = field(default_factory=set)
+    flags: set[Flag] = field(default_factory=set)
 
 
 def is_ghg_input(code: str) -> bool:
@@ -139,12 +139,23 @@ def group(activities) -> list[FacilityMonth]:
         elif a.metric in INSTRUMENTS:
             month.instruments_mwh[INSTRUMENTS[a.metric]] += a.amount
         elif a.metric in NO_FACTOR and a.amount:
-            month.flags.add(f"{a.metric}: {NO_FACTOR[a.metric]}")
+            month.flags.add(Flag("no_factor", f"{a.metric}: {NO_FACTOR[a.metric]}", {"metric": a.metric}))
     return sorted(months.values(), key=lambda m: (m.facility, m.period))
 
 
 def factors_version() -> str:
     return "+".join((fuel_properties.version(), ghg_factors.data_version(), grid_factors.data_version()))
+
+
+def grid_flags(grid, year: int) -> list[Flag]:
+    """The flags of a grid factor chosen for an inventory of ``year`` (``grid_factors.for_inventory``), each with its
+    code and what a reader needs to understand it: the year of the factor, its publisher, its type."""
+    params = {"country": grid.country, "year": grid.year, "asked": year, "publisher": grid.publisher,
+              "factor_type": grid.factor_type}
+    codes = {grid_factors.PROXY_YEAR: "proxy_year", grid_factors.NOT_OFFICIAL: "not_official",
+             grid_factors.LIFECYCLE: "lifecycle", grid_factors.MARGIN: "margin_factor",
+             grid_factors.NO_RESIDUAL_MIX: "no_residual_mix"}
+    return [Flag(codes.get(text, "grid"), text, params) for text in grid.flags]
 
 
 def _emission_factors(code: str) -> dict[str, EmissionFactor]:
@@ -153,7 +164,8 @@ def _emission_factors(code: str) -> dict[str, EmissionFactor]:
 
 
 def facility_month(month: FacilityMonth, *, gwp_set: str, uncounted: float | None = 0.0) -> dict:
-    """One output row (``OUTPUT`` columns) and its explanation under "explanation".
+    """One output row (``OUTPUT`` columns), its explanation under "explanation" (by fuel and "scope2") and its flags
+    with their codes and parameters under "flag_codes" (``calc.ghg.Flag`` as dicts).
 
     A scope 2 that cannot be counted (electricity or instruments in a country without a grid
     factor) is ``uncounted``, flagged "scope 2 not counted": None for ``loomlight ghg`` (a figure not
@@ -164,17 +176,17 @@ def facility_month(month: FacilityMonth, *, gwp_set: str, uncounted: float | Non
     gwp_rows = ghg_factors.gwp(gwp_set)
     gwp = {gas: g.value for gas, g in gwp_rows.items()}
     gwp_source = "; ".join(sorted({f"{g.source}, {g.table}" for g in gwp_rows.values()})) or gwp_set
-    flags = set(month.flags)
+    flags: set[Flag] = set(month.flags)
     gas_t = {"CO2": 0.0, "CH4": 0.0, "N2O": 0.0}
     scope1 = biogenic = 0.0
     explanations = {}
     for code, gj in sorted(month.fuels_gj.items()):
         factors = _emission_factors(code)
         if not factors:
-            flags.add(f"{code}: no shipped emission factors, not counted")
+            flags.add(Flag("no_emission_factors", f"{code}: no shipped emission factors, not counted", {"fuel": code}))
             continue
         result = combustion(gj, factors, gwp=gwp, gwp_set=gwp_set, gwp_source=gwp_source, fuel=code)
-        flags.update(result.explanation.flags)
+        flags.update(result.explanation.flag_codes)
         for gas, t in result.gas_t.items():
             gas_t[gas] += t
         scope1 += result.scope1_tco2e
@@ -184,21 +196,25 @@ def facility_month(month: FacilityMonth, *, gwp_set: str, uncounted: float | Non
     if month.grid_kwh or month.instruments_mwh:
         grid = grid_factors.for_inventory(month.country, month.period.year)
         if grid is None:
-            flags.add(f"no grid emission factor for {month.country}: scope 2 not counted")
+            flags.add(Flag("no_grid_factor", f"no grid emission factor for {month.country}: scope 2 not counted",
+                           {"country": month.country}))
             location = market = uncounted
         else:
-            flags.update(grid.flags)
+            flags.update(grid_flags(grid, month.period.year))
             factor = Factor(f"grid factor {grid.country} {grid.year} ({grid.factor_type})", grid.value, grid.unit,
-                            f"{grid.publisher}: {grid.source}")
+                            f"{grid.publisher}: {grid.source}", "grid_factor",
+                            {"country": grid.country, "year": grid.year, "factor_type": grid.factor_type,
+                             "official": grid.official})
             instruments = tuple(Instrument(kind, mwh) for kind, mwh in sorted(month.instruments_mwh.items()))
             result = scope2(month.grid_kwh, grid=factor, instruments=instruments)
-            flags.update(result.explanation.flags)
+            flags.update(result.explanation.flag_codes)
             location, market = result.location_tco2e, result.market_tco2e
             explanations["scope2"] = result.explanation.as_dict()
     return {
         "facility": month.facility, "country": month.country, "period": f"{month.period:%Y-%m}",
         "scope1_tco2e": scope1, "scope2_location_tco2e": location, "scope2_market_tco2e": market,
         "biogenic_co2_t": biogenic, "co2_fossil_t": gas_t["CO2"], "ch4_t": gas_t["CH4"], "n2o_t": gas_t["N2O"],
-        "gwp": gwp_set, "factors_version": factors_version(), "flags": "; ".join(sorted(flags)),
+        "gwp": gwp_set, "factors_version": factors_version(), "flags": "; ".join(sorted(f.text for f in flags)),
+        "flag_codes": [{"code": f.code, "text": f.text, "params": f.params} for f in sorted(flags, key=lambda f: f.text)],
         "explanation": explanations,
     }

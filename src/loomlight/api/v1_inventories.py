@@ -30,7 +30,11 @@ class MonthOut(Schema):
     values: dict[str, float | None] = Field(..., description="The stored numbers the caller may read: emissions [t] with the GHG data; energy [GJ, kWh, MWh], water [m³], waste [kg] and output only with the environmental data too.")
     flags: str
     factors_version: str
-    explanation: dict | None = Field(None, description="The inputs the GHG figures used, the factors with their sources, the GWP set and each step; with explain=true.")
+    explanation: dict | None = Field(None, description=(
+        "With explain=true: the inputs the GHG figures used as reported (reported_value, reported_unit, the conversion of a "
+        "fuel by mass or volume with its density and calorific value and their sources), per fuel and for scope 2 the "
+        "factors with their sources and each step (English what and formula, and code, params and terms: the formula's "
+        "numbers with units), the GWP set, and the month's flags (code, English text, params)."))
 
 
 class TargetOut(Schema):

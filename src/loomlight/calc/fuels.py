@@ -37,6 +37,8 @@ import pint
 from loomlight.calc.units import UREG, UnitError, UnitErrorCode, dimension_of, parse_number, parse_unit
 
 ENERGY_UNIT = "GJ"
+#: The properties in words, for messages.
+PROPERTY_NAMES = {"ncv": "net calorific value", "density": "density"}
 
 
 class FuelErrorCode(StrEnum):
@@ -47,11 +49,14 @@ class FuelErrorCode(StrEnum):
 
 
 class FuelError(ValueError):
-    """A fuel quantity that cannot be converted; ``code`` says why, ``str()`` says what is missing."""
+    """A fuel quantity that cannot be converted; ``code`` says why, ``str()`` says what is missing, in English;
+    ``key`` and ``params`` let the platform say it in the reader's language (``site.calc_messages``)."""
 
-    def __init__(self, code: FuelErrorCode, message: str):
+    def __init__(self, code: FuelErrorCode, message: str, *, key: str | None = None, params: dict | None = None):
         super().__init__(message)
         self.code = code
+        self.key = key or str(code)
+        self.params = params or {}
 
 
 @dataclass(frozen=True)
@@ -102,19 +107,22 @@ def property_quantity(prop: Property, kind: str) -> pint.Quantity:
     (``property_unit``) for a unit of the wrong kind, (``not_positive``) for a value of zero or less."""
     unit = parse_unit(prop.unit)   # the one guarded parser ("MJ per kg", "MJ/m3", "MJ/m³"); UnitError when unknown
     if not prop.value > 0:
-        raise FuelError(FuelErrorCode.NOT_POSITIVE, f"The {kind} must be more than zero.")
+        raise FuelError(FuelErrorCode.NOT_POSITIVE, f"The {PROPERTY_NAMES.get(kind, kind)} must be more than zero.",
+                        key=f"{kind}_not_positive")
     quantity = UREG.Quantity(float(prop.value), unit)
     if kind == "ncv":
         if quantity.check("[energy]/[mass]") or quantity.check("[energy]/[length]**3"):
             return quantity
         raise FuelError(FuelErrorCode.PROPERTY_UNIT,
-                        f"“{prop.unit}” is not a calorific value: give energy per mass (GJ/t, MJ/kg) or per volume (MJ/m³).")
+                        f"“{prop.unit}” is not a calorific value: give energy per mass (GJ/t, MJ/kg) or per volume (MJ/m³).",
+                        key="ncv_unit", params={"unit": prop.unit})
     if quantity.check("[mass]/[length]**3"):
         return quantity
     if quantity.check("[length]**3/[mass]"):
         return 1 / quantity
     raise FuelError(FuelErrorCode.PROPERTY_UNIT,
-                    f"“{prop.unit}” is not a density: give mass per volume (kg/L, kg/m³) or volume per mass (L/t).")
+                    f"“{prop.unit}” is not a density: give mass per volume (kg/L, kg/m³) or volume per mass (L/t).",
+                    key="density_unit", params={"unit": prop.unit})
 
 
 def ncv_basis(ncv: Property) -> str:
@@ -126,7 +134,8 @@ def quantity_dimension(unit: str) -> str:
     """``mass`` or ``volume`` for a reported unit; FuelError for any other dimension, UnitError when unknown."""
     dimension = dimension_of(unit)
     if dimension not in ("mass", "volume"):
-        raise FuelError(FuelErrorCode.NOT_MASS_OR_VOLUME, f"“{unit}” measures {dimension}, not a mass or a volume.")
+        raise FuelError(FuelErrorCode.NOT_MASS_OR_VOLUME, f"“{unit}” measures {dimension}, not a mass or a volume.",
+                        params={"unit": unit, "measures": dimension})
     return dimension
 
 
@@ -143,7 +152,8 @@ def energy_per_unit(unit: str, *, ncv: Property, density: Property | None = None
     basis = "mass" if ncv_q.check("[energy]/[mass]") else "volume"
     if dimension != basis and density is None:
         raise FuelError(FuelErrorCode.DENSITY_NEEDED,
-                        f"A {dimension} needs a density to be converted with a calorific value per {basis}.")
+                        f"A {dimension} needs a density to be converted with a calorific value per {basis}.",
+                        params={"measures": dimension, "basis": basis})
     rho = property_quantity(density, "density") if dimension != basis else None
 
     if basis == "mass":
@@ -183,6 +193,7 @@ def fuel_energy(quantity, unit: str, *, ncv: Property, density: Property | None 
     """
     number = parse_number(quantity)
     if number < 0:
-        raise UnitError(UnitErrorCode.NEGATIVE, f"{number:g} is negative: report amounts as zero or more.")
+        raise UnitError(UnitErrorCode.NEGATIVE, f"{number:g} is negative: report amounts as zero or more.",
+                        params={"value": number})
     per_unit = energy_per_unit(unit, ncv=ncv, density=density)
     return replace(per_unit, quantity=number, energy_gj=number * per_unit.gj_per_unit)

@@ -21,6 +21,12 @@ Conventions:
   instruments) and the rest at the residual mix, or at the grid factor when no residual
   mix is available (flagged). Instruments beyond the electricity purchased cover nothing
   more (flagged); on-site solar used on site is not purchased electricity.
+
+Explanations speak to two audiences. The analysts' command (``loomlight ghg``) prints their English ``name``,
+``what``, ``formula`` and ``flags`` as they are. The platform writes them in the reader's language and number
+format from what they carry beside the English: a ``code`` with its ``params`` (names and numbers, never a
+sentence) for each factor, step and flag, and each step's formula as ``terms``, numbers with their units and
+the operators between them (``term``), so that the formula and its result are written by one formatter.
 """
 
 from __future__ import annotations
@@ -39,22 +45,52 @@ class GhgError(ValueError):
 
 @dataclass(frozen=True)
 class Factor:
-    """A number used in a calculation, with where it comes from."""
+    """A number used in a calculation, with where it comes from.
+
+    ``code`` and ``params`` say what it is without words (``emission_factor`` of {"gas": "CO2", "fuel": ...}),
+    for a reader in another language than ``name``'s English."""
 
     name: str
     value: float
     unit: str
     source: str
+    code: str = ""
+    params: dict = field(default_factory=dict, compare=False)
+
+
+def term(value: float, unit: str) -> dict:
+    """A number of a formula with its unit: ``{"value": 56.136, "unit": "GJ"}``."""
+    return {"value": value, "unit": unit}
+
+
+#: The operators between a formula's terms.
+TIMES, DIVIDED, PLUS = "×", "÷", "+"
 
 
 @dataclass(frozen=True)
 class Step:
-    """One line of the arithmetic: what was computed, how, and the result."""
+    """One line of the arithmetic: what was computed, how, and the result.
+
+    ``terms``: the formula as numbers with units and operators, ``(term(56.136, "GJ"), TIMES, term(74100,
+    "kg/TJ"), DIVIDED, ...)``, equal to ``value``; ``code`` and ``params`` say what was computed."""
 
     what: str
     formula: str
     value: float
     unit: str
+    code: str = ""
+    params: dict = field(default_factory=dict, compare=False)
+    terms: tuple = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something a reader must know about a result (a gas not counted, a fallback factor): its English ``text``,
+    and its ``code`` and ``params`` for a reader in another language. Two flags with the same text are one."""
+
+    code: str
+    text: str
+    params: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -63,7 +99,8 @@ class Explanation:
     factors: tuple[Factor, ...]
     steps: tuple[Step, ...]
     gwp_set: str | None = None
-    flags: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()             # English, as the analysts' command prints them
+    flag_codes: tuple[Flag, ...] = ()       # the same flags, each with its code and parameters
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -108,34 +145,55 @@ def combustion(energy_gj: float, factors: Mapping[str, EmissionFactor], *, gwp: 
     if energy_gj is None or energy_gj != energy_gj or energy_gj < 0:
         raise GhgError(f"energy of {fuel} must be zero or more, in GJ (got {energy_gj!r})")
     biogenic_fuel = bool(factors.get("CO2") and factors["CO2"].biogenic)
-    inputs = (Factor(f"energy of {fuel}", energy_gj, "GJ (NCV basis)", "reported"),)
+    inputs = (Factor(f"energy of {fuel}", energy_gj, "GJ (NCV basis)", "reported", "energy", {"fuel": fuel}),)
     used: list[Factor] = []
     steps: list[Step] = []
-    flags: list[str] = []
+    flags: list[Flag] = []
     gas_t = {gas: 0.0 for gas in GASES}
     biogenic = 0.0
     co2e = 0.0
+    parts = []
     for gas in GASES:
         ef = factors.get(gas)
         if ef is None:
-            flags.append(f"no {gas} factor for {fuel}: {gas} not counted")
+            flags.append(Flag("no_gas_factor", f"no {gas} factor for {fuel}: {gas} not counted", {"gas": gas, "fuel": fuel}))
             continue
         if ef.value_kg_per_tj < 0:
             raise GhgError(f"the {gas} factor of {fuel} is negative")
-        used.append(Factor(f"{gas} emission factor of {fuel}", ef.value_kg_per_tj, "kg/TJ", ef.source))
+        used.append(Factor(f"{gas} emission factor of {fuel}", ef.value_kg_per_tj, "kg/TJ", ef.source, "emission_factor",
+                           {"gas": gas, "fuel": fuel}))
         tonnes = energy_gj * ef.value_kg_per_tj / GJ_PER_TJ / KG_PER_T
-        steps.append(Step(f"{gas} of {fuel}" + (" (biogenic)" if gas == "CO2" and ef.biogenic else ""),
-                          f"{energy_gj:g} GJ x {ef.value_kg_per_tj:g} kg/TJ / 1,000 GJ/TJ / 1,000 kg/t", tonnes, "t"))
-        if gas == "CO2" and ef.biogenic:
+        biogenic_co2 = gas == "CO2" and ef.biogenic
+        steps.append(Step(f"{gas} of {fuel}" + (" (biogenic)" if biogenic_co2 else ""),
+                          f"{energy_gj:g} GJ x {ef.value_kg_per_tj:g} kg/TJ / 1,000 GJ/TJ / 1,000 kg/t", tonnes, "t",
+                          "gas", {"gas": gas, "fuel": fuel, "biogenic": biogenic_co2},
+                          (term(energy_gj, "GJ"), TIMES, term(ef.value_kg_per_tj, "kg/TJ"), DIVIDED,
+                           term(GJ_PER_TJ, "GJ/TJ"), DIVIDED, term(KG_PER_T, "kg/t"))))
+        if biogenic_co2:
             biogenic += tonnes
             continue
         gas_t[gas] += tonnes
         name, weight = _gwp_for(gas, gwp, biogenic_fuel=biogenic_fuel)
-        used.append(Factor(f"GWP of {name}", weight, f"t CO2e/t {gas}", gwp_source or gwp_set))
-        steps.append(Step(f"{gas} of {fuel} as CO2e", f"{tonnes:.6g} t x {weight:g}", tonnes * weight, "t CO2e"))
+        used.append(Factor(f"GWP of {name}", weight, f"t CO2e/t {gas}", gwp_source or gwp_set, "gwp", {"gas": name}))
+        steps.append(Step(f"{gas} of {fuel} as CO2e", f"{tonnes:.6g} t x {weight:g}", tonnes * weight, "t CO2e",
+                          "gas_co2e", {"gas": gas, "fuel": fuel},
+                          (term(tonnes, f"t {gas}"), TIMES, term(weight, f"t CO2e/t {gas}"))))
         co2e += tonnes * weight
-    steps.append(Step(f"scope 1 of {fuel}", "sum of the gases as CO2e (biogenic CO2 reported apart)", co2e, "t CO2e"))
-    return Combustion(gas_t, co2e, biogenic, Explanation(inputs, tuple(used), tuple(steps), gwp_set, tuple(flags)))
+        parts.append(term(tonnes * weight, "t CO2e"))
+    steps.append(Step(f"scope 1 of {fuel}", "sum of the gases as CO2e (biogenic CO2 reported apart)", co2e, "t CO2e",
+                      "scope1_fuel", {"fuel": fuel, "biogenic_apart": biogenic_fuel}, _sum(parts)))
+    return Combustion(gas_t, co2e, biogenic, Explanation(inputs, tuple(used), tuple(steps), gwp_set,
+                                                         tuple(f.text for f in flags), tuple(flags)))
+
+
+def _sum(parts: list[dict]) -> tuple:
+    """The terms of ``a + b + c``."""
+    terms: list = []
+    for part in parts:
+        if terms:
+            terms.append(PLUS)
+        terms.append(part)
+    return tuple(terms)
 
 
 @dataclass(frozen=True)
@@ -157,40 +215,65 @@ class Scope2:
 
 def scope2(purchased_kwh: float, *, grid: Factor, instruments: tuple[Instrument, ...] = (),
            residual_mix: Factor | None = None) -> Scope2:
-    """Scope 2 of ``purchased_kwh`` of grid electricity; factors in t CO2e per MWh."""
+    """Scope 2 of ``purchased_kwh`` of grid electricity; factors in t CO2e per MWh, or in t CO2 per MWh where the
+    publisher gives CO2 alone (``grid.unit``): that is counted as CO2e, flagged ``co2_only``."""
     if purchased_kwh is None or purchased_kwh != purchased_kwh or purchased_kwh < 0:
         raise GhgError(f"purchased electricity must be zero or more, in kWh (got {purchased_kwh!r})")
     for factor in (grid, residual_mix):
         if factor is not None and factor.value < 0:
             raise GhgError(f"{factor.name} is negative")
     mwh = purchased_kwh / 1000.0
-    steps = [Step("electricity purchased", f"{purchased_kwh:g} kWh / 1,000 kWh/MWh", mwh, "MWh"),
-             Step("scope 2, location-based", f"{mwh:g} MWh x {grid.value:g} t CO2e/MWh", mwh * grid.value, "t CO2e")]
+    grid_t = _tonnes(grid.unit)
+    steps = [Step("electricity purchased", f"{purchased_kwh:g} kWh / 1,000 kWh/MWh", mwh, "MWh", "electricity_mwh", {},
+                  (term(purchased_kwh, "kWh"), DIVIDED, term(1000.0, "kWh/MWh"))),
+             Step("scope 2, location-based", f"{mwh:g} MWh x {grid.value:g} {grid.unit}", mwh * grid.value, grid_t,
+                  "scope2_location", {}, (term(mwh, "MWh"), TIMES, term(grid.value, grid.unit)))]
     used = [grid]
-    flags: list[str] = []
+    flags: list[Flag] = []
+    if grid_t != "t CO2e":
+        flags.append(Flag("co2_only", f"the grid factor gives CO2 only ({grid.unit}, as published): scope 2 counts it "
+                                      "as CO2e, without CH4 and N2O", {"unit": grid.unit}))
     covered = 0.0
     market = 0.0
+    parts = []
     for instrument in instruments:
         if instrument.mwh < 0:
             raise GhgError(f"{instrument.kind}: MWh must be zero or more")
         take = min(instrument.mwh, mwh - covered)
         if take < instrument.mwh:
-            flags.append(f"{instrument.kind}: {instrument.mwh - take:g} MWh beyond the electricity purchased cover nothing")
+            flags.append(Flag("instrument_beyond",
+                              f"{instrument.kind}: {instrument.mwh - take:g} MWh beyond the electricity purchased cover nothing",
+                              {"kind": instrument.kind, "mwh": instrument.mwh - take}))
         covered += take
         market += take * instrument.factor_t_per_mwh
-        used.append(Factor(f"{instrument.kind} emission factor", instrument.factor_t_per_mwh, "t CO2e/MWh", instrument.source))
+        used.append(Factor(f"{instrument.kind} emission factor", instrument.factor_t_per_mwh, "t CO2e/MWh",
+                           instrument.source, "instrument_factor", {"kind": instrument.kind}))
         steps.append(Step(f"covered by {instrument.kind}", f"{take:g} MWh x {instrument.factor_t_per_mwh:g} t CO2e/MWh",
-                          take * instrument.factor_t_per_mwh, "t CO2e"))
+                          take * instrument.factor_t_per_mwh, "t CO2e", "instrument_covered", {"kind": instrument.kind},
+                          (term(take, "MWh"), TIMES, term(instrument.factor_t_per_mwh, "t CO2e/MWh"))))
+        parts.append(term(take * instrument.factor_t_per_mwh, "t CO2e"))
     rest = mwh - covered
     if residual_mix is not None:
         rest_factor = residual_mix
         used.append(residual_mix)
     else:
         rest_factor = grid
-        flags.append("no residual mix for this grid: the grid's average factor is used for electricity not covered by instruments")
-    steps.append(Step("not covered by instruments", f"{rest:g} MWh x {rest_factor.value:g} t CO2e/MWh", rest * rest_factor.value, "t CO2e"))
+        flags.append(Flag("no_residual_mix", "no residual mix for this grid: the location-based grid factor is used "
+                                             "for electricity not covered by instruments",
+                          {"factor": grid.params.get("factor_type", "")}))
+    rest_t = _tonnes(rest_factor.unit)
+    steps.append(Step("not covered by instruments", f"{rest:g} MWh x {rest_factor.value:g} {rest_factor.unit}",
+                      rest * rest_factor.value, rest_t, "not_covered", {},
+                      (term(rest, "MWh"), TIMES, term(rest_factor.value, rest_factor.unit))))
     market += rest * rest_factor.value
-    steps.append(Step("scope 2, market-based", "covered + not covered", market, "t CO2e"))
-    inputs = (Factor("grid electricity purchased", purchased_kwh, "kWh", "reported"),) + tuple(
-        Factor(f"{i.kind} instruments", i.mwh, "MWh", "reported") for i in instruments)
-    return Scope2(mwh * grid.value, market, Explanation(inputs, tuple(used), tuple(steps), None, tuple(flags)))
+    parts.append(term(rest * rest_factor.value, rest_t))
+    steps.append(Step("scope 2, market-based", "covered + not covered", market, rest_t, "scope2_market", {}, _sum(parts)))
+    inputs = (Factor("grid electricity purchased", purchased_kwh, "kWh", "reported", "electricity_purchased"),) + tuple(
+        Factor(f"{i.kind} instruments", i.mwh, "MWh", "reported", "instruments", {"kind": i.kind}) for i in instruments)
+    return Scope2(mwh * grid.value, market, Explanation(inputs, tuple(used), tuple(steps), None,
+                                                        tuple(f.text for f in flags), tuple(flags)))
+
+
+def _tonnes(factor_unit: str) -> str:
+    """The unit of MWh x a factor in ``factor_unit``: "t CO2e" of "t CO2e/MWh", "t CO2" of "t CO2/MWh"."""
+    return factor_unit.split("/", 1)[0].strip() or "t CO2e"

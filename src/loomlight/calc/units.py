@@ -58,11 +58,16 @@ class UnitErrorCode(StrEnum):
 
 
 class UnitError(ValueError):
-    """A value that cannot be converted; ``code`` says why, ``str()`` says how to fix it."""
+    """A value that cannot be converted; ``code`` says why, ``str()`` says how to fix it, in English.
 
-    def __init__(self, code: UnitErrorCode, message: str):
+    ``key`` names the message and ``params`` holds what it quotes (the unit, the value, the dimensions as codes),
+    so that the platform writes the same message in the reader's language (``site.calc_messages``)."""
+
+    def __init__(self, code: UnitErrorCode, message: str, *, key: str | None = None, params: dict | None = None):
         super().__init__(message)
         self.code = code
+        self.key = key or str(code)
+        self.params = params or {}
 
 
 @dataclass(frozen=True)
@@ -138,7 +143,7 @@ _ACCEPTED = ("use a unit such as kWh, GJ, L, m³, kg or tonne, with an SI prefix
 
 
 def _unknown(cleaned: str) -> UnitError:
-    return UnitError(UnitErrorCode.UNKNOWN_UNIT, f"Unknown unit “{cleaned}”: {_ACCEPTED}.")
+    return UnitError(UnitErrorCode.UNKNOWN_UNIT, f"Unknown unit “{cleaned}”: {_ACCEPTED}.", params={"unit": cleaned})
 
 
 @lru_cache(maxsize=None)
@@ -183,7 +188,7 @@ def _grammar(cleaned: str) -> pint.Unit:
         if power == 0 or abs(power) > MAX_POWER:
             raise UnitError(UnitErrorCode.UNKNOWN_UNIT,
                             f"Unknown unit “{cleaned}”: a power is a whole number from -{MAX_POWER} to {MAX_POWER}, "
-                            f"not 0 (m³, m**3, m**-1).")
+                            f"not 0 (m³, m**3, m**-1).", key="unit_power", params={"unit": cleaned, "max": MAX_POWER})
         term = unit ** power if power != 1 else unit
         result = term if result is None else (result / term if operator == "/" else result * term)
         spaced = at < len(text) and text[at] == " "
@@ -212,16 +217,19 @@ def parse_unit(text: str) -> pint.Unit:
     raw = text if isinstance(text, str) else str(text)
     if len(raw) > 4 * MAX_UNIT_LENGTH:
         raise UnitError(UnitErrorCode.UNKNOWN_UNIT,
-                        f"Unknown unit “{raw[:MAX_UNIT_LENGTH]}…”: a unit has at most {MAX_UNIT_LENGTH} characters; {_ACCEPTED}.")
+                        f"Unknown unit “{raw[:MAX_UNIT_LENGTH]}…”: a unit has at most {MAX_UNIT_LENGTH} characters; {_ACCEPTED}.",
+                        key="unit_too_long", params={"unit": raw[:MAX_UNIT_LENGTH], "max": MAX_UNIT_LENGTH})
     cleaned = " ".join(raw.strip().split())
     if not cleaned:
-        raise UnitError(UnitErrorCode.UNKNOWN_UNIT, "No unit given.")
+        raise UnitError(UnitErrorCode.UNKNOWN_UNIT, "No unit given.", key="no_unit")
     if len(cleaned) > MAX_UNIT_LENGTH:
         raise UnitError(UnitErrorCode.UNKNOWN_UNIT,
-                        f"Unknown unit “{cleaned[:MAX_UNIT_LENGTH]}…”: a unit has at most {MAX_UNIT_LENGTH} characters; {_ACCEPTED}.")
+                        f"Unknown unit “{cleaned[:MAX_UNIT_LENGTH]}…”: a unit has at most {MAX_UNIT_LENGTH} characters; {_ACCEPTED}.",
+                        key="unit_too_long", params={"unit": cleaned[:MAX_UNIT_LENGTH], "max": MAX_UNIT_LENGTH})
     lowered = cleaned.lower()
     if lowered in AMBIGUOUS:
-        raise UnitError(UnitErrorCode.AMBIGUOUS_UNIT, f"“{cleaned}” is ambiguous: write {AMBIGUOUS[lowered]}.")
+        raise UnitError(UnitErrorCode.AMBIGUOUS_UNIT, f"“{cleaned}” is ambiguous: write {AMBIGUOUS[lowered]}.",
+                        params={"unit": cleaned, "choices": AMBIGUOUS[lowered]})
     if lowered in ALIASES:
         return _atom_unit(ALIASES[lowered])
     return _grammar(cleaned)
@@ -231,22 +239,24 @@ def parse_number(value) -> float:
     """A finite number from a cell or a form; UnitError otherwise (text, NaN, infinity, booleans, an integer
     beyond a double's range). Negative zero is read as zero: -0 is stored as 0.0."""
     if isinstance(value, bool):
-        raise UnitError(UnitErrorCode.NOT_A_NUMBER, f"“{value}” is not a number.")
+        raise UnitError(UnitErrorCode.NOT_A_NUMBER, f"“{value}” is not a number.", params={"value": str(value)})
     if isinstance(value, str):
         text = value.strip().replace("\u00a0", "").replace(" ", "")
         try:
             number = float(text)
         except ValueError:
-            raise UnitError(UnitErrorCode.NOT_A_NUMBER, f"“{value}” is not a number: write digits with a point for decimals, e.g. 1234.5.") from None
+            raise UnitError(UnitErrorCode.NOT_A_NUMBER, f"“{value}” is not a number: write digits with a point for decimals, e.g. 1234.5.",
+                            key="not_a_number_text", params={"value": value}) from None
     else:
         try:
             number = float(value)
         except OverflowError:
             number = math.inf
         except (TypeError, ValueError):
-            raise UnitError(UnitErrorCode.NOT_A_NUMBER, f"“{value}” is not a number.") from None
+            raise UnitError(UnitErrorCode.NOT_A_NUMBER, f"“{value}” is not a number.", params={"value": str(value)}) from None
     if not math.isfinite(number):
-        raise UnitError(UnitErrorCode.NOT_A_NUMBER, f"“{str(value)[:40]}” is not a finite number.")
+        raise UnitError(UnitErrorCode.NOT_A_NUMBER, f"“{str(value)[:40]}” is not a finite number.", key="not_finite",
+                        params={"value": str(value)[:40]})
     return number + 0.0   # -0.0 + 0.0 is 0.0 (IEEE 754, rounding to nearest)
 
 
@@ -258,18 +268,22 @@ def to_canonical(value, unit: str, canonical_unit: str) -> Converted:
     """
     number = parse_number(value)
     if number < 0:
-        raise UnitError(UnitErrorCode.NEGATIVE, f"{number:g} is negative: report amounts as zero or more.")
+        raise UnitError(UnitErrorCode.NEGATIVE, f"{number:g} is negative: report amounts as zero or more.",
+                        params={"value": number})
     source = parse_unit(unit)
     target = parse_unit(canonical_unit)
     if source.dimensionality != target.dimensionality:
         raise UnitError(
             UnitErrorCode.WRONG_DIMENSION,
             f"“{unit}” measures {_dimension_name(source)}, but this value is {_dimension_name(target)} (in {canonical_unit}).",
+            params={"unit": unit, "measures": _dimension_name(source), "expected": _dimension_name(target),
+                    "canonical": canonical_unit},
         )
     converted = UREG.Quantity(number, source).to(target).magnitude
     if not math.isfinite(converted):
         raise UnitError(UnitErrorCode.NOT_A_NUMBER,
-                        f"{number:g} {str(unit).strip()} is too large: in {canonical_unit} it is beyond the largest number stored.")
+                        f"{number:g} {str(unit).strip()} is too large: in {canonical_unit} it is beyond the largest number stored.",
+                        key="too_large", params={"value": number, "unit": str(unit).strip(), "canonical": canonical_unit})
     return Converted(value=significant(converted), unit=canonical_unit, original_value=number, original_unit=str(unit).strip())
 
 

@@ -15,6 +15,7 @@ from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
 from loomlight.registry import policy
 from loomlight.registry.policy import Action
 from loomlight.registry.validators import validate_date, validate_month
+from loomlight.site.calc_messages import calc_message
 
 PRODUCT_FIELDS = ("name", "supplier", "use_area", "hazard_statements", "mrsl_level", "declaration_reference", "declaration_valid_until")
 
@@ -54,7 +55,7 @@ def chemical_use_set(*, by, product: ChemicalProduct, period: datetime.date, val
         converted = to_canonical(value, unit, "kg")
     except UnitError as exc:
         field = "value" if exc.code in ("not_a_number", "negative") else "unit"
-        raise ValidationError({field: [str(exc)]}) from None
+        raise ValidationError({field: [calc_message(exc)]}) from None
     existing = ChemicalUse.objects.filter(product=product, period=period).first()
     before = snapshot(existing) if existing else None
     row = existing or ChemicalUse(product=product, period=period)

@@ -31,6 +31,10 @@ from loomlight.reference import grid_factors
 from loomlight.reference.metrics import metrics
 
 STORED_SUMS = tuple(c for c in COLUMNS if c not in ("scope1_tco2e", "co2_fossil_t", "ch4_t", "n2o_t", "biogenic_co2_t"))
+#: The shape of a stored explanation (``Inventory.explanation["version"]``). 2 (issue 14): each input as reported
+#: (value, unit, conversion with its factors), every step, factor and flag with its code and parameters for the
+#: reader's language. Rows of another version are stale and recomputed (``stale``).
+EXPLANATION_VERSION = 2
 
 
 def gwp_set() -> str:
@@ -49,19 +53,22 @@ def compute(facility, year: int, *, gwp: str | None = None) -> list[dict]:
 
     gwp = gwp or gwp_set()
     catalogue = metrics()
-    values = ActivityValue.objects.filter(facility=facility, period__year=year).values_list("period", "metric", "value", "unit")
+    values = (ActivityValue.objects.filter(facility=facility, period__year=year)
+              .values_list("period", "metric", "qualifier", "value", "unit", "original_value", "original_unit", "conversion")
+              .order_by("period", "metric", "qualifier"))
     sums: dict[datetime.date, dict[str, float]] = defaultdict(lambda: dict.fromkeys(STORED_SUMS, 0.0))
-    inputs: dict[datetime.date, dict[str, list]] = defaultdict(dict)
+    inputs: dict[datetime.date, list[dict]] = defaultdict(list)
     activities = []
-    for period, metric, value, unit in values:
+    for period, metric, qualifier, value, unit, original_value, original_unit, conversion in values:
         if metric not in catalogue:
             continue
         month = sums[period]
         for column, k in _coefficients(metric, gwp):
             month[column] += value * k
-        if is_ghg_input(metric):   # the explanation lists only what the GHG figures used
-            entry = inputs[period].setdefault(metric, [0.0, unit])
-            entry[0] += value
+        if is_ghg_input(metric):   # the explanation lists only what the GHG figures used, each as it was reported
+            inputs[period].append({"metric": metric, "qualifier": qualifier, "value": value, "unit": unit,
+                                   "reported_value": original_value, "reported_unit": original_unit,
+                                   "conversion": conversion})
         activities.append(Activity(str(facility.pk), facility.country, period, metric, value, unit))
     version = factors_version()
     now = timezone.now()
@@ -81,9 +88,10 @@ def compute(facility, year: int, *, gwp: str | None = None) -> list[dict]:
             "grid_t_per_mwh": grid.value if grid else None,
             "flags": ghg["flags"],
             "explanation": {
-                "gwp_set": gwp, "factors_version": version,
-                "inputs": [{"metric": m, "value": v, "unit": u} for m, (v, u) in sorted(inputs[month.period].items())],
+                "version": EXPLANATION_VERSION, "gwp_set": gwp, "factors_version": version,
+                "inputs": inputs[month.period],
                 "calculations": ghg["explanation"],
+                "flags": ghg["flag_codes"],
             },
         })
     return rows
@@ -152,6 +160,10 @@ def stale() -> set[tuple[int, int]]:
     pairs: set[tuple[int, int]] = set()
     outdated = Inventory.objects.filter(~Q(factors_version=version) | ~Q(gwp_set=gwp))
     pairs.update((f, p.year) for f, p in outdated.values_list("facility_id", "period").distinct())
+    # explanations stored in an earlier shape (issue 14 added what was reported and codes for translation)
+    explained = Inventory.objects.filter(explanation__version=EXPLANATION_VERSION)
+    older = Inventory.objects.exclude(pk__in=explained.values("pk"))
+    pairs.update((f, p.year) for f, p in older.values_list("facility_id", "period").distinct())
     months = Inventory.objects.filter(facility=OuterRef("facility"), period=OuterRef("period"), gwp_set=gwp)
     missing = ActivityValue.objects.filter(~Exists(months)).values_list("facility_id", "period").distinct()
     pairs.update((f, p.year) for f, p in missing)

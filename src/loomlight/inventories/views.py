@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from loomlight.analytics import kinds as column_kinds
-from loomlight.inventories import selectors, services
+from loomlight.inventories import explain, selectors, services
 from loomlight.inventories.forms import TargetForm
 from loomlight.inventories.models import Inventory
 from loomlight.reference.metrics import metrics
@@ -149,13 +149,14 @@ def month_explanation(request, pk, year, month):
     year = data_year(year)
     if not 1 <= month <= 12:
         raise Http404
-    row = selectors.months(facility, year).filter(period=datetime.date(year, month, 1)).first()
+    rows = selectors.month_rows(facility, year, kinds=policy.data_kinds(request.user, facility))
+    row = next((r for r in rows if r["period"] == datetime.date(year, month, 1)), None)
     if row is None:
         raise Http404
-    row = selectors.month_row(row, kinds=policy.data_kinds(request.user, facility))
-    names = chart_names()
+    # the year's flags numbered once, as the months table marks them
+    explained = explain.month(row, explain.year_flags(rows))
     template = "_explanation.html" if request.headers.get("HX-Request") == "true" else "explanation.html"
-    return render(request, f"inventories/{template}", {"facility": facility, "row": row, "names": names})
+    return render(request, f"inventories/{template}", {"facility": facility, "x": explained})
 
 
 def _month_headers(numbers) -> list[str]:

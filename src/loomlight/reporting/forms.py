@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loomlight.reference.metrics import metrics
 from loomlight.registry.validators import parse_month
+from loomlight.site.units import unit_label
 
 CATEGORY_LABELS = {
     "energy": _("Energy"), "fuel": _("Fuels"), "water": _("Water"), "wastewater": _("Wastewater"),
@@ -13,10 +14,16 @@ CATEGORY_LABELS = {
 }
 
 
+def _unit_shown(unit: str) -> str:
+    """The unit in the reader's words, with the code to type beside it when they differ: "người (person)"."""
+    label = unit_label(unit)
+    return label if label == unit else f"{label} ({unit})"
+
+
 def metric_choices():
     groups: dict[str, list] = {}
     for m in metrics().values():
-        groups.setdefault(m.category, []).append((m.code, f"{gettext(m.name)} [{m.canonical_unit}]"))
+        groups.setdefault(m.category, []).append((m.code, f"{gettext(m.name)} [{_unit_shown(m.canonical_unit)}]"))
     return [(CATEGORY_LABELS.get(cat, cat), items) for cat, items in groups.items()]
 
 

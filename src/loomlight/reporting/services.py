@@ -34,6 +34,8 @@ from loomlight.registry.policy import Action
 from loomlight.reporting import selectors
 from loomlight.registry.validators import validate_month, validate_text
 from loomlight.reporting.models import ActivityValue, FuelProperty, PeriodStatus, ReportingPeriod
+from loomlight.site.calc_messages import calc_message
+from loomlight.site.numbers import number as format_number
 
 EDITABLE_STATUSES = (PeriodStatus.DRAFT, PeriodStatus.RETURNED)
 
@@ -80,7 +82,7 @@ def convert(metric: str, value, unit: str, *, facility: Facility | None = None, 
                 fuel_property = fuel_property_valid(facility, metric, period) if facility and period else None
             return _fuel_converted(metric, value, unit, fuel_property)
         field = "value" if exc.code in ("not_a_number", "negative") else "unit"
-        raise ValidationError({field: [str(exc)]}) from None
+        raise ValidationError({field: [calc_message(exc)]}) from None
 
 
 def _accepted_through_fuel_properties(metric: str, unit: str) -> bool:
@@ -127,10 +129,10 @@ def _fuel_converted(metric: str, value, unit: str, fuel_property: FuelProperty |
     try:
         result = fuel_energy(value, unit, ncv=ncv, density=density)
     except UnitError as exc:
-        raise ValidationError({"value" if exc.code in ("not_a_number", "negative") else "unit": [str(exc)]}) from None
+        raise ValidationError({"value" if exc.code in ("not_a_number", "negative") else "unit": [calc_message(exc)]}) from None
     except FuelError as exc:
         if exc.code != FuelErrorCode.DENSITY_NEEDED:
-            raise ValidationError({"unit": [str(exc)]}) from None
+            raise ValidationError({"unit": [calc_message(exc)]}) from None
         if dimension_of(unit) == "volume":
             message = _("Converting %(fuel)s from a volume needs its density (or its net calorific value per m³), and "
                         "none is recorded for this facility or shipped for this fuel: %(fix)s")
@@ -141,7 +143,7 @@ def _fuel_converted(metric: str, value, unit: str, fuel_property: FuelProperty |
     canonical = metrics()[metric].canonical_unit
     if not math.isfinite(result.energy_gj):
         raise ValidationError({"value": [_("%(value)s %(unit)s is too large: in %(canonical)s it is beyond the largest "
-                                           "number stored.") % {"value": f"{result.quantity:g}", "unit": str(unit).strip(),
+                                           "number stored.") % {"value": format_number(result.quantity), "unit": str(unit).strip(),
                                                                 "canonical": canonical}]})
     energy = result.energy_gj if canonical == "GJ" else to_canonical(result.energy_gj, "GJ", canonical).value
     return Converted(value=energy, unit=canonical, original_value=result.quantity, original_unit=str(unit).strip(),
@@ -288,7 +290,7 @@ def _fuel_property_number(value, field: str) -> float | None:
     try:
         number = parse_number(value)
     except UnitError as exc:
-        raise ValidationError({field: [str(exc)]}) from None
+        raise ValidationError({field: [calc_message(exc)]}) from None
     if number <= 0:
         raise ValidationError({field: [_("Give a value above zero.")]})
     return number
@@ -303,7 +305,7 @@ def _fuel_property_unit(number: float | None, unit: str, kind: str, field: str) 
     try:
         property_quantity(Property(number, unit), kind)
     except UnitError as exc:
-        raise ValidationError({field: [str(exc)]}) from None
+        raise ValidationError({field: [calc_message(exc)]}) from None
     except FuelError:
         if kind == "ncv":
             message = _("“%(unit)s” is not a unit of calorific value: give energy per mass (GJ/t, MJ/kg) or per volume (MJ/m³).")
@@ -372,7 +374,7 @@ def _reconvert(*, by, fuel_property: FuelProperty, via: str) -> None:
         except ValidationError as exc:
             raise ValidationError({NON_FIELD_ERRORS: [_("The value of %(month)s (%(value)s %(unit)s) could not be converted "
                                                         "with these properties: %(reason)s") % {
-                "month": f"{row.period:%Y-%m}", "value": f"{row.original_value:g}", "unit": row.original_unit,
+                "month": f"{row.period:%Y-%m}", "value": format_number(row.original_value), "unit": row.original_unit,
                 "reason": " ".join(exc.messages)}]}) from None
         if _same(row, converted):
             continue

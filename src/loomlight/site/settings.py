@@ -158,6 +158,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "loomlight.site.context_processors.loomlight",
+                "loomlight.site.context_processors.number_format",
             ],
         },
     },
@@ -242,6 +243,8 @@ LANGUAGES = [
     ("th", "ภาษาไทย"),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Numbers as CLDR writes them in each language (site/numbers.py): Django's own vi and km formats group no digits.
+FORMAT_MODULE_PATH = ["loomlight.site.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

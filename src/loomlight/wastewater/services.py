@@ -20,6 +20,7 @@ from loomlight.reference.wastewater import parameters
 from loomlight.registry import policy
 from loomlight.registry.policy import Action
 from loomlight.registry.validators import validate_date
+from loomlight.site.calc_messages import calc_message
 from loomlight.wastewater.models import DischargeType, LabResult, SamplingEvent, SamplingPoint
 
 #: Parameters whose unit converts through pint; the others must be given in their own unit.
@@ -103,7 +104,7 @@ def _number(value, field: str) -> float:
     try:
         return parse_number(value)
     except UnitError as exc:
-        raise ValidationError({field: [str(exc)]}) from None
+        raise ValidationError({field: [calc_message(exc)]}) from None
 
 
 def _unit(parameter_unit: str, unit: str, value: float | None, field: str) -> float | None:
@@ -113,7 +114,7 @@ def _unit(parameter_unit: str, unit: str, value: float | None, field: str) -> fl
         try:
             return to_canonical(value, unit, parameter_unit).value
         except UnitError as exc:
-            raise ValidationError({field: [str(exc)]}) from None
+            raise ValidationError({field: [calc_message(exc)]}) from None
     accepted = {parameter_unit.lower()} | SPELLINGS.get(parameter_unit, set())
     if unit.strip().lower() not in accepted:
         raise ValidationError({"unit": [_("Give this parameter in %(unit)s.") % {"unit": parameter_unit}]})

@@ -141,7 +141,8 @@ class DataSheet:
 
 
 def _check_header(number, values) -> None:
-    found = [str(v).strip().lower() if v is not None else "" for v in values]
+    # a header cell is its code, or the code with the reader's words on the lines below (template._localise)
+    found = [str(v).strip().split("\n")[0].strip().lower() if v is not None else "" for v in values]
     if number == 1 and tuple(found) == COLUMNS:
         return
     raise FileRefused(file_issue(

@@ -9,6 +9,11 @@ Three sheets:
 - **metrics**, the metric catalogue: code, name, category, canonical unit;
 - **about**, which names the template, its version and the facility, so that an
   upload of another workbook, or of another facility's template, is recognised.
+
+The sheets' column headers and the about sheet's keys are codes, which the import reads; the reader's language
+stands beside them (``_localise``): each header cell is "code" and its label on a second line (the reader
+takes the first), the data sheet gets the metric's name in a column after the six it reads, the metrics sheet
+the unit in words, the about sheet each key's label in a third column. The sheet names stay codes.
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ import datetime
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from loomlight.reference.metrics import metrics
+from loomlight.site.units import unit_label
 
 TEMPLATE_NAME = "loomlight-monthly-data"
 TEMPLATE_VERSION = 1
@@ -107,6 +114,56 @@ def template_workbook(*, facility, year: int, today: datetime.date | None = None
     about.column_dimensions["A"].width = 14
     about.column_dimensions["B"].width = 40
 
+    _localise(data, sheet, about)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def header_labels() -> dict[str, str]:
+    """The reader's words for the template's codes (column headers and about keys)."""
+    return {
+        "facility_id": _("Facility (id)"), "month": _("Month (YYYY-MM)"), "metric": _("Metric (code)"),
+        "qualifier": _("Product or waste type"), "value": pgettext("reported", "Value"), "unit": pgettext("measure", "Unit"),
+        "code": _("Code"), "name": _("Name"), "category": _("Category"), "canonical_unit": _("Unit of the stored values"),
+        "note": _("Note"), "template": _("Template"), "version": _("Version"), "facility": _("Facility"),
+        "year": _("Year"), "generated": _("Made on"), METRIC_NAME: _("Metric name (not read)"),
+        UNIT_NAME: _("Unit in words (not read)"),
+    }
+
+
+#: Columns the template adds beside those the import reads, in the reader's language (parse.py reads only the first six).
+METRIC_NAME, UNIT_NAME = "metric_name", "unit_name"
+
+
+def _label(cell, labels: dict[str, str]) -> None:
+    code = str(cell.value)
+    if code in labels:
+        cell.value = f"{code}\n{labels[code]}"
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _localise(data, metrics_sheet, about) -> None:
+    """Put the reader's words beside the codes (see the module's docstring); the codes stay where the import reads them."""
+    labels = header_labels()
+    names = {code: _(m.name) for code, m in metrics().items()}
+    width = len(COLUMNS)
+    data.cell(row=1, column=width + 1, value=METRIC_NAME).font = Font(bold=True)
+    for row in data.iter_rows(min_row=2, max_row=data.max_row, max_col=width + 1):
+        code = row[COLUMNS.index("metric")].value
+        if code in names:
+            row[width].value = names[code]
+    data.column_dimensions["G"].width = 48
+    for cell in data[1]:
+        _label(cell, labels)
+    unit_column = [c.value for c in metrics_sheet[1]].index("canonical_unit")
+    extra = metrics_sheet.max_column + 1
+    metrics_sheet.cell(row=1, column=extra, value=UNIT_NAME).font = Font(bold=True)
+    for row in metrics_sheet.iter_rows(min_row=2, max_row=metrics_sheet.max_row, max_col=extra):
+        row[extra - 1].value = unit_label(row[unit_column].value)
+    for cell in metrics_sheet[1]:
+        _label(cell, labels)
+    for row in about.iter_rows(min_row=1, max_row=about.max_row, max_col=1):
+        key = row[0].value
+        if key in labels:
+            about.cell(row=row[0].row, column=3, value=labels[key])

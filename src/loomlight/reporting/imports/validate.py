@@ -34,6 +34,8 @@ from loomlight.reporting.imports.issues import Issue, IssueCode, shown
 from loomlight.reporting.imports.parse import CellError, Formula
 from loomlight.reporting.imports.template import COLUMNS, DATA_SHEET
 from loomlight.reporting.services import convert
+from loomlight.site.calc_messages import calc_message
+from loomlight.site.numbers import number as format_number
 
 FACILITY, MONTH, METRIC, QUALIFIER, VALUE, UNIT = range(6)
 LETTERS = "ABCDEF"
@@ -134,7 +136,7 @@ class RowValidator:
             return [self._issue(number, VALUE, cells[VALUE], _Bad(
                 IssueCode.NOT_A_NUMBER,
                 _("%(value)s %(unit)s is too large: in %(canonical)s it is beyond the largest number stored.") % {
-                    "value": f"{number_value:g}", "unit": original_unit, "canonical": canonical},
+                    "value": format_number(number_value), "unit": original_unit, "canonical": canonical},
                 _("Check the value and its unit."),
             ))]
         return ValidRow(number, month, metric, qualifier, converted, canonical, number_value, original_unit, conversion)
@@ -245,9 +247,9 @@ class RowValidator:
             try:
                 number = parse_number(cell)
             except UnitError as exc:
-                raise _Bad(IssueCode.NOT_A_NUMBER, str(exc), fix) from None
+                raise _Bad(IssueCode.NOT_A_NUMBER, calc_message(exc), fix) from None
         if number < 0:
-            raise _Bad(IssueCode.NEGATIVE, _("%(value)s is negative.") % {"value": f"{number:g}"}, _("Report amounts as zero or more."))
+            raise _Bad(IssueCode.NEGATIVE, _("%(value)s is negative.") % {"value": format_number(number)}, _("Report amounts as zero or more."))
         return number
 
     def _unit_text(self, cell) -> tuple[float, str]:

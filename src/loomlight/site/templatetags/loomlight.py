@@ -3,6 +3,9 @@ from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from loomlight.site.numbers import number as format_number
+from loomlight.site.units import unit_label
+
 register = template.Library()
 
 
@@ -19,3 +22,16 @@ def figure(value, digits="1g"):
     if value is None:
         return format_html('<span class="not-counted">{}</span>', _("not counted"))
     return floatformat(value, digits)
+
+
+@register.filter
+def unit(value):
+    """``{{ row.unit|unit }}``: a unit with its words ("person", "hour", "piece") in the reader's language."""
+    return unit_label(value)
+
+
+@register.filter
+def number(value, decimals=None):
+    """``{{ value|number }}`` (six significant digits) or ``{{ value|number:1 }}`` (one decimal): the one
+    locale-aware formatter (site/numbers.py)."""
+    return format_number(value, decimals=int(decimals) if decimals not in (None, "") else None)
