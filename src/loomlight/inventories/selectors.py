@@ -19,15 +19,18 @@ import threading
 from collections import defaultdict
 
 import pyarrow as pa
-from django.db.models import Sum
+from django.db.models import Count, Max, Sum
 
 from loomlight.accounting.inventory import is_ghg_input
 from loomlight.analytics import engines, kinds as column_kinds, portfolio
+from loomlight.analytics.columns import REPORTED_GROUPS, blank_unreported
+from loomlight.calc import periods
+from loomlight.calc.periods import Period
 from loomlight.calc.kpi import yoy_change
 from loomlight.calc.targets import linear_target, projection
 from loomlight.calc.targets import progress as target_progress
 from loomlight.calc.validation import MIN_PEERS
-from loomlight.inventories.models import Inventory, Target, TargetBasis, TargetBoundary
+from loomlight.inventories.models import Inventory, InventoryYear, Target, TargetBasis, TargetBoundary
 from loomlight.inventories.services import factors_version, gwp_set
 from loomlight.registry.models import WET_PROCESSES, Facility
 
@@ -68,6 +71,7 @@ def month_row(row: Inventory, *, kinds) -> dict:
            "computed_at": row.computed_at}
     out.update(column_kinds.redact({n: getattr(row, n) for n in (*NUMBERS, "total_location_tco2e",
                                                                    "total_market_tco2e", "flags")}, kinds))
+    out["not_reported"] = blank_unreported(out, row.reported)     # water of a month without water: None, never 0
     if column_kinds.GHG in kinds:
         out["explanation"] = explanation(row.explanation)
     return out
@@ -75,6 +79,15 @@ def month_row(row: Inventory, *, kinds) -> dict:
 
 def month_rows(facility, year: int, *, kinds) -> list[dict]:
     return [month_row(r, kinds=kinds) for r in months(facility, year)]
+
+
+def _with_main_output(row: dict) -> dict:
+    """``row`` (a ``portfolio.kpis`` result) with its main output: ``output_unit``, ``output``, ``tco2e_per_output``."""
+    main = max(OUTPUTS, key=lambda c: row[c] or 0.0)
+    unit = OUTPUTS[main] if row[main] else None
+    row.update(output_unit=unit, output=row[main] if unit else None,
+               tco2e_per_output=row[f"tco2e_per_{unit}"] if unit else None)
+    return row
 
 
 def facility_years(facility, years) -> dict[int, dict]:
@@ -85,34 +98,88 @@ def facility_years(facility, years) -> dict[int, dict]:
     partials = ibis.memtable(partials_table(Facility.objects.filter(pk=facility.pk), years))
     result = {}
     for row in engine().to_pyarrow(portfolio.kpis(portfolio.resum(partials, [], grain="year"))).to_pylist():
-        main = max(OUTPUTS, key=lambda c: row[c])
-        unit = OUTPUTS[main] if row[main] else None
-        row.update(output_unit=unit, output=row[main] if unit else None,
-                   tco2e_per_output=row[f"tco2e_per_{unit}"] if unit else None)
-        result[row["year"]] = row
+        result[row["year"]] = _with_main_output(row)
     return result
 
 
-def facility_year(facility, year: int, *, kinds) -> dict:
-    """The months of ``year``, the year's totals and KPIs against the year before, peers, trajectory: only what
-    is made of the data ``kinds`` the viewer may read."""
+def period_partials(facilities, period: Period) -> pa.Table:
+    """Partial sums per facility of ``period`` (``portfolio.sums`` by facility): a whole year's are the stored
+    ``InventoryYear``s; a part of a year (year to date, trailing 12 months) sums the stored months of the period."""
+    import ibis
+
+    if period.is_whole_year:
+        return partials_table(facilities, [period.start.year])
+    months = inventory_table(facilities, period.years, period=period)
+    return engine().to_pyarrow(portfolio.sums(ibis.memtable(months), ["facility_id"], grain="all"))
+
+
+def period_reported(facilities, period: Period) -> str | None:
+    """The groups of data (``analytics.columns.REPORTED_GROUPS``) any month of ``period`` of any of ``facilities``
+    reported; None when some month has not recorded them (stored before they were)."""
+    if period.is_whole_year:
+        values = (InventoryYear.objects.filter(facility__in=facilities, year=period.start.year, gwp_set=gwp_set())
+                  .values_list("reported", flat=True).distinct())
+    else:
+        values = (Inventory.objects.filter(facility__in=facilities, period__gte=period.start, period__lte=period.end,
+                                           gwp_set=gwp_set()).values_list("reported", flat=True).distinct())
+    groups: set[str] = set()
+    for value in values:
+        if value is None:
+            return None
+        groups.update(value.split())
+    return " ".join(g for g in REPORTED_GROUPS if g in groups)
+
+
+def period_totals(facilities, period: Period, *, kinds) -> dict:
+    """Sums and KPIs of ``facilities`` over ``period`` (``portfolio.kpis`` of their partial sums) with the main
+    output, as the columns made of ``kinds``; a column of data no month of the period reported is None (not
+    reported), and ``not_reported`` names them. Empty when no month of the period has data."""
+    import ibis
+
+    partials = period_partials(facilities, period)
+    if not partials.num_rows:
+        return {}
+    rows = engine().to_pyarrow(portfolio.kpis(portfolio.resum(ibis.memtable(partials), [], grain="all"))).to_pylist()
+    row = column_kinds.redact(_with_main_output(rows[0]), kinds)
+    row["not_reported"] = blank_unreported(row, period_reported(facilities, period))
+    return row
+
+
+#: The comparisons of a facility's emissions page and of a park's or programme's.
+COMPARED = ("scope1_tco2e", "total_location_tco2e", "total_market_tco2e", "tco2e_per_output")
+
+
+def _compare(this: dict, last: dict, kinds) -> dict:
+    """{column: relative change} of the compared columns; None where either side is missing or not reported, and
+    for an intensity whose output unit differs."""
+    change = {k: yoy_change(this.get(k), last.get(k)) for k in column_kinds.readable(COMPARED, kinds)}
+    if "tco2e_per_output" in change and this.get("output_unit") != last.get("output_unit"):
+        change["tco2e_per_output"] = None
+    return change
+
+
+def facility_year(facility, year: int, *, kinds, kind: str = periods.YEAR, today: datetime.date | None = None,
+                  deadline_day: int | None = None) -> dict:
+    """The months of ``year``; the totals and KPIs of the period shown (the year, its months so far, or the trailing
+    12 months: ``calc.periods.comparison``) against the comparable period before; peers; trajectory: only what is
+    made of the data ``kinds`` the viewer may read."""
     rows = list(months(facility, year))
-    years = facility_years(facility, [year - 1, year])
-    this, last = years.get(year, {}), years.get(year - 1, {})
-    change = {k: yoy_change(this.get(k), last.get(k))
-              for k in column_kinds.readable(("scope1_tco2e", "total_location_tco2e", "total_market_tco2e",
-                                              "tco2e_per_output"), kinds)}
+    shown, before = periods.comparison(year, [r.period for r in rows], kind=kind)
+    one = Facility.objects.filter(pk=facility.pk)
+    this, last = period_totals(one, shown, kinds=kinds), period_totals(one, before, kinds=kinds)
     stale = Inventory.objects.filter(facility=facility, period__year=year).exclude(
         factors_version=factors_version(), gwp_set=gwp_set()).exists()
     charts = _charts(rows)
     if not column_kinds.allowed("energy_gj", kinds):
         del charts["energy_mix"]
     intensity = column_kinds.allowed("tco2e_per_output", kinds)
+    year_totals = facility_years(facility, [year]).get(year, {}) if intensity else {}
     return {
         "year": year, "months": [month_row(r, kinds=kinds) for r in rows], "stale": stale,
-        "this": column_kinds.redact(this, kinds), "last": column_kinds.redact(last, kinds), "change": change,
-        "peers": peers(facility, year, this.get("output_unit")) if intensity else None,
-        "trajectory": trajectory(facility, year, intensity_allowed=intensity),
+        "shown": shown, "before": before,
+        "this": this, "last": last, "change": _compare(this, last, kinds),
+        "peers": peers(facility, year, year_totals.get("output_unit")) if intensity else None,
+        "trajectory": trajectory(facility, year, intensity_allowed=intensity, today=today, deadline_day=deadline_day),
         "charts": charts,
     }
 
@@ -137,24 +204,36 @@ def _charts(rows) -> dict:
     return {"months": list(range(1, 13)), **{k: dict(v) for k, v in series.items()}}
 
 
-def _yearly_values(facility, until: int, boundary: str, basis: str, unit_column: str | None) -> dict[int, float | None]:
-    """Emissions (scope 1 + the boundary's scope 2) per year up to ``until``; divided by output for an intensity."""
+def _yearly_values(facility, until: int, boundary: str, basis: str, unit_column: str | None
+                   ) -> dict[int, tuple[float | None, int, int]]:
+    """{year: (emissions (scope 1 + the boundary's scope 2; divided by output for an intensity), months with data,
+    the last month with data)} up to ``until``."""
     scope2 = "scope2_market_tco2e" if boundary == TargetBoundary.MARKET else "scope2_location_tco2e"
     rows = (Inventory.objects.filter(facility=facility, gwp_set=gwp_set(), period__year__lte=until)
             .values_list("period__year").annotate(s1=Sum("scope1_tco2e"), s2=Sum(scope2),
-                                                  out=Sum(unit_column or "production_kg"))
+                                                  out=Sum(unit_column or "production_kg"), n=Count("pk"), last=Max("period"))
             .order_by("period__year"))
     # a year whose scope 2 was not counted (no grid factor) has no value, never scope 1 alone
     if basis == TargetBasis.INTENSITY:
-        return {y: (s1 + s2) / out if out and s2 is not None else None for y, s1, s2, out in rows}
-    return {y: s1 + s2 if s2 is not None else None for y, s1, s2, _out in rows}
+        return {y: ((s1 + s2) / out if out and s2 is not None else None, n, last.month) for y, s1, s2, out, n, last in rows}
+    return {y: (s1 + s2 if s2 is not None else None, n, last.month) for y, s1, s2, _out, n, last in rows}
 
 
-def trajectory(facility, year: int, *, intensity_allowed: bool = True) -> dict:
-    """The facility's target path (or, without a target, the reference path from its first year with data),
-    its actual values, its progress in ``year`` and a least-squares projection. An intensity target's values
-    are emissions per unit of output: without ``intensity_allowed`` (the viewer may not read the output) only the
-    target itself is returned, with ``withheld`` set."""
+def trajectory(facility, year: int, *, intensity_allowed: bool = True, today: datetime.date | None = None,
+               deadline_day: int | None = None) -> dict:
+    """The facility's target path (or, without a target, the reference path from its first complete year), its
+    values, its progress and a least-squares projection.
+
+    Only a complete year (``calc.periods.year_complete``: over, with 12 months of data) says how a year went: the
+    projection is fitted on complete years alone (``fitted_on`` names them), progress is judged on a complete year
+    alone, and a year in progress is shown annualised from its months (``annualised``: x 12 / months, stated as
+    such), never judged. An intensity target's values are emissions per unit of output: without
+    ``intensity_allowed`` (the viewer may not read the output) only the target itself is returned, with
+    ``withheld`` set."""
+    from django.conf import settings
+
+    today = today or datetime.date.today()
+    deadline_day = deadline_day or settings.REPORTING_DEADLINE_DAY
     target = Target.objects.filter(facility=facility).select_related("set_by").first()
     basis = target.basis if target else TargetBasis.ABSOLUTE
     boundary = target.boundary if target else TargetBoundary.LOCATION
@@ -165,25 +244,46 @@ def trajectory(facility, year: int, *, intensity_allowed: bool = True) -> dict:
             **{c: Sum(c) for c in OUTPUTS})
         unit_column = max(OUTPUTS, key=lambda c: outputs[c] or 0.0)
     until = max(year + 3, target.target_year) if target else year + 3
-    empty = {"years": [], "actual": [], "path": [], "projection": [], "path_formula": "", "projection_formula": "",
-             "progress": None, "base_year": None, "rate": rate, "rate_percent": round(rate * 100, 3), "target": target, "basis": basis, "boundary": boundary,
-             "unit": OUTPUTS.get(unit_column), "withheld": False}
+    unit = OUTPUTS.get(unit_column)
+    empty = {"years": [], "actual": [], "annualised": [], "path": [], "projection": [], "path_formula": "",
+             "projection_formula": "", "progress": None, "progress_year": None, "progress_distance": None, "partial": None, "base_year": None,
+             "base_value": None, "base_complete": None, "fitted_on": [], "slope": None,
+             "rate": rate, "rate_percent": round(rate * 100, 3), "target": target, "basis": basis, "boundary": boundary,
+             "unit": unit, "value_unit": f"t CO2e/{unit}" if unit else "t CO2e", "withheld": False}
     if basis == TargetBasis.INTENSITY and not intensity_allowed:
-        return {**empty, "unit": None, "withheld": True}
-    actual = {y: v for y, v in _yearly_values(facility, year, boundary, basis, unit_column).items() if v is not None}
-    base = target.base_year if target else (min(actual) if actual else None)
-    if base is None or base not in actual:
+        return {**empty, "unit": None, "value_unit": "", "withheld": True}
+    yearly = {y: v for y, v in _yearly_values(facility, year, boundary, basis, unit_column).items() if v[0] is not None}
+    complete = {y: v for y, (v, n, _last) in yearly.items() if periods.year_complete(y, n, today, deadline_day)}
+    values = {y: v for y, (v, _n, _last) in yearly.items()}
+    if target:
+        base = target.base_year
+    else:
+        base = min(complete) if complete else (min(values) if values else None)
+    if base is None or base not in values:
         return empty
-    path = linear_target(base, actual[base], rate, until)
-    points = {y: v for y, v in actual.items() if y >= base}
+    path = linear_target(base, values[base], rate, until)
+    points = {y: v for y, v in complete.items() if y >= base}
     fitted = projection(points, until) if len(points) >= 2 else None
     years = list(range(base, until + 1))
+    partial = None
+    if year in yearly and year not in complete and year in path.values:
+        value, n, last = yearly[year]
+        annual = periods.annualise(value, n)
+        partial = {"year": year, "value": value, "months": n, "period": periods.year_to_date(year, last),
+                   "annualised": annual, "path": path.values[year], "gap": annual - path.values[year],
+                   "distance": abs(annual - path.values[year])}
+    judged = max((y for y in complete if y <= year and y in path.values), default=None)
+    progress = target_progress(path, judged, complete[judged]) if judged is not None else None
     return {**empty,
-            "years": years, "actual": [actual.get(y) for y in years], "path": [path.values[y] for y in years],
+            "years": years, "actual": [complete.get(y) for y in years],
+            "annualised": [partial["annualised"] if partial and y == partial["year"] else None for y in years],
+            "path": [path.values[y] for y in years],
             "projection": [fitted.values[y] if fitted and y > max(points) else None for y in years],
             "path_formula": path.formula, "projection_formula": fitted.formula if fitted else "",
-            "progress": target_progress(path, year, actual[year]) if year in actual and year in path.values else None,
-            "base_year": base}
+            "fitted_on": sorted(points) if fitted else [], "slope": fitted.slope if fitted else None,
+            "progress": progress, "progress_year": judged, "partial": partial,
+            "progress_distance": abs(progress.gap) if progress else None,
+            "base_year": base, "base_value": values[base], "base_complete": base in complete}
 
 
 def peers(facility, year: int, unit: str | None) -> dict:
@@ -214,13 +314,16 @@ def peers(facility, year: int, unit: str | None) -> dict:
 
 # --- portfolios ------------------------------------------------------------------
 
-def inventory_table(facilities, years) -> pa.Table:
-    """The stored months of ``facilities`` in ``years`` as the engine's inventory table."""
+def inventory_table(facilities, years, *, period: Period | None = None) -> pa.Table:
+    """The stored months of ``facilities`` in ``years`` (within ``period`` only, if given) as the engine's inventory
+    table."""
     from loomlight.analytics.portfolio import INVENTORY_COLUMNS
 
     stored = [c for c in INVENTORY_COLUMNS if c not in ("facility_id", "period", "year", "country", "grid_flags")]
-    rows = (Inventory.objects.filter(facility__in=facilities, period__year__in=list(years), gwp_set=gwp_set())
-            .values_list("facility_id", "period", "facility__country", "flags", *stored))
+    rows = Inventory.objects.filter(facility__in=facilities, period__year__in=list(years), gwp_set=gwp_set())
+    if period is not None:
+        rows = rows.filter(period__gte=period.start, period__lte=period.end)
+    rows = rows.values_list("facility_id", "period", "facility__country", "flags", *stored)
     columns = list(zip(*rows)) or [[] for _ in range(4 + len(stored))]
     data = {"facility_id": pa.array(columns[0], pa.int64()), "period": pa.array(columns[1], pa.date32()),
             "year": pa.array([p.year for p in columns[1]], pa.int64()), "country": pa.array(columns[2], pa.string()),
@@ -304,36 +407,60 @@ def summary(facilities, year: int, by: list[str], *, kinds) -> list[dict]:
     return readable_rows(engine().to_pyarrow(expr), kinds)
 
 
-def portfolio_year(facilities, year: int, *, kinds) -> dict:
-    """A park's or programme's year from the stored partial sums of its facilities' years: totals against
-    the year before, by facility (the largest emitters), country and process class; months from the
-    stored months, summed in the database. Only the columns made of ``kinds`` (what the viewer may read of
-    every facility summed)."""
+def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR) -> dict:
+    """A park's or programme's year: the totals of the period shown (the year, or its months so far when its
+    months with data stop before December, or the trailing 12 months: ``calc.periods.comparison``) against the
+    comparable period before, by facility (the largest emitters), country and process class, from the stored
+    partial sums of its facilities' years (a part of a year: from their stored months of the period); months from
+    the stored months, summed in the database. Only the columns made of ``kinds`` (what the viewer may read of every
+    facility summed); a column of data none of them reported in the period is None (not reported)."""
     import ibis
 
-    partials = ibis.memtable(partials_table(facilities, [year - 1, year]))
+    by_month = list(Inventory.objects.filter(facility__in=facilities, period__year=year, gwp_set=gwp_set())
+                    .values("period").annotate(scope1_tco2e=Sum("scope1_tco2e"), scope2_market_tco2e=Sum("scope2_market_tco2e"),
+                                               biogenic_co2_t=Sum("biogenic_co2_t")).order_by("period"))
+    shown, before = periods.comparison(year, [r["period"] for r in by_month], kind=kind)
     dims = ibis.memtable(dimension_table_with_country(facilities))
-    this_year = partials.filter(partials.year == year)
+    this_partials = period_partials(facilities, shown)
+    this_period = ibis.memtable(this_partials)
 
     def run(expr, order):
         return readable_rows(engine().to_pyarrow(expr.order_by(order) if order else expr), kinds)
 
-    total = {r["year"]: r for r in run(portfolio.kpis(portfolio.resum(partials, [], grain="year")), ["year"])}
-    by_facility = run(portfolio.kpis(portfolio.resum(this_year, ["facility_id", "facility"], grain="all", dims=dims)),
+    def total(period: Period, partials: pa.Table) -> dict | None:
+        if not partials.num_rows:
+            return None
+        row = run(portfolio.kpis(portfolio.resum(ibis.memtable(partials), [], grain="all")), None)[0]
+        row["not_reported"] = blank_unreported(row, period_reported(facilities, period))
+        return row
+
+    this = total(shown, this_partials)
+    last = total(before, period_partials(facilities, before))
+    by_facility = run(portfolio.kpis(portfolio.resum(this_period, ["facility_id", "facility"], grain="all", dims=dims)),
                       ["facility_id"])
     largest = sorted(by_facility, key=lambda r: -(r.get("total_location_tco2e") or 0.0))[:PAGE_FACILITIES]
-    by_month = (Inventory.objects.filter(facility__in=facilities, period__year=year, gwp_set=gwp_set())
-                .values("period").annotate(scope1_tco2e=Sum("scope1_tco2e"), scope2_market_tco2e=Sum("scope2_market_tco2e"),
-                                           biogenic_co2_t=Sum("biogenic_co2_t")).order_by("period"))
+    by_process = run(portfolio.kpis(portfolio.resum(this_period, ["process"], grain="all", dims=dims)), ["process"])
+    reported = this["not_reported"] if this else []
+    for row in by_process:
+        for column in reported:
+            if column in row:
+                row[column] = None
     return {
-        "year": year, "this": total.get(year), "last": total.get(year - 1),
+        "year": year, "shown": shown, "before": before, "this": this, "last": last,
+        "change": _compare(this or {}, last or {}, kinds) if this and last else {},
         "by_month": column_kinds.redact_rows(by_month, kinds),
         "by_facility": largest,
-        "by_country": run(portfolio.kpis(portfolio.resum(this_year, ["country"], grain="all", dims=dims)), ["country"]),
-        "by_process": run(portfolio.kpis(portfolio.resum(this_year, ["process"], grain="all", dims=dims)), ["process"]),
+        "by_country": run(portfolio.kpis(portfolio.resum(this_period, ["country"], grain="all", dims=dims)), ["country"]),
+        "by_process": by_process,
         "facilities": facilities.count(),
         "reporting": len(by_facility),
     }
+
+
+def years_with_data(facilities) -> set[int]:
+    """The years in which any of ``facilities`` has a stored inventory."""
+    return set(InventoryYear.objects.filter(facility__in=facilities, gwp_set=gwp_set())
+               .values_list("year", flat=True).distinct())
 
 
 def month_of(year: int, month: int) -> datetime.date:

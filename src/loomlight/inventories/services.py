@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from loomlight.accounting.inventory import Activity, facility_month, factors_version, group, is_ghg_input
 from loomlight.analytics.coefficients import COLUMNS, metric_row
+from loomlight.analytics.columns import REPORTED_GROUPS, reported_groups
 from loomlight.inventories.models import Inventory
 from loomlight.reference import grid_factors
 from loomlight.reference.metrics import metrics
@@ -52,10 +53,12 @@ def compute(facility, year: int, *, gwp: str | None = None) -> list[dict]:
     values = ActivityValue.objects.filter(facility=facility, period__year=year).values_list("period", "metric", "value", "unit")
     sums: dict[datetime.date, dict[str, float]] = defaultdict(lambda: dict.fromkeys(STORED_SUMS, 0.0))
     inputs: dict[datetime.date, dict[str, list]] = defaultdict(dict)
+    categories: dict[datetime.date, set[str]] = defaultdict(set)
     activities = []
     for period, metric, value, unit in values:
         if metric not in catalogue:
             continue
+        categories[period].add(catalogue[metric].category)
         month = sums[period]
         for column, k in _coefficients(metric, gwp):
             month[column] += value * k
@@ -79,7 +82,7 @@ def compute(facility, year: int, *, gwp: str | None = None) -> list[dict]:
             "instrument_covered_mwh": covered, "instrument_unused_mwh": s["instrument_mwh"] - covered,
             "scope2_uncounted_kwh": s["grid_kwh"] if grid is None and s["grid_kwh"] else 0.0,
             "grid_t_per_mwh": grid.value if grid else None,
-            "flags": ghg["flags"],
+            "flags": ghg["flags"], "reported": reported_groups(categories[month.period]),
             "explanation": {
                 "gwp_set": gwp, "factors_version": version,
                 "inputs": [{"metric": m, "value": v, "unit": u} for m, (v, u) in sorted(inputs[month.period].items())],
@@ -127,11 +130,27 @@ def store_years(facility_ids: Iterable[int], years: Iterable[int]) -> int:
     rows = selectors.engine().to_pyarrow(sums(ibis.memtable(months), ["facility_id"], grain="year")).to_pylist()
     InventoryYear.objects.filter(facility_id__in=facility_ids, year__in=years).delete()
     gwp = gwp_set()
+    reported = _years_reported(facility_ids, years, gwp)
     InventoryYear.objects.bulk_create([
         InventoryYear(facility_id=r["facility_id"], year=r["year"], gwp_set=gwp, facility_months=r["facility_months"],
-                      **{c: r[c] for c in PARTIAL_SUMS})
+                      reported=reported.get((r["facility_id"], r["year"])), **{c: r[c] for c in PARTIAL_SUMS})
         for r in rows])
     return len(rows)
+
+
+def _years_reported(facility_ids, years, gwp: str) -> dict[tuple[int, int], str | None]:
+    """{(facility id, year): the groups of data any stored month of the year reported}; None when a month has not
+    recorded them (stored before they were)."""
+    out: dict[tuple[int, int], set[str] | None] = {}
+    rows = (Inventory.objects.filter(facility_id__in=facility_ids, period__year__in=years, gwp_set=gwp)
+            .values_list("facility_id", "period__year", "reported").distinct())
+    for facility_id, year, groups in rows:
+        key = (facility_id, year)
+        if groups is None or (key in out and out[key] is None):
+            out[key] = None
+        else:
+            out.setdefault(key, set()).update(groups.split())
+    return {k: None if v is None else " ".join(g for g in REPORTED_GROUPS if g in v) for k, v in out.items()}
 
 
 def schedule(facility_id: int, periods: Iterable[datetime.date | int]) -> None:
