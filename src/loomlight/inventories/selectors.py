@@ -249,7 +249,9 @@ def trajectory(facility, year: int, *, intensity_allowed: bool = True, today: da
              "projection_formula": "", "progress": None, "progress_year": None, "progress_distance": None, "partial": None, "base_year": None,
              "base_value": None, "base_complete": None, "fitted_on": [], "slope": None,
              "rate": rate, "rate_percent": round(rate * 100, 3), "target": target, "basis": basis, "boundary": boundary,
-             "unit": unit, "value_unit": f"t CO2e/{unit}" if unit else "t CO2e", "withheld": False}
+             "unit": unit, "value_unit": f"t CO2e/{unit}" if unit else "t CO2e", "withheld": False,
+             # how the page writes these values: tonnes to 0.1 t, intensities (t per kg, per piece) to 6 decimals
+             "digits": "-6g" if unit else "1g"}
     if basis == TargetBasis.INTENSITY and not intensity_allowed:
         return {**empty, "unit": None, "value_unit": "", "withheld": True}
     yearly = {y: v for y, v in _yearly_values(facility, year, boundary, basis, unit_column).items() if v[0] is not None}
