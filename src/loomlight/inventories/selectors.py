@@ -316,17 +316,26 @@ def peers(facility, year: int, unit: str | None) -> dict:
 
 # --- portfolios ------------------------------------------------------------------
 
-def inventory_table(facilities, years, *, period: Period | None = None) -> pa.Table:
+def inventory_table(facilities, years, *, period: Period | None = None, reported: dict | None = None) -> pa.Table:
     """The stored months of ``facilities`` in ``years`` (within ``period`` only, if given) as the engine's inventory
-    table."""
+    table. Given a dict as ``reported``, it is filled, in the same read, with {(facility id, year): the set of groups
+    its months reported, or None when a month did not record them} (``Inventory.reported``)."""
     from loomlight.analytics.portfolio import INVENTORY_COLUMNS
 
     stored = [c for c in INVENTORY_COLUMNS if c not in ("facility_id", "period", "year", "country", "grid_flags")]
     rows = Inventory.objects.filter(facility__in=facilities, period__year__in=list(years), gwp_set=gwp_set())
     if period is not None:
         rows = rows.filter(period__gte=period.start, period__lte=period.end)
-    rows = rows.values_list("facility_id", "period", "facility__country", "flags", *stored)
-    columns = list(zip(*rows)) or [[] for _ in range(4 + len(stored))]
+    extra = ("reported",) if reported is not None else ()
+    columns = list(zip(*rows.values_list("facility_id", "period", "facility__country", "flags", *stored, *extra)))
+    columns = columns or [[] for _ in range(4 + len(stored) + len(extra))]
+    if reported is not None:
+        for facility_id, month, groups in zip(columns[0], columns[1], columns[-1]):
+            key = (facility_id, month.year)
+            if groups is None or (key in reported and reported[key] is None):
+                reported[key] = None
+            else:
+                reported.setdefault(key, set()).update(groups.split())
     data = {"facility_id": pa.array(columns[0], pa.int64()), "period": pa.array(columns[1], pa.date32()),
             "year": pa.array([p.year for p in columns[1]], pa.int64()), "country": pa.array(columns[2], pa.string()),
             "grid_flags": pa.array(columns[3], pa.string())}

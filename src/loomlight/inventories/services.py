@@ -126,31 +126,17 @@ def store_years(facility_ids: Iterable[int], years: Iterable[int]) -> int:
     facility_ids, years = sorted(set(facility_ids)), sorted(set(years))
     if not facility_ids or not years:
         return 0
-    months = selectors.inventory_table(Facility.objects.filter(pk__in=facility_ids), years)
+    groups: dict = {}
+    months = selectors.inventory_table(Facility.objects.filter(pk__in=facility_ids), years, reported=groups)
     rows = selectors.engine().to_pyarrow(sums(ibis.memtable(months), ["facility_id"], grain="year")).to_pylist()
     InventoryYear.objects.filter(facility_id__in=facility_ids, year__in=years).delete()
     gwp = gwp_set()
-    reported = _years_reported(facility_ids, years, gwp)
+    reported = {k: None if v is None else " ".join(g for g in REPORTED_GROUPS if g in v) for k, v in groups.items()}
     InventoryYear.objects.bulk_create([
         InventoryYear(facility_id=r["facility_id"], year=r["year"], gwp_set=gwp, facility_months=r["facility_months"],
                       reported=reported.get((r["facility_id"], r["year"])), **{c: r[c] for c in PARTIAL_SUMS})
         for r in rows])
     return len(rows)
-
-
-def _years_reported(facility_ids, years, gwp: str) -> dict[tuple[int, int], str | None]:
-    """{(facility id, year): the groups of data any stored month of the year reported}; None when a month has not
-    recorded them (stored before they were)."""
-    out: dict[tuple[int, int], set[str] | None] = {}
-    rows = (Inventory.objects.filter(facility_id__in=facility_ids, period__year__in=years, gwp_set=gwp)
-            .values_list("facility_id", "period__year", "reported").distinct())
-    for facility_id, year, groups in rows:
-        key = (facility_id, year)
-        if groups is None or (key in out and out[key] is None):
-            out[key] = None
-        else:
-            out.setdefault(key, set()).update(groups.split())
-    return {k: None if v is None else " ".join(g for g in REPORTED_GROUPS if g in v) for k, v in out.items()}
 
 
 def schedule(facility_id: int, periods: Iterable[datetime.date | int]) -> None:
