@@ -182,3 +182,20 @@ def test_years_record_what_their_months_reported(world):
     assert InventoryYear.objects.get(facility=world.own, year=2025).reported is None
     feb = selectors.month_row(Inventory.objects.get(facility=world.own, period__month=2), kinds={"ghg", "environmental"})
     assert feb["not_reported"] == [] and feb["water_withdrawn_m3"] == 0.0
+
+
+@pytest.mark.parametrize("query", ["", "?compare=ttm", "?compare=%00", "?compare=year&compare=ttm"])
+def test_a_year_without_data_is_an_honest_empty_page(client, three_months_of_2026, query):
+    world = three_months_of_2026
+    client.force_login(world.users["admin"])
+    for name, pk in (("inventories:facility_year", world.own.pk), ("inventories:park_year", world.park.pk),
+                     ("inventories:programme_year", world.programme.pk), ("reporting:dashboard_year", world.own.pk),
+                     ("reporting:facility_year", world.own.pk)):
+        response = client.get(reverse(name, args=[pk, 2021]) + query)
+        assert response.status_code in (200, 400), name      # a NUL in the query string is refused by the middleware
+        if response.status_code == 200:
+            assert "2021" in response.content.decode()
+    page = client.get(reverse("inventories:facility_year", args=[world.own.pk, 2021]))
+    assert 'data-testid="no-inventory"' in page.content.decode() and page.context["choice"].years == [2026, 2025, 2024, 2021]
+    park = client.get(reverse("inventories:park_year", args=[world.park.pk, 2021]))
+    assert park.context["data"]["this"] is None and "No inventory for 2021." in park.content.decode()

@@ -1,5 +1,6 @@
 """The facility data dashboard: monthly series per category and the KPIs of the period shown against the
-comparable period before it (the year, the year to date or the trailing 12 months: ``calc.periods``). Numbers come from the stored canonical values and
+comparable period before it (the year, the year to date or the trailing 12 months: ``calc.periods``); a total of
+nothing reported in a period is None (not reported), never 0. Numbers come from the stored canonical values and
 loomlight.calc.kpi; the page draws them with ECharts."""
 
 from __future__ import annotations
@@ -33,10 +34,6 @@ def _monthly(rows, year, pick, convert=lambda r: r["value"]) -> dict[str, list[f
 
 def _sum(values) -> float:
     return sum(v for v in values if v is not None)
-
-
-def _total(series: dict[str, list[float | None]]) -> float:
-    return sum(_sum(values) for values in series.values())
 
 
 def _by_month(series: dict[str, list[float | None]]) -> list[float | None]:
