@@ -199,3 +199,19 @@ def test_a_year_without_data_is_an_honest_empty_page(client, three_months_of_202
     assert 'data-testid="no-inventory"' in page.content.decode() and page.context["choice"].years == [2026, 2025, 2024, 2021]
     park = client.get(reverse("inventories:park_year", args=[world.park.pk, 2021]))
     assert park.context["data"]["this"] is None and "No inventory for 2021." in park.content.decode()
+
+
+def test_an_intensity_of_a_partial_year_is_not_scaled_by_twelve(client, world):
+    # 2025: 10 GJ of diesel and 1,000 kg of output a month; 2026, January to March: 10 GJ and 2,000 kg a month
+    values(world.own, [(2025, range(1, 13), "fuel_diesel", 10, "GJ"), (2025, range(1, 13), "production_kg", 1000, "kg"),
+                       (2026, (1, 2, 3), "fuel_diesel", 10, "GJ"), (2026, (1, 2, 3), "production_kg", 2000, "kg")])
+    client.force_login(world.users["manager"])
+    client.post(reverse("inventories:target", args=[world.own.pk, 2026]),
+                {"base_year": "2025", "target_year": "2030", "annual_rate_percent": "10", "basis": "intensity",
+                 "boundary": "location"})
+    t = client.get(reverse("inventories:facility_year", args=[world.own.pk, 2026])).context["data"]["trajectory"]
+    # 2026's intensity is 3 x 0.74343 t / 6,000 kg = 0.000371715 t/kg, a rate: not x 12/3
+    assert t["unit"] == "kg" and not t["partial"]["scaled"]
+    assert t["partial"]["annualised"] == pytest.approx(3 * MONTHLY / 6000, rel=1e-9)
+    # the path in 2026: 12 x 0.74343 / 12,000 x (1 - 0.1) = 0.000669087 t/kg; the 3 months are below it
+    assert t["partial"]["path"] == pytest.approx(MONTHLY / 1000 * 0.9, rel=1e-9) and t["partial"]["gap"] < 0

@@ -270,10 +270,11 @@ def trajectory(facility, year: int, *, intensity_allowed: bool = True, today: da
     partial = None
     if year in yearly and year not in complete and year in path.values:
         value, n, last = yearly[year]
-        annual = periods.annualise(value, n)
+        # emissions scale with the months; an intensity (per unit of output) of some months is already a rate
+        annual = value if basis == TargetBasis.INTENSITY else periods.annualise(value, n)
         partial = {"year": year, "value": value, "months": n, "period": periods.year_to_date(year, last),
                    "annualised": annual, "path": path.values[year], "gap": annual - path.values[year],
-                   "distance": abs(annual - path.values[year])}
+                   "distance": abs(annual - path.values[year]), "scaled": basis != TargetBasis.INTENSITY}
     judged = max((y for y in complete if y <= year and y in path.values), default=None)
     progress = target_progress(path, judged, complete[judged]) if judged is not None else None
     return {**empty,
