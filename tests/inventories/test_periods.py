@@ -215,3 +215,20 @@ def test_an_intensity_of_a_partial_year_is_not_scaled_by_twelve(client, world):
     assert t["partial"]["annualised"] == pytest.approx(3 * MONTHLY / 6000, rel=1e-9)
     # the path in 2026: 12 x 0.74343 / 12,000 x (1 - 0.1) = 0.000669087 t/kg; the 3 months are below it
     assert t["partial"]["path"] == pytest.approx(MONTHLY / 1000 * 0.9, rel=1e-9) and t["partial"]["gap"] < 0
+
+
+def test_downloads_and_the_api_summary_leave_what_was_not_reported_empty(client, three_months_of_2026):
+    world = three_months_of_2026
+    # the neighbour reports diesel only in 2025: its water is not reported, own's 1,200 m³ is
+    values(world.neighbour, [(2025, range(1, 13), "fuel_diesel", 1, "GJ")])
+    client.force_login(world.users["admin"])
+    body = client.get(reverse("inventories:park_download", args=[world.park.pk, 2025, "csv"])).content.decode("utf-8-sig")
+    rows = {r[1]: r for r in csv.reader(io.StringIO(body))}
+    header = rows.pop("facility")
+    water = header.index("water_withdrawn_m3")
+    assert rows["Own Dyehouse"][water] == "1200.0" and rows["Neighbour Sewing"][water] == ""
+    api = client.get(f"/api/v1/inventory/summary?year=2025&park={world.park.pk}&by=facility").json()["rows"]
+    assert {r["facility"]: r["water_withdrawn_m3"] for r in api} == {"Own Dyehouse": 1200.0, "Neighbour Sewing": None}
+    # no facility reported waste: not 0 in the total either
+    total = client.get(f"/api/v1/inventory/summary?year=2025&park={world.park.pk}&by=total").json()["rows"][0]
+    assert total["waste_kg"] is None and total["water_withdrawn_m3"] == 1200.0

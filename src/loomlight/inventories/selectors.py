@@ -416,7 +416,18 @@ def summary(facilities, year: int, by: list[str], *, kinds) -> list[dict]:
     expr = portfolio.kpis(portfolio.resum(partials, by, grain="all", dims=ibis.memtable(dimension_table_with_country(facilities))))
     if by:
         expr = expr.order_by(by)
-    return readable_rows(engine().to_pyarrow(expr), kinds)
+    rows = readable_rows(engine().to_pyarrow(expr), kinds)
+    # what was not reported is blank (None), never 0: per facility by its year, else by what any of them reported
+    if "facility_id" in by:
+        reported = dict(InventoryYear.objects.filter(facility__in=facilities, year=year, gwp_set=gwp_set())
+                        .values_list("facility_id", "reported"))
+        for row in rows:
+            blank_unreported(row, reported.get(row["facility_id"]))
+    elif rows:
+        union = period_reported(facilities, periods.year(year))
+        for row in rows:
+            blank_unreported(row, union)
+    return rows
 
 
 def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR) -> dict:
