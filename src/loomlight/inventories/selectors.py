@@ -130,19 +130,44 @@ def period_reported(facilities, period: Period) -> str | None:
     return " ".join(g for g in REPORTED_GROUPS if g in groups)
 
 
-def period_totals(facilities, period: Period, *, kinds) -> dict:
+def period_totals(facilities, period: Period, *, kinds, partials: pa.Table | None = None) -> dict:
     """Sums and KPIs of ``facilities`` over ``period`` (``portfolio.kpis`` of their partial sums) with the main
     output, as the columns made of ``kinds``; a column of data no month of the period reported is None (not
     reported), and ``not_reported`` names them. Empty when no month of the period has data."""
     import ibis
 
-    partials = period_partials(facilities, period)
+    partials = period_partials(facilities, period) if partials is None else partials
     if not partials.num_rows:
         return {}
     rows = engine().to_pyarrow(portfolio.kpis(portfolio.resum(ibis.memtable(partials), [], grain="all"))).to_pylist()
     row = column_kinds.redact(_with_main_output(rows[0]), kinds)
     row["not_reported"] = blank_unreported(row, period_reported(facilities, period))
     return row
+
+
+def compared_totals(facilities, shown: Period, before: Period, *, kinds) -> tuple[dict | None, dict | None, pa.Table]:
+    """(totals of ``shown``, totals of ``before``, the partial sums per facility of ``shown``), as ``period_totals``
+    (None for a period without data). Two whole years are read in one go, as the stored partial sums of both years
+    and one run on the engine; a part of a year is summed from its stored months."""
+    import ibis
+    import pyarrow.compute as pc
+
+    if not (shown.is_whole_year and before.is_whole_year):
+        this_partials = period_partials(facilities, shown)
+        this = period_totals(facilities, shown, kinds=kinds, partials=this_partials) or None
+        return this, period_totals(facilities, before, kinds=kinds) or None, this_partials
+    reported: dict = {}
+    partials = partials_table(facilities, [before.start.year, shown.start.year], reported=reported)
+    totals = {r["year"]: r for r in engine().to_pyarrow(
+        portfolio.kpis(portfolio.resum(ibis.memtable(partials), [], grain="year"))).to_pylist()}
+    out = []
+    for period in (shown, before):
+        row = totals.get(period.start.year)
+        if row is not None:
+            row = column_kinds.redact(_with_main_output(row), kinds)
+            row["not_reported"] = blank_unreported(row, reported.get(period.start.year))
+        out.append(row)
+    return out[0], out[1], partials.filter(pc.equal(partials["year"], shown.start.year))
 
 
 #: The comparisons of a facility's emissions page and of a park's or programme's.
@@ -165,15 +190,16 @@ def facility_year(facility, year: int, *, kinds, kind: str = periods.YEAR, today
     made of the data ``kinds`` the viewer may read."""
     rows = list(months(facility, year))
     shown, before = periods.comparison(year, [r.period for r in rows], kind=kind)
-    one = Facility.objects.filter(pk=facility.pk)
-    this, last = period_totals(one, shown, kinds=kinds), period_totals(one, before, kinds=kinds)
+    this, last, _partials = compared_totals(Facility.objects.filter(pk=facility.pk), shown, before, kinds=kinds)
+    this, last = this or {}, last or {}
     stale = Inventory.objects.filter(facility=facility, period__year=year).exclude(
         factors_version=factors_version(), gwp_set=gwp_set()).exists()
     charts = _charts(rows)
     if not column_kinds.allowed("energy_gj", kinds):
         del charts["energy_mix"]
     intensity = column_kinds.allowed("tco2e_per_output", kinds)
-    year_totals = facility_years(facility, [year]).get(year, {}) if intensity else {}
+    # peers compare the calendar year's intensity, by its main output
+    year_totals = (this if shown.is_whole_year else facility_years(facility, [year]).get(year, {})) if intensity else {}
     return {
         "year": year, "months": [month_row(r, kinds=kinds) for r in rows], "stale": stale,
         "shown": shown, "before": before,
@@ -389,13 +415,27 @@ def rollup(facilities, years, by: list[str], grain: str, *, kinds) -> list[dict]
     return column_kinds.redact_rows(Portfolio(facilities, years).rollup(by, grain), kinds)
 
 
-def partials_table(facilities, years) -> pa.Table:
-    """The stored ``InventoryYear`` partial sums of ``facilities`` in ``years``, as the engine's table."""
+def partials_table(facilities, years, *, reported: dict | None = None) -> pa.Table:
+    """The stored ``InventoryYear`` partial sums of ``facilities`` in ``years``, as the engine's table. Given a dict
+    as ``reported``, it is filled, in the same read, with {year: the groups any of the facilities reported that
+    year, or None when one of them did not record them} (``InventoryYear.reported``)."""
     from loomlight.inventories.models import PARTIAL_SUMS, InventoryYear
 
     names = ("facility_id", "year", "facility_months", *PARTIAL_SUMS)
-    rows = InventoryYear.objects.filter(facility__in=facilities, year__in=list(years), gwp_set=gwp_set()).values_list(*names)
-    columns = list(zip(*rows)) or [()] * len(names)
+    extra = ("reported",) if reported is not None else ()
+    rows = (InventoryYear.objects.filter(facility__in=facilities, year__in=list(years), gwp_set=gwp_set())
+            .values_list(*names, *extra))
+    columns = list(zip(*rows)) or [()] * (len(names) + len(extra))
+    if reported is not None:
+        for year in set(columns[1]):
+            reported[year] = set()
+        for year, groups in zip(columns[1], columns[-1]):
+            if groups is None:
+                reported[year] = None
+            elif reported[year] is not None:
+                reported[year].update(groups.split())
+        for year, groups in reported.items():
+            reported[year] = None if groups is None else " ".join(g for g in REPORTED_GROUPS if g in groups)
     types = {"facility_id": pa.int64(), "year": pa.int64(), "facility_months": pa.int64()}
     return pa.table({n: pa.array(columns[i], types.get(n, pa.float64())) for i, n in enumerate(names)})
 
@@ -444,21 +484,12 @@ def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR) ->
                                                biogenic_co2_t=Sum("biogenic_co2_t")).order_by("period"))
     shown, before = periods.comparison(year, [r["period"] for r in by_month], kind=kind)
     dims = ibis.memtable(dimension_table_with_country(facilities))
-    this_partials = period_partials(facilities, shown)
+    this, last, this_partials = compared_totals(facilities, shown, before, kinds=kinds)
     this_period = ibis.memtable(this_partials)
 
     def run(expr, order):
         return readable_rows(engine().to_pyarrow(expr.order_by(order) if order else expr), kinds)
 
-    def total(period: Period, partials: pa.Table) -> dict | None:
-        if not partials.num_rows:
-            return None
-        row = run(portfolio.kpis(portfolio.resum(ibis.memtable(partials), [], grain="all")), None)[0]
-        row["not_reported"] = blank_unreported(row, period_reported(facilities, period))
-        return row
-
-    this = total(shown, this_partials)
-    last = total(before, period_partials(facilities, before))
     by_facility = run(portfolio.kpis(portfolio.resum(this_period, ["facility_id", "facility"], grain="all", dims=dims)),
                       ["facility_id"])
     largest = sorted(by_facility, key=lambda r: -(r.get("total_location_tco2e") or 0.0))[:PAGE_FACILITIES]
