@@ -150,6 +150,7 @@ NOT_DERIVED: dict[str, str] = {
     "registry:organisation_edit": "a form of an organisation's profile",
     "reporting:transition": "POST: submits, verifies, returns or reopens a month",
     "reporting:fuel_property_add": "POST: records a fuel property",
+    "reporting:applicable_metrics": "POST: sets the metrics that apply to a facility (redirects; its 400 page is the monthly data page, walked as reporting:facility_year)",
     "evidence:upload": "POST: uploads evidence",
     "inventories:target": "POST: sets a target",
 }

@@ -161,11 +161,18 @@ def test_api_months_with_explanations(client, data):
 
 
 def _two_years(world, capture):
-    """2023: 20 MWh; 2024: 16 MWh (VN 2023 factor 0.6592 for both years: 2024 takes it as a proxy year)."""
-    enter(world, capture, [(datetime.date(2023, 1, 1), "electricity_grid", 20, "MWh"),
-                           (datetime.date(2023, 1, 1), "production_kg", 1000, "kg"),
-                           (datetime.date(2024, 1, 1), "electricity_grid", 16, "MWh"),
-                           (datetime.date(2024, 1, 1), "production_kg", 1000, "kg")])
+    """Two complete years (progress is judged on complete years only): 20 MWh and 1,000 kg a month in 2023, 16 MWh
+    and 1,000 kg a month in 2024 (VN 2023 factor 0.6592 t/MWh for both years: 2024 takes it as a proxy year), so
+    2023 emits 12 x 20 x 0.6592 = 158.208 t and 2024 12 x 16 x 0.6592 = 126.5664 t, on 12,000 kg of output each."""
+    from loomlight.inventories import services as inventories
+    from loomlight.reporting.models import ActivityValue
+
+    ActivityValue.objects.bulk_create([
+        ActivityValue(facility=world.own, period=datetime.date(y, m, 1), metric=metric, value=value, unit=unit,
+                      original_value=value, original_unit=unit, source="form")
+        for y, mwh in ((2023, 20), (2024, 16)) for m in range(1, 13)
+        for metric, value, unit in (("electricity_grid", mwh * 1000, "kWh"), ("production_kg", 1000, "kg"))])
+    inventories.recompute(world.own, [2023, 2024])
 
 
 TARGET = {"base_year": "2023", "target_year": "2030", "annual_rate_percent": "10", "basis": "absolute",
@@ -185,13 +192,14 @@ def test_a_manager_sets_a_target_and_the_page_shows_progress(client, world, djan
     assert (target.base_year, target.target_year, target.annual_rate) == (2023, 2030, 0.1)
     assert AuditEvent.objects.filter(object_type="inventories.target", action="create").count() == 1
     t = client.get(reverse("inventories:facility_year", args=[world.own.pk, YEAR])).context["data"]["trajectory"]
-    # base 2023: 20 MWh x 0.6592 = 13.184 t; path 2024: 13.184 x (1 - 0.1) = 11.8656 t; actual 16 x 0.6592 = 10.5472 t
+    # base 2023: 158.208 t; path 2024: 158.208 x (1 - 0.1) = 142.3872 t; actual 126.5664 t
     assert t["years"][:2] == [2023, 2024] and t["years"][-1] == 2030
-    assert t["path"][1] == pytest.approx(11.8656, rel=1e-12)
-    assert t["progress"].on_track and t["progress"].gap == pytest.approx(10.5472 - 11.8656, rel=1e-9)
-    # achieved: (13.184 - 10.5472) / (13.184 - 11.8656) = 2.6368 / 1.3184 = 2.0 (twice the planned reduction)
+    assert t["path"][1] == pytest.approx(142.3872, rel=1e-12)
+    assert t["progress_year"] == 2024
+    assert t["progress"].on_track and t["progress"].gap == pytest.approx(126.5664 - 142.3872, rel=1e-9)
+    # achieved: (158.208 - 126.5664) / (158.208 - 142.3872) = 31.6416 / 15.8208 = 2.0 (twice the planned reduction)
     assert t["progress"].achieved == pytest.approx(2.0, rel=1e-9)
-    # intensity target on the market-based boundary: (t CO2e per kg) 2023: 13.184 / 1,000 = 0.013184
+    # intensity target on the market-based boundary: (t CO2e per kg) 2023: 158.208 / 12,000 = 0.013184
     client.post(url, {**TARGET, "basis": "intensity", "boundary": "market", "annual_rate_percent": "4.2"})
     t = client.get(reverse("inventories:facility_year", args=[world.own.pk, YEAR])).context["data"]["trajectory"]
     assert t["unit"] == "kg" and t["path"][0] == pytest.approx(0.013184, rel=1e-12)
@@ -235,10 +243,11 @@ def test_without_a_target_the_reference_path_starts_at_the_first_year(client, wo
     client.force_login(world.users["manager"])
     t = client.get(reverse("inventories:facility_year", args=[world.own.pk, YEAR])).context["data"]["trajectory"]
     assert t["target"] is None and t["base_year"] == 2023 and t["rate"] == 0.042
-    # 13.184 t in 2023; 2024 on the path: 13.184 x 0.958 = 12.630272 t; projection through (2023, 13.184),
-    # (2024, 10.5472): slope -2.6368 a year, so 2025: 10.5472 - 2.6368 = 7.9104 t
-    assert t["path"][:2] == [pytest.approx(13.184), pytest.approx(12.630272)]
-    assert t["projection"][2] == pytest.approx(7.9104, rel=1e-9)
+    # 158.208 t in 2023; 2024 on the path: 158.208 x 0.958 = 151.563264 t; projection through (2023, 158.208),
+    # (2024, 126.5664): slope -31.6416 a year, so 2025: 126.5664 - 31.6416 = 94.9248 t
+    assert t["path"][:2] == [pytest.approx(158.208), pytest.approx(151.563264)]
+    assert t["projection"][2] == pytest.approx(94.9248, rel=1e-9)
+    assert t["fitted_on"] == [2023, 2024]
     assert t["years"] == [2023, 2024, 2025, 2026, 2027]
 
 

@@ -19,6 +19,8 @@ def test_grid_shows_values_completeness_and_flags(client, world):
     for month in range(1, 8):
         services.activity_value_set(by=world.users["data_entry"], facility=world.own, period=datetime.date(2025, month, 1),
                                     metric="water_municipal", value=1000 if month < 7 else 5000, unit="m³")
+    # completeness counts the metrics that apply (tests/reporting/test_completeness.py): here water alone
+    services.applicable_metrics_set(by=world.users["manager"], facility=world.own, metrics=["water_municipal"])
     client.force_login(world.users["manager"])
     response = client.get(_url(world))
     grid = response.context["grid"]

@@ -32,3 +32,38 @@ UNITS = {"production_kg": "kg", "production_m": "m", "production_pieces": "piece
 WITH_OUTPUT = tuple(f"{kind}_with_output_{unit}" for unit in UNITS.values()
                     for kind in ("tco2e", "energy_gj", "water_m3"))
 PARTIAL = (*ADDITIVE, *WITH_OUTPUT, "facility_months")
+
+
+#: What a stored month or year reports, by groups of the catalogue's categories (``Inventory.reported``): a column
+#: whose groups were not all reported in a month (or in any month of a period) is *not reported* where it is shown,
+#: never 0. Emissions are not in any group: a month without fuel has no scope 1, which is 0.
+REPORTED_GROUPS = {"energy": ("energy", "fuel"), "water": ("water",), "wastewater": ("wastewater",),
+                   "waste": ("waste",), "output": ("production",)}
+REPORTED_BY = {
+    **dict.fromkeys(("energy_gj", "renewable_gj", "fuel_gj", "grid_kwh", "solar_kwh", "renewable_share",
+                     "renewable_share_with_instruments", "renewable_electricity_share"), ("energy",)),
+    **dict.fromkeys(("water_withdrawn_m3", "water_recycled_m3"), ("water",)),
+    "wastewater_m3": ("wastewater",),
+    **dict.fromkeys(("waste_kg", "waste_diverted_kg", "diversion_rate"), ("waste",)),
+    **dict.fromkeys((*PRODUCTION, "output"), ("output",)),
+    **{f"energy_gj_per_{unit}": ("energy", "output") for unit in UNITS.values()},
+    **{f"water_m3_per_{unit}": ("water", "output") for unit in UNITS.values()},
+}
+
+
+def reported_groups(categories) -> str:
+    """The ``REPORTED_GROUPS`` that catalogue ``categories`` fill, as stored: space-separated, in a fixed order."""
+    categories = set(categories)
+    return " ".join(g for g, members in REPORTED_GROUPS.items() if categories & set(members))
+
+
+def blank_unreported(row: dict, reported: str | None) -> list[str]:
+    """Set to None, in ``row``, the columns whose groups ``reported`` (``reported_groups``) lacks; returns their names.
+    ``reported`` None (a row stored before this was recorded) blanks nothing."""
+    if reported is None:
+        return []
+    have = set(reported.split())
+    blanked = [c for c, groups in REPORTED_BY.items() if c in row and not set(groups) <= have]
+    for c in blanked:
+        row[c] = None
+    return blanked

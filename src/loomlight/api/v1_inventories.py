@@ -27,7 +27,7 @@ router = Router(tags=["GHG inventories"])
 
 class MonthOut(Schema):
     period: datetime.date
-    values: dict[str, float | None] = Field(..., description="The stored numbers the caller may read: emissions [t] with the GHG data; energy [GJ, kWh, MWh], water [m³], waste [kg] and output only with the environmental data too.")
+    values: dict[str, float | None] = Field(..., description="The stored numbers the caller may read: emissions [t] with the GHG data; energy [GJ, kWh, MWh], water [m³], waste [kg] and output only with the environmental data too. null: not counted (scope 2 without a grid factor), or not reported (water, waste, energy or output of a month that reported none of it), never 0.")
     flags: str
     factors_version: str
     explanation: dict | None = Field(None, description=(

@@ -26,3 +26,10 @@ def inventory(facility, year: int, *, on: datetime.date | None = None) -> dict:
         "conformant_share": conformant_share(uses, on),
         "attention": [r for r in rows if r["state"] in ("expired", "missing")],
     }
+
+
+def years_with_data(facility) -> set[int]:
+    """The years in which the facility recorded the use of any chemical product."""
+    from loomlight.chemicals.models import ChemicalUse
+
+    return {d.year for d in ChemicalUse.objects.filter(product__facility=facility).dates("period", "year")}

@@ -17,14 +17,15 @@ from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
 from loomlight.site.forms import errors_onto_form, submit
-from loomlight.site.lookups import data_year, facility_with_data
+from loomlight.site import periods as clock
+from loomlight.site.lookups import facility_with_data
 
 
 @login_required
 def facility_chemicals(request, pk, year=None):
     facility = facility_with_data(request.user, pk, DataKind.CHEMICALS)
-    year = data_year(year)
-    today = datetime.date.today()
+    choice = clock.page_year(year, selectors.years_with_data(facility))
+    year = choice.year
     can_enter = policy.can(request.user, Action.ENTER_DATA, facility)
     if request.method == "POST" and not can_enter:
         raise PermissionDenied
@@ -49,5 +50,5 @@ def facility_chemicals(request, pk, year=None):
             return redirect("chemicals:facility_year", pk=facility.pk, year=year)
     return render(request, "chemicals/facility.html", {
         "facility": facility, "data": selectors.inventory(facility, year), "can_enter": can_enter,
-        "product_form": product_form, "use_form": use_form, "years": list(range(today.year, today.year - 6, -1)),
+        "product_form": product_form, "use_form": use_form, "choice": choice,
     })

@@ -52,6 +52,9 @@ class Inventory(models.Model):
     production_pairs = models.FloatField(_("output [pairs]"))
     flags = models.TextField(_("flags"), blank=True, default="")
     explanation = models.JSONField(_("explanation"), default=dict)
+    #: the groups of data the month reported (``analytics.columns.reported_groups``: "energy water waste ...");
+    #: a column of a group not reported reads as not reported, never 0. None: computed before this was recorded.
+    reported = models.CharField(_("data reported"), max_length=64, null=True, blank=True)
 
     class Meta:
         verbose_name = _("inventory month")
@@ -124,6 +127,8 @@ class InventoryYear(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     gwp_set = models.CharField(_("GWP set"), max_length=8)
     facility_months = models.PositiveSmallIntegerField(_("months with data"))
+    #: the groups of data any month of the year reported (as ``Inventory.reported``); None: not recorded
+    reported = models.CharField(_("data reported"), max_length=64, null=True, blank=True)
     # and one FloatField per partial sum (PARTIAL_SUMS), added below
 
     class Meta:

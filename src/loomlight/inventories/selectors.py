@@ -19,15 +19,18 @@ import threading
 from collections import defaultdict
 
 import pyarrow as pa
-from django.db.models import Sum
+from django.db.models import Count, Max, Sum
 
 from loomlight.accounting.inventory import is_ghg_input
 from loomlight.analytics import engines, kinds as column_kinds, portfolio
+from loomlight.analytics.columns import REPORTED_GROUPS, blank_unreported
+from loomlight.calc import periods
+from loomlight.calc.periods import Period
 from loomlight.calc.kpi import yoy_change
 from loomlight.calc.targets import linear_target, projection
 from loomlight.calc.targets import progress as target_progress
 from loomlight.calc.validation import MIN_PEERS
-from loomlight.inventories.models import Inventory, Target, TargetBasis, TargetBoundary
+from loomlight.inventories.models import Inventory, InventoryYear, Target, TargetBasis, TargetBoundary
 from loomlight.inventories.services import factors_version, gwp_set
 from loomlight.registry.models import WET_PROCESSES, Facility
 
@@ -68,6 +71,7 @@ def month_row(row: Inventory, *, kinds) -> dict:
            "computed_at": row.computed_at}
     out.update(column_kinds.redact({n: getattr(row, n) for n in (*NUMBERS, "total_location_tco2e",
                                                                    "total_market_tco2e", "flags")}, kinds))
+    out["not_reported"] = blank_unreported(out, row.reported)     # water of a month without water: None, never 0
     if column_kinds.GHG in kinds:
         out["explanation"] = explanation(row.explanation)
     return out
@@ -75,6 +79,15 @@ def month_row(row: Inventory, *, kinds) -> dict:
 
 def month_rows(facility, year: int, *, kinds) -> list[dict]:
     return [month_row(r, kinds=kinds) for r in months(facility, year)]
+
+
+def _with_main_output(row: dict) -> dict:
+    """``row`` (a ``portfolio.kpis`` result) with its main output: ``output_unit``, ``output``, ``tco2e_per_output``."""
+    main = max(OUTPUTS, key=lambda c: row[c] or 0.0)
+    unit = OUTPUTS[main] if row[main] else None
+    row.update(output_unit=unit, output=row[main] if unit else None,
+               tco2e_per_output=row[f"tco2e_per_{unit}"] if unit else None)
+    return row
 
 
 def facility_years(facility, years) -> dict[int, dict]:
@@ -85,34 +98,114 @@ def facility_years(facility, years) -> dict[int, dict]:
     partials = ibis.memtable(partials_table(Facility.objects.filter(pk=facility.pk), years))
     result = {}
     for row in engine().to_pyarrow(portfolio.kpis(portfolio.resum(partials, [], grain="year"))).to_pylist():
-        main = max(OUTPUTS, key=lambda c: row[c])
-        unit = OUTPUTS[main] if row[main] else None
-        row.update(output_unit=unit, output=row[main] if unit else None,
-                   tco2e_per_output=row[f"tco2e_per_{unit}"] if unit else None)
-        result[row["year"]] = row
+        result[row["year"]] = _with_main_output(row)
     return result
 
 
-def facility_year(facility, year: int, *, kinds) -> dict:
-    """The months of ``year``, the year's totals and KPIs against the year before, peers, trajectory: only what
-    is made of the data ``kinds`` the viewer may read."""
+def period_partials(facilities, period: Period) -> pa.Table:
+    """Partial sums per facility of ``period`` (``portfolio.sums`` by facility): a whole year's are the stored
+    ``InventoryYear``s; a part of a year (year to date, trailing 12 months) sums the stored months of the period."""
+    import ibis
+
+    if period.is_whole_year:
+        return partials_table(facilities, [period.start.year])
+    months = inventory_table(facilities, period.years, period=period)
+    return engine().to_pyarrow(portfolio.sums(ibis.memtable(months), ["facility_id"], grain="all"))
+
+
+def period_reported(facilities, period: Period) -> str | None:
+    """The groups of data (``analytics.columns.REPORTED_GROUPS``) any month of ``period`` of any of ``facilities``
+    reported; None when some month has not recorded them (stored before they were)."""
+    if period.is_whole_year:
+        values = (InventoryYear.objects.filter(facility__in=facilities, year=period.start.year, gwp_set=gwp_set())
+                  .values_list("reported", flat=True).distinct())
+    else:
+        values = (Inventory.objects.filter(facility__in=facilities, period__gte=period.start, period__lte=period.end,
+                                           gwp_set=gwp_set()).values_list("reported", flat=True).distinct())
+    groups: set[str] = set()
+    for value in values:
+        if value is None:
+            return None
+        groups.update(value.split())
+    return " ".join(g for g in REPORTED_GROUPS if g in groups)
+
+
+def period_totals(facilities, period: Period, *, kinds, partials: pa.Table | None = None) -> dict:
+    """Sums and KPIs of ``facilities`` over ``period`` (``portfolio.kpis`` of their partial sums) with the main
+    output, as the columns made of ``kinds``; a column of data no month of the period reported is None (not
+    reported), and ``not_reported`` names them. Empty when no month of the period has data."""
+    import ibis
+
+    partials = period_partials(facilities, period) if partials is None else partials
+    if not partials.num_rows:
+        return {}
+    rows = engine().to_pyarrow(portfolio.kpis(portfolio.resum(ibis.memtable(partials), [], grain="all"))).to_pylist()
+    row = column_kinds.redact(_with_main_output(rows[0]), kinds)
+    row["not_reported"] = blank_unreported(row, period_reported(facilities, period))
+    return row
+
+
+def compared_totals(facilities, shown: Period, before: Period, *, kinds) -> tuple[dict | None, dict | None, pa.Table]:
+    """(totals of ``shown``, totals of ``before``, the partial sums per facility of ``shown``), as ``period_totals``
+    (None for a period without data). Two whole years are read in one go, as the stored partial sums of both years
+    and one run on the engine; a part of a year is summed from its stored months."""
+    import ibis
+    import pyarrow.compute as pc
+
+    if not (shown.is_whole_year and before.is_whole_year):
+        this_partials = period_partials(facilities, shown)
+        this = period_totals(facilities, shown, kinds=kinds, partials=this_partials) or None
+        return this, period_totals(facilities, before, kinds=kinds) or None, this_partials
+    reported: dict = {}
+    partials = partials_table(facilities, [before.start.year, shown.start.year], reported=reported)
+    totals = {r["year"]: r for r in engine().to_pyarrow(
+        portfolio.kpis(portfolio.resum(ibis.memtable(partials), [], grain="year"))).to_pylist()}
+    out = []
+    for period in (shown, before):
+        row = totals.get(period.start.year)
+        if row is not None:
+            row = column_kinds.redact(_with_main_output(row), kinds)
+            row["not_reported"] = blank_unreported(row, reported.get(period.start.year))
+        out.append(row)
+    return out[0], out[1], partials.filter(pc.equal(partials["year"], shown.start.year))
+
+
+#: The comparisons of a facility's emissions page and of a park's or programme's.
+COMPARED = ("scope1_tco2e", "total_location_tco2e", "total_market_tco2e", "tco2e_per_output")
+
+
+def _compare(this: dict, last: dict, kinds) -> dict:
+    """{column: relative change} of the compared columns; None where either side is missing or not reported, and
+    for an intensity whose output unit differs."""
+    change = {k: yoy_change(this.get(k), last.get(k)) for k in column_kinds.readable(COMPARED, kinds)}
+    if "tco2e_per_output" in change and this.get("output_unit") != last.get("output_unit"):
+        change["tco2e_per_output"] = None
+    return change
+
+
+def facility_year(facility, year: int, *, kinds, kind: str = periods.YEAR, today: datetime.date | None = None,
+                  deadline_day: int | None = None) -> dict:
+    """The months of ``year``; the totals and KPIs of the period shown (the year, its months so far, or the trailing
+    12 months: ``calc.periods.comparison``) against the comparable period before; peers; trajectory: only what is
+    made of the data ``kinds`` the viewer may read."""
     rows = list(months(facility, year))
-    years = facility_years(facility, [year - 1, year])
-    this, last = years.get(year, {}), years.get(year - 1, {})
-    change = {k: yoy_change(this.get(k), last.get(k))
-              for k in column_kinds.readable(("scope1_tco2e", "total_location_tco2e", "total_market_tco2e",
-                                              "tco2e_per_output"), kinds)}
+    shown, before = periods.comparison(year, [r.period for r in rows], kind=kind)
+    this, last, _partials = compared_totals(Facility.objects.filter(pk=facility.pk), shown, before, kinds=kinds)
+    this, last = this or {}, last or {}
     stale = Inventory.objects.filter(facility=facility, period__year=year).exclude(
         factors_version=factors_version(), gwp_set=gwp_set()).exists()
     charts = _charts(rows)
     if not column_kinds.allowed("energy_gj", kinds):
         del charts["energy_mix"]
     intensity = column_kinds.allowed("tco2e_per_output", kinds)
+    # peers compare the calendar year's intensity, by its main output
+    year_totals = (this if shown.is_whole_year else facility_years(facility, [year]).get(year, {})) if intensity else {}
     return {
         "year": year, "months": [month_row(r, kinds=kinds) for r in rows], "stale": stale,
-        "this": column_kinds.redact(this, kinds), "last": column_kinds.redact(last, kinds), "change": change,
-        "peers": peers(facility, year, this.get("output_unit")) if intensity else None,
-        "trajectory": trajectory(facility, year, intensity_allowed=intensity),
+        "shown": shown, "before": before,
+        "this": this, "last": last, "change": _compare(this, last, kinds),
+        "peers": peers(facility, year, year_totals.get("output_unit")) if intensity else None,
+        "trajectory": trajectory(facility, year, intensity_allowed=intensity, today=today, deadline_day=deadline_day),
         "charts": charts,
     }
 
@@ -137,24 +230,36 @@ def _charts(rows) -> dict:
     return {"months": list(range(1, 13)), **{k: dict(v) for k, v in series.items()}}
 
 
-def _yearly_values(facility, until: int, boundary: str, basis: str, unit_column: str | None) -> dict[int, float | None]:
-    """Emissions (scope 1 + the boundary's scope 2) per year up to ``until``; divided by output for an intensity."""
+def _yearly_values(facility, until: int, boundary: str, basis: str, unit_column: str | None
+                   ) -> dict[int, tuple[float | None, int, int]]:
+    """{year: (emissions (scope 1 + the boundary's scope 2; divided by output for an intensity), months with data,
+    the last month with data)} up to ``until``."""
     scope2 = "scope2_market_tco2e" if boundary == TargetBoundary.MARKET else "scope2_location_tco2e"
     rows = (Inventory.objects.filter(facility=facility, gwp_set=gwp_set(), period__year__lte=until)
             .values_list("period__year").annotate(s1=Sum("scope1_tco2e"), s2=Sum(scope2),
-                                                  out=Sum(unit_column or "production_kg"))
+                                                  out=Sum(unit_column or "production_kg"), n=Count("pk"), last=Max("period"))
             .order_by("period__year"))
     # a year whose scope 2 was not counted (no grid factor) has no value, never scope 1 alone
     if basis == TargetBasis.INTENSITY:
-        return {y: (s1 + s2) / out if out and s2 is not None else None for y, s1, s2, out in rows}
-    return {y: s1 + s2 if s2 is not None else None for y, s1, s2, _out in rows}
+        return {y: ((s1 + s2) / out if out and s2 is not None else None, n, last.month) for y, s1, s2, out, n, last in rows}
+    return {y: (s1 + s2 if s2 is not None else None, n, last.month) for y, s1, s2, _out, n, last in rows}
 
 
-def trajectory(facility, year: int, *, intensity_allowed: bool = True) -> dict:
-    """The facility's target path (or, without a target, the reference path from its first year with data),
-    its actual values, its progress in ``year`` and a least-squares projection. An intensity target's values
-    are emissions per unit of output: without ``intensity_allowed`` (the viewer may not read the output) only the
-    target itself is returned, with ``withheld`` set."""
+def trajectory(facility, year: int, *, intensity_allowed: bool = True, today: datetime.date | None = None,
+               deadline_day: int | None = None) -> dict:
+    """The facility's target path (or, without a target, the reference path from its first complete year), its
+    values, its progress and a least-squares projection.
+
+    Only a complete year (``calc.periods.year_complete``: over, with 12 months of data) says how a year went: the
+    projection is fitted on complete years alone (``fitted_on`` names them), progress is judged on a complete year
+    alone, and a year in progress is shown annualised from its months (``annualised``: x 12 / months, stated as
+    such), never judged. An intensity target's values are emissions per unit of output: without
+    ``intensity_allowed`` (the viewer may not read the output) only the target itself is returned, with
+    ``withheld`` set."""
+    from django.conf import settings
+
+    today = today or datetime.date.today()
+    deadline_day = deadline_day or settings.REPORTING_DEADLINE_DAY
     target = Target.objects.filter(facility=facility).select_related("set_by").first()
     basis = target.basis if target else TargetBasis.ABSOLUTE
     boundary = target.boundary if target else TargetBoundary.LOCATION
@@ -165,25 +270,49 @@ def trajectory(facility, year: int, *, intensity_allowed: bool = True) -> dict:
             **{c: Sum(c) for c in OUTPUTS})
         unit_column = max(OUTPUTS, key=lambda c: outputs[c] or 0.0)
     until = max(year + 3, target.target_year) if target else year + 3
-    empty = {"years": [], "actual": [], "path": [], "projection": [], "path_formula": "", "projection_formula": "",
-             "progress": None, "base_year": None, "rate": rate, "rate_percent": round(rate * 100, 3), "target": target, "basis": basis, "boundary": boundary,
-             "unit": OUTPUTS.get(unit_column), "withheld": False}
+    unit = OUTPUTS.get(unit_column)
+    empty = {"years": [], "actual": [], "annualised": [], "path": [], "projection": [], "path_formula": "",
+             "projection_formula": "", "progress": None, "progress_year": None, "progress_distance": None, "partial": None, "base_year": None,
+             "base_value": None, "base_complete": None, "fitted_on": [], "slope": None,
+             "rate": rate, "rate_percent": round(rate * 100, 3), "target": target, "basis": basis, "boundary": boundary,
+             "unit": unit, "value_unit": f"t CO2e/{unit}" if unit else "t CO2e", "withheld": False,
+             # how the page writes these values: tonnes to 0.1 t, intensities (t per kg, per piece) to 6 decimals
+             "digits": "-6g" if unit else "1g"}
     if basis == TargetBasis.INTENSITY and not intensity_allowed:
-        return {**empty, "unit": None, "withheld": True}
-    actual = {y: v for y, v in _yearly_values(facility, year, boundary, basis, unit_column).items() if v is not None}
-    base = target.base_year if target else (min(actual) if actual else None)
-    if base is None or base not in actual:
+        return {**empty, "unit": None, "value_unit": "", "withheld": True}
+    yearly = {y: v for y, v in _yearly_values(facility, year, boundary, basis, unit_column).items() if v[0] is not None}
+    complete = {y: v for y, (v, n, _last) in yearly.items() if periods.year_complete(y, n, today, deadline_day)}
+    values = {y: v for y, (v, _n, _last) in yearly.items()}
+    if target:
+        base = target.base_year
+    else:
+        base = min(complete) if complete else (min(values) if values else None)
+    if base is None or base not in values:
         return empty
-    path = linear_target(base, actual[base], rate, until)
-    points = {y: v for y, v in actual.items() if y >= base}
+    path = linear_target(base, values[base], rate, until)
+    points = {y: v for y, v in complete.items() if y >= base}
     fitted = projection(points, until) if len(points) >= 2 else None
     years = list(range(base, until + 1))
+    partial = None
+    if year in yearly and year not in complete and year in path.values:
+        value, n, last = yearly[year]
+        # emissions scale with the months; an intensity (per unit of output) of some months is already a rate
+        annual = value if basis == TargetBasis.INTENSITY else periods.annualise(value, n)
+        partial = {"year": year, "value": value, "months": n, "period": periods.year_to_date(year, last),
+                   "annualised": annual, "path": path.values[year], "gap": annual - path.values[year],
+                   "distance": abs(annual - path.values[year]), "scaled": basis != TargetBasis.INTENSITY}
+    judged = max((y for y in complete if y <= year and y in path.values), default=None)
+    progress = target_progress(path, judged, complete[judged]) if judged is not None else None
     return {**empty,
-            "years": years, "actual": [actual.get(y) for y in years], "path": [path.values[y] for y in years],
+            "years": years, "actual": [complete.get(y) for y in years],
+            "annualised": [partial["annualised"] if partial and y == partial["year"] else None for y in years],
+            "path": [path.values[y] for y in years],
             "projection": [fitted.values[y] if fitted and y > max(points) else None for y in years],
             "path_formula": path.formula, "projection_formula": fitted.formula if fitted else "",
-            "progress": target_progress(path, year, actual[year]) if year in actual and year in path.values else None,
-            "base_year": base}
+            "fitted_on": sorted(points) if fitted else [], "slope": fitted.slope if fitted else None,
+            "progress": progress, "progress_year": judged, "partial": partial,
+            "progress_distance": abs(progress.gap) if progress else None,
+            "base_year": base, "base_value": values[base], "base_complete": base in complete}
 
 
 def peers(facility, year: int, unit: str | None) -> dict:
@@ -214,14 +343,26 @@ def peers(facility, year: int, unit: str | None) -> dict:
 
 # --- portfolios ------------------------------------------------------------------
 
-def inventory_table(facilities, years) -> pa.Table:
-    """The stored months of ``facilities`` in ``years`` as the engine's inventory table."""
+def inventory_table(facilities, years, *, period: Period | None = None, reported: dict | None = None) -> pa.Table:
+    """The stored months of ``facilities`` in ``years`` (within ``period`` only, if given) as the engine's inventory
+    table. Given a dict as ``reported``, it is filled, in the same read, with {(facility id, year): the set of groups
+    its months reported, or None when a month did not record them} (``Inventory.reported``)."""
     from loomlight.analytics.portfolio import INVENTORY_COLUMNS
 
     stored = [c for c in INVENTORY_COLUMNS if c not in ("facility_id", "period", "year", "country", "grid_flags")]
-    rows = (Inventory.objects.filter(facility__in=facilities, period__year__in=list(years), gwp_set=gwp_set())
-            .values_list("facility_id", "period", "facility__country", "flags", *stored))
-    columns = list(zip(*rows)) or [[] for _ in range(4 + len(stored))]
+    rows = Inventory.objects.filter(facility__in=facilities, period__year__in=list(years), gwp_set=gwp_set())
+    if period is not None:
+        rows = rows.filter(period__gte=period.start, period__lte=period.end)
+    extra = ("reported",) if reported is not None else ()
+    columns = list(zip(*rows.values_list("facility_id", "period", "facility__country", "flags", *stored, *extra)))
+    columns = columns or [[] for _ in range(4 + len(stored) + len(extra))]
+    if reported is not None:
+        for facility_id, month, groups in zip(columns[0], columns[1], columns[-1]):
+            key = (facility_id, month.year)
+            if groups is None or (key in reported and reported[key] is None):
+                reported[key] = None
+            else:
+                reported.setdefault(key, set()).update(groups.split())
     data = {"facility_id": pa.array(columns[0], pa.int64()), "period": pa.array(columns[1], pa.date32()),
             "year": pa.array([p.year for p in columns[1]], pa.int64()), "country": pa.array(columns[2], pa.string()),
             "grid_flags": pa.array(columns[3], pa.string())}
@@ -274,13 +415,27 @@ def rollup(facilities, years, by: list[str], grain: str, *, kinds) -> list[dict]
     return column_kinds.redact_rows(Portfolio(facilities, years).rollup(by, grain), kinds)
 
 
-def partials_table(facilities, years) -> pa.Table:
-    """The stored ``InventoryYear`` partial sums of ``facilities`` in ``years``, as the engine's table."""
+def partials_table(facilities, years, *, reported: dict | None = None) -> pa.Table:
+    """The stored ``InventoryYear`` partial sums of ``facilities`` in ``years``, as the engine's table. Given a dict
+    as ``reported``, it is filled, in the same read, with {year: the groups any of the facilities reported that
+    year, or None when one of them did not record them} (``InventoryYear.reported``)."""
     from loomlight.inventories.models import PARTIAL_SUMS, InventoryYear
 
     names = ("facility_id", "year", "facility_months", *PARTIAL_SUMS)
-    rows = InventoryYear.objects.filter(facility__in=facilities, year__in=list(years), gwp_set=gwp_set()).values_list(*names)
-    columns = list(zip(*rows)) or [()] * len(names)
+    extra = ("reported",) if reported is not None else ()
+    rows = (InventoryYear.objects.filter(facility__in=facilities, year__in=list(years), gwp_set=gwp_set())
+            .values_list(*names, *extra))
+    columns = list(zip(*rows)) or [()] * (len(names) + len(extra))
+    if reported is not None:
+        for year in set(columns[1]):
+            reported[year] = set()
+        for year, groups in zip(columns[1], columns[-1]):
+            if groups is None:
+                reported[year] = None
+            elif reported[year] is not None:
+                reported[year].update(groups.split())
+        for year, groups in reported.items():
+            reported[year] = None if groups is None else " ".join(g for g in REPORTED_GROUPS if g in groups)
     types = {"facility_id": pa.int64(), "year": pa.int64(), "facility_months": pa.int64()}
     return pa.table({n: pa.array(columns[i], types.get(n, pa.float64())) for i, n in enumerate(names)})
 
@@ -301,39 +456,65 @@ def summary(facilities, year: int, by: list[str], *, kinds) -> list[dict]:
     expr = portfolio.kpis(portfolio.resum(partials, by, grain="all", dims=ibis.memtable(dimension_table_with_country(facilities))))
     if by:
         expr = expr.order_by(by)
-    return readable_rows(engine().to_pyarrow(expr), kinds)
+    rows = readable_rows(engine().to_pyarrow(expr), kinds)
+    # what was not reported is blank (None), never 0: per facility by its year, else by what any of them reported
+    if "facility_id" in by:
+        reported = dict(InventoryYear.objects.filter(facility__in=facilities, year=year, gwp_set=gwp_set())
+                        .values_list("facility_id", "reported"))
+        for row in rows:
+            blank_unreported(row, reported.get(row["facility_id"]))
+    elif rows:
+        union = period_reported(facilities, periods.year(year))
+        for row in rows:
+            blank_unreported(row, union)
+    return rows
 
 
-def portfolio_year(facilities, year: int, *, kinds) -> dict:
-    """A park's or programme's year from the stored partial sums of its facilities' years: totals against
-    the year before, by facility (the largest emitters), country and process class; months from the
-    stored months, summed in the database. Only the columns made of ``kinds`` (what the viewer may read of
-    every facility summed)."""
+def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR) -> dict:
+    """A park's or programme's year: the totals of the period shown (the year, or its months so far when its
+    months with data stop before December, or the trailing 12 months: ``calc.periods.comparison``) against the
+    comparable period before, by facility (the largest emitters), country and process class, from the stored
+    partial sums of its facilities' years (a part of a year: from their stored months of the period); months from
+    the stored months, summed in the database. Only the columns made of ``kinds`` (what the viewer may read of every
+    facility summed); a column of data none of them reported in the period is None (not reported)."""
     import ibis
 
-    partials = ibis.memtable(partials_table(facilities, [year - 1, year]))
+    by_month = list(Inventory.objects.filter(facility__in=facilities, period__year=year, gwp_set=gwp_set())
+                    .values("period").annotate(scope1_tco2e=Sum("scope1_tco2e"), scope2_market_tco2e=Sum("scope2_market_tco2e"),
+                                               biogenic_co2_t=Sum("biogenic_co2_t")).order_by("period"))
+    shown, before = periods.comparison(year, [r["period"] for r in by_month], kind=kind)
     dims = ibis.memtable(dimension_table_with_country(facilities))
-    this_year = partials.filter(partials.year == year)
+    this, last, this_partials = compared_totals(facilities, shown, before, kinds=kinds)
+    this_period = ibis.memtable(this_partials)
 
     def run(expr, order):
         return readable_rows(engine().to_pyarrow(expr.order_by(order) if order else expr), kinds)
 
-    total = {r["year"]: r for r in run(portfolio.kpis(portfolio.resum(partials, [], grain="year")), ["year"])}
-    by_facility = run(portfolio.kpis(portfolio.resum(this_year, ["facility_id", "facility"], grain="all", dims=dims)),
+    by_facility = run(portfolio.kpis(portfolio.resum(this_period, ["facility_id", "facility"], grain="all", dims=dims)),
                       ["facility_id"])
     largest = sorted(by_facility, key=lambda r: -(r.get("total_location_tco2e") or 0.0))[:PAGE_FACILITIES]
-    by_month = (Inventory.objects.filter(facility__in=facilities, period__year=year, gwp_set=gwp_set())
-                .values("period").annotate(scope1_tco2e=Sum("scope1_tco2e"), scope2_market_tco2e=Sum("scope2_market_tco2e"),
-                                           biogenic_co2_t=Sum("biogenic_co2_t")).order_by("period"))
+    by_process = run(portfolio.kpis(portfolio.resum(this_period, ["process"], grain="all", dims=dims)), ["process"])
+    reported = this["not_reported"] if this else []
+    for row in by_process:
+        for column in reported:
+            if column in row:
+                row[column] = None
     return {
-        "year": year, "this": total.get(year), "last": total.get(year - 1),
+        "year": year, "shown": shown, "before": before, "this": this, "last": last,
+        "change": _compare(this or {}, last or {}, kinds) if this and last else {},
         "by_month": column_kinds.redact_rows(by_month, kinds),
         "by_facility": largest,
-        "by_country": run(portfolio.kpis(portfolio.resum(this_year, ["country"], grain="all", dims=dims)), ["country"]),
-        "by_process": run(portfolio.kpis(portfolio.resum(this_year, ["process"], grain="all", dims=dims)), ["process"]),
+        "by_country": run(portfolio.kpis(portfolio.resum(this_period, ["country"], grain="all", dims=dims)), ["country"]),
+        "by_process": by_process,
         "facilities": facilities.count(),
         "reporting": len(by_facility),
     }
+
+
+def years_with_data(facilities) -> set[int]:
+    """The years in which any of ``facilities`` has a stored inventory."""
+    return set(InventoryYear.objects.filter(facility__in=facilities, gwp_set=gwp_set())
+               .values_list("year", flat=True).distinct())
 
 
 def month_of(year: int, month: int) -> datetime.date:

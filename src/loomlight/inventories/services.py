@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from loomlight.accounting.inventory import Activity, facility_month, factors_version, group, is_ghg_input
 from loomlight.analytics.coefficients import COLUMNS, metric_row
+from loomlight.analytics.columns import REPORTED_GROUPS, reported_groups
 from loomlight.inventories.models import Inventory
 from loomlight.reference import grid_factors
 from loomlight.reference.metrics import metrics
@@ -58,10 +59,12 @@ def compute(facility, year: int, *, gwp: str | None = None) -> list[dict]:
               .order_by("period", "metric", "qualifier"))
     sums: dict[datetime.date, dict[str, float]] = defaultdict(lambda: dict.fromkeys(STORED_SUMS, 0.0))
     inputs: dict[datetime.date, list[dict]] = defaultdict(list)
+    categories: dict[datetime.date, set[str]] = defaultdict(set)
     activities = []
     for period, metric, qualifier, value, unit, original_value, original_unit, conversion in values:
         if metric not in catalogue:
             continue
+        categories[period].add(catalogue[metric].category)
         month = sums[period]
         for column, k in _coefficients(metric, gwp):
             month[column] += value * k
@@ -86,7 +89,7 @@ def compute(facility, year: int, *, gwp: str | None = None) -> list[dict]:
             "instrument_covered_mwh": covered, "instrument_unused_mwh": s["instrument_mwh"] - covered,
             "scope2_uncounted_kwh": s["grid_kwh"] if grid is None and s["grid_kwh"] else 0.0,
             "grid_t_per_mwh": grid.value if grid else None,
-            "flags": ghg["flags"],
+            "flags": ghg["flags"], "reported": reported_groups(categories[month.period]),
             "explanation": {
                 "version": EXPLANATION_VERSION, "gwp_set": gwp, "factors_version": version,
                 "inputs": inputs[month.period],
@@ -131,13 +134,15 @@ def store_years(facility_ids: Iterable[int], years: Iterable[int]) -> int:
     facility_ids, years = sorted(set(facility_ids)), sorted(set(years))
     if not facility_ids or not years:
         return 0
-    months = selectors.inventory_table(Facility.objects.filter(pk__in=facility_ids), years)
+    groups: dict = {}
+    months = selectors.inventory_table(Facility.objects.filter(pk__in=facility_ids), years, reported=groups)
     rows = selectors.engine().to_pyarrow(sums(ibis.memtable(months), ["facility_id"], grain="year")).to_pylist()
     InventoryYear.objects.filter(facility_id__in=facility_ids, year__in=years).delete()
     gwp = gwp_set()
+    reported = {k: None if v is None else " ".join(g for g in REPORTED_GROUPS if g in v) for k, v in groups.items()}
     InventoryYear.objects.bulk_create([
         InventoryYear(facility_id=r["facility_id"], year=r["year"], gwp_set=gwp, facility_months=r["facility_months"],
-                      **{c: r[c] for c in PARTIAL_SUMS})
+                      reported=reported.get((r["facility_id"], r["year"])), **{c: r[c] for c in PARTIAL_SUMS})
         for r in rows])
     return len(rows)
 

@@ -26,24 +26,15 @@ from loomlight.inventories.forms import TargetForm
 from loomlight.inventories.models import Inventory
 from loomlight.reference.metrics import metrics
 from loomlight.registry import policy
-from loomlight.registry.models import DataKind
+from loomlight.registry.models import DataKind, Facility
 from loomlight.registry.policy import Action
 from loomlight.site.forms import errors_onto_form
+from loomlight.site import periods as clock
 from loomlight.site.lookups import data_year, facility_with_data
 from loomlight.site.tables import table_csv, table_xlsx
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def _default_year(year: int | None) -> int:
-    today = datetime.date.today()
-    return data_year(year or today.year - (1 if today.month == 1 else 0))
-
-
-def _years() -> list[int]:
-    today = datetime.date.today()
-    return list(range(today.year, today.year - 6, -1))
 
 
 def chart_names() -> dict[str, str]:
@@ -54,7 +45,8 @@ def chart_names() -> dict[str, str]:
                   "actual": _("Actual (scope 1 + 2, location-based)"),
                   # xgettext:no-python-format
                   "path": _("Reference path: 4.2 % of the base year less each year"),
-                  "projection": _("Projection (least-squares trend)")})
+                  "projection": _("Projection (least-squares trend of the complete years)"),
+                  "annualised": _("Year in progress, annualised from its months")})
     return names
 
 
@@ -98,14 +90,19 @@ def readable(columns, kinds) -> list[Column]:
 @login_required
 def facility_emissions(request, pk, year=None, target_form=None):
     facility = facility_with_data(request.user, pk, DataKind.GHG)
-    year = _default_year(year)
+    choice = clock.page_year(year, selectors.years_with_data(Facility.objects.filter(pk=facility.pk)), compares=True)
+    year = choice.year
     kinds = policy.data_kinds(request.user, facility)
-    data = selectors.facility_year(facility, year, kinds=kinds)
+    kind = clock.comparison_kind(request)
+    data = selectors.facility_year(facility, year, kinds=kinds, kind=kind, today=clock.today(),
+                                   deadline_day=clock.deadline_day())
     data["charts"]["names"] = chart_names()
     if data["trajectory"]["target"]:
         data["charts"]["names"]["path"] = _("Target path")
     t = data["trajectory"]
     data["charts"]["trajectory"] = {"actual": t["actual"], "path": t["path"], "projection": t["projection"]}
+    if any(v is not None for v in t["annualised"]):
+        data["charts"]["trajectory"]["annualised"] = t["annualised"]
     data["charts"]["trajectory_years"] = t["years"]
     can_set_target = policy.can(request.user, Action.EDIT, facility)
     target = data["trajectory"]["target"]
@@ -115,10 +112,17 @@ def facility_emissions(request, pk, year=None, target_form=None):
                    {"base_year": data["trajectory"]["base_year"], "target_year": 2030, "annual_rate_percent": "4.2"})
         target_form = TargetForm(initial=initial)
     return render(request, "inventories/facility.html", {
-        "facility": facility, "data": data, "years": _years(), "columns": readable(MONTH_COLUMNS, kinds),
+        "facility": facility, "data": data, "choice": choice, "kind": kind, **_labels(data),
+        "columns": readable(MONTH_COLUMNS, kinds),
         "can_view_environmental": DataKind.ENVIRONMENTAL in kinds,
         "target_form": target_form if can_set_target else None},
         status=400 if target_form is not None and target_form.is_bound else 200)
+
+
+def _labels(data) -> dict:
+    """The words of the periods a page compares: "Jan–Mar 2026 against Jan–Mar 2025"."""
+    return {"comparison": clock.comparison_label(data["shown"], data["before"]),
+            "shown_label": clock.period_label(data["shown"]), "before_label": clock.period_label(data["before"])}
 
 
 @login_required
@@ -208,9 +212,11 @@ SCOPES = {"park": _park, "programme": _programme}
 @login_required
 def portfolio_emissions(request, scope, pk, year=None):
     subject, facilities = SCOPES[scope](request, pk)
-    year = _default_year(year)
+    choice = clock.page_year(year, selectors.years_with_data(facilities), compares=True)
+    year = choice.year
     kinds = policy.common_data_kinds(request.user, facilities)
-    data = selectors.portfolio_year(facilities, year, kinds=kinds)
+    kind = clock.comparison_kind(request)
+    data = selectors.portfolio_year(facilities, year, kinds=kinds, kind=kind)
     charts = {"months": list(range(1, 13)), "names": chart_names(), "scopes": {"scope1": [None] * 12,
               "scope2_market": [None] * 12, "biogenic": [None] * 12}}
     for r in data["by_month"]:
@@ -218,7 +224,8 @@ def portfolio_emissions(request, scope, pk, year=None):
         charts["scopes"]["scope1"][i] = r["scope1_tco2e"]
         charts["scopes"]["scope2_market"][i] = r["scope2_market_tco2e"]
         charts["scopes"]["biogenic"][i] = r["biogenic_co2_t"]
-    context = {"scope": scope, "subject": subject, "data": data, "charts": charts, "years": _years(),
+    context = {"scope": scope, "subject": subject, "data": data, "charts": charts, "choice": choice, "kind": kind,
+               "year_url": f"inventories:{scope}_year", **_labels(data),
                "facility_columns": readable(FACILITY_COLUMNS, kinds), "process_columns": readable(PROCESS_COLUMNS, kinds),
                "withheld": DataKind.ENVIRONMENTAL not in kinds}
     return render(request, "inventories/portfolio.html", context)

@@ -35,6 +35,13 @@ class ValueForm(forms.Form):
     qualifier = forms.CharField(label=_("Product or waste type"), max_length=64, required=False)
 
 
+class ApplicableMetricsForm(forms.Form):
+    """The metrics that apply to the facility: its months are complete when each of them has a value."""
+
+    metrics = forms.MultipleChoiceField(label=_("Metrics this facility reports every month"), choices=metric_choices,
+                                        widget=forms.CheckboxSelectMultiple)
+
+
 class CommentForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

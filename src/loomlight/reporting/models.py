@@ -136,4 +136,24 @@ class FuelProperty(models.Model):
         return f"{self.facility} {self.metric} from {self.valid_from:%Y-%m}: {', '.join(p for p in parts if p)}"
 
 
+class ApplicableMetrics(models.Model):
+    """The metrics that apply to a facility: what its months are complete against (``calc.periods.completeness``).
+
+    Until its manager saves them, they are suggested from what it reported and its processes
+    (``selectors.applicable_metrics``); saving (``services.applicable_metrics_set``) is audited."""
+
+    facility = models.OneToOneField("registry.Facility", verbose_name=_("facility"), on_delete=models.CASCADE,
+                                    related_name="applicable_metrics")
+    metrics = models.JSONField(_("metrics that apply"), default=list)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    set_at = models.DateTimeField(_("set"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("metrics that apply")
+        verbose_name_plural = _("metrics that apply")
+
+    def __str__(self) -> str:
+        return f"{self.facility_id}: {', '.join(self.metrics)}"
+
+
 from loomlight.reporting.imports.jobs import ImportJob  # noqa: E402,F401 (registered here: its app is reporting)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy
 
 from loomlight.audit.models import AuditEvent
-from loomlight.calc.validation import completeness, missing_months
+from loomlight.calc import periods
 from loomlight.reference.metrics import metrics
 from loomlight.registry.models import Facility
 from loomlight.reporting.models import ActivityValue, PeriodStatus, ReportingPeriod
@@ -20,25 +20,79 @@ from loomlight.reporting.models import ActivityValue, PeriodStatus, ReportingPer
 
 @dataclass
 class YearGrid:
-    """A facility's year at a glance: one row per metric (and qualifier), one column per month."""
+    """A facility's year at a glance: one row per metric (and qualifier), one column per month.
+
+    Completeness counts the months due (``calc.periods.due_months``: a month not yet due is never missing)
+    against the metrics that apply to the facility (``applicable_metrics``): ``completeness`` is the share of
+    the months due with every applicable metric reported (None when no month is due yet), ``missing`` the
+    months due that are not complete, ``missing_metrics`` {month: names of the applicable metrics it lacks}."""
 
     year: int
     months: list[datetime.date]
     statuses: dict[int, ReportingPeriod]              # month number -> period row
     rows: list[dict] = field(default_factory=list)    # {metric, qualifier, name, unit, cells: [value|None]*12}
-    completeness: float = 0.0
+    completeness: float | None = None
     missing: list[int] = field(default_factory=list)
+    missing_metrics: list[tuple[datetime.date, list[str]]] = field(default_factory=list)
+    due: list[int] = field(default_factory=list)
+    applicable: list[str] = field(default_factory=list)
     flags: int = 0
 
 
-def year_grid(facility: Facility, year: int, *, today: datetime.date | None = None) -> YearGrid:
+def years_with_data(facility: Facility) -> set[int]:
+    """The years in which the facility reported any value."""
+    return {d.year for d in ActivityValue.objects.filter(facility=facility).dates("period", "year")}
+
+
+#: What a facility is suggested to report, by category, when it has reported nothing of that category yet:
+#: grid electricity for everyone; water and wastewater for wet processing (to the park's central plant in a park).
+SUGGESTED_BY_CATEGORY = {"energy": "electricity_grid"}
+SUGGESTED_WET = {"water": "water_municipal", "wastewater": ("wastewater_cetp", "wastewater_sewer")}
+
+
+def applicable_metrics(facility: Facility) -> tuple[list[str], bool]:
+    """(the metric codes that apply to the facility, whether its manager set them).
+
+    Until they are set (``services.applicable_metrics_set``), they are suggested: the metrics the facility
+    reported in the 12 months up to its latest month with data, and, for a category it has reported nothing
+    of, grid electricity for every facility and municipal water and wastewater (to the park's plant, or the
+    sewer) for wet processing."""
+    from loomlight.registry.models import WET_PROCESSES
+    from loomlight.reporting.models import ApplicableMetrics
+
+    saved = ApplicableMetrics.objects.filter(facility=facility).values_list("metrics", flat=True).first()
+    if saved is not None:
+        return list(saved), True
+    catalogue = metrics()
+    latest = ActivityValue.objects.filter(facility=facility).order_by("-period").values_list("period", flat=True).first()
+    reported: set[str] = set()
+    if latest is not None:
+        since = datetime.date(latest.year - 1, latest.month, 1)
+        reported = set(ActivityValue.objects.filter(facility=facility, period__gt=since, period__lte=latest)
+                       .values_list("metric", flat=True).distinct()) & set(catalogue)
+    categories = {catalogue[c].category for c in reported}
+    suggested = set(reported)
+    if not categories & {"energy", "fuel"}:
+        suggested.add(SUGGESTED_BY_CATEGORY["energy"])
+    if set(facility.processes or []) & WET_PROCESSES:
+        if "water" not in categories:
+            suggested.add(SUGGESTED_WET["water"])
+        if "wastewater" not in categories:
+            suggested.add(SUGGESTED_WET["wastewater"][0 if facility.park_id else 1])
+    return [c for c in catalogue if c in suggested], False
+
+
+def year_grid(facility: Facility, year: int, *, today: datetime.date | None = None,
+              deadline_day: int | None = None) -> YearGrid:
+    from django.conf import settings
+
     today = today or datetime.date.today()
-    through = 12 if year < today.year else (today.month if year == today.year else 0)
+    deadline_day = deadline_day or settings.REPORTING_DEADLINE_DAY
     values = ActivityValue.objects.filter(facility=facility, period__year=year).order_by("metric", "qualifier", "period")
     catalogue = metrics()
     order = {code: i for i, code in enumerate(catalogue)}
     rows: dict[tuple[str, str], dict] = {}
-    reported = set()
+    reported: dict[int, set[str]] = {}
     flags = 0
     for v in values:
         key = (v.metric, v.qualifier)
@@ -47,14 +101,20 @@ def year_grid(facility: Facility, year: int, *, today: datetime.date | None = No
             rows[key] = {"metric": v.metric, "qualifier": v.qualifier, "name": gettext(m.name) if m else v.metric, "unit": v.unit,
                          "category": m.category if m else "", "cells": [None] * 12}
         rows[key]["cells"][v.period.month - 1] = v
-        reported.add((year, v.period.month))
+        reported.setdefault(v.period.month, set()).add(v.metric)
         flags += bool(v.flag)
     statuses = {p.period.month: p for p in ReportingPeriod.objects.filter(facility=facility, period__year=year)}
     grid = YearGrid(year=year, months=[datetime.date(year, m, 1) for m in range(1, 13)], statuses=statuses,
                     rows=sorted(rows.values(), key=lambda r: (order.get(r["metric"], 10**6), r["qualifier"])), flags=flags)
-    if through:
-        grid.completeness = completeness(reported, year, through_month=through)
-        grid.missing = missing_months(reported, year, through_month=through)
+    first = ActivityValue.objects.filter(facility=facility).order_by("period").values_list("period", flat=True).first()
+    applicable, _saved = applicable_metrics(facility)
+    grid.applicable = applicable
+    grid.due = periods.due_months(year, today, deadline_day, since=(first.year, first.month) if first else None)
+    result = periods.completeness(reported, applicable, grid.due)
+    grid.completeness = result.share
+    grid.missing = result.incomplete
+    grid.missing_metrics = [(datetime.date(year, m, 1), [gettext(catalogue[c].name) if c in catalogue else c for c in codes])
+                            for m, codes in sorted(result.missing.items())]
     return grid
 
 

@@ -384,3 +384,33 @@ def _reconvert(*, by, fuel_property: FuelProperty, via: str) -> None:
         row.save(update_fields=["value", "conversion", "flag"])
         audit_record(actor=by, action=AuditAction.UPDATE, obj=row, before=before, after=snapshot(row), via=via)
         inventories.schedule(facility.pk, [row.period])
+
+
+def applicable_metrics_set(*, by, facility: Facility, metrics: list[str], via: str = "web"):
+    """Set the metrics that apply to the facility (its months are complete against them); audited with before and
+    after. Facility managers and programme admins (``Action.EDIT``); a code outside the catalogue is refused on
+    ``metrics``, and an unchanged set records nothing."""
+    from loomlight.reference.metrics import metrics as catalogue_metrics
+    from loomlight.reporting.models import ApplicableMetrics
+
+    policy.require(by, Action.EDIT, facility)
+    catalogue = catalogue_metrics()
+    codes = list(dict.fromkeys(metrics or []))
+    unknown = [c for c in codes if not isinstance(c, str) or c not in catalogue]
+    if unknown:
+        raise ValidationError({"metrics": [_("Unknown metric: %(codes)s.") % {"codes": ", ".join(map(str, unknown))}]})
+    if not codes:
+        raise ValidationError({"metrics": [_("Choose at least one metric that this facility reports.")]})
+    codes = [c for c in catalogue if c in codes]          # catalogue order
+    with transaction.atomic():
+        existing = ApplicableMetrics.objects.select_for_update().filter(facility=facility).first()
+        if existing is not None and existing.metrics == codes:
+            return existing
+        before = snapshot(existing) if existing else None
+        row = existing or ApplicableMetrics(facility=facility)
+        row.metrics, row.set_by, row.set_at = codes, by, timezone.now()
+        row.full_clean(exclude=["facility", "set_by"])
+        row.save()
+        audit_record(actor=by, action=AuditAction.UPDATE if existing else AuditAction.CREATE, obj=row, before=before,
+                     after=snapshot(row), via=via)
+    return row

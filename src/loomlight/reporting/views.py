@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +23,8 @@ from loomlight.reporting import selectors, services
 from loomlight.reporting.models import PeriodStatus
 from loomlight.reference import fuel_properties
 from loomlight.reference.metrics import metrics
-from loomlight.reporting.forms import CommentForm, FuelPropertyForm, ValueForm
+from loomlight.reporting.forms import ApplicableMetricsForm, CommentForm, FuelPropertyForm, ValueForm
+from loomlight.site import periods as clock
 from loomlight.site.forms import errors_onto_form
 from loomlight.site.lookups import data_year, facility_with_data
 
@@ -38,8 +40,9 @@ def _facility_with_data(request, pk, *, action=None):
 @login_required
 def facility_year(request, pk, year=None):
     facility = _facility_with_data(request, pk)
-    today = datetime.date.today()
-    year = data_year(year)
+    today = clock.today()
+    choice = clock.page_year(year, selectors.years_with_data(facility))
+    year = choice.year
     can_enter = policy.can(request.user, Action.ENTER_DATA, facility)
     form = ValueForm(request.POST or None, initial={"month": today.month if year == today.year else 12})
     if request.method == "POST":
@@ -57,17 +60,25 @@ def facility_year(request, pk, year=None):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("reporting:facility_year", pk=facility.pk, year=year)
-    return _render_year(request, facility, year, form=form, can_enter=can_enter)
+    return _render_year(request, facility, year, form=form, can_enter=can_enter, choice=choice)
 
 
-def _render_year(request, facility, year, *, form, can_enter, fuel_form=None):
-    today = datetime.date.today()
+def _render_year(request, facility, year, *, form, can_enter, fuel_form=None, choice=None, metrics_form=None):
+    today = clock.today()
     grid = selectors.year_grid(facility, year, today=today)
     can_verify = policy.can(request.user, Action.VERIFY, facility)
+    can_set_metrics = policy.can(request.user, Action.EDIT, facility)
+    applicable, applicable_saved = selectors.applicable_metrics(facility)
+    if can_set_metrics and metrics_form is None:
+        metrics_form = ApplicableMetricsForm(initial={"metrics": applicable})
     context = {
         "facility": facility,
         "grid": grid,
-        "years": list(range(today.year, today.year - 6, -1)),
+        "choice": choice or clock.page_year(year, selectors.years_with_data(facility)),
+        "applicable_names": [gettext(metrics()[c].name) for c in applicable if c in metrics()],
+        "applicable_saved": applicable_saved,
+        "metrics_form": metrics_form if can_set_metrics else None,
+        "deadline_day": clock.deadline_day(),
         "form": form,
         "can_enter": can_enter,
         "can_verify": can_verify,
@@ -111,9 +122,33 @@ def fuel_property_add(request, pk, year):
                                         "submitted nor verified, were converted again with it.") % {
                 "month": f"{fuel_form.cleaned_data['valid_from']:%Y-%m}"})
             return redirect("reporting:facility_year", pk=facility.pk, year=year)
-    today = datetime.date.today()
+    today = clock.today()
     form = ValueForm(initial={"month": today.month if year == today.year else 12})
     return _render_year(request, facility, year, form=form, can_enter=True, fuel_form=fuel_form)
+
+
+@login_required
+@require_POST
+def applicable_metrics_save(request, pk, year):
+    """Set the metrics that apply to the facility (its managers and programme admins); completeness counts them."""
+    facility = _facility_with_data(request, pk, action=Action.EDIT)
+    year = data_year(year)
+    metrics_form = ApplicableMetricsForm(request.POST)
+    if metrics_form.is_valid():
+        try:
+            services.applicable_metrics_set(by=request.user, facility=facility, metrics=metrics_form.cleaned_data["metrics"],
+                                            via="web")
+        except ValidationError as exc:
+            errors_onto_form(metrics_form, exc)
+        else:
+            messages.success(request, _("Saved: completeness now counts these metrics."))
+            return redirect(f"{reverse('reporting:facility_year', args=[facility.pk, year])}#applicable-metrics")
+    today = clock.today()
+    form = ValueForm(initial={"month": today.month if year == today.year else 12})
+    response = _render_year(request, facility, year, form=form, can_enter=policy.can(request.user, Action.ENTER_DATA, facility),
+                            metrics_form=metrics_form)
+    response.status_code = 400
+    return response
 
 
 TRANSITIONS = {
@@ -149,9 +184,13 @@ def facility_dashboard(request, pk, year=None):
     from loomlight.reporting.dashboard import facility_dashboard as build
 
     facility = _facility_with_data(request, pk)
-    today = datetime.date.today()
-    year = data_year(year or today.year - (1 if today.month == 1 else 0))
-    context = {"facility": facility, "data": build(facility, year), "years": list(range(today.year, today.year - 6, -1)),
+    choice = clock.page_year(year, selectors.years_with_data(facility), compares=True)
+    year = choice.year
+    kind = clock.comparison_kind(request)
+    data = build(facility, year, kind=kind, today=clock.today())
+    context = {"facility": facility, "data": data, "choice": choice, "kind": kind,
+               "comparison": clock.comparison_label(data["shown"], data["before"]),
+               "shown_label": clock.period_label(data["shown"]), "before_label": clock.period_label(data["before"]),
                "can_view_ghg": policy.can_view_data(request.user, facility, DataKind.GHG)}
     # Wastewater and chemicals are data kinds of their own: shown only to those who may read them.
     if policy.facilities_with_data(request.user, DataKind.WASTEWATER).filter(pk=facility.pk).exists():

@@ -183,6 +183,12 @@ LOOMLIGHT_GWP_SET = env_str("LOOMLIGHT_GWP_SET", "AR5")
 if LOOMLIGHT_GWP_SET not in ("AR4", "AR5", "AR6"):
     raise ImproperlyConfigured(f"LOOMLIGHT_GWP_SET must be AR4, AR5 or AR6, not {LOOMLIGHT_GWP_SET!r}")
 
+# Day of the following month on which a month's data are due (loomlight.calc.periods): completeness counts a
+# month only once its deadline has passed, and a year is over once its December is due.
+REPORTING_DEADLINE_DAY = env_int("LOOMLIGHT_REPORTING_DEADLINE_DAY", 20)
+if not 1 <= REPORTING_DEADLINE_DAY <= 28:
+    raise ImproperlyConfigured(f"LOOMLIGHT_REPORTING_DEADLINE_DAY must be a day from 1 to 28, not {REPORTING_DEADLINE_DAY}")
+
 TASKS = {
     "default": {
         "BACKEND": env_str("LOOMLIGHT_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
