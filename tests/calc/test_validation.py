@@ -86,15 +86,19 @@ def test_thirty_times_the_same_month_last_year_with_that_one_value():
     assert history_check(6000, JUNE, {month_index(2024, 5): 200.0}).flag == ""   # May is not the same month
 
 
-def test_either_comparison_flags_the_months_first():
+def test_with_both_comparisons_both_must_find_the_value_far():
     # a strongly seasonal series: 1,000 every June, 100 the other months
     history = before(JUNE, [1000] + [100] * 11)
-    check = history_check(1000, JUNE, history)
-    # the same month last year agrees, the median of the twelve months does not: flagged, asking for a look
-    assert check == HistoryCheck("high", (Comparison(MONTHS, 100, 12, "high"), Comparison(LAST_YEAR, 1000, 1, "")))
-    # the reverse: normal against the months, 30 times last June
-    check = history_check(300, JUNE, before(JUNE, [10] + [300] * 11))
-    assert check == HistoryCheck("high", (Comparison(MONTHS, 300, 12, ""), Comparison(LAST_YEAR, 10, 1, "high")))
+    # far from the median of the twelve months, like last June: seasonal, not flagged
+    assert history_check(1000, JUNE, history) == HistoryCheck(
+        "", (Comparison(MONTHS, 100, 12, "high"), Comparison(LAST_YEAR, 1000, 1, "")))
+    # last June was typed 30 times too large: this June, like the recent months, is not flagged against it
+    assert history_check(300, JUNE, before(JUNE, [9000] + [300] * 11)) == HistoryCheck(
+        "", (Comparison(MONTHS, 300, 12, ""), Comparison(LAST_YEAR, 9000, 1, "low")))
+    # far from both: flagged, in the direction of the months' comparison
+    assert history_check(27_000, JUNE, before(JUNE, [1000] + [100] * 11)) == HistoryCheck(
+        "high", (Comparison(MONTHS, 100, 12, "high"), Comparison(LAST_YEAR, 1000, 1, "high")))
+    assert history_check(1000, JUNE, before(JUNE, [10_000] + [100] * 11)).flag == "high"   # 10 x and 1/10: far from both
 
 
 def test_zero_median_and_zero_last_year():

@@ -146,7 +146,9 @@ def test_the_result_page_lists_the_flagged_values_with_a_link_to_each(client, wo
     # then the page says how many values are flagged, and lists each with why and a link to its month and metric
     assert '<div class="number" data-testid="flag-count">2</div>' in body
     assert ("2 values stored by this file are far from this facility's own history: more than 3 times, or less than 1/3 "
-            "of, the median of their earlier months (at least 3 of the 12 before) or the same month last year.") in body
+            "of, both the median of their earlier months (at least 3 of the 12 before) and the same month last year, as "
+            "far as they are known. They are stored; check each, above all its unit, and correct it on the monthly data "
+            "page if it is wrong.") in body
     table = body[body.index('data-testid="flagged"'):body.index("</table>", body.index('data-testid="flagged"'))]
     links = re.findall(r'<a href="([^"]+)" data-testid="flagged-link">([^<]+)</a>', table)
     page = reverse("reporting:facility_year", args=[world.own.pk, 2025])

@@ -53,9 +53,9 @@ class ValueOut(Schema):
                                     "a shipped default and its citation, or the facility's fuel property and its evidence.")
     source: str
     flag: str = Field(..., description=f"`high`, `low` or empty: the history check when the value was stored. A value "
-                      f"above {HIGH_FACTOR:g} times or below 1/{HIGH_FACTOR:g} of the median of the facility's earlier months "
-                      f"of this series (at least {MIN_HISTORY} of the {WINDOW_MONTHS} before), or of the same month last "
-                      "year, is flagged for review; never refused.")
+                      f"above {HIGH_FACTOR:g} times or below 1/{HIGH_FACTOR:g} of both the median of the facility's earlier "
+                      f"months of this series (at least {MIN_HISTORY} of the {WINDOW_MONTHS} before) and the same month "
+                      "last year, as far as they are known, is flagged for review; never refused.")
     entered_at: datetime.datetime
 
     @staticmethod

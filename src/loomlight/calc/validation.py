@@ -6,12 +6,18 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-#: The history check, Loomlight's own rule (not taken from a publication; docs/data-sources.md), with its defaults:
-#: a value is flagged when it is above HIGH_FACTOR x or below LOW_FACTOR x either
+#: The history check, Loomlight's own rule (not taken from a publication; docs/data-sources.md), with its defaults.
+#: A value is compared with
 #:
 #: - the median of the facility's own earlier months of the same series within the WINDOW_MONTHS before it,
-#:   once there are at least MIN_HISTORY of them, or
-#: - the same month a year before (SEASON_MONTHS earlier), when that month was reported and not zero.
+#:   once there are at least MIN_HISTORY of them, and
+#: - the same month a year before (SEASON_MONTHS earlier), when that month was reported and not zero;
+#:
+#: each comparison finds it far when it is above HIGH_FACTOR x or below LOW_FACTOR x its reference. The value is
+#: flagged when every comparison that could be made finds it far: one alone decides (three months of history, or
+#: only last year's month), and with both, a value far from the recent months but like the same month last year is
+#: seasonal, while a value like the recent months but far from last year's month (which may itself have been wrong)
+#: is not flagged either.
 #:
 #: Why these numbers: the usual unit mistakes are a factor of 3.6 or more (MJ typed as kWh 3.6, GJ as MWh 3.6,
 #: litres as US gallons 3.8, litres of diesel as GJ about 27, kg as tonnes or L as m³ 1000), while ordinary
@@ -39,7 +45,7 @@ class Comparison:
 
 @dataclass(frozen=True, slots=True)
 class HistoryCheck:
-    flag: str                          # "high", "low" or "": the first comparison that flags, MONTHS before LAST_YEAR
+    flag: str                          # "high", "low" or "": every comparison flags; the direction of the first
     comparisons: tuple[Comparison, ...]  # those that could be made, flagged or not
 
 
@@ -64,7 +70,8 @@ def history_check(value: float, month: int, history: Mapping[int, float], *, hig
     last_year = history.get(month - SEASON_MONTHS)
     if last_year:
         comparisons.append(Comparison(LAST_YEAR, last_year, 1, median_flag(value, last_year, high=high, low=low)))
-    return HistoryCheck(next((c.flag for c in comparisons if c.flag), ""), tuple(comparisons))
+    flagged = bool(comparisons) and all(c.flag for c in comparisons)
+    return HistoryCheck(comparisons[0].flag if flagged else "", tuple(comparisons))
 
 
 def median_flag(value: float, median: float, *, high: float = HIGH_FACTOR, low: float = LOW_FACTOR) -> str:
