@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: The history check, Loomlight's own rule (not taken from a publication; docs/data-sources.md), with its defaults.
 #: A value is compared with
@@ -33,8 +33,7 @@ SEASON_MONTHS = 12   # the same month last year
 MONTHS, LAST_YEAR = "months", "last_year"   # the bases of a comparison
 
 
-@dataclass(frozen=True, slots=True)
-class Comparison:
+class Comparison(NamedTuple):
     """One comparison of the history check: what the value was compared with, and the verdict."""
 
     basis: str         # MONTHS: the median of the earlier months; LAST_YEAR: the same month a year before
@@ -43,8 +42,9 @@ class Comparison:
     flag: str          # "high", "low" or ""
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryCheck:
+class HistoryCheck(NamedTuple):
+    """The outcome of the history check. Named tuples, not dataclasses: the import builds one per stored value."""
+
     flag: str                          # "high", "low" or "": every comparison flags; the direction of the first
     comparisons: tuple[Comparison, ...]  # those that could be made, flagged or not
 
