@@ -146,7 +146,7 @@ def test_upload_of_a_value_entered_by_form_is_unchanged_when_equal(world, tmp_pa
     assert ActivityValue.objects.get().source == "form"
 
 
-def test_history_flag_is_computed_against_the_values_before_it(world, tmp_path):
+def test_history_check_is_computed_against_the_values_before_it(world, tmp_path):
     wb = template(world)
     for month in range(1, 7):
         fill(wb, f"2025-{month:02d}", "electricity_grid", 100)

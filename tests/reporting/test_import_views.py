@@ -168,6 +168,9 @@ def test_the_result_page_lists_the_flagged_values_with_a_link_to_each(client, wo
     assert {k: form.initial[k] for k in ("month", "metric", "value", "unit")} == {
         "month": 6, "metric": "fuel_diesel", "value": "1500", "unit": "GJ"}
     assert 'id="report-value"' in response.content.decode()
+    # the list of recent uploads says it too, linking to the list
+    listing = client.get(_upload_url(world)).content.decode()
+    assert f'<a href="{reverse("reporting:import_job", args=[world.own.pk, job.pk])}#flagged">2 values to check</a>' in listing
 
 
 def test_a_result_without_flags_says_none(client, world, django_capture_on_commit_callbacks):
