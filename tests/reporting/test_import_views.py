@@ -136,16 +136,19 @@ def test_the_result_page_lists_the_flagged_values_with_a_link_to_each(client, wo
     for month in (1, 2, 3):
         fill(wb, f"2025-{month:02d}", "production_pieces", 12_000, qualifier="T-shirts")
     shirts = fill(wb, "2025-04", "production_pieces", 600, qualifier="T-shirts")
+    for month in (1, 2, 3):
+        fill(wb, f"2025-{month:02d}", "electricity_grid", 100_000)
+    fill(wb, "2025-04", "electricity_grid", 1000, "MWh")                 # 1,000,000 kWh: 10 times
 
     # when it is uploaded and imported
     job = _upload(client, world, wb, django_capture_on_commit_callbacks)
     job.refresh_from_db()
-    assert (job.status, job.values_created, job.flag_count) == ("done", 10, 2)
+    assert (job.status, job.values_created, job.flag_count) == ("done", 14, 3)
     body = client.get(reverse("reporting:import_job", args=[world.own.pk, job.pk])).content.decode()
 
     # then the page says how many values are flagged, and lists each with why and a link to its month and metric
-    assert '<div class="number" data-testid="flag-count">2</div>' in body
-    assert ("2 values stored by this file are far from this facility's own history: more than 3 times, or less than 1/3 "
+    assert '<div class="number" data-testid="flag-count">3</div>' in body
+    assert ("3 values stored by this file are far from this facility's own history: more than 3 times, or less than 1/3 "
             "of, both the median of their earlier months (at least 3 of the 12 before) and the same month last year, as "
             "far as they are known. They are stored; check each, above all its unit, and correct it on the monthly data "
             "page if it is wrong.") in body
@@ -153,14 +156,17 @@ def test_the_result_page_lists_the_flagged_values_with_a_link_to_each(client, wo
     links = re.findall(r'<a href="([^"]+)" data-testid="flagged-link">([^<]+)</a>', table)
     page = reverse("reporting:facility_year", args=[world.own.pk, 2025])
     assert links == [
+        (f"{page}?month=4&amp;metric=electricity_grid#report-value", "Grid electricity purchased"),
         (f"{page}?month=4&amp;metric=production_pieces&amp;qualifier=T-shirts#report-value", "Production output in pieces · T-shirts"),
         (f"{page}?month=6&amp;metric=fuel_diesel#report-value", "Diesel / gas oil"),
     ]
-    assert f"<td>{diesel}</td><td>2025-06</td>" in table and f"<td>{shirts}</td><td>2025-04</td>" in table
+    assert f"<td>2025-06<br><small>row {diesel}</small></td>" in table and f"<td>2025-04<br><small>row {shirts}</small></td>" in table
     # 1,500 L / 1,149 L/t x 43 GJ/t = 56.136 GJ; 1,500 / 56.136 = 26.7; 600 / 12,000 = 0.05
     assert "<strong>27 × the median of the 5 earlier months (56.14 GJ).</strong>" in table
     assert "<strong>0.05 × the median of the 3 earlier months (12,000 piece).</strong>" in table
-    assert "<td>1,500 GJ</td>" in table
+    assert '1,500 GJ <span class="badge flag">▲</span></td>' in table   # reported as stored: said once
+    assert '1,000 MWh <span class="badge flag">▲</span><br><small>stored as 1,000,000 kWh</small></td>' in table
+    assert "<strong>10 × the median of the 3 earlier months (100,000 kWh).</strong>" in table
 
     # and the link opens the monthly data page with the form showing the value as it was reported, to correct it
     response = client.get(f"{page}?month=6&metric=fuel_diesel")
@@ -170,7 +176,7 @@ def test_the_result_page_lists_the_flagged_values_with_a_link_to_each(client, wo
     assert 'id="report-value"' in response.content.decode()
     # the list of recent uploads says it too, linking to the list
     listing = client.get(_upload_url(world)).content.decode()
-    assert f'<a href="{reverse("reporting:import_job", args=[world.own.pk, job.pk])}#flagged">2 values to check</a>' in listing
+    assert f'<a href="{reverse("reporting:import_job", args=[world.own.pk, job.pk])}#flagged">3 values to check</a>' in listing
 
 
 def test_a_result_without_flags_says_none(client, world, django_capture_on_commit_callbacks):
