@@ -14,7 +14,9 @@ large file with every value changed. Then measures, each in a fresh child proces
 - ``correct``  the corrected file (every value updated and audited);
 
 for the large file, and ``read`` and ``import`` for the small one, to show that peak
-memory does not grow with the file. Prints wall time, peak RSS of the child
+memory does not grow with the file. Prints wall time, the importing process's CPU time
+(user + system, without the parser process: steadier than wall time when the machine
+is shared), peak RSS of the child
 (``ru_maxrss``) and its growth over the child's baseline (after imports, migration
 and set-up, before the measured step). A large data sheet is parsed by a grandchild
 process (``reporting/imports/parse.py``); its peak RSS is printed as "parser process peak".
@@ -45,6 +47,12 @@ UNITS = {   # canonical unit -> spellings a factory might use, all convertible t
 
 def peak_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+
+
+def cpu_seconds() -> float:
+    """User and system CPU time of this process (not the parser child): steadier than wall time on a busy machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 # --- generating the files --------------------------------------------------------
@@ -124,12 +132,14 @@ def child_import(path: Path, mode: str, corrected: Path | None) -> dict:
         assert first.ok, first.issues[:3]
     target = corrected if mode == "correct" else path
     baseline = peak_kib()
+    cpu_before = cpu_seconds()
     started = time.perf_counter()
     result = activity_values_import(by=user, facility=facility, path=target, today=today)
     seconds = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu_before
     assert result.ok, [i.as_dict() for i in result.issues[:3]]
     return {
-        "seconds": seconds, "rows": result.rows, "created": result.created, "updated": result.updated,
+        "seconds": seconds, "cpu_seconds": cpu, "rows": result.rows, "created": result.created, "updated": result.updated,
         "unchanged": result.unchanged, "values": ActivityValue.objects.count(), "audit_events": AuditEvent.objects.count(),
         "flagged": ActivityValue.objects.exclude(flag="").count(), "database": connection.vendor,
         "baseline_kib": baseline, "peak_kib": peak_kib(),
@@ -179,7 +189,7 @@ def main() -> int:
           f"{large.stat().st_size / 2**20:.1f} MiB, {small.stat().st_size / 2**20:.1f} MiB, {corrected.stat().st_size / 2**20:.1f} MiB "
           f"({os.cpu_count()} CPUs, Python {sys.version.split()[0]})", flush=True)
 
-    print(f"{'step':<40} {'rows':>8} {'seconds':>8} {'peak MiB':>9} {'growth MiB':>11}  result")
+    print(f"{'step':<40} {'rows':>8} {'seconds':>8} {'cpu s':>6} {'peak MiB':>9} {'growth MiB':>11}  result")
     for label, step, path, extra in (
         (f"openpyxl read-only, values ({args.rows:,})", "read", large, None),
         (f"import, fresh database ({args.rows:,})", "import", large, None),
@@ -194,7 +204,9 @@ def main() -> int:
             f"{m['values']:,} values, {m['audit_events']:,} audit events, {m['flagged']:,} flagged ({m['database']}); "
             f"parser process peak {m['parser_peak_kib'] / 1024:.0f} MiB")
         growth = "–" if step in ("again", "correct") else f"{(m['peak_kib'] - m['baseline_kib']) / 1024:.0f}"  # a first import ran before
-        print(f"{label:<40} {m['rows']:>8,} {m['seconds']:>8.1f} {m['peak_kib'] / 1024:>9.0f} {growth:>11}  {detail}", flush=True)
+        cpu = f"{m['cpu_seconds']:.1f}" if "cpu_seconds" in m else "–"
+        print(f"{label:<40} {m['rows']:>8,} {m['seconds']:>8.1f} {cpu:>6} {m['peak_kib'] / 1024:>9.0f} {growth:>11}  {detail}",
+              flush=True)
     return 0
 
 

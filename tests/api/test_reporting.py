@@ -94,6 +94,26 @@ def test_metric_catalogue_is_listed(api, world):
     by_code = {r["code"]: r for r in rows}
     assert by_code["electricity_grid"]["canonical_unit"] == "kWh"
     assert by_code["fuel_diesel"]["also_accepts"] == ["mass", "volume"]
+    # stored in GJ, usually reported in litres (the template and the form start with it)
+    assert (by_code["fuel_diesel"]["canonical_unit"], by_code["fuel_diesel"]["reporting_unit"]) == ("GJ", "L")
+    assert (by_code["coal_lignite"]["reporting_unit"], by_code["electricity_grid"]["reporting_unit"]) == ("tonne", "kWh")
+
+
+def test_metric_schema_documents_the_reporting_unit(api, world):
+    document = api.client.get("/api/openapi.json").json()
+    schema = document["components"]["schemas"]["MetricOut"]
+    assert "reporting_unit" in schema["required"]
+    assert schema["properties"]["reporting_unit"]["type"] == "string"
+
+
+def test_a_value_thirty_times_the_same_month_last_year_is_flagged_through_the_api(api, world):
+    # given March 2024: 200 m³ of water, the only earlier value
+    assert _post_value(api, "data_entry", world, period="2024-03", metric="water_municipal", value=200, unit="m³").status_code == 201
+    # when March 2025 is posted as 6,000 m³
+    response = _post_value(api, "data_entry", world, metric="water_municipal", value=6000, unit="m³")
+    # then it is stored (201) and flagged high, by the same rule as the form and the import
+    assert response.status_code == 201, response.content
+    assert (response.json()["value"], response.json()["flag"]) == (6000.0, "high")
 
 
 def test_api_accepts_litres_of_diesel_and_returns_the_conversion(api, world):

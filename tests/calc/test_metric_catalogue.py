@@ -56,3 +56,36 @@ def test_electricity_reported_in_mwh_lands_in_kwh():
 def test_unknown_code_names_itself():
     with pytest.raises(KeyError, match="unknown metric code 'coal_magic'"):
         metric("coal_magic")
+
+
+# --- the reporting unit: what a facility usually has on its bill, meter or delivery note -------------------------
+
+#: every metric whose usual reporting unit is not the unit values are stored in (issue 14: diesel was pre-set to GJ)
+REPORTED_OTHERWISE = {
+    "fuel_diesel": "L", "fuel_fuel_oil": "L", "fuel_petrol": "L", "fuel_lpg": "kg", "fuel_natural_gas": "m³", "biogas": "m³",
+    **{code: "tonne" for code in REQUIRED if code.startswith(("coal_", "biomass_"))},
+}
+
+
+def test_the_reporting_units_that_differ_from_the_canonical_unit():
+    differ = {code: m.reporting_unit for code, m in metrics().items() if m.reporting_unit != m.canonical_unit}
+    assert differ == REPORTED_OTHERWISE
+    assert {m.reporting_unit for code, m in metrics().items() if m.category in ("water", "wastewater")} == {"m³"}
+    assert {m.reporting_unit for code, m in metrics().items() if m.category == "waste"} == {"kg"}
+    assert metric("electricity_grid").reporting_unit == "kWh"
+
+
+@pytest.mark.parametrize("code", sorted(metrics()))
+def test_reporting_unit_is_understood_and_converts_to_the_canonical_unit(code):
+    m = metric(code)
+    dimension = dimension_of(m.reporting_unit)
+    # the same dimension converts with pint alone; a fuel's mass or volume with its fuel properties
+    assert dimension == dimension_of(m.canonical_unit) or dimension in m.also_accepts
+
+
+def test_every_reporting_unit_has_its_reason_in_the_source_column():
+    with resources.files("loomlight.reference").joinpath("metrics.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [row["code"] for row in rows if "reporting unit" not in row["source"]] == []
+    diesel = next(row for row in rows if row["code"] == "fuel_diesel")
+    assert "litres, the unit of delivery notes, pump meters and tank dips" in diesel["source"]

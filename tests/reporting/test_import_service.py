@@ -146,7 +146,7 @@ def test_upload_of_a_value_entered_by_form_is_unchanged_when_equal(world, tmp_pa
     assert ActivityValue.objects.get().source == "form"
 
 
-def test_history_flag_is_computed_against_the_values_before_it(world, tmp_path):
+def test_history_check_is_computed_against_the_values_before_it(world, tmp_path):
     wb = template(world)
     for month in range(1, 7):
         fill(wb, f"2025-{month:02d}", "electricity_grid", 100)
@@ -156,6 +156,42 @@ def test_history_flag_is_computed_against_the_values_before_it(world, tmp_path):
     run(world, save(wb, tmp_path))
     flags = dict(ActivityValue.objects.values_list("period__month", "flag"))
     assert flags == {1: "", 2: "", 3: "", 4: "", 5: "", 6: "", 7: "high", 8: "", 9: "low"}
+
+
+DIESEL_GJ_PER_L = 43.0 / 1149   # the shipped defaults: 43.0 GJ/t (IPCC 2006 Table 1.2), 1,149 L/t (UNSD)
+
+
+def test_the_unit_trap_after_five_months_is_flagged_and_listed(world, tmp_path):
+    # given a file with five months of diesel in litres (about 56 GJ each) and June's 1,500 typed with the unit GJ
+    wb = template(world)
+    for month, litres in zip(range(1, 6), (1500, 1480, 1520, 1510, 1490)):
+        fill(wb, f"2025-{month:02d}", "fuel_diesel", litres)           # the template's unit: L
+    june = fill(wb, "2025-06", "fuel_diesel", 1500, "GJ")
+    # when it is imported
+    result = run(world, save(wb, tmp_path))
+    # then all six are stored, June as 1,500 GJ, flagged high against the median of the five (1,500 L = 56.136 GJ)
+    assert (result.ok, result.created, result.flag_count) == (True, 6, 1)
+    flags = dict(ActivityValue.objects.values_list("period__month", "flag"))
+    assert flags == {1: "", 2: "", 3: "", 4: "", 5: "", 6: "high"}
+    assert result.flagged == [{
+        "row": june, "period": "2025-06", "metric": "fuel_diesel", "qualifier": "", "value": 1500.0, "unit": "GJ",
+        "original_value": 1500.0, "original_unit": "GJ", "flag": "high",
+        "comparisons": [{"basis": "months", "reference": pytest.approx(1500 * DIESEL_GJ_PER_L, rel=1e-12), "count": 5,
+                         "flag": "high"}],
+    }]
+    assert 1500 * DIESEL_GJ_PER_L == pytest.approx(56.136, abs=5e-4)
+
+
+def test_thirty_times_the_same_month_last_year_is_flagged_with_only_that_value(world, tmp_path):
+    # given June 2024 stored (200 m³), the only earlier value of the series
+    services.activity_value_set(by=world.users["data_entry"], facility=world.own, period=datetime.date(2024, 6, 1),
+                                metric="water_municipal", value=200, unit="m³")
+    wb = template(world)
+    row = fill(wb, "2025-06", "water_municipal", 6000)
+    result = run(world, save(wb, tmp_path))
+    assert ActivityValue.objects.get(period=datetime.date(2025, 6, 1)).flag == "high"
+    assert [(f["row"], f["flag"], f["comparisons"]) for f in result.flagged] == [
+        (row, "high", [{"basis": "last_year", "reference": 200.0, "count": 1, "flag": "high"}])]
 
 
 # --- the error report -----------------------------------------------------------
@@ -246,7 +282,8 @@ def test_error_count_is_complete_but_the_list_is_capped(world, tmp_path):
     for i in range(500):
         wb["data"].append([world.own.pk, "2025-12", "nothing", None, -1, "kWh"])
     result = run(world, save(wb, tmp_path))
-    assert (result.issue_count, len(result.issues)) == (708 + 500 * 2, 1000)
+    # every row negative; natural gas and biogas (pre-set to m³) and other biomass (tonne) also lack a fuel property
+    assert (result.issue_count, len(result.issues)) == (708 + 3 * 12 + 500 * 2, 1000)
     assert result.issues[0].row == 2
 
 
@@ -339,9 +376,29 @@ def test_a_changed_about_sheet_or_version(world, tmp_path):
     issue = only_issue(run(world, save(wb, tmp_path)))
     assert (issue.code, issue.sheet, issue.row, issue.column) == ("not_the_template", "about", 1, "B")
     wb["about"]["B1"] = "loomlight-monthly-data"
-    wb["about"]["B2"] = 2
+    wb["about"]["B2"] = 3
     issue = only_issue(run(world, save(wb, tmp_path)))
-    assert (issue.code, issue.problem) == ("template_version", "This is version 2 of the template; this installation reads version 1.")
+    assert (issue.code, issue.problem, issue.fix) == (
+        "template_version", "This is version 3 of the template; this installation reads version 2.",
+        "Download the template from the facility's monthly data page and copy your values into it.")
+    assert not ActivityValue.objects.exists()
+
+
+def test_a_template_of_version_1_is_refused_saying_to_check_the_fuel_units(world, tmp_path):
+    # given a file of version 1, which pre-set every fuel to GJ, with 1,500 typed for diesel meaning litres
+    wb = template(world)
+    wb["about"]["B2"] = 1
+    row = fill(wb, "2025-01", "fuel_diesel", 1500, "GJ")
+    # when it is uploaded
+    issue = only_issue(run(world, save(wb, tmp_path)))
+    # then it is refused, nothing is stored, and the fix says what to do and why
+    assert (issue.code, issue.sheet, issue.row, issue.column, issue.value) == ("template_version", "about", 2, "B", "1")
+    assert issue.problem == "This is version 1 of the template; this installation reads version 2."
+    assert issue.fix == (
+        "Download the template again from the facility's monthly data page and copy your values into it. Check the unit "
+        "of every fuel as you do: version 1 pre-set them all to GJ, the new template pre-sets the unit they are usually "
+        "bought in (litres of diesel, tonnes of coal, kg of LPG); keep GJ only where your figure is energy.")
+    assert row > 1 and not ActivityValue.objects.exists()
 
 
 def test_another_facilitys_template(world, tmp_path):

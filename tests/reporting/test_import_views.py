@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -69,12 +70,33 @@ def test_template_lists_every_metric_and_month_with_drop_downs_and_its_marker(cl
     assert lists["F2:F1709"] == ("list", '"kWh,MWh,GJ,MJ,m³,L,kg,tonne,piece,pair,person,hour,count,m"')
     assert lists["E2:E1709"] == ("decimal", "0")
     metrics = list(wb["metrics"].iter_rows(values_only=True))
-    assert tuple(h.split("\n")[0] for h in metrics[0][:4]) == ("code", "name", "category", "canonical_unit")
-    assert metrics[1][:4] == ("electricity_grid", "Grid electricity purchased", "energy", "kWh")
+    assert tuple(h.split("\n")[0] for h in metrics[0][:5]) == ("code", "name", "category", "canonical_unit", "reporting_unit")
+    assert metrics[1][:5] == ("electricity_grid", "Grid electricity purchased", "energy", "kWh", "kWh")
     assert len(metrics) == 60
     about = {r[0]: r[1] for r in wb["about"].iter_rows(max_row=6, values_only=True)}
-    assert about == {"template": "loomlight-monthly-data", "version": 1, "facility_id": world.own.pk,
+    assert about == {"template": "loomlight-monthly-data", "version": 2, "facility_id": world.own.pk,
                      "facility": "Own Dyehouse", "year": 2025, "generated": datetime.date.today().isoformat()}
+
+
+def test_template_presets_each_metrics_usual_reporting_unit(client, world):
+    # given the template a facility downloads
+    client.force_login(world.users["data_entry"])
+    wb = _download_template(client, world)
+    rows = list(wb["data"].iter_rows(min_row=2, values_only=True))
+    unit = {(r[1], r[2]): r[5] for r in rows}
+    # then diesel is pre-set in litres (it was GJ: 1,500 typed as litres was stored as 1,500 GJ), coal in tonnes
+    assert {unit[(f"2025-{m:02d}", "fuel_diesel")] for m in range(1, 13)} == {"L"}
+    assert (unit[("2025-01", "coal_bituminous")], unit[("2025-01", "biomass_rice_husk")], unit[("2025-01", "fuel_lpg")]) == (
+        "tonne", "tonne", "kg")
+    assert (unit[("2025-01", "electricity_grid")], unit[("2025-01", "water_municipal")],
+            unit[("2025-01", "waste_hazardous_landfilled")]) == ("kWh", "m³", "kg")
+    assert {r[5] for r in rows if r[2] == "steam_purchased"} == {"GJ"}   # bought as energy
+    sheet = {r[0]: r for r in wb["metrics"].iter_rows(min_row=2, values_only=True)}
+    assert sheet["fuel_diesel"][3:5] == ("GJ", "L")   # stored in GJ, reported in L
+    about = [r[0] for r in wb["about"].iter_rows(min_row=8, values_only=True)]
+    assert ("The column “unit” starts as the unit each metric is usually reported in (litres of diesel, kWh of electricity, "
+            "tonnes of coal ...). If your bill, meter or delivery note uses another (GJ, MWh, kg ...), change the unit: "
+            "Loomlight converts it. The sheet “metrics” lists each metric's units.") in about
 
 
 def test_template_of_the_current_year_stops_at_this_month():
@@ -101,6 +123,70 @@ def test_round_trip_download_fill_upload_stored(client, world, django_capture_on
     body = page.content.decode()
     assert '<div class="number" data-testid="created">2</div>' in body
     assert "hx-trigger" not in body   # finished: the page stops polling
+
+
+def test_the_result_page_lists_the_flagged_values_with_a_link_to_each(client, world, django_capture_on_commit_callbacks):
+    # given a file with five months of diesel in litres and June's 1,500 typed with the unit GJ, and a production
+    # figure of T-shirts far below its three earlier months
+    client.force_login(world.users["data_entry"])
+    wb = _download_template(client, world)
+    for month, litres in zip(range(1, 6), (1500, 1480, 1520, 1510, 1490)):
+        fill(wb, f"2025-{month:02d}", "fuel_diesel", litres)
+    diesel = fill(wb, "2025-06", "fuel_diesel", 1500, "GJ")
+    for month in (1, 2, 3):
+        fill(wb, f"2025-{month:02d}", "production_pieces", 12_000, qualifier="T-shirts")
+    shirts = fill(wb, "2025-04", "production_pieces", 600, qualifier="T-shirts")
+    for month in (1, 2, 3):
+        fill(wb, f"2025-{month:02d}", "electricity_grid", 100_000)
+    fill(wb, "2025-04", "electricity_grid", 1000, "MWh")                 # 1,000,000 kWh: 10 times
+
+    # when it is uploaded and imported
+    job = _upload(client, world, wb, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert (job.status, job.values_created, job.flag_count) == ("done", 14, 3)
+    body = client.get(reverse("reporting:import_job", args=[world.own.pk, job.pk])).content.decode()
+
+    # then the page says how many values are flagged, and lists each with why and a link to its month and metric
+    assert '<div class="number" data-testid="flag-count">3</div>' in body
+    assert ("3 values stored by this file are far from this facility's own history: more than 3 times, or less than 1/3 "
+            "of, both the median of their earlier months (at least 3 of the 12 before) and the same month last year, as "
+            "far as they are known. They are stored; check each, above all its unit, and correct it on the monthly data "
+            "page if it is wrong.") in body
+    table = body[body.index('data-testid="flagged"'):body.index("</table>", body.index('data-testid="flagged"'))]
+    links = re.findall(r'<a href="([^"]+)" data-testid="flagged-link">([^<]+)</a>', table)
+    page = reverse("reporting:facility_year", args=[world.own.pk, 2025])
+    assert links == [
+        (f"{page}?month=4&amp;metric=electricity_grid#report-value", "Grid electricity purchased"),
+        (f"{page}?month=4&amp;metric=production_pieces&amp;qualifier=T-shirts#report-value", "Production output in pieces · T-shirts"),
+        (f"{page}?month=6&amp;metric=fuel_diesel#report-value", "Diesel / gas oil"),
+    ]
+    assert f"<td>2025-06<br><small>row {diesel}</small></td>" in table and f"<td>2025-04<br><small>row {shirts}</small></td>" in table
+    # 1,500 L / 1,149 L/t x 43 GJ/t = 56.136 GJ; 1,500 / 56.136 = 26.7; 600 / 12,000 = 0.05
+    assert "<strong>27 × the median of the 5 earlier months (56.14 GJ).</strong>" in table
+    assert "<strong>0.05 × the median of the 3 earlier months (12,000 piece).</strong>" in table
+    assert '1,500 GJ <span class="badge flag">▲</span></td>' in table   # reported as stored: said once
+    assert '1,000 MWh <span class="badge flag">▲</span><br><small>stored as 1,000,000 kWh</small></td>' in table
+    assert "<strong>10 × the median of the 3 earlier months (100,000 kWh).</strong>" in table
+
+    # and the link opens the monthly data page with the form showing the value as it was reported, to correct it
+    response = client.get(f"{page}?month=6&metric=fuel_diesel")
+    form = response.context["form"]
+    assert {k: form.initial[k] for k in ("month", "metric", "value", "unit")} == {
+        "month": 6, "metric": "fuel_diesel", "value": "1500", "unit": "GJ"}
+    assert 'id="report-value"' in response.content.decode()
+    # the list of recent uploads says it too, linking to the list
+    listing = client.get(_upload_url(world)).content.decode()
+    assert f'<a href="{reverse("reporting:import_job", args=[world.own.pk, job.pk])}#flagged">3 values to check</a>' in listing
+
+
+def test_a_result_without_flags_says_none(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.users["data_entry"])
+    wb = _download_template(client, world)
+    fill(wb, "2025-01", "electricity_grid", 1250, "MWh")
+    job = _upload(client, world, wb, django_capture_on_commit_callbacks)
+    body = client.get(reverse("reporting:import_job", args=[world.own.pk, job.pk])).content.decode()
+    assert '<div class="number" data-testid="flag-count">0</div>' in body
+    assert 'data-testid="flagged"' not in body
 
 
 def test_same_upload_twice_changes_nothing(client, world, django_capture_on_commit_callbacks):

@@ -124,3 +124,27 @@ def test_value_far_above_its_own_history_is_flagged_not_refused(world):
     row = _set(world, period=datetime.date(2025, 7, 1), value=301, unit="kWh")
     assert (row.flag, row.value) == ("high", 301.0)
     assert _set(world, period=datetime.date(2025, 8, 1), value=250, unit="kWh").flag == ""
+
+
+def test_the_unit_trap_is_flagged_after_five_months(world):
+    # given five months of 1,500 L of diesel (1,500 L / 1,149 L/t x 43 GJ/t = 56.136 GJ each)
+    for month in range(1, 6):
+        assert _set(world, period=datetime.date(2025, month, 1), metric="fuel_diesel", value=1500, unit="L").flag == ""
+    # when June's 1,500 is entered with the unit GJ
+    row = _set(world, period=datetime.date(2025, 6, 1), metric="fuel_diesel", value=1500, unit="GJ")
+    # then it is stored as 1,500 GJ and flagged high (27 times the median of the five months); not refused
+    assert (row.value, row.unit, row.flag) == (1500.0, "GJ", "high")
+    check = services.activity_value_check(facility=world.own, period=row.period, metric="fuel_diesel", qualifier="",
+                                          value=row.value)
+    [months] = check.comparisons
+    assert (months.basis, months.count, months.flag) == ("months", 5, "high")
+    assert months.reference == pytest.approx(1500 / 1149 * 43, rel=1e-12)
+
+
+def test_thirty_times_the_same_month_last_year_is_flagged_with_that_one_value(world):
+    # given only March 2024 reported: 200 m³ of water
+    _set(world, period=datetime.date(2024, 3, 1), metric="water_municipal", value=200, unit="m³")
+    # when March 2025 is 6,000 m³ (30 times), then it is flagged; 500 m³ (2.5 times) is not
+    assert _set(world, period=datetime.date(2025, 3, 1), metric="water_municipal", value=6000, unit="m³").flag == "high"
+    assert _set(world, period=datetime.date(2025, 3, 1), metric="water_municipal", value=500, unit="m³").flag == ""
+    assert ActivityValue.objects.get(period=datetime.date(2025, 3, 1)).value == 500.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.urls import reverse
@@ -37,6 +38,43 @@ def test_form_saves_a_value_in_any_unit(client, world):
     assert response.status_code == 302
     row = ActivityValue.objects.get()
     assert (row.period, row.value, row.original_unit) == (datetime.date(2025, 3, 1), 1_250_000.0, "MWh")
+
+
+def test_form_starts_with_the_metrics_usual_reporting_unit(client, world):
+    client.force_login(world.users["data_entry"])
+    # given the page without a metric asked: the first metric, grid electricity, in kWh
+    form = client.get(_url(world)).context["form"]
+    assert (form.fields["metric"].choices[0][1][0][0], form["unit"].value()) == ("electricity_grid", "kWh")
+    # the unit field carries every metric's usual unit for forms.js, which follows the metric chosen
+    defaults = json.loads(form.fields["unit"].widget.attrs["data-unit-defaults"])
+    assert (defaults["fuel_diesel"], defaults["coal_lignite"], defaults["water_municipal"], len(defaults)) == ("L", "tonne", "m³", 59)
+    # when diesel is asked (as the import's flagged values link), the unit starts in litres, not GJ
+    form = client.get(_url(world), {"month": "3", "metric": "fuel_diesel"}).context["form"]
+    assert (form["month"].value(), form["metric"].value(), form["unit"].value(), form["value"].value()) == (3, "fuel_diesel", "L", None)
+    assert "Diesel / gas oil [L]" in dict(form.fields["metric"].choices)["Fuels"][0]
+    # and what is not a month or a metric is ignored
+    form = client.get(_url(world), {"month": "١٢", "metric": "coal_magic"}).context["form"]
+    assert (form["month"].value(), form["metric"].value(), form["unit"].value()) == (12, None, "kWh")
+    form = client.get(_url(world), {"metric": "production_pieces", "qualifier": "x" * 65}).context["form"]
+    assert (form["metric"].value(), form["unit"].value(), form["qualifier"].value()) == ("production_pieces", "piece", None)
+
+
+def test_form_says_why_a_saved_value_is_flagged(client, world):
+    # given five months of 1,500 L of diesel
+    for month in range(1, 6):
+        services.activity_value_set(by=world.users["data_entry"], facility=world.own, period=datetime.date(2025, month, 1),
+                                    metric="fuel_diesel", value=1500, unit="L")
+    client.force_login(world.users["data_entry"])
+    # when June's 1,500 is saved as GJ
+    response = client.post(_url(world), {"month": 6, "metric": "fuel_diesel", "value": "1500", "unit": "GJ", "qualifier": ""},
+                           follow=True)
+    # then it is saved, flagged, and the page says why
+    assert ActivityValue.objects.get(period=datetime.date(2025, 6, 1)).flag == "high"
+    assert [(m.level_tag, str(m)) for m in response.context["messages"]] == [
+        ("success", "Saved."),
+        ("warning", "1,500 GJ is far from this facility's own history: 27 × the median of the 5 earlier months "
+                    "(56.14 GJ). Please check it, above all its unit; it is stored and flagged for review."),
+    ]
 
 
 def test_form_names_the_bad_field_and_saves_nothing(client, world):

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from loomlight.api.schemas import PERIOD_PATH, Amount, In, Page, PageQuery, Said, described, model_text, text
 from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _page, _period, _visible
+from loomlight.calc.validation import HIGH_FACTOR, MIN_HISTORY, WINDOW_MONTHS
 from loomlight.reference.metrics import metrics
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind
@@ -51,7 +52,10 @@ class ValueOut(Schema):
                                     "(value = original_value × gj_per_unit) and each factor (ncv, density) with its source: "
                                     "a shipped default and its citation, or the facility's fuel property and its evidence.")
     source: str
-    flag: str
+    flag: str = Field(..., description=f"`high`, `low` or empty: the history check when the value was stored. A value "
+                      f"above {HIGH_FACTOR:g} times or below 1/{HIGH_FACTOR:g} of both the median of the facility's earlier "
+                      f"months of this series (at least {MIN_HISTORY} of the {WINDOW_MONTHS} before) and the same month "
+                      "last year, as far as they are known, is flagged for review; never refused.")
     entered_at: datetime.datetime
 
     @staticmethod
@@ -88,7 +92,10 @@ class MetricOut(Schema):
     code: str
     name: str
     category: str
-    canonical_unit: str
+    canonical_unit: str = Field(..., description="The unit values are stored and returned in (`value`).")
+    reporting_unit: str = Field(..., description="The unit the metric is usually reported in (bill, meter, delivery "
+                                "note): litres of diesel, tonnes of coal, kWh of electricity. The template and the form "
+                                "start with it; any unit of the metric's dimension, or of `also_accepts`, is accepted.")
     also_accepts: list[str]
 
 
@@ -98,7 +105,7 @@ def _with_data(request, facility_id: int):
 
 @router.get("/metrics", response={200: list[MetricOut], **READ_ERRORS})
 def metric_list(request):
-    """The metric catalogue: codes, canonical units and the other dimensions a metric accepts."""
+    """The metric catalogue: codes, canonical and usual reporting units, and the other dimensions a metric accepts."""
     return [{**vars(m), "also_accepts": list(m.also_accepts)} for m in metrics().values()]
 
 

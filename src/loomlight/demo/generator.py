@@ -807,7 +807,7 @@ def _create_labs_and_chemicals(demo: DemoPlan, facilities: dict, users: dict) ->
 def _create_monthly_data(demo: DemoPlan, facilities: dict, users: dict) -> None:
     """Three years of monthly values, written in bulk (the demo's seed data; entered by the
     demo's data-entry login, verified by its assessor)."""
-    from loomlight.calc.validation import history_flag
+    from loomlight.calc.validation import history_check, month_index
     from loomlight.demo.monthly import FacilityProfile, period_status, plan_monthly
     from loomlight.reporting.models import ActivityValue, ReportingPeriod
 
@@ -820,12 +820,13 @@ def _create_monthly_data(demo: DemoPlan, facilities: dict, users: dict) -> None:
     ]
     rows = plan_monthly(profiles, demo.seed)
     entered_by, verified_by = users.get("dataentry"), users.get("assessor")
-    history: dict[tuple[str, str], list[float]] = {}
+    history: dict[tuple[str, str], dict[int, float]] = {}
     values, months = [], {}
     for row in rows:
-        series = history.setdefault((row.facility, row.metric), [])
-        flag = history_flag(row.value, series)
-        series.append(row.value)
+        series = history.setdefault((row.facility, row.metric), {})
+        month = month_index(row.period.year, row.period.month)
+        flag = history_check(row.value, month, series).flag
+        series[month] = row.value
         facility = facilities[row.facility]
         values.append(ActivityValue(
             facility=facility, period=row.period, metric=row.metric, value=row.value, unit=row.unit,

@@ -1,4 +1,9 @@
-"""The metric catalogue: every reportable quantity, its category and canonical unit.
+"""The metric catalogue: every reportable quantity, its category, canonical and reporting unit.
+
+The canonical unit is what values are stored in; the reporting unit is the one a
+facility usually has on its bill, meter or delivery note (litres of diesel, tonnes of
+coal), pre-set in the Excel template and the monthly form so that a number typed as
+read is not taken as GJ. The catalogue's ``source`` column says why each was chosen.
 
 Read from metrics.csv (package data). No Django here, so the analysts' CLI and
 notebooks can use it too; conversions use loomlight.calc.units.
@@ -19,7 +24,8 @@ class Metric:
     code: str
     name: str             # English; translated through the catalogues where shown
     category: str
-    canonical_unit: str   # a unit loomlight.calc.units understands
+    canonical_unit: str   # a unit loomlight.calc.units understands; values are stored in it
+    reporting_unit: str   # the unit usually reported (bill, meter, delivery note); converts to canonical_unit
     also_accepts: tuple[str, ...]  # other dimensions convertible with fuel properties (mass, volume)
     note: str
 
@@ -31,6 +37,7 @@ def metrics() -> dict[str, Metric]:
         return {
             row["code"]: Metric(
                 code=row["code"], name=row["name"], category=row["category"], canonical_unit=row["canonical_unit"],
+                reporting_unit=row["reporting_unit"],
                 also_accepts=tuple(d for d in row["also_accepts"].split("|") if d), note=row["note"],
             )
             for row in csv.DictReader(fh)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -21,18 +23,34 @@ def _unit_shown(unit: str) -> str:
 
 
 def metric_choices():
+    """The metrics by category, each named with its usual reporting unit (the unit field's default)."""
     groups: dict[str, list] = {}
     for m in metrics().values():
-        groups.setdefault(m.category, []).append((m.code, f"{gettext(m.name)} [{_unit_shown(m.canonical_unit)}]"))
+        groups.setdefault(m.category, []).append((m.code, f"{gettext(m.name)} [{_unit_shown(m.reporting_unit)}]"))
     return [(CATEGORY_LABELS.get(cat, cat), items) for cat, items in groups.items()]
 
 
 class ValueForm(forms.Form):
+    """One monthly value. The unit starts as the metric's usual reporting unit (reference/metrics.csv), and follows
+    the metric chosen in the browser (site/static/loomlight/forms.js) until the user types another."""
+
     month = forms.TypedChoiceField(label=_("Month"), coerce=int, choices=[(m, f"{m:02d}") for m in range(1, 13)])
     metric = forms.ChoiceField(label=_("Metric"), choices=metric_choices)
     value = forms.CharField(label=_("Value"), max_length=40)
-    unit = forms.CharField(label=_("Unit"), max_length=32, help_text=_("As on the bill or meter: kWh, MWh, GJ, L, m³, kg, tonne ..."))
+    unit = forms.CharField(label=_("Unit"), max_length=32, help_text=_(
+        "As on the bill, meter or delivery note: kWh, MWh, GJ, L, m³, kg, tonne ... It starts as the unit the metric is "
+        "usually reported in: change it when yours is another."))
     qualifier = forms.CharField(label=_("Product or waste type"), max_length=64, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        catalogue = metrics()
+        metric = catalogue.get(self.initial.get("metric")) or next(iter(catalogue.values()))
+        self.initial.setdefault("unit", metric.reporting_unit)
+        self.fields["unit"].widget.attrs.update({
+            "data-metric-field": "metric",
+            "data-unit-defaults": json.dumps({m.code: m.reporting_unit for m in catalogue.values()}, ensure_ascii=False),
+        })
 
 
 class ApplicableMetricsForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
+from loomlight.reporting.flags import RULE, flagged_rows
 from loomlight.reporting.imports.jobs import ImportJob
 from loomlight.reporting.imports.reader import FileRefused, check_size, max_bytes
 from loomlight.reporting.imports.report import report_csv, report_xlsx
@@ -86,7 +87,8 @@ def import_job(request, pk, job):
     facility = _facility_for_entry(request, pk)
     job = get_object_or_404(ImportJob, pk=job, facility=facility)
     template = "reporting/import_job_status.html" if request.headers.get("HX-Request") else "reporting/import_job.html"
-    return render(request, template, {"facility": facility, "job": job})
+    return render(request, template, {"facility": facility, "job": job, "flagged": flagged_rows(facility, job.flagged),
+                                            "rule": RULE})
 
 
 @login_required

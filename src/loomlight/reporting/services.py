@@ -24,7 +24,7 @@ from loomlight.audit.models import AuditAction
 from loomlight.audit.services import audit_record, snapshot
 from loomlight.calc.fuels import FuelError, FuelErrorCode, Property, fuel_energy, ncv_basis, property_quantity
 from loomlight.calc.units import Converted, UnitError, dimension_of, parse_number, to_canonical
-from loomlight.calc.validation import history_flag
+from loomlight.calc.validation import SEASON_MONTHS, WINDOW_MONTHS, HistoryCheck, history_check, month_index
 from loomlight.inventories import services as inventories
 from loomlight.reference import fuel_properties
 from loomlight.reference.metrics import metrics
@@ -150,13 +150,21 @@ def _fuel_converted(metric: str, value, unit: str, fuel_property: FuelProperty |
                      conversion=result.record())
 
 
+def activity_value_check(*, facility: Facility, period: datetime.date, metric: str, qualifier: str,
+                         value: float) -> HistoryCheck:
+    """The history check (``calc.validation.history_check``) of ``value`` [canonical unit] for this month and
+    series, against the values stored in the WINDOW_MONTHS before it. One query; writes nothing."""
+    month = month_index(period.year, period.month)
+    first = month - max(WINDOW_MONTHS, SEASON_MONTHS)
+    history = {month_index(p.year, p.month): v for p, v in ActivityValue.objects.filter(
+        facility=facility, metric=metric, qualifier=qualifier, period__gte=datetime.date(first // 12, first % 12 + 1, 1),
+        period__lt=period,
+    ).values_list("period", "value")}
+    return history_check(value, month, history)
+
+
 def _flag(facility: Facility, period: datetime.date, metric: str, qualifier: str, value: float) -> str:
-    start = (period - datetime.timedelta(days=366)).replace(day=1)
-    history = list(
-        ActivityValue.objects.filter(facility=facility, metric=metric, qualifier=qualifier, period__gte=start, period__lt=period)
-        .order_by("period").values_list("value", flat=True)
-    )
-    return history_flag(value, history)
+    return activity_value_check(facility=facility, period=period, metric=metric, qualifier=qualifier, value=value).flag
 
 
 @transaction.atomic

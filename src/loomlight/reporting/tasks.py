@@ -47,6 +47,7 @@ def activity_values_import_run(job_id: int) -> str:
             raise
         job.rows_total, job.rows_done, job.rows_skipped = result.rows, result.rows, result.skipped
         job.values_created, job.values_updated, job.values_unchanged = result.created, result.updated, result.unchanged
+        job.flagged, job.flag_count = result.flagged, result.flag_count
         _finish(job, ImportStatus.DONE if result.ok else ImportStatus.REFUSED, errors=result.issues, count=result.issue_count)
     return job.status
 

@@ -23,6 +23,7 @@ from loomlight.reporting import selectors, services
 from loomlight.reporting.models import PeriodStatus
 from loomlight.reference import fuel_properties
 from loomlight.reference.metrics import metrics
+from loomlight.reporting.flags import amount_text, flag_reasons
 from loomlight.reporting.forms import ApplicableMetricsForm, CommentForm, FuelPropertyForm, ValueForm
 from loomlight.site import periods as clock
 from loomlight.site.forms import errors_onto_form
@@ -44,14 +45,14 @@ def facility_year(request, pk, year=None):
     choice = clock.page_year(year, selectors.years_with_data(facility))
     year = choice.year
     can_enter = policy.can(request.user, Action.ENTER_DATA, facility)
-    form = ValueForm(request.POST or None, initial={"month": today.month if year == today.year else 12})
+    form = ValueForm(request.POST or None, initial={"month": today.month if year == today.year else 12, **_value_asked(request.GET)})
     if request.method == "POST":
         if not can_enter:
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.activity_value_set(
+                row = services.activity_value_set(
                     by=request.user, facility=facility, period=datetime.date(year, data["month"], 1), metric=data["metric"],
                     value=data["value"], unit=data["unit"], qualifier=data["qualifier"].strip(), via="form",
                 )
@@ -59,13 +60,54 @@ def facility_year(request, pk, year=None):
                 errors_onto_form(form, exc)
             else:
                 messages.success(request, _("Saved."))
+                if row.flag:
+                    _flag_message(request, facility, row)
                 return redirect("reporting:facility_year", pk=facility.pk, year=year)
     return _render_year(request, facility, year, form=form, can_enter=can_enter, choice=choice)
+
+
+def _flag_message(request, facility, row) -> None:
+    """Say why a value just saved is flagged (the history check), so that a unit typed wrong is seen at once."""
+    check = services.activity_value_check(facility=facility, period=row.period, metric=row.metric, qualifier=row.qualifier,
+                                          value=row.value)
+    reasons = flag_reasons(check.comparisons, value=row.value, unit=row.unit, period=f"{row.period:%Y-%m}")
+    messages.warning(request, _("%(value)s is far from this facility's own history: %(reasons)s Please check it, above "
+                                "all its unit; it is stored and flagged for review.") % {
+        "value": amount_text(row.original_value, row.original_unit), "reasons": " ".join(reasons)})
+
+
+def _value_asked(query) -> dict:
+    """The month, metric and qualifier a link asks the value form to show (an import's flagged values link here);
+    anything that is not a month number, a catalogue metric or a qualifier that fits is left out."""
+    asked = {}
+    month = query.get("month", "")
+    if month.isascii() and month.isdigit() and 1 <= int(month) <= 12:
+        asked["month"] = int(month)
+    if query.get("metric") in metrics():
+        asked["metric"] = query["metric"]
+        qualifier = query.get("qualifier", "").strip()
+        if 0 < len(qualifier) <= 64:
+            asked["qualifier"] = qualifier
+    return asked
+
+
+def _show_stored(form, grid) -> None:
+    """An unbound form asked for a month and metric shows the value stored there as it was reported, to correct it."""
+    if form.is_bound or "metric" not in form.initial or "month" not in form.initial:
+        return
+    for row in grid.rows:
+        if (row["metric"], row["qualifier"]) == (form.initial["metric"], form.initial.get("qualifier", "")):
+            stored = row["cells"][form.initial["month"] - 1]
+            if stored is not None:
+                value = stored.original_value
+                form.initial.update(value=str(int(value)) if value.is_integer() else repr(value), unit=stored.original_unit)
+            return
 
 
 def _render_year(request, facility, year, *, form, can_enter, fuel_form=None, choice=None, metrics_form=None):
     today = clock.today()
     grid = selectors.year_grid(facility, year, today=today)
+    _show_stored(form, grid)
     can_verify = policy.can(request.user, Action.VERIFY, facility)
     can_set_metrics = policy.can(request.user, Action.EDIT, facility)
     applicable, applicable_saved = selectors.applicable_metrics(facility)

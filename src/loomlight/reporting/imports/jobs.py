@@ -58,6 +58,11 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     errors = models.JSONField(_("error report"), default=list, blank=True,
                               help_text=_("The first errors (sheet, row, column, value, problem, fix); error_count counts all."))
+    flag_count = models.PositiveIntegerField(_("values flagged"), default=0, help_text=_(
+        "Values stored by this import that are far from the facility's own history (calc.validation.history_check)."))
+    flagged = models.JSONField(_("flagged values"), default=list, blank=True, help_text=_(
+        "The first flagged values (row, month, metric, qualifier, value as reported and stored, what each was compared "
+        "with); flag_count counts all."))
     file_removed_at = models.DateTimeField(_("file removed"), null=True, blank=True, help_text=_(
         "When the uploaded file was deleted: at once for an import that stored nothing, after the retention period "
         "(LOOMLIGHT_IMPORT_RETENTION_DAYS) for a stored one. The job and its error report stay."))

@@ -61,6 +61,16 @@ def _download_fix() -> str:
     return _("Download the template from the facility's monthly data page and copy your values into it.")
 
 
+def _version_fix(found) -> str:
+    """What to do with a file of another version of the template. Version 1 pre-set every fuel's unit to GJ."""
+    if found == 1:
+        return _("Download the template again from the facility's monthly data page and copy your values into it. "
+                 "Check the unit of every fuel as you do: version 1 pre-set them all to GJ, the new template pre-sets the "
+                 "unit they are usually bought in (litres of diesel, tonnes of coal, kg of LPG); keep GJ only where "
+                 "your figure is energy.")
+    return _download_fix()
+
+
 def file_issue(code: IssueCode, problem: str, fix: str, **where) -> Issue:
     return Issue(code=code, problem=problem, fix=fix, **where)
 
@@ -218,7 +228,7 @@ def _check_about(wb, facility) -> None:
             IssueCode.TEMPLATE_VERSION,
             _("This is version %(found)s of the template; this installation reads version %(version)s.") % {
                 "found": shown(about.get("version")) or "?", "version": TEMPLATE_VERSION},
-            _download_fix(), sheet=ABOUT_SHEET, row=2, column="B", value=shown(about.get("version")),
+            _version_fix(about.get("version")), sheet=ABOUT_SHEET, row=2, column="B", value=shown(about.get("version")),
         ))
     if about.get("facility_id") != facility.pk:
         raise FileRefused(file_issue(

@@ -4,11 +4,18 @@ Three sheets:
 
 - **data**, in long format, one row per value: ``facility_id, month, metric,
   qualifier, value, unit``; prefilled with one row per metric and month of the
-  year (value empty, unit the metric's canonical unit), with drop-down lists for
-  the metric and the unit;
-- **metrics**, the metric catalogue: code, name, category, canonical unit;
+  year (value empty, unit the metric's usual reporting unit: litres of diesel,
+  tonnes of coal, kWh of electricity, from reference/metrics.csv), with drop-down
+  lists for the metric and the unit;
+- **metrics**, the metric catalogue: code, name, category, canonical unit (the one
+  values are stored in), reporting unit, note;
 - **about**, which names the template, its version and the facility, so that an
-  upload of another workbook, or of another facility's template, is recognised.
+  upload of another workbook, another version or another facility's template is
+  recognised and refused.
+
+The version changes whenever what the template pre-sets changes: version 1 pre-set
+every fuel in GJ, so 1,500 typed as litres of diesel was stored as 1,500 GJ; version
+2 pre-sets the reporting units. An upload of another version is refused (``reader``).
 
 The sheets' column headers and the about sheet's keys are codes, which the import reads; the reader's language
 stands beside them (``_localise``): each header cell is "code" and its label on a second line (the reader
@@ -31,7 +38,7 @@ from loomlight.reference.metrics import metrics
 from loomlight.site.units import unit_label
 
 TEMPLATE_NAME = "loomlight-monthly-data"
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 DATA_SHEET, METRICS_SHEET, ABOUT_SHEET = "data", "metrics", "about"
 COLUMNS = ("facility_id", "month", "metric", "qualifier", "value", "unit")
 #: Offered in the unit drop-down; other spellings pint understands are accepted too (with a warning in Excel).
@@ -58,7 +65,7 @@ def template_workbook(*, facility, year: int, today: datetime.date | None = None
         cell.font = Font(bold=True)
     for month in template_months(year, today):
         for m in catalogue.values():
-            data.append([facility.pk, f"{month:%Y-%m}", m.code, None, None, m.canonical_unit])
+            data.append([facility.pk, f"{month:%Y-%m}", m.code, None, None, m.reporting_unit])
     last = data.max_row + SPARE_ROWS
     data.freeze_panes = "A2"
     for letter, width in zip("ABCDEF", (12, 10, 40, 24, 14, 10)):
@@ -84,12 +91,12 @@ def template_workbook(*, facility, year: int, today: datetime.date | None = None
         data.add_data_validation(dv)
 
     sheet = wb.create_sheet(METRICS_SHEET)
-    sheet.append(["code", "name", "category", "canonical_unit", "note"])
+    sheet.append(["code", "name", "category", "canonical_unit", "reporting_unit", "note"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for m in catalogue.values():
-        sheet.append([m.code, _(m.name), m.category, m.canonical_unit, m.note])
-    for letter, width in zip("ABCDE", (40, 60, 14, 16, 60)):
+        sheet.append([m.code, _(m.name), m.category, m.canonical_unit, m.reporting_unit, m.note])
+    for letter, width in zip("ABCDEF", (40, 60, 14, 16, 16, 60)):
         sheet.column_dimensions[letter].width = width
 
     about = wb.create_sheet(ABOUT_SHEET)
@@ -102,8 +109,9 @@ def template_workbook(*, facility, year: int, today: datetime.date | None = None
     for line in (
         _("Fill in the column “value” of the sheet “data”, one row per metric and month. Rows left empty are ignored."),
         _("Write months as text YYYY-MM (for example 2025-03), or enter a date on the first of the month."),
-        _("Give the unit of each value: the one on the bill or meter (kWh, MWh, GJ, L, m³, kg, tonne ...); "
-          "Loomlight converts it. The sheet “metrics” lists each metric's unit."),
+        _("The column “unit” starts as the unit each metric is usually reported in (litres of diesel, kWh of "
+          "electricity, tonnes of coal ...). If your bill, meter or delivery note uses another (GJ, MWh, kg ...), "
+          "change the unit: Loomlight converts it. The sheet “metrics” lists each metric's units."),
         _("Use the column “qualifier” for the product type of a production figure or the waste type of a waste figure; "
           "add a row for each."),
         _("Type values, not formulas, and do not merge cells. Keep the first row and the sheet names as they are."),
@@ -126,6 +134,7 @@ def header_labels() -> dict[str, str]:
         "facility_id": _("Facility (id)"), "month": _("Month (YYYY-MM)"), "metric": _("Metric (code)"),
         "qualifier": _("Product or waste type"), "value": pgettext("reported", "Value"), "unit": pgettext("measure", "Unit"),
         "code": _("Code"), "name": _("Name"), "category": _("Category"), "canonical_unit": _("Unit of the stored values"),
+        "reporting_unit": _("Usual reporting unit"),
         "note": _("Note"), "template": _("Template"), "version": _("Version"), "facility": _("Facility"),
         "year": _("Year"), "generated": _("Made on"), METRIC_NAME: _("Metric name (not read)"),
         UNIT_NAME: _("Unit in words (not read)"),

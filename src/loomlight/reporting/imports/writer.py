@@ -15,11 +15,12 @@
    bulk-updated, and an audit event per created or changed value is bulk-created
    with before and after as ``audit.services.snapshot`` gives them.
 
-The flag of a value (``calc.validation.history_flag``) is computed against the
+The flag of a value (``calc.validation.history_check``) is computed against the
 12 calendar months before it as they stand when its chunk is written: the stored
 values overlaid with those of the file already stored and of the chunk itself.
 For a file in month order per series (the template's order) this is the history
-after the import.
+after the import. The values it flags are listed in the result (the first
+FLAGS_KEPT, all counted) with what they were compared with, for the job's page.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loomlight.audit.models import AuditAction, AuditEvent
-from loomlight.calc.validation import WINDOW_MONTHS, history_flag
+from loomlight.calc.validation import SEASON_MONTHS, WINDOW_MONTHS, HistoryCheck, history_check
 from loomlight.inventories import services as inventories
 from loomlight.registry import policy
 from loomlight.registry.policy import Action
@@ -50,6 +51,8 @@ from loomlight.reporting.services import EDITABLE_STATUSES
 
 CHUNK_ROWS = 2000
 ERRORS_KEPT = 1000          # issues listed in the report; all are counted
+FLAGS_KEPT = 1000           # flagged values listed in the result; all are counted
+HISTORY_MONTHS = max(WINDOW_MONTHS, SEASON_MONTHS)   # how far back the history check looks
 PROGRESS_EVERY = 1000       # rows between two progress reports while checking
 UPDATED_FIELDS = ["value", "unit", "original_value", "original_unit", "conversion", "source", "flag", "entered_by", "entered_at"]
 
@@ -67,6 +70,8 @@ class ImportResult:
     unchanged: int = 0
     issues: list[Issue] = field(default_factory=list)   # the first ERRORS_KEPT, file-level first, then by row
     issue_count: int = 0
+    flagged: list[dict] = field(default_factory=list)   # the first FLAGS_KEPT values stored with a flag (flagged_value)
+    flag_count: int = 0
 
     @property
     def ok(self) -> bool:
@@ -107,7 +112,8 @@ def activity_values_import(*, by, facility, path, via: str = "upload", progress:
                 _store(by=by, facility=facility, spool=spool, months=months, conversions=conversions, via=via, log=log,
                        result=result)
             except _Refused:
-                result.created = result.updated = result.unchanged = 0
+                result.created = result.updated = result.unchanged = result.flag_count = 0
+                result.flagged = []
     result.issues, result.issue_count = log.sorted(), log.count
     return result
 
@@ -264,8 +270,12 @@ def _store_chunk(*, by, facility, rows: list[ValidRow], locked, via, now, log: I
             continue
         if log:
             continue
-        past = history[(r.metric, r.qualifier)]
-        flag = history_flag(r.value, [past[m] for m in range(r.month - WINDOW_MONTHS, r.month) if m in past])
+        check = history_check(r.value, r.month, history[(r.metric, r.qualifier)])
+        flag = check.flag
+        if flag:
+            result.flag_count += 1
+            if len(result.flagged) < FLAGS_KEPT:
+                result.flagged.append(flagged_value(r, check))
         if obj is None:
             new.append({
                 "facility_id": facility.pk, "period": r.period, "metric": r.metric, "qualifier": r.qualifier,
@@ -371,12 +381,20 @@ def _update_many(rows: list[dict], fields: list[str]) -> None:
                                  for row in rows])
 
 
+def flagged_value(row: ValidRow, check: HistoryCheck) -> dict:
+    """A flagged value as the job keeps it (JSON): where, what was reported and stored, and what it was compared with."""
+    return {"row": row.number, "period": f"{row.period:%Y-%m}", "metric": row.metric, "qualifier": row.qualifier,
+            "value": row.value, "unit": row.unit, "original_value": row.original_value, "original_unit": row.original_unit,
+            "flag": check.flag, "comparisons": [{"basis": c.basis, "reference": c.reference, "count": c.count, "flag": c.flag}
+                                                for c in check.comparisons]}
+
+
 def _history(facility, rows: list[ValidRow], metric_codes, lo: int, hi: int) -> dict[tuple[str, str], dict[int, float]]:
-    """{series: {month: value}} for the 12 months before each row: stored values, overlaid with the chunk's own."""
+    """{series: {month: value}} for the HISTORY_MONTHS before each row: stored values, overlaid with the chunk's own."""
     series = {(r.metric, r.qualifier) for r in rows}
     history: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
     stored = ActivityValue.objects.filter(
-        facility=facility, metric__in=metric_codes, period__gte=month_of(lo - WINDOW_MONTHS), period__lt=month_of(hi),
+        facility=facility, metric__in=metric_codes, period__gte=month_of(lo - HISTORY_MONTHS), period__lt=month_of(hi),
     ).values_list("metric", "qualifier", "period", "value")
     for metric, qualifier, period, value in stored:
         if (metric, qualifier) in series:
