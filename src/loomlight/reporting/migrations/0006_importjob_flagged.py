@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0004_importjob_file_removed_at'),
+        ('reporting', '0005_applicable_metrics'),
     ]
 
     operations = [
