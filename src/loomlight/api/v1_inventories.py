@@ -17,10 +17,12 @@ from ninja import Field, Query, Router, Schema
 
 from loomlight.api.schemas import In
 from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _visible
+from loomlight.calc import periods
 from loomlight.inventories import selectors, services
 from loomlight.inventories.models import Target
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind
+from loomlight.reporting import verification
 
 router = Router(tags=["GHG inventories"])
 
@@ -30,11 +32,23 @@ class MonthOut(Schema):
     values: dict[str, float | None] = Field(..., description="The stored numbers the caller may read: emissions [t] with the GHG data; energy [GJ, kWh, MWh], water [m³], waste [kg] and output only with the environmental data too. null: not counted (scope 2 without a grid factor), or not reported (water, waste, energy or output of a month that reported none of it), never 0.")
     flags: str
     factors_version: str
+    status: Literal["draft", "submitted", "verified"] = Field(..., description="The month's verification state (a month returned with comments is draft).")
     explanation: dict | None = Field(None, description=(
         "With explain=true: the inputs the GHG figures used as reported (reported_value, reported_unit, the conversion of a "
         "fuel by mass or volume with its density and calorific value and their sources), per fuel and for scope 2 the "
         "factors with their sources and each step (English what and formula, and code, params and terms: the formula's "
         "numbers with units), the GWP set, and the month's flags (code, English text, params)."))
+
+
+class VerificationOut(Schema):
+    verified: int = Field(..., description="Facility-months with data that are verified [months].")
+    submitted: int = Field(..., description="Facility-months with data submitted, not yet verified [months].")
+    draft: int = Field(..., description="Facility-months with data in draft or returned with comments [months].")
+    months: int = Field(..., description="Facility-months with data the figures rest on [months].")
+    level: Literal["verified", "submitted", "draft", "mixed", "none"]
+
+
+BASIS = Field("all", description="all: every month with data; verified: verified months only (every figure is then of those alone).")
 
 
 class TargetOut(Schema):
@@ -50,6 +64,8 @@ class FacilityInventoryOut(Schema):
     year: int
     gwp_set: str
     target: TargetOut | None = Field(None, description="The facility's emissions target, if it has set one.")
+    basis: Literal["all", "verified"]
+    verification: VerificationOut = Field(..., description="The verification state of the months returned.")
     months: list[MonthOut]
 
 
@@ -64,6 +80,7 @@ class TargetIn(In):
 class InventoryQuery(Schema):
     year: int = Field(..., ge=1990, le=2100)
     explain: bool = False
+    basis: Literal["all", "verified"] = BASIS
 
 
 class SummaryQuery(Schema):
@@ -71,6 +88,7 @@ class SummaryQuery(Schema):
     park: int | None = None
     programme: int | None = None
     by: Literal["facility", "park", "country", "process", "month", "total"] = "facility"
+    basis: Literal["all", "verified"] = BASIS
 
 
 class SummaryOut(Schema):
@@ -78,6 +96,8 @@ class SummaryOut(Schema):
     gwp_set: str
     by: str
     facilities: int = Field(..., description="Facilities whose GHG data the caller may read in this scope.")
+    basis: Literal["all", "verified"]
+    verification: VerificationOut = Field(..., description="The verification state of the facility-months the figures rest on; by facility, each row has its own (months_verified, months_submitted, months_draft).")
     rows: list[dict]
 
 
@@ -88,10 +108,15 @@ def facility_inventory(request, facility_id: int, query: Query[InventoryQuery]):
     facility = _visible(policy.facilities_with_data(request.user, DataKind.GHG), facility_id)
     kinds = policy.data_kinds(request.user, facility)
     target = Target.objects.filter(facility=facility).first()
-    return {"facility_id": facility.pk, "year": query.year, "gwp_set": services.gwp_set(), "target": target, "months": [{
+    verified_only = query.basis == verification.VERIFIED
+    rows = selectors.month_rows(facility, query.year, kinds=kinds, verified_only=verified_only)
+    state = verification.state((facility.pk, m["period"]) for m in rows)
+    return {"facility_id": facility.pk, "year": query.year, "gwp_set": services.gwp_set(), "target": target,
+            "basis": query.basis, "verification": state.as_dict(), "months": [{
         "period": m["period"], "values": {n: m[n] for n in selectors.NUMBERS if n in m}, "flags": m["flags"],
-        "factors_version": m["factors_version"], "explanation": m["explanation"] if query.explain else None,
-    } for m in selectors.month_rows(facility, query.year, kinds=kinds)]}
+        "factors_version": m["factors_version"], "status": m["status"],
+        "explanation": m["explanation"] if query.explain else None,
+    } for m in rows]}
 
 
 @router.put("/facilities/{facility_id}/target", response={200: TargetOut, **WRITE_ERRORS})
@@ -122,9 +147,22 @@ def inventory_summary(request, query: Query[SummaryQuery]):
     by, grain = GROUPS[query.by]
     kinds = policy.common_data_kinds(request.user, facilities)
     # months come from the stored months; every other grouping from the stored partial sums of each year
-    rows = (selectors.rollup(facilities, [query.year], by, grain, kinds=kinds) if grain == "month"
-            else selectors.summary(facilities, query.year, by, kinds=kinds))
+    verified_only = query.basis == verification.VERIFIED
+    rows = (selectors.rollup(facilities, [query.year], by, grain, kinds=kinds, verified_only=verified_only)
+            if grain == "month" else selectors.summary(facilities, query.year, by, kinds=kinds, verified_only=verified_only))
+    year = periods.year(query.year)
+    if query.by == "facility":
+        states = selectors.portfolio_verification(facilities, year, {r["facility_id"]: r["facility_months"] for r in rows},
+                                                  verified_only=verified_only)
+        for row in rows:
+            state = states[row["facility_id"]]
+            row.update(months_verified=state.verified, months_submitted=state.submitted, months_draft=state.draft)
+        total = selectors.sum_states(states.values())
+    else:
+        total = selectors.portfolio_verification_all(facilities, year, sum(r["facility_months"] for r in rows),
+                                                     verified_only=verified_only)
     for row in rows:
         if "period" in row:
             row["period"] = row["period"].isoformat()
-    return {"year": query.year, "gwp_set": services.gwp_set(), "by": query.by, "facilities": facilities.count(), "rows": rows}
+    return {"year": query.year, "gwp_set": services.gwp_set(), "by": query.by, "facilities": facilities.count(),
+            "basis": query.basis, "verification": total.as_dict(), "rows": rows}

@@ -33,6 +33,8 @@ from loomlight.calc.validation import MIN_PEERS
 from loomlight.inventories.models import Inventory, InventoryYear, Target, TargetBasis, TargetBoundary
 from loomlight.inventories.services import factors_version, gwp_set
 from loomlight.registry.models import WET_PROCESSES, Facility
+from loomlight.reporting import verification
+from loomlight.reporting.models import PeriodStatus, ReportingPeriod
 
 #: The stored columns, in download and API order.
 NUMBERS = tuple(f.name for f in Inventory._meta.concrete_fields
@@ -54,9 +56,23 @@ def engine():
     return con
 
 
-def months(facility, year: int):
+def _basis(rows, verified_only: bool):
+    """``rows`` (stored months), of verified months only when ``verified_only`` (``reporting.verification``)."""
+    return verification.only_verified(rows) if verified_only else rows
+
+
+def months(facility, year: int, *, verified_only: bool = False):
     """The stored months (model rows, every column): for computations, never handed to a page as they are."""
-    return Inventory.objects.filter(facility=facility, period__year=year, gwp_set=gwp_set()).order_by("period")
+    return _basis(Inventory.objects.filter(facility=facility, period__year=year, gwp_set=gwp_set()),
+                  verified_only).order_by("period")
+
+
+def period_verification(facilities, period: Period, *, verified_only: bool = False) -> verification.State:
+    """How many of the facility-months with data of ``period`` are verified, submitted and draft: the state of
+    every figure of the period (of verified months alone when ``verified_only``)."""
+    rows = _basis(Inventory.objects.filter(facility__in=facilities, period__gte=period.start, period__lte=period.end,
+                                           gwp_set=gwp_set()), verified_only)
+    return verification.state(rows.values_list("facility_id", "period"))
 
 
 def explanation(stored: dict) -> dict:
@@ -77,8 +93,17 @@ def month_row(row: Inventory, *, kinds) -> dict:
     return out
 
 
-def month_rows(facility, year: int, *, kinds) -> list[dict]:
-    return [month_row(r, kinds=kinds) for r in months(facility, year)]
+def month_rows(facility, year: int, *, kinds, verified_only: bool = False) -> list[dict]:
+    """The stored months of ``year`` as ``month_row``s, each with its verification ``status``."""
+    return _with_status(facility, year, months(facility, year, verified_only=verified_only), kinds=kinds)
+
+
+def _with_status(facility, year: int, stored, *, kinds) -> list[dict]:
+    known = verification.statuses([facility.pk], datetime.date(year, 1, 1), datetime.date(year, 12, 1))
+    rows = [month_row(r, kinds=kinds) for r in stored]
+    for row in rows:
+        row["status"] = known.get((facility.pk, row["period"]), "draft")
+    return rows
 
 
 def _with_main_output(row: dict) -> dict:
@@ -102,21 +127,26 @@ def facility_years(facility, years) -> dict[int, dict]:
     return result
 
 
-def period_partials(facilities, period: Period) -> pa.Table:
+def period_partials(facilities, period: Period, *, verified_only: bool = False) -> pa.Table:
     """Partial sums per facility of ``period`` (``portfolio.sums`` by facility): a whole year's are the stored
-    ``InventoryYear``s; a part of a year (year to date, trailing 12 months) sums the stored months of the period."""
+    ``InventoryYear``s; a part of a year (year to date, trailing 12 months), or verified months only, sums the
+    stored months of the period."""
     import ibis
 
-    if period.is_whole_year:
+    if period.is_whole_year and not verified_only:
         return partials_table(facilities, [period.start.year])
-    months = inventory_table(facilities, period.years, period=period)
+    months = inventory_table(facilities, period.years, period=period, verified_only=verified_only)
     return engine().to_pyarrow(portfolio.sums(ibis.memtable(months), ["facility_id"], grain="all"))
 
 
-def period_reported(facilities, period: Period) -> str | None:
+def period_reported(facilities, period: Period, *, verified_only: bool = False) -> str | None:
     """The groups of data (``analytics.columns.REPORTED_GROUPS``) any month of ``period`` of any of ``facilities``
     reported; None when some month has not recorded them (stored before they were)."""
-    if period.is_whole_year:
+    if verified_only:
+        values = (_basis(Inventory.objects.filter(facility__in=facilities, period__gte=period.start,
+                                                  period__lte=period.end, gwp_set=gwp_set()), True)
+                  .values_list("reported", flat=True).distinct())
+    elif period.is_whole_year:
         values = (InventoryYear.objects.filter(facility__in=facilities, year=period.start.year, gwp_set=gwp_set())
                   .values_list("reported", flat=True).distinct())
     else:
@@ -130,32 +160,34 @@ def period_reported(facilities, period: Period) -> str | None:
     return " ".join(g for g in REPORTED_GROUPS if g in groups)
 
 
-def period_totals(facilities, period: Period, *, kinds, partials: pa.Table | None = None) -> dict:
+def period_totals(facilities, period: Period, *, kinds, partials: pa.Table | None = None,
+                  verified_only: bool = False) -> dict:
     """Sums and KPIs of ``facilities`` over ``period`` (``portfolio.kpis`` of their partial sums) with the main
     output, as the columns made of ``kinds``; a column of data no month of the period reported is None (not
     reported), and ``not_reported`` names them. Empty when no month of the period has data."""
     import ibis
 
-    partials = period_partials(facilities, period) if partials is None else partials
+    partials = period_partials(facilities, period, verified_only=verified_only) if partials is None else partials
     if not partials.num_rows:
         return {}
     rows = engine().to_pyarrow(portfolio.kpis(portfolio.resum(ibis.memtable(partials), [], grain="all"))).to_pylist()
     row = column_kinds.redact(_with_main_output(rows[0]), kinds)
-    row["not_reported"] = blank_unreported(row, period_reported(facilities, period))
+    row["not_reported"] = blank_unreported(row, period_reported(facilities, period, verified_only=verified_only))
     return row
 
 
-def compared_totals(facilities, shown: Period, before: Period, *, kinds) -> tuple[dict | None, dict | None, pa.Table]:
+def compared_totals(facilities, shown: Period, before: Period, *, kinds, verified_only: bool = False
+                    ) -> tuple[dict | None, dict | None, pa.Table]:
     """(totals of ``shown``, totals of ``before``, the partial sums per facility of ``shown``), as ``period_totals``
     (None for a period without data). Two whole years are read in one go, as the stored partial sums of both years
-    and one run on the engine; a part of a year is summed from its stored months."""
+    and one run on the engine; a part of a year, or verified months only, is summed from its stored months."""
     import ibis
     import pyarrow.compute as pc
 
-    if not (shown.is_whole_year and before.is_whole_year):
-        this_partials = period_partials(facilities, shown)
-        this = period_totals(facilities, shown, kinds=kinds, partials=this_partials) or None
-        return this, period_totals(facilities, before, kinds=kinds) or None, this_partials
+    if verified_only or not (shown.is_whole_year and before.is_whole_year):
+        this_partials = period_partials(facilities, shown, verified_only=verified_only)
+        this = period_totals(facilities, shown, kinds=kinds, partials=this_partials, verified_only=verified_only) or None
+        return this, period_totals(facilities, before, kinds=kinds, verified_only=verified_only) or None, this_partials
     reported: dict = {}
     partials = partials_table(facilities, [before.start.year, shown.start.year], reported=reported)
     totals = {r["year"]: r for r in engine().to_pyarrow(
@@ -184,13 +216,15 @@ def _compare(this: dict, last: dict, kinds) -> dict:
 
 
 def facility_year(facility, year: int, *, kinds, kind: str = periods.YEAR, today: datetime.date | None = None,
-                  deadline_day: int | None = None) -> dict:
+                  deadline_day: int | None = None, verified_only: bool = False) -> dict:
     """The months of ``year``; the totals and KPIs of the period shown (the year, its months so far, or the trailing
-    12 months: ``calc.periods.comparison``) against the comparable period before; peers; trajectory: only what is
-    made of the data ``kinds`` the viewer may read."""
-    rows = list(months(facility, year))
+    12 months: ``calc.periods.comparison``) against the comparable period before, each with the verification state
+    of its months; peers; trajectory: only what is made of the data ``kinds`` the viewer may read. With
+    ``verified_only``, every figure but the peers' median is of the verified months alone."""
+    rows = list(months(facility, year, verified_only=verified_only))
     shown, before = periods.comparison(year, [r.period for r in rows], kind=kind)
-    this, last, _partials = compared_totals(Facility.objects.filter(pk=facility.pk), shown, before, kinds=kinds)
+    one = Facility.objects.filter(pk=facility.pk)
+    this, last, _partials = compared_totals(one, shown, before, kinds=kinds, verified_only=verified_only)
     this, last = this or {}, last or {}
     stale = Inventory.objects.filter(facility=facility, period__year=year).exclude(
         factors_version=factors_version(), gwp_set=gwp_set()).exists()
@@ -201,11 +235,14 @@ def facility_year(facility, year: int, *, kinds, kind: str = periods.YEAR, today
     # peers compare the calendar year's intensity, by its main output
     year_totals = (this if shown.is_whole_year else facility_years(facility, [year]).get(year, {})) if intensity else {}
     return {
-        "year": year, "months": [month_row(r, kinds=kinds) for r in rows], "stale": stale,
-        "shown": shown, "before": before,
+        "year": year, "months": _with_status(facility, year, rows, kinds=kinds), "stale": stale,
+        "shown": shown, "before": before, "verified_only": verified_only,
+        "verification": {"shown": period_verification(one, shown, verified_only=verified_only),
+                         "before": period_verification(one, before, verified_only=verified_only)},
         "this": this, "last": last, "change": _compare(this, last, kinds),
         "peers": peers(facility, year, year_totals.get("output_unit")) if intensity else None,
-        "trajectory": trajectory(facility, year, intensity_allowed=intensity, today=today, deadline_day=deadline_day),
+        "trajectory": trajectory(facility, year, intensity_allowed=intensity, today=today, deadline_day=deadline_day,
+                                 verified_only=verified_only),
         "charts": charts,
     }
 
@@ -230,12 +267,12 @@ def _charts(rows) -> dict:
     return {"months": list(range(1, 13)), **{k: dict(v) for k, v in series.items()}}
 
 
-def _yearly_values(facility, until: int, boundary: str, basis: str, unit_column: str | None
-                   ) -> dict[int, tuple[float | None, int, int]]:
+def _yearly_values(facility, until: int, boundary: str, basis: str, unit_column: str | None, *,
+                   verified_only: bool = False) -> dict[int, tuple[float | None, int, int]]:
     """{year: (emissions (scope 1 + the boundary's scope 2; divided by output for an intensity), months with data,
-    the last month with data)} up to ``until``."""
+    the last month with data)} up to ``until`` (of verified months alone when ``verified_only``)."""
     scope2 = "scope2_market_tco2e" if boundary == TargetBoundary.MARKET else "scope2_location_tco2e"
-    rows = (Inventory.objects.filter(facility=facility, gwp_set=gwp_set(), period__year__lte=until)
+    rows = (_basis(Inventory.objects.filter(facility=facility, gwp_set=gwp_set(), period__year__lte=until), verified_only)
             .values_list("period__year").annotate(s1=Sum("scope1_tco2e"), s2=Sum(scope2),
                                                   out=Sum(unit_column or "production_kg"), n=Count("pk"), last=Max("period"))
             .order_by("period__year"))
@@ -246,7 +283,7 @@ def _yearly_values(facility, until: int, boundary: str, basis: str, unit_column:
 
 
 def trajectory(facility, year: int, *, intensity_allowed: bool = True, today: datetime.date | None = None,
-               deadline_day: int | None = None) -> dict:
+               deadline_day: int | None = None, verified_only: bool = False) -> dict:
     """The facility's target path (or, without a target, the reference path from its first complete year), its
     values, its progress and a least-squares projection.
 
@@ -280,7 +317,8 @@ def trajectory(facility, year: int, *, intensity_allowed: bool = True, today: da
              "digits": "-6g" if unit else "1g"}
     if basis == TargetBasis.INTENSITY and not intensity_allowed:
         return {**empty, "unit": None, "value_unit": "", "withheld": True}
-    yearly = {y: v for y, v in _yearly_values(facility, year, boundary, basis, unit_column).items() if v[0] is not None}
+    yearly = {y: v for y, v in _yearly_values(facility, year, boundary, basis, unit_column,
+                                              verified_only=verified_only).items() if v[0] is not None}
     complete = {y: v for y, (v, n, _last) in yearly.items() if periods.year_complete(y, n, today, deadline_day)}
     values = {y: v for y, (v, _n, _last) in yearly.items()}
     if target:
@@ -343,14 +381,16 @@ def peers(facility, year: int, unit: str | None) -> dict:
 
 # --- portfolios ------------------------------------------------------------------
 
-def inventory_table(facilities, years, *, period: Period | None = None, reported: dict | None = None) -> pa.Table:
+def inventory_table(facilities, years, *, period: Period | None = None, reported: dict | None = None,
+                    verified_only: bool = False) -> pa.Table:
     """The stored months of ``facilities`` in ``years`` (within ``period`` only, if given) as the engine's inventory
     table. Given a dict as ``reported``, it is filled, in the same read, with {(facility id, year): the set of groups
     its months reported, or None when a month did not record them} (``Inventory.reported``)."""
     from loomlight.analytics.portfolio import INVENTORY_COLUMNS
 
     stored = [c for c in INVENTORY_COLUMNS if c not in ("facility_id", "period", "year", "country", "grid_flags")]
-    rows = Inventory.objects.filter(facility__in=facilities, period__year__in=list(years), gwp_set=gwp_set())
+    rows = _basis(Inventory.objects.filter(facility__in=facilities, period__year__in=list(years), gwp_set=gwp_set()),
+                  verified_only)
     if period is not None:
         rows = rows.filter(period__gte=period.start, period__lte=period.end)
     extra = ("reported",) if reported is not None else ()
@@ -388,10 +428,10 @@ PAGE_FACILITIES = 50
 class Portfolio:
     """The stored months of ``facilities`` in ``years``, loaded once, rolled up on DuckDB as often as asked."""
 
-    def __init__(self, facilities, years):
+    def __init__(self, facilities, years, *, verified_only: bool = False):
         import ibis
 
-        self.inventory = ibis.memtable(inventory_table(facilities, years))
+        self.inventory = ibis.memtable(inventory_table(facilities, years, verified_only=verified_only))
         self.dims = ibis.memtable(dimension_table(facilities))
 
     def rollup(self, by: list[str], grain: str, *, year: int | None = None) -> list[dict]:
@@ -409,10 +449,10 @@ def readable_rows(table: pa.Table, kinds) -> list[dict]:
     return table.select(column_kinds.readable(table.column_names, kinds)).to_pylist()
 
 
-def rollup(facilities, years, by: list[str], grain: str, *, kinds) -> list[dict]:
-    """``portfolio.rollup`` of the stored months of ``facilities`` in ``years`` on DuckDB, as dicts of the columns
-    made of ``kinds`` (what the viewer may read of every facility summed)."""
-    return column_kinds.redact_rows(Portfolio(facilities, years).rollup(by, grain), kinds)
+def rollup(facilities, years, by: list[str], grain: str, *, kinds, verified_only: bool = False) -> list[dict]:
+    """``portfolio.rollup`` of the stored months of ``facilities`` in ``years`` (verified months only, if asked) on
+    DuckDB, as dicts of the columns made of ``kinds`` (what the viewer may read of every facility summed)."""
+    return column_kinds.redact_rows(Portfolio(facilities, years, verified_only=verified_only).rollup(by, grain), kinds)
 
 
 def partials_table(facilities, years, *, reported: dict | None = None) -> pa.Table:
@@ -447,44 +487,52 @@ def dimension_table_with_country(facilities) -> pa.Table:
                                                   pa.string()))
 
 
-def summary(facilities, year: int, by: list[str], *, kinds) -> list[dict]:
-    """KPIs of ``year`` by ``by`` (facility_id, facility, park, country, process) from the stored partial sums, as
-    the columns made of ``kinds`` (what the viewer may read of every facility summed)."""
+def summary(facilities, year: int, by: list[str], *, kinds, verified_only: bool = False) -> list[dict]:
+    """KPIs of ``year`` by ``by`` (facility_id, facility, park, country, process) from the stored partial sums (of
+    the verified months alone, summed from the stored months, when ``verified_only``), as the columns made of
+    ``kinds`` (what the viewer may read of every facility summed)."""
     import ibis
 
-    partials = ibis.memtable(partials_table(facilities, [year]))
+    whole = periods.year(year)
+    partials = ibis.memtable(period_partials(facilities, whole, verified_only=verified_only))
     expr = portfolio.kpis(portfolio.resum(partials, by, grain="all", dims=ibis.memtable(dimension_table_with_country(facilities))))
     if by:
         expr = expr.order_by(by)
     rows = readable_rows(engine().to_pyarrow(expr), kinds)
     # what was not reported is blank (None), never 0: per facility by its year, else by what any of them reported
     if "facility_id" in by:
-        reported = dict(InventoryYear.objects.filter(facility__in=facilities, year=year, gwp_set=gwp_set())
-                        .values_list("facility_id", "reported"))
+        if verified_only:
+            reported = {f: period_reported(facilities.filter(pk=f), whole, verified_only=True)
+                        for f in {row["facility_id"] for row in rows}}
+        else:
+            reported = dict(InventoryYear.objects.filter(facility__in=facilities, year=year, gwp_set=gwp_set())
+                            .values_list("facility_id", "reported"))
         for row in rows:
             blank_unreported(row, reported.get(row["facility_id"]))
     elif rows:
-        union = period_reported(facilities, periods.year(year))
+        union = period_reported(facilities, whole, verified_only=verified_only)
         for row in rows:
             blank_unreported(row, union)
     return rows
 
 
-def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR) -> dict:
+def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR, verified_only: bool = False) -> dict:
     """A park's or programme's year: the totals of the period shown (the year, or its months so far when its
     months with data stop before December, or the trailing 12 months: ``calc.periods.comparison``) against the
     comparable period before, by facility (the largest emitters), country and process class, from the stored
     partial sums of its facilities' years (a part of a year: from their stored months of the period); months from
     the stored months, summed in the database. Only the columns made of ``kinds`` (what the viewer may read of every
-    facility summed); a column of data none of them reported in the period is None (not reported)."""
+    facility summed); a column of data none of them reported in the period is None (not reported). Each figure
+    comes with the verification state of its months (``verification``; per facility ``months_verified`` and
+    ``months``); with ``verified_only``, every figure is of the verified months alone."""
     import ibis
 
-    by_month = list(Inventory.objects.filter(facility__in=facilities, period__year=year, gwp_set=gwp_set())
-                    .values("period").annotate(scope1_tco2e=Sum("scope1_tco2e"), scope2_market_tco2e=Sum("scope2_market_tco2e"),
+    by_month = list(_basis(Inventory.objects.filter(facility__in=facilities, period__year=year, gwp_set=gwp_set()),
+                           verified_only).values("period").annotate(scope1_tco2e=Sum("scope1_tco2e"), scope2_market_tco2e=Sum("scope2_market_tco2e"),
                                                biogenic_co2_t=Sum("biogenic_co2_t")).order_by("period"))
     shown, before = periods.comparison(year, [r["period"] for r in by_month], kind=kind)
     dims = ibis.memtable(dimension_table_with_country(facilities))
-    this, last, this_partials = compared_totals(facilities, shown, before, kinds=kinds)
+    this, last, this_partials = compared_totals(facilities, shown, before, kinds=kinds, verified_only=verified_only)
     this_period = ibis.memtable(this_partials)
 
     def run(expr, order):
@@ -493,6 +541,12 @@ def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR) ->
     by_facility = run(portfolio.kpis(portfolio.resum(this_period, ["facility_id", "facility"], grain="all", dims=dims)),
                       ["facility_id"])
     largest = sorted(by_facility, key=lambda r: -(r.get("total_location_tco2e") or 0.0))[:PAGE_FACILITIES]
+    states = portfolio_verification(facilities, shown, {r["facility_id"]: r["facility_months"] for r in by_facility},
+                                    verified_only=verified_only)
+    before_months = (last or {}).get("facility_months") or 0
+    for row in largest:
+        state = states.get(row["facility_id"], verification.State())
+        row["verification"] = state
     by_process = run(portfolio.kpis(portfolio.resum(this_period, ["process"], grain="all", dims=dims)), ["process"])
     reported = this["not_reported"] if this else []
     for row in by_process:
@@ -500,7 +554,10 @@ def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR) ->
             if column in row:
                 row[column] = None
     return {
-        "year": year, "shown": shown, "before": before, "this": this, "last": last,
+        "year": year, "shown": shown, "before": before, "this": this, "last": last, "verified_only": verified_only,
+        "verification": {"shown": sum_states(states.values()),
+                         "before": portfolio_verification_all(facilities, before, before_months,
+                                                              verified_only=verified_only)},
         "change": _compare(this or {}, last or {}, kinds) if this and last else {},
         "by_month": column_kinds.redact_rows(by_month, kinds),
         "by_facility": largest,
@@ -509,6 +566,37 @@ def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR) ->
         "facilities": facilities.count(),
         "reporting": len(by_facility),
     }
+
+
+def _periods_with_data(facilities, period: Period, *, verified_only: bool = False):
+    """The ``ReportingPeriod``s of ``period`` of ``facilities`` whose month has a stored inventory (verified ones
+    only, when ``verified_only``)."""
+    from django.db.models import Exists, OuterRef
+
+    with_data = Exists(Inventory.objects.filter(facility=OuterRef("facility"), period=OuterRef("period"), gwp_set=gwp_set()))
+    rows = ReportingPeriod.objects.filter(facility__in=facilities, period__gte=period.start,
+                                          period__lte=period.end).filter(with_data)
+    return rows.filter(status=PeriodStatus.VERIFIED) if verified_only else rows
+
+
+def portfolio_verification(facilities, period: Period, months: dict[int, int], *,
+                           verified_only: bool = False) -> dict[int, verification.State]:
+    """{facility id: the verification state of its months with data of ``period``}, counted in the database for any
+    number of facilities; ``months`` {facility id: months with data} (the partial sums' ``facility_months``, of
+    the verified months alone when ``verified_only``)."""
+    return verification.tally(_periods_with_data(facilities, period, verified_only=verified_only), months)
+
+
+def portfolio_verification_all(facilities, period: Period, months: int, *, verified_only: bool = False
+                               ) -> verification.State:
+    """The verification state of the ``months`` facility-months with data of ``period`` of all ``facilities``."""
+    return verification.tally_all(_periods_with_data(facilities, period, verified_only=verified_only), months)
+
+
+def sum_states(states) -> verification.State:
+    states = list(states)
+    return verification.State(verified=sum(s.verified for s in states), submitted=sum(s.submitted for s in states),
+                              draft=sum(s.draft for s in states))
 
 
 def years_with_data(facilities) -> set[int]:

@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from loomlight.analytics import kinds as column_kinds
+from loomlight.calc import periods
 from loomlight.inventories import explain, selectors, services
 from loomlight.inventories.forms import TargetForm
 from loomlight.inventories.models import Inventory
 from loomlight.reference.metrics import metrics
+from loomlight.reporting import verification
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind, Facility
 from loomlight.registry.policy import Action
@@ -94,8 +96,9 @@ def facility_emissions(request, pk, year=None, target_form=None):
     year = choice.year
     kinds = policy.data_kinds(request.user, facility)
     kind = clock.comparison_kind(request)
+    basis = verification.basis(request)
     data = selectors.facility_year(facility, year, kinds=kinds, kind=kind, today=clock.today(),
-                                   deadline_day=clock.deadline_day())
+                                   deadline_day=clock.deadline_day(), verified_only=basis == verification.VERIFIED)
     data["charts"]["names"] = chart_names()
     if data["trajectory"]["target"]:
         data["charts"]["names"]["path"] = _("Target path")
@@ -112,7 +115,7 @@ def facility_emissions(request, pk, year=None, target_form=None):
                    {"base_year": data["trajectory"]["base_year"], "target_year": 2030, "annual_rate_percent": "4.2"})
         target_form = TargetForm(initial=initial)
     return render(request, "inventories/facility.html", {
-        "facility": facility, "data": data, "choice": choice, "kind": kind, **_labels(data),
+        "facility": facility, "data": data, "choice": choice, "kind": kind, "basis": basis, **_labels(data),
         "columns": readable(MONTH_COLUMNS, kinds),
         "can_view_environmental": DataKind.ENVIRONMENTAL in kinds,
         "target_form": target_form if can_set_target else None},
@@ -165,7 +168,7 @@ def month_explanation(request, pk, year, month):
 
 def _month_headers(numbers) -> list[str]:
     return [_("facility"), _("month"), _("GWP set"), *(str(Inventory._meta.get_field(n).verbose_name) for n in numbers),
-            _("flags"), _("factor data version")]
+            _("flags"), _("factor data version"), _("verification")]
 
 
 def _download(content_rows, headers, name: str, fmt: str) -> HttpResponse:
@@ -183,8 +186,10 @@ def facility_emissions_download(request, pk, year, fmt):
     year = data_year(year)
     kinds = policy.data_kinds(request.user, facility)
     numbers = column_kinds.readable(selectors.NUMBERS, kinds)
+    verified_only = verification.basis(request) == verification.VERIFIED
     rows = ([facility.name, f"{r['period']:%Y-%m}", r["gwp_set"], *(r[n] for n in numbers), r["flags"],
-             r["factors_version"]] for r in selectors.month_rows(facility, year, kinds=kinds))
+             r["factors_version"], r["status"]] for r in selectors.facility_year(facility, year, kinds=kinds,
+                                                                    verified_only=verified_only)["months"])
     return _download(rows, _month_headers(numbers), f"inventory-facility-{facility.pk}-{year}", fmt)
 
 
@@ -216,7 +221,8 @@ def portfolio_emissions(request, scope, pk, year=None):
     year = choice.year
     kinds = policy.common_data_kinds(request.user, facilities)
     kind = clock.comparison_kind(request)
-    data = selectors.portfolio_year(facilities, year, kinds=kinds, kind=kind)
+    basis = verification.basis(request)
+    data = selectors.portfolio_year(facilities, year, kinds=kinds, kind=kind, verified_only=basis == verification.VERIFIED)
     charts = {"months": list(range(1, 13)), "names": chart_names(), "scopes": {"scope1": [None] * 12,
               "scope2_market": [None] * 12, "biogenic": [None] * 12}}
     for r in data["by_month"]:
@@ -225,6 +231,7 @@ def portfolio_emissions(request, scope, pk, year=None):
         charts["scopes"]["scope2_market"][i] = r["scope2_market_tco2e"]
         charts["scopes"]["biogenic"][i] = r["biogenic_co2_t"]
     context = {"scope": scope, "subject": subject, "data": data, "charts": charts, "choice": choice, "kind": kind,
+               "basis": basis,
                "year_url": f"inventories:{scope}_year", **_labels(data),
                "facility_columns": readable(FACILITY_COLUMNS, kinds), "process_columns": readable(PROCESS_COLUMNS, kinds),
                "withheld": DataKind.ENVIRONMENTAL not in kinds}
@@ -238,14 +245,25 @@ PORTFOLIO_COLUMNS = ("scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco
                      "facility_months")
 
 
+def _counts(state) -> tuple[int, int, int]:
+    state = state or verification.State()
+    return state.verified, state.submitted, state.draft
+
+
 @login_required
 def portfolio_download(request, scope, pk, year, fmt):
     subject, facilities = SCOPES[scope](request, pk)
     year = data_year(year)
     kinds = policy.common_data_kinds(request.user, facilities)
-    rows = selectors.summary(facilities, year, ["facility_id", "facility", "park", "country", "process"], kinds=kinds)
+    verified_only = verification.basis(request) == verification.VERIFIED
+    rows = selectors.summary(facilities, year, ["facility_id", "facility", "park", "country", "process"], kinds=kinds,
+                             verified_only=verified_only)
+    states = selectors.portfolio_verification(facilities, periods.year(year),
+                                              {r["facility_id"]: r["facility_months"] for r in rows},
+                                              verified_only=verified_only)
     columns = column_kinds.readable(PORTFOLIO_COLUMNS, kinds)
-    headers = [_("facility id"), _("facility"), _("industrial park"), _("country"), _("process class"), *columns]
+    headers = [_("facility id"), _("facility"), _("industrial park"), _("country"), _("process class"), *columns,
+               _("months verified"), _("months submitted"), _("months draft")]
     content = ([r["facility_id"], r["facility"], r["park"], r["country"], r["process"],
-                *(r[c] for c in columns)] for r in rows)
+                *(r[c] for c in columns), *_counts(states.get(r["facility_id"]))] for r in rows)
     return _download(content, headers, f"inventory-{scope}-{subject.pk}-{year}", fmt)

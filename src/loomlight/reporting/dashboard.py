@@ -14,6 +14,7 @@ from loomlight.calc import periods
 from loomlight.calc.periods import Period
 from loomlight.calc.kpi import energy_gj, intensity, renewable_electricity_share, share, yoy_change
 from loomlight.reference.metrics import metrics
+from loomlight.reporting import verification
 from loomlight.reporting.models import ActivityValue
 from loomlight.reporting.peers import is_energy_used, is_water_withdrawn, peer_comparisons
 from loomlight.reporting.selectors import year_grid
@@ -80,15 +81,18 @@ def _period_totals(rows, period: Period, category) -> dict:
     }
 
 
-def facility_dashboard(facility, year: int, *, kind: str = periods.YEAR, today=None) -> dict:
+def facility_dashboard(facility, year: int, *, kind: str = periods.YEAR, today=None, verified_only: bool = False) -> dict:
     """The dashboard of ``year``: monthly series of the year and the one before, and the KPIs of the period shown
     against the comparable period before it (``calc.periods.comparison``: the year, the year to date, or with
-    ``kind`` TRAILING_12 the trailing 12 months)."""
-    months_with_data = ActivityValue.objects.filter(facility=facility, period__year=year).dates("period", "month")
+    ``kind`` TRAILING_12 the trailing 12 months), each with the verification state of its months
+    (``reporting.verification``); with ``verified_only``, of the verified months alone."""
+    values = ActivityValue.objects.filter(facility=facility)
+    if verified_only:
+        values = verification.only_verified(values)
+    months_with_data = values.filter(period__year=year).dates("period", "month")
     shown, before = periods.comparison(year, months_with_data, kind=kind)
     first = min(before.start, datetime.date(year - 1, 1, 1))
-    rows = list(ActivityValue.objects.filter(facility=facility, period__gte=first, period__lte=shown.end)
-                .values("period", "metric", "value", "unit"))
+    rows = list(values.filter(period__gte=first, period__lte=shown.end).values("period", "metric", "value", "unit"))
     catalogue = metrics()
     category = {code: m.category for code, m in catalogue.items()}
 
@@ -99,7 +103,9 @@ def facility_dashboard(facility, year: int, *, kind: str = periods.YEAR, today=N
         return is_energy_used(r["metric"], category.get(r["metric"]))
 
     to_gj = lambda r: energy_gj(r["value"], r["unit"])  # noqa: E731
-    result = {"year": year, "years": {}, "shown": shown, "before": before}
+    result = {"year": year, "years": {}, "shown": shown, "before": before, "verified_only": verified_only,
+              "verification": {name: verification.state({(facility.pk, r["period"]) for r in rows if p.contains(r["period"])})
+                               for name, p in (("shown", shown), ("before", before))}}
     for y in (year - 1, year):
         energy = _monthly(rows, y, energy_row, to_gj)
         water = _monthly(rows, y, lambda r: is_water_withdrawn(r["metric"], category.get(r["metric"])))

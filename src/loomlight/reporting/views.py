@@ -19,7 +19,7 @@ from loomlight.evidence.models import EvidenceKind
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
-from loomlight.reporting import selectors, services
+from loomlight.reporting import selectors, services, verification
 from loomlight.reporting.models import PeriodStatus
 from loomlight.reference import fuel_properties
 from loomlight.reference.metrics import metrics
@@ -229,8 +229,9 @@ def facility_dashboard(request, pk, year=None):
     choice = clock.page_year(year, selectors.years_with_data(facility), compares=True)
     year = choice.year
     kind = clock.comparison_kind(request)
-    data = build(facility, year, kind=kind, today=clock.today())
-    context = {"facility": facility, "data": data, "choice": choice, "kind": kind,
+    basis = verification.basis(request)
+    data = build(facility, year, kind=kind, today=clock.today(), verified_only=basis == verification.VERIFIED)
+    context = {"facility": facility, "data": data, "choice": choice, "kind": kind, "basis": basis,
                "comparison": clock.comparison_label(data["shown"], data["before"]),
                "shown_label": clock.period_label(data["shown"]), "before_label": clock.period_label(data["before"]),
                "can_view_ghg": policy.can_view_data(request.user, facility, DataKind.GHG)}

@@ -1,0 +1,169 @@
+"""The verification state behind a figure, and the basis a viewer chose: all months, or verified months only.
+
+A month of a facility is draft, submitted or verified (``ReportingPeriod``; a month returned with comments
+counts as draft, and a month with data but no period row is draft). A figure of a period (a year's scope 1,
+a park's water, a programme's year to date) rests on the facility-months of that period that have data:
+``state`` counts them by their state, so that every page, download and API route can say "3 of 12 months
+verified, 9 draft" beside the figure. A viewer (a brand, a financier) can choose to read verified months
+only: ``only_verified`` keeps the rows of verified months of any query of monthly rows (stored inventory
+months, reported values), so that the figures are then summed from those months alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from loomlight.reporting.models import PeriodStatus, ReportingPeriod
+
+
+ALL, VERIFIED = "all", "verified"
+BASES = (ALL, VERIFIED)
+#: the session key of a viewer's chosen basis
+SESSION_KEY = "loomlight_basis"
+
+#: how each stored status counts: a month returned with comments is being corrected, a draft again
+_COUNTED = {PeriodStatus.VERIFIED: "verified", PeriodStatus.SUBMITTED: "submitted",
+            PeriodStatus.DRAFT: "draft", PeriodStatus.RETURNED: "draft"}
+
+
+@dataclass(frozen=True)
+class State:
+    """Facility-months with data of a figure, by verification state [months]."""
+
+    verified: int = 0
+    submitted: int = 0
+    draft: int = 0
+
+    @property
+    def months(self) -> int:
+        return self.verified + self.submitted + self.draft
+
+    @property
+    def level(self) -> str:
+        """"verified" (every month), "submitted" (every month submitted or verified, not all verified),
+        "draft" (no month submitted or verified), "mixed" (some draft, some not), "none" (no month)."""
+        if not self.months:
+            return "none"
+        if self.verified == self.months:
+            return "verified"
+        if not self.draft:
+            return "submitted"
+        if self.draft == self.months:
+            return "draft"
+        return "mixed"
+
+    @property
+    def level_label(self) -> str:
+        """The level in a word or two, for a badge."""
+        return {"verified": _("Verified"), "submitted": _("Submitted, not yet verified"), "draft": _("Draft"),
+                "mixed": _("Partly verified"), "none": _("No data")}[self.level]
+
+    @property
+    def label(self) -> str:
+        """In words, in the reader's language: "Verified: all 3 months", "1 of 3 months verified, 2 draft"."""
+        n = self.months
+        if self.level == "none":
+            return _("No month with data")
+        if self.level == "verified":
+            return ngettext("Verified: its %(n)d month", "Verified: all %(n)d months", n) % {"n": n}
+        if self.level == "draft":
+            return ngettext("Draft: its %(n)d month is not submitted", "Draft: none of its %(n)d months is submitted",
+                            n) % {"n": n}
+        parts = [ngettext("%(verified)d of %(n)d month verified", "%(verified)d of %(n)d months verified", n)
+                 % {"verified": self.verified, "n": n}]
+        if self.submitted:
+            parts.append(_("%(submitted)d submitted") % {"submitted": self.submitted})
+        if self.draft:
+            parts.append(_("%(draft)d draft") % {"draft": self.draft})
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict:
+        return {"verified": self.verified, "submitted": self.submitted, "draft": self.draft,
+                "months": self.months, "level": self.level}
+
+
+def statuses(facility_ids: Iterable[int], start: datetime.date, end: datetime.date) -> dict[tuple[int, datetime.date], str]:
+    """{(facility id, month): "verified" | "submitted" | "draft"} of the months with a period row in ``start``..``end``."""
+    rows = ReportingPeriod.objects.filter(facility_id__in=list(facility_ids), period__gte=start, period__lte=end)
+    return {(f, p): _COUNTED.get(s, "draft") for f, p, s in rows.values_list("facility_id", "period", "status")}
+
+
+def state(months: Iterable[tuple[int, datetime.date]]) -> State:
+    """The ``State`` of the facility-months ``months`` ((facility id, first of the month) pairs, each counted once)."""
+    months = set(months)
+    return _state(months, statuses_of(months))
+
+
+def by_facility(months: Iterable[tuple[int, datetime.date]]) -> dict[int, State]:
+    """{facility id: ``State`` of its months among ``months``}."""
+    months = set(months)
+    known = statuses_of(months)
+    grouped: dict[int, set] = {}
+    for month in months:
+        grouped.setdefault(month[0], set()).add(month)
+    return {f: _state(ms, known) for f, ms in grouped.items()}
+
+
+def statuses_of(months: set[tuple[int, datetime.date]]) -> dict[tuple[int, datetime.date], str]:
+    if not months:
+        return {}
+    dates = [m for _f, m in months]
+    return statuses({f for f, _m in months}, min(dates), max(dates))
+
+
+def _state(months: set, known: dict) -> State:
+    counts = Counter(known.get(m, "draft") for m in months)
+    return State(verified=counts["verified"], submitted=counts["submitted"], draft=counts["draft"])
+
+
+def tally(periods, months: Mapping[int, int]) -> dict[int, State]:
+    """{facility id: ``State``} of many facilities, counted in the database: ``periods`` are the ``ReportingPeriod``s
+    of the facility-months with data in scope (the caller restricts them), ``months`` {facility id: its months with
+    data}. Verified and submitted months are counted by facility; the rest of each facility's months are draft."""
+    counted: Counter = Counter()
+    rows = (periods.filter(status__in=(PeriodStatus.VERIFIED, PeriodStatus.SUBMITTED)).order_by()
+            .values_list("facility_id", "status").annotate(n=Count("pk")))
+    for facility_id, status, n in rows:
+        counted[facility_id, status] = n
+    return {f: _counted(n, counted[f, PeriodStatus.VERIFIED], counted[f, PeriodStatus.SUBMITTED]) for f, n in months.items()}
+
+
+def tally_all(periods, months: int) -> State:
+    """The ``State`` of ``months`` facility-months with data of many facilities together, as ``tally``."""
+    counted = dict(periods.filter(status__in=(PeriodStatus.VERIFIED, PeriodStatus.SUBMITTED)).order_by()
+                   .values_list("status").annotate(n=Count("pk")))
+    return _counted(months, counted.get(PeriodStatus.VERIFIED, 0), counted.get(PeriodStatus.SUBMITTED, 0))
+
+
+def _counted(months: int, verified: int, submitted: int) -> State:
+    return State(verified=verified, submitted=submitted, draft=months - verified - submitted)
+
+
+def verified_month(facility: str = "facility", period: str = "period") -> Exists:
+    """True for a row whose facility-month (``facility`` and ``period`` fields of the outer query) is verified."""
+    return Exists(ReportingPeriod.objects.filter(facility=OuterRef(facility), period=OuterRef(period),
+                                                 status=PeriodStatus.VERIFIED))
+
+
+def only_verified(queryset, *, facility: str = "facility", period: str = "period"):
+    """The rows of ``queryset`` (monthly rows: inventory months, reported values) of verified months only."""
+    return queryset.filter(verified_month(facility, period))
+
+
+def basis(request) -> str:
+    """The basis a viewer reads figures on: ``?basis=verified`` or ``?basis=all`` chooses it and keeps it for the
+    session (a brand that chose verified data keeps seeing verified data on every page); all months by default."""
+    asked = request.GET.get("basis")
+    if asked in BASES:
+        if request.session.get(SESSION_KEY, ALL) != asked:
+            request.session[SESSION_KEY] = asked
+        return asked
+    stored = request.session.get(SESSION_KEY, ALL)
+    return stored if stored in BASES else ALL
