@@ -78,6 +78,7 @@ def test_verified_only_sums_the_verified_months_and_is_kept_for_the_session(clie
     total = body.split('data-testid="total-location">')[1].split("<")[0]
     assert total == "90.5"                                               # January alone (docstring)
     assert 'data-testid="verified-only"' in body and 'data-level="verified"' in body
+    assert 'data-testid="unequal-months"' not in body                    # January 2024 against no month of 2023
     assert [s.split('"')[0] for s in body.split('data-status="')[1:]] == ["verified"]
     # the choice holds on the next page without asking again: the dashboard sums January's 618 GJ only
     dashboard = _page(client, reverse("reporting:dashboard_year", args=[three_months.own.pk, YEAR]))
@@ -150,3 +151,14 @@ def test_an_unknown_basis_is_all_months(rf):
     request = rf.get("/", {"basis": "guess"})
     request.session = {}
     assert basis(request) == "all" and request.session == {}
+
+
+def test_a_comparison_of_unequal_months_says_so(client, three_months, django_capture_on_commit_callbacks):
+    """Given January to March 2024 against January and February 2023 only, the page warns that the months differ."""
+    enter(three_months, django_capture_on_commit_callbacks,
+          [(datetime.date(2023, 1, 1), "coal_bituminous", 10, "t"), (datetime.date(2023, 2, 1), "coal_bituminous", 10, "t"),
+           (datetime.date(2023, 12, 1), "coal_bituminous", 10, "t")])
+    client.force_login(three_months.users["brand"])
+    body = _page(client, reverse("inventories:facility_year", args=[three_months.own.pk, YEAR]))
+    assert "Jan–Mar 2024 against Jan–Mar 2023" in body
+    assert "rest on different numbers of months with data (3 and 2)" in body
