@@ -94,7 +94,7 @@ def test_without_tiles_the_outlines_are_drawn_and_the_markers_show(live_server, 
     _open_map(page, live_server.url, "admin")
     assert page.locator("path.marker-park").count() == 1
     assert page.locator("path.marker-facility").count() == 1
-    assert page.locator("#map-count").inner_text() == "1 parks, 1 facilities"
+    assert page.locator("#map-count").inner_text() == "1 park, 1 facility"
     if tiles == "unreachable":
         page.wait_for_function("() => document.querySelectorAll('img.leaflet-tile').length > 0")
         assert failed and page.locator("img.leaflet-tile-loaded").count() == 0

@@ -33,7 +33,7 @@ def test_login_registry_facility_map(live_server, world, page, screenshot_dir):
     assert page.locator("path.marker-park").count() == 1
     assert page.locator("path.marker-facility").count() == 1
     page.wait_for_function("() => document.getElementById('map-count').textContent.length > 0")
-    assert page.locator("#map-count").inner_text() == "1 parks, 1 facilities"
+    assert page.locator("#map-count").inner_text() == "1 park, 1 facility"
     page.screenshot(path=os.path.join(screenshot_dir, "map.png"))
 
 

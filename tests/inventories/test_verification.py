@@ -162,3 +162,25 @@ def test_a_comparison_of_unequal_months_says_so(client, three_months, django_cap
     body = _page(client, reverse("inventories:facility_year", args=[three_months.own.pk, YEAR]))
     assert "Jan–Mar 2024 against Jan–Mar 2023" in body
     assert "rest on different numbers of months with data (3 and 2)" in body
+
+
+def test_the_stored_months_and_year_follow_every_transition(three_months, django_capture_on_commit_callbacks):
+    """The stored months carry their period's state and the stored year its counts, through transitions and
+    recomputations (what the portfolio pages count from, without reading the periods)."""
+    from loomlight.inventories.models import Inventory, InventoryYear
+
+    own = three_months.own
+
+    def stored():
+        year = InventoryYear.objects.get(facility=own, year=YEAR)
+        return (list(Inventory.objects.filter(facility=own).order_by("period").values_list("status", flat=True)),
+                (year.facility_months, year.months_verified, year.months_submitted))
+
+    assert stored() == (["verified", "submitted", "draft"], (3, 1, 1))
+    reporting.period_return(by=three_months.users["assessor"], facility=own, period=FEB, comment="meter photo missing")
+    assert stored() == (["verified", "returned", "draft"], (3, 1, 0))
+    # a correction of March recomputes the year: the states stay
+    enter(three_months, django_capture_on_commit_callbacks, [(MAR, "coal_bituminous", 25, "t")])
+    assert stored() == (["verified", "returned", "draft"], (3, 1, 0))
+    reporting.period_reopen(by=three_months.users["assessor"], facility=own, period=JAN, reason="wrong meter")
+    assert stored() == (["draft", "returned", "draft"], (3, 0, 0))

@@ -110,7 +110,7 @@ def facility_inventory(request, facility_id: int, query: Query[InventoryQuery]):
     target = Target.objects.filter(facility=facility).first()
     verified_only = query.basis == verification.VERIFIED
     rows = selectors.month_rows(facility, query.year, kinds=kinds, verified_only=verified_only)
-    state = verification.state((facility.pk, m["period"]) for m in rows)
+    state = verification.state_of_statuses(m["status"] for m in rows)
     return {"facility_id": facility.pk, "year": query.year, "gwp_set": services.gwp_set(), "target": target,
             "basis": query.basis, "verification": state.as_dict(), "months": [{
         "period": m["period"], "values": {n: m[n] for n in selectors.NUMBERS if n in m}, "flags": m["flags"],
@@ -148,19 +148,17 @@ def inventory_summary(request, query: Query[SummaryQuery]):
     kinds = policy.common_data_kinds(request.user, facilities)
     # months come from the stored months; every other grouping from the stored partial sums of each year
     verified_only = query.basis == verification.VERIFIED
-    rows = (selectors.rollup(facilities, [query.year], by, grain, kinds=kinds, verified_only=verified_only)
-            if grain == "month" else selectors.summary(facilities, query.year, by, kinds=kinds, verified_only=verified_only))
-    year = periods.year(query.year)
-    if query.by == "facility":
-        states = selectors.portfolio_verification(facilities, year, {r["facility_id"]: r["facility_months"] for r in rows},
-                                                  verified_only=verified_only)
-        for row in rows:
+    states: dict = {}
+    if grain == "month":
+        rows = selectors.rollup(facilities, [query.year], by, grain, kinds=kinds, verified_only=verified_only)
+        states = selectors.period_states(facilities, periods.year(query.year), verified_only=verified_only)
+    else:
+        rows = selectors.summary(facilities, query.year, by, kinds=kinds, verified_only=verified_only, states=states)
+    for row in rows:
+        if "facility_id" in row:
             state = states[row["facility_id"]]
             row.update(months_verified=state.verified, months_submitted=state.submitted, months_draft=state.draft)
-        total = selectors.sum_states(states.values())
-    else:
-        total = selectors.portfolio_verification_all(facilities, year, sum(r["facility_months"] for r in rows),
-                                                     verified_only=verified_only)
+    total = selectors.sum_states(states.values())
     for row in rows:
         if "period" in row:
             row["period"] = row["period"].isoformat()

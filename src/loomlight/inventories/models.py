@@ -55,6 +55,10 @@ class Inventory(models.Model):
     #: the groups of data the month reported (``analytics.columns.reported_groups``: "energy water waste ...");
     #: a column of a group not reported reads as not reported, never 0. None: computed before this was recorded.
     reported = models.CharField(_("data reported"), max_length=64, null=True, blank=True)
+    #: the month's verification state, as its ``ReportingPeriod`` has it (draft, submitted, verified, returned): set
+    #: when the month is computed and by every transition of the period (``services.status_set``), so that a figure
+    #: says what it rests on, and verified months are chosen, from the rows read anyway (``reporting.verification``)
+    status = models.CharField(_("verification"), max_length=16, default="draft")
 
     class Meta:
         verbose_name = _("inventory month")
@@ -129,6 +133,10 @@ class InventoryYear(models.Model):
     facility_months = models.PositiveSmallIntegerField(_("months with data"))
     #: the groups of data any month of the year reported (as ``Inventory.reported``); None: not recorded
     reported = models.CharField(_("data reported"), max_length=64, null=True, blank=True)
+    #: of ``facility_months``, how many are verified and how many submitted (the rest are draft): kept with the
+    #: months' ``Inventory.status``
+    months_verified = models.PositiveSmallIntegerField(_("months verified"), default=0)
+    months_submitted = models.PositiveSmallIntegerField(_("months submitted"), default=0)
     # and one FloatField per partial sum (PARTIAL_SUMS), added below
 
     class Meta:

@@ -57,8 +57,8 @@ def engine():
 
 
 def _basis(rows, verified_only: bool):
-    """``rows`` (stored months), of verified months only when ``verified_only`` (``reporting.verification``)."""
-    return verification.only_verified(rows) if verified_only else rows
+    """``rows`` (stored months), of verified months only when ``verified_only`` (``Inventory.status``)."""
+    return rows.filter(status=PeriodStatus.VERIFIED) if verified_only else rows
 
 
 def months(facility, year: int, *, verified_only: bool = False):
@@ -67,12 +67,43 @@ def months(facility, year: int, *, verified_only: bool = False):
                   verified_only).order_by("period")
 
 
-def period_verification(facilities, period: Period, *, verified_only: bool = False) -> verification.State:
-    """How many of the facility-months with data of ``period`` are verified, submitted and draft: the state of
-    every figure of the period (of verified months alone when ``verified_only``)."""
-    rows = _basis(Inventory.objects.filter(facility__in=facilities, period__gte=period.start, period__lte=period.end,
-                                           gwp_set=gwp_set()), verified_only)
-    return verification.state(rows.values_list("facility_id", "period"))
+def period_states(facilities, period: Period, *, verified_only: bool = False) -> dict[int, verification.State]:
+    """{facility id: how many of its months with data of ``period`` are verified, submitted and draft} (of verified
+    months alone when ``verified_only``): the stored years' counts for a whole year, else the stored months'."""
+    raw: dict = {}
+    if period.is_whole_year and not verified_only:
+        rows = (InventoryYear.objects.filter(facility__in=facilities, year=period.start.year, gwp_set=gwp_set())
+                .values_list("facility_id", "year", "facility_months", "months_verified", "months_submitted"))
+        _year_states(rows, raw)
+    else:
+        rows = _basis(Inventory.objects.filter(facility__in=facilities, period__gte=period.start,
+                                               period__lte=period.end, gwp_set=gwp_set()), verified_only)
+        _month_states(rows.values_list("facility_id", "period", "status"), raw)
+    return by_facility(raw)
+
+
+def _year_states(rows, raw: dict) -> None:
+    """Fill ``raw`` {(facility id, year): State} from stored years' (facility id, year, months, verified, submitted)."""
+    for facility_id, year, months, verified, submitted in rows:
+        raw[(facility_id, year)] = verification.State(verified=verified, submitted=submitted,
+                                                      draft=months - verified - submitted)
+
+
+def _month_states(rows, raw: dict) -> None:
+    """Fill ``raw`` {(facility id, year): State} from stored months' (facility id, month, status)."""
+    counts: dict = defaultdict(lambda: defaultdict(int))
+    for facility_id, month, status in rows:
+        counts[(facility_id, month.year)][verification.counted(status)] += 1
+    for key, c in counts.items():
+        raw[key] = verification.State(verified=c["verified"], submitted=c["submitted"], draft=c["draft"])
+
+
+def by_facility(raw: dict) -> dict[int, verification.State]:
+    """{facility id: State} from {(facility id, year): State}, the years of a facility added up."""
+    out: dict[int, verification.State] = {}
+    for (facility_id, _year), state in raw.items():
+        out[facility_id] = sum_states([out[facility_id], state]) if facility_id in out else state
+    return out
 
 
 def explanation(stored: dict) -> dict:
@@ -88,6 +119,7 @@ def month_row(row: Inventory, *, kinds) -> dict:
     out.update(column_kinds.redact({n: getattr(row, n) for n in (*NUMBERS, "total_location_tco2e",
                                                                    "total_market_tco2e", "flags")}, kinds))
     out["not_reported"] = blank_unreported(out, row.reported)     # water of a month without water: None, never 0
+    out["status"] = verification.counted(row.status)              # verified, submitted or draft
     if column_kinds.GHG in kinds:
         out["explanation"] = explanation(row.explanation)
     return out
@@ -95,15 +127,7 @@ def month_row(row: Inventory, *, kinds) -> dict:
 
 def month_rows(facility, year: int, *, kinds, verified_only: bool = False) -> list[dict]:
     """The stored months of ``year`` as ``month_row``s, each with its verification ``status``."""
-    return _with_status(facility, year, months(facility, year, verified_only=verified_only), kinds=kinds)
-
-
-def _with_status(facility, year: int, stored, *, kinds) -> list[dict]:
-    known = verification.statuses([facility.pk], datetime.date(year, 1, 1), datetime.date(year, 12, 1))
-    rows = [month_row(r, kinds=kinds) for r in stored]
-    for row in rows:
-        row["status"] = known.get((facility.pk, row["period"]), "draft")
-    return rows
+    return [month_row(r, kinds=kinds) for r in months(facility, year, verified_only=verified_only)]
 
 
 def _with_main_output(row: dict) -> dict:
@@ -127,15 +151,16 @@ def facility_years(facility, years) -> dict[int, dict]:
     return result
 
 
-def period_partials(facilities, period: Period, *, verified_only: bool = False) -> pa.Table:
+def period_partials(facilities, period: Period, *, verified_only: bool = False, states: dict | None = None) -> pa.Table:
     """Partial sums per facility of ``period`` (``portfolio.sums`` by facility): a whole year's are the stored
     ``InventoryYear``s; a part of a year (year to date, trailing 12 months), or verified months only, sums the
-    stored months of the period."""
+    stored months of the period. Given a dict as ``states``, it is filled with {(facility id, year): the
+    verification state of its months} in the same read."""
     import ibis
 
     if period.is_whole_year and not verified_only:
-        return partials_table(facilities, [period.start.year])
-    months = inventory_table(facilities, period.years, period=period, verified_only=verified_only)
+        return partials_table(facilities, [period.start.year], states=states)
+    months = inventory_table(facilities, period.years, period=period, verified_only=verified_only, states=states)
     return engine().to_pyarrow(portfolio.sums(ibis.memtable(months), ["facility_id"], grain="all"))
 
 
@@ -161,13 +186,14 @@ def period_reported(facilities, period: Period, *, verified_only: bool = False) 
 
 
 def period_totals(facilities, period: Period, *, kinds, partials: pa.Table | None = None,
-                  verified_only: bool = False) -> dict:
+                  verified_only: bool = False, states: dict | None = None) -> dict:
     """Sums and KPIs of ``facilities`` over ``period`` (``portfolio.kpis`` of their partial sums) with the main
     output, as the columns made of ``kinds``; a column of data no month of the period reported is None (not
     reported), and ``not_reported`` names them. Empty when no month of the period has data."""
     import ibis
 
-    partials = period_partials(facilities, period, verified_only=verified_only) if partials is None else partials
+    if partials is None:
+        partials = period_partials(facilities, period, verified_only=verified_only, states=states)
     if not partials.num_rows:
         return {}
     rows = engine().to_pyarrow(portfolio.kpis(portfolio.resum(ibis.memtable(partials), [], grain="all"))).to_pylist()
@@ -176,20 +202,31 @@ def period_totals(facilities, period: Period, *, kinds, partials: pa.Table | Non
     return row
 
 
-def compared_totals(facilities, shown: Period, before: Period, *, kinds, verified_only: bool = False
-                    ) -> tuple[dict | None, dict | None, pa.Table]:
+def compared_totals(facilities, shown: Period, before: Period, *, kinds, verified_only: bool = False,
+                    states: dict | None = None) -> tuple[dict | None, dict | None, pa.Table]:
     """(totals of ``shown``, totals of ``before``, the partial sums per facility of ``shown``), as ``period_totals``
     (None for a period without data). Two whole years are read in one go, as the stored partial sums of both years
-    and one run on the engine; a part of a year, or verified months only, is summed from its stored months."""
+    and one run on the engine; a part of a year, or verified months only, is summed from its stored months. Given
+    a dict as ``states``, it is filled, in the same reads, with "shown" and "before": {facility id: the
+    verification state of its months of the period}."""
     import ibis
     import pyarrow.compute as pc
 
     if verified_only or not (shown.is_whole_year and before.is_whole_year):
-        this_partials = period_partials(facilities, shown, verified_only=verified_only)
+        raw_shown: dict = {}
+        raw_before: dict = {}
+        this_partials = period_partials(facilities, shown, verified_only=verified_only, states=raw_shown)
         this = period_totals(facilities, shown, kinds=kinds, partials=this_partials, verified_only=verified_only) or None
-        return this, period_totals(facilities, before, kinds=kinds, verified_only=verified_only) or None, this_partials
+        last = period_totals(facilities, before, kinds=kinds, verified_only=verified_only, states=raw_before) or None
+        if states is not None:
+            states.update(shown=by_facility(raw_shown), before=by_facility(raw_before))
+        return this, last, this_partials
     reported: dict = {}
-    partials = partials_table(facilities, [before.start.year, shown.start.year], reported=reported)
+    raw: dict = {}
+    partials = partials_table(facilities, [before.start.year, shown.start.year], reported=reported, states=raw)
+    if states is not None:
+        for name, period in (("shown", shown), ("before", before)):
+            states[name] = by_facility({k: v for k, v in raw.items() if k[1] == period.start.year})
     totals = {r["year"]: r for r in engine().to_pyarrow(
         portfolio.kpis(portfolio.resum(ibis.memtable(partials), [], grain="year"))).to_pylist()}
     out = []
@@ -224,7 +261,8 @@ def facility_year(facility, year: int, *, kinds, kind: str = periods.YEAR, today
     rows = list(months(facility, year, verified_only=verified_only))
     shown, before = periods.comparison(year, [r.period for r in rows], kind=kind)
     one = Facility.objects.filter(pk=facility.pk)
-    this, last, _partials = compared_totals(one, shown, before, kinds=kinds, verified_only=verified_only)
+    states: dict = {}
+    this, last, _partials = compared_totals(one, shown, before, kinds=kinds, verified_only=verified_only, states=states)
     this, last = this or {}, last or {}
     stale = Inventory.objects.filter(facility=facility, period__year=year).exclude(
         factors_version=factors_version(), gwp_set=gwp_set()).exists()
@@ -235,10 +273,9 @@ def facility_year(facility, year: int, *, kinds, kind: str = periods.YEAR, today
     # peers compare the calendar year's intensity, by its main output
     year_totals = (this if shown.is_whole_year else facility_years(facility, [year]).get(year, {})) if intensity else {}
     return {
-        "year": year, "months": _with_status(facility, year, rows, kinds=kinds), "stale": stale,
+        "year": year, "months": [month_row(r, kinds=kinds) for r in rows], "stale": stale,
         "shown": shown, "before": before, "verified_only": verified_only,
-        "verification": {"shown": period_verification(one, shown, verified_only=verified_only),
-                         "before": period_verification(one, before, verified_only=verified_only)},
+        "verification": {name: states[name].get(facility.pk, verification.State()) for name in ("shown", "before")},
         "this": this, "last": last, "change": _compare(this, last, kinds),
         "peers": peers(facility, year, year_totals.get("output_unit")) if intensity else None,
         "trajectory": trajectory(facility, year, intensity_allowed=intensity, today=today, deadline_day=deadline_day,
@@ -382,10 +419,11 @@ def peers(facility, year: int, unit: str | None) -> dict:
 # --- portfolios ------------------------------------------------------------------
 
 def inventory_table(facilities, years, *, period: Period | None = None, reported: dict | None = None,
-                    verified_only: bool = False) -> pa.Table:
+                    verified_only: bool = False, states: dict | None = None) -> pa.Table:
     """The stored months of ``facilities`` in ``years`` (within ``period`` only, if given) as the engine's inventory
     table. Given a dict as ``reported``, it is filled, in the same read, with {(facility id, year): the set of groups
-    its months reported, or None when a month did not record them} (``Inventory.reported``)."""
+    its months reported, or None when a month did not record them} (``Inventory.reported``); given a dict as
+    ``states``, with {(facility id, year): the verification state of its months} (``Inventory.status``)."""
     from loomlight.analytics.portfolio import INVENTORY_COLUMNS
 
     stored = [c for c in INVENTORY_COLUMNS if c not in ("facility_id", "period", "year", "country", "grid_flags")]
@@ -393,9 +431,12 @@ def inventory_table(facilities, years, *, period: Period | None = None, reported
                   verified_only)
     if period is not None:
         rows = rows.filter(period__gte=period.start, period__lte=period.end)
-    extra = ("reported",) if reported is not None else ()
+    extra = (("reported",) if reported is not None else ()) + (("status",) if states is not None else ())
     columns = list(zip(*rows.values_list("facility_id", "period", "facility__country", "flags", *stored, *extra)))
     columns = columns or [[] for _ in range(4 + len(stored) + len(extra))]
+    if states is not None:
+        _month_states(zip(columns[0], columns[1], columns[-1]), states)
+        columns = columns[:-1]
     if reported is not None:
         for facility_id, month, groups in zip(columns[0], columns[1], columns[-1]):
             key = (facility_id, month.year)
@@ -455,17 +496,22 @@ def rollup(facilities, years, by: list[str], grain: str, *, kinds, verified_only
     return column_kinds.redact_rows(Portfolio(facilities, years, verified_only=verified_only).rollup(by, grain), kinds)
 
 
-def partials_table(facilities, years, *, reported: dict | None = None) -> pa.Table:
+def partials_table(facilities, years, *, reported: dict | None = None, states: dict | None = None) -> pa.Table:
     """The stored ``InventoryYear`` partial sums of ``facilities`` in ``years``, as the engine's table. Given a dict
     as ``reported``, it is filled, in the same read, with {year: the groups any of the facilities reported that
-    year, or None when one of them did not record them} (``InventoryYear.reported``)."""
+    year, or None when one of them did not record them} (``InventoryYear.reported``); given a dict as ``states``,
+    with {(facility id, year): the verification state of its months} (``InventoryYear.months_verified``, ...)."""
     from loomlight.inventories.models import PARTIAL_SUMS, InventoryYear
 
     names = ("facility_id", "year", "facility_months", *PARTIAL_SUMS)
+    counts = ("months_verified", "months_submitted") if states is not None else ()
     extra = ("reported",) if reported is not None else ()
     rows = (InventoryYear.objects.filter(facility__in=facilities, year__in=list(years), gwp_set=gwp_set())
-            .values_list(*names, *extra))
-    columns = list(zip(*rows)) or [()] * (len(names) + len(extra))
+            .values_list(*names, *counts, *extra))
+    columns = list(zip(*rows)) or [()] * (len(names) + len(counts) + len(extra))
+    if states is not None:
+        n = len(names)
+        _year_states(zip(columns[0], columns[1], columns[2], columns[n], columns[n + 1]), states)
     if reported is not None:
         for year in set(columns[1]):
             reported[year] = set()
@@ -487,14 +533,19 @@ def dimension_table_with_country(facilities) -> pa.Table:
                                                   pa.string()))
 
 
-def summary(facilities, year: int, by: list[str], *, kinds, verified_only: bool = False) -> list[dict]:
+def summary(facilities, year: int, by: list[str], *, kinds, verified_only: bool = False,
+            states: dict | None = None) -> list[dict]:
     """KPIs of ``year`` by ``by`` (facility_id, facility, park, country, process) from the stored partial sums (of
     the verified months alone, summed from the stored months, when ``verified_only``), as the columns made of
-    ``kinds`` (what the viewer may read of every facility summed)."""
+    ``kinds`` (what the viewer may read of every facility summed). Given a dict as ``states``, it is filled with
+    {facility id: the verification state of its months of the year}, in the same read."""
     import ibis
 
     whole = periods.year(year)
-    partials = ibis.memtable(period_partials(facilities, whole, verified_only=verified_only))
+    raw: dict = {}
+    partials = ibis.memtable(period_partials(facilities, whole, verified_only=verified_only, states=raw))
+    if states is not None:
+        states.update(by_facility(raw))
     expr = portfolio.kpis(portfolio.resum(partials, by, grain="all", dims=ibis.memtable(dimension_table_with_country(facilities))))
     if by:
         expr = expr.order_by(by)
@@ -532,7 +583,9 @@ def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR, ve
                                                biogenic_co2_t=Sum("biogenic_co2_t")).order_by("period"))
     shown, before = periods.comparison(year, [r["period"] for r in by_month], kind=kind)
     dims = ibis.memtable(dimension_table_with_country(facilities))
-    this, last, this_partials = compared_totals(facilities, shown, before, kinds=kinds, verified_only=verified_only)
+    states: dict = {}
+    this, last, this_partials = compared_totals(facilities, shown, before, kinds=kinds, verified_only=verified_only,
+                                                states=states)
     this_period = ibis.memtable(this_partials)
 
     def run(expr, order):
@@ -541,12 +594,8 @@ def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR, ve
     by_facility = run(portfolio.kpis(portfolio.resum(this_period, ["facility_id", "facility"], grain="all", dims=dims)),
                       ["facility_id"])
     largest = sorted(by_facility, key=lambda r: -(r.get("total_location_tco2e") or 0.0))[:PAGE_FACILITIES]
-    states = portfolio_verification(facilities, shown, {r["facility_id"]: r["facility_months"] for r in by_facility},
-                                    verified_only=verified_only)
-    before_months = (last or {}).get("facility_months") or 0
     for row in largest:
-        state = states.get(row["facility_id"], verification.State())
-        row["verification"] = state
+        row["verification"] = states["shown"].get(row["facility_id"], verification.State())
     by_process = run(portfolio.kpis(portfolio.resum(this_period, ["process"], grain="all", dims=dims)), ["process"])
     reported = this["not_reported"] if this else []
     for row in by_process:
@@ -555,9 +604,7 @@ def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR, ve
                 row[column] = None
     return {
         "year": year, "shown": shown, "before": before, "this": this, "last": last, "verified_only": verified_only,
-        "verification": {"shown": sum_states(states.values()),
-                         "before": portfolio_verification_all(facilities, before, before_months,
-                                                              verified_only=verified_only)},
+        "verification": {name: sum_states(states[name].values()) for name in ("shown", "before")},
         "change": _compare(this or {}, last or {}, kinds) if this and last else {},
         "by_month": column_kinds.redact_rows(by_month, kinds),
         "by_facility": largest,
@@ -566,31 +613,6 @@ def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR, ve
         "facilities": facilities.count(),
         "reporting": len(by_facility),
     }
-
-
-def _periods_with_data(facilities, period: Period, *, verified_only: bool = False):
-    """The ``ReportingPeriod``s of ``period`` of ``facilities`` whose month has a stored inventory (verified ones
-    only, when ``verified_only``)."""
-    from django.db.models import Exists, OuterRef
-
-    with_data = Exists(Inventory.objects.filter(facility=OuterRef("facility"), period=OuterRef("period"), gwp_set=gwp_set()))
-    rows = ReportingPeriod.objects.filter(facility__in=facilities, period__gte=period.start,
-                                          period__lte=period.end).filter(with_data)
-    return rows.filter(status=PeriodStatus.VERIFIED) if verified_only else rows
-
-
-def portfolio_verification(facilities, period: Period, months: dict[int, int], *,
-                           verified_only: bool = False) -> dict[int, verification.State]:
-    """{facility id: the verification state of its months with data of ``period``}, counted in the database for any
-    number of facilities; ``months`` {facility id: months with data} (the partial sums' ``facility_months``, of
-    the verified months alone when ``verified_only``)."""
-    return verification.tally(_periods_with_data(facilities, period, verified_only=verified_only), months)
-
-
-def portfolio_verification_all(facilities, period: Period, months: int, *, verified_only: bool = False
-                               ) -> verification.State:
-    """The verification state of the ``months`` facility-months with data of ``period`` of all ``facilities``."""
-    return verification.tally_all(_periods_with_data(facilities, period, verified_only=verified_only), months)
 
 
 def sum_states(states) -> verification.State:

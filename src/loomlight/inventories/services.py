@@ -108,13 +108,17 @@ def recompute(facility, years: Iterable[int], *, gwp: str | None = None, partial
 
     # Two workers recomputing the same facility take turns: the second reads what the first could not see.
     list(Facility.objects.select_for_update().filter(pk=facility.pk).values_list("pk", flat=True))
+    from loomlight.reporting.models import ReportingPeriod
+
     gwp = gwp or gwp_set()
     years = sorted(set(years))
     stored = 0
     for year in years:
         rows = compute(facility, year, gwp=gwp)
+        statuses = dict(ReportingPeriod.objects.filter(facility=facility, period__year=year).values_list("period", "status"))
         Inventory.objects.filter(facility=facility, period__year=year).delete()
-        Inventory.objects.bulk_create([Inventory(facility=facility, **row) for row in rows])
+        Inventory.objects.bulk_create([Inventory(facility=facility, status=statuses.get(row["period"], "draft"), **row)
+                                       for row in rows])
         stored += len(rows)
     if partials:
         store_years([facility.pk], years)
@@ -135,16 +139,40 @@ def store_years(facility_ids: Iterable[int], years: Iterable[int]) -> int:
     if not facility_ids or not years:
         return 0
     groups: dict = {}
-    months = selectors.inventory_table(Facility.objects.filter(pk__in=facility_ids), years, reported=groups)
+    states: dict = {}
+    months = selectors.inventory_table(Facility.objects.filter(pk__in=facility_ids), years, reported=groups, states=states)
     rows = selectors.engine().to_pyarrow(sums(ibis.memtable(months), ["facility_id"], grain="year")).to_pylist()
     InventoryYear.objects.filter(facility_id__in=facility_ids, year__in=years).delete()
     gwp = gwp_set()
     reported = {k: None if v is None else " ".join(g for g in REPORTED_GROUPS if g in v) for k, v in groups.items()}
     InventoryYear.objects.bulk_create([
         InventoryYear(facility_id=r["facility_id"], year=r["year"], gwp_set=gwp, facility_months=r["facility_months"],
-                      reported=reported.get((r["facility_id"], r["year"])), **{c: r[c] for c in PARTIAL_SUMS})
+                      reported=reported.get((r["facility_id"], r["year"])), **_counts(states.get((r["facility_id"], r["year"]))),
+                      **{c: r[c] for c in PARTIAL_SUMS})
         for r in rows])
     return len(rows)
+
+
+def _counts(state) -> dict:
+    return {"months_verified": state.verified if state else 0, "months_submitted": state.submitted if state else 0}
+
+
+@transaction.atomic
+def status_set(facility, period: datetime.date, status: str) -> None:
+    """A reporting period changed state: its stored month takes the state (``Inventory.status``) and its stored
+    year recounts its verified and submitted months. Called by every transition (``reporting.services``), in its
+    transaction; the facility is locked as by ``recompute``, so that a recomputation under way cannot write the
+    state it read before."""
+    from loomlight.inventories.models import InventoryYear
+    from loomlight.registry.models import Facility
+    from loomlight.reporting import verification
+
+    list(Facility.objects.select_for_update().filter(pk=facility.pk).values_list("pk", flat=True))
+    Inventory.objects.filter(facility=facility, period=period).update(status=status)
+    gwp = gwp_set()
+    state = verification.state_of_statuses(Inventory.objects.filter(facility=facility, period__year=period.year, gwp_set=gwp)
+                                           .values_list("status", flat=True))
+    InventoryYear.objects.filter(facility=facility, year=period.year, gwp_set=gwp).update(**_counts(state))
 
 
 def schedule(facility_id: int, periods: Iterable[datetime.date | int]) -> None:

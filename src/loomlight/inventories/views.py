@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from loomlight.analytics import kinds as column_kinds
-from loomlight.calc import periods
 from loomlight.inventories import explain, selectors, services
 from loomlight.inventories.forms import TargetForm
 from loomlight.inventories.models import Inventory
@@ -256,11 +255,9 @@ def portfolio_download(request, scope, pk, year, fmt):
     year = data_year(year)
     kinds = policy.common_data_kinds(request.user, facilities)
     verified_only = verification.basis(request) == verification.VERIFIED
+    states: dict = {}
     rows = selectors.summary(facilities, year, ["facility_id", "facility", "park", "country", "process"], kinds=kinds,
-                             verified_only=verified_only)
-    states = selectors.portfolio_verification(facilities, periods.year(year),
-                                              {r["facility_id"]: r["facility_months"] for r in rows},
-                                              verified_only=verified_only)
+                             verified_only=verified_only, states=states)
     columns = column_kinds.readable(PORTFOLIO_COLUMNS, kinds)
     headers = [_("facility id"), _("facility"), _("industrial park"), _("country"), _("process class"), *columns,
                _("months verified"), _("months submitted"), _("months draft")]

@@ -234,6 +234,7 @@ def _transition(*, by, facility, period, action, allowed_from, to, comment="", v
     if comment or to in (PeriodStatus.RETURNED, PeriodStatus.DRAFT):
         month.comment = comment
     month.save()
+    inventories.status_set(facility, period, to)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=month, before=before, after=snapshot(month), via=via)
     return month
 

@@ -4,19 +4,23 @@ A month of a facility is draft, submitted or verified (``ReportingPeriod``; a mo
 counts as draft, and a month with data but no period row is draft). A figure of a period (a year's scope 1,
 a park's water, a programme's year to date) rests on the facility-months of that period that have data:
 ``state`` counts them by their state, so that every page, download and API route can say "3 of 12 months
-verified, 9 draft" beside the figure. A viewer (a brand, a financier) can choose to read verified months
-only: ``only_verified`` keeps the rows of verified months of any query of monthly rows (stored inventory
-months, reported values), so that the figures are then summed from those months alone.
+verified, 9 draft" beside the figure. The stored inventory months carry their period's state
+(``Inventory.status``) and the stored years their counts (``InventoryYear.months_verified``,
+``months_submitted``), kept by ``inventories.services.status_set`` on every transition, so that the
+emissions pages count states from the rows they read anyway; reported values (the dashboard) are
+counted from their periods here (``state``). A viewer (a brand, a financier) can choose to read
+verified months only (``basis``): the figures are then summed from those months alone
+(``only_verified`` for reported values, ``Inventory.status`` for stored months).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -89,6 +93,17 @@ class State:
                 "months": self.months, "level": self.level}
 
 
+def counted(status: str) -> str:
+    """How a stored status counts: "verified", "submitted" or "draft" (a month returned with comments is draft)."""
+    return _COUNTED.get(status, "draft")
+
+
+def state_of_statuses(statuses: Iterable[str]) -> State:
+    """The ``State`` of months with these stored statuses (one per month)."""
+    counts = Counter(counted(s) for s in statuses)
+    return State(verified=counts["verified"], submitted=counts["submitted"], draft=counts["draft"])
+
+
 def statuses(facility_ids: Iterable[int], start: datetime.date, end: datetime.date) -> dict[tuple[int, datetime.date], str]:
     """{(facility id, month): "verified" | "submitted" | "draft"} of the months with a period row in ``start``..``end``."""
     rows = ReportingPeriod.objects.filter(facility_id__in=list(facility_ids), period__gte=start, period__lte=end)
@@ -101,16 +116,6 @@ def state(months: Iterable[tuple[int, datetime.date]]) -> State:
     return _state(months, statuses_of(months))
 
 
-def by_facility(months: Iterable[tuple[int, datetime.date]]) -> dict[int, State]:
-    """{facility id: ``State`` of its months among ``months``}."""
-    months = set(months)
-    known = statuses_of(months)
-    grouped: dict[int, set] = {}
-    for month in months:
-        grouped.setdefault(month[0], set()).add(month)
-    return {f: _state(ms, known) for f, ms in grouped.items()}
-
-
 def statuses_of(months: set[tuple[int, datetime.date]]) -> dict[tuple[int, datetime.date], str]:
     if not months:
         return {}
@@ -121,29 +126,6 @@ def statuses_of(months: set[tuple[int, datetime.date]]) -> dict[tuple[int, datet
 def _state(months: set, known: dict) -> State:
     counts = Counter(known.get(m, "draft") for m in months)
     return State(verified=counts["verified"], submitted=counts["submitted"], draft=counts["draft"])
-
-
-def tally(periods, months: Mapping[int, int]) -> dict[int, State]:
-    """{facility id: ``State``} of many facilities, counted in the database: ``periods`` are the ``ReportingPeriod``s
-    of the facility-months with data in scope (the caller restricts them), ``months`` {facility id: its months with
-    data}. Verified and submitted months are counted by facility; the rest of each facility's months are draft."""
-    counted: Counter = Counter()
-    rows = (periods.filter(status__in=(PeriodStatus.VERIFIED, PeriodStatus.SUBMITTED)).order_by()
-            .values_list("facility_id", "status").annotate(n=Count("pk")))
-    for facility_id, status, n in rows:
-        counted[facility_id, status] = n
-    return {f: _counted(n, counted[f, PeriodStatus.VERIFIED], counted[f, PeriodStatus.SUBMITTED]) for f, n in months.items()}
-
-
-def tally_all(periods, months: int) -> State:
-    """The ``State`` of ``months`` facility-months with data of many facilities together, as ``tally``."""
-    counted = dict(periods.filter(status__in=(PeriodStatus.VERIFIED, PeriodStatus.SUBMITTED)).order_by()
-                   .values_list("status").annotate(n=Count("pk")))
-    return _counted(months, counted.get(PeriodStatus.VERIFIED, 0), counted.get(PeriodStatus.SUBMITTED, 0))
-
-
-def _counted(months: int, verified: int, submitted: int) -> State:
-    return State(verified=verified, submitted=submitted, draft=months - verified - submitted)
 
 
 def verified_month(facility: str = "facility", period: str = "period") -> Exists:

@@ -77,6 +77,7 @@
       }).addTo(map);
       if (data.features.length) { markerBounds = layer.getBounds(); fitMarkers(); }
       document.getElementById("map-count").textContent =
-        interpolate(gettext("%(parks)s parks, %(facilities)s facilities"), { parks: parks, facilities: facilities }, true);
+        interpolate(ngettext("%(n)s park", "%(n)s parks", parks), { n: parks }, true) + ", " +
+        interpolate(ngettext("%(n)s facility", "%(n)s facilities", facilities), { n: facilities }, true);
     });
 })();
