@@ -121,7 +121,6 @@ def facility_emissions(request, pk, year=None, target_form=None):
     return render(request, "inventories/facility.html", {
         "facility": facility, "data": data, "choice": choice, "kind": kind, **_labels(data),
         "columns": readable(MONTH_COLUMNS, kinds),
-        "can_view_environmental": DataKind.ENVIRONMENTAL in kinds,
         "target_form": target_form if can_set_target else None},
         status=400 if target_form is not None and target_form.is_bound else 200)
 
