@@ -43,6 +43,26 @@ def test_main_pages_pass_the_content_security_policy(live_server, world, page):
     visit(f"/data/facilities/{pk}/dashboard/{YEAR}/", "[data-chart] canvas")
     visit(f"/emissions/facilities/{pk}/{YEAR}/", "[data-chart=scopes] canvas")
     page.hover("[data-chart=scopes] canvas", position={"x": 120, "y": 80})   # ECharts' HTML tooltip
+    # on a phone every chart's legend names each series in full (no "Refe", no "1/3" pages), and biogenic CO2 is a
+    # line outside the stack of the scopes
+    page.set_viewport_size({"width": 390, "height": 800})
+    visit(f"/emissions/facilities/{pk}/{YEAR}/", "[data-chart=scopes] canvas")
+    legends = page.evaluate("""() => Array.from(document.querySelectorAll("[data-chart]")).filter(el => el.dataset.series !== "0").map(el => {
+      const list = document.querySelector(`.chart-legend[data-legend-for="${el.dataset.chart}"]`);
+      const chart = echarts.getInstanceByDom(el).getOption();
+      return {chart: el.dataset.chart, names: chart.series.map(s => s.name), stacks: chart.series.map(s => s.stack || null),
+              types: chart.series.map(s => s.type), legend: list ? Array.from(list.querySelectorAll("button")).map(b => b.textContent) : null,
+              cut: list ? Array.from(list.querySelectorAll("button")).filter(b => b.scrollWidth > b.clientWidth + 1 || b.getBoundingClientRect().right > window.innerWidth).length : null,
+              canvasLegend: chart.legend.map(l => l.show)};
+    })""")
+    assert [l["chart"] for l in legends] == ["scopes", "sources", "energy_mix", "trajectory"]
+    for chart in legends:
+        assert chart["legend"] == chart["names"] and chart["cut"] == 0 and chart["canvasLegend"] == [False], chart
+    scopes = legends[0]
+    assert scopes["names"] == ["Scope 1", "Scope 2 (market-based)", "Biogenic CO2, reported apart (not in the stack)"]
+    assert scopes["stacks"] == ["total", "total", None] and scopes["types"] == ["bar", "bar", "line"]
+    assert "Reference path: 4.2 % of the base year less each year" in legends[3]["legend"]
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.wait_for_timeout(300)
     page.locator("a[hx-get*=explanation]").first.click()                    # an htmx swap
     page.wait_for_selector(".explanation-slot [data-testid=explanation] h2")         # in the row under the month

@@ -184,3 +184,42 @@ def test_result_form_refuses_a_hostile_unit_beside_the_field(client, world, even
     assert response.status_code == 200
     assert response.context["form"].errors["unit"][0].startswith("Unknown unit “kWh*9**9**9”: use a unit such as kWh")
     assert not LabResult.objects.exists()
+
+
+def test_results_are_written_as_measured_beside_the_limit_they_are_judged_against(client, world, event):
+    # given a pH of 6.9, COD of 120 mg/L and cadmium below a detection limit of 0.02 mg/L (ZDHC WWG V2.2: pH 6-9 at
+    # every level; COD 150 / 80 / 40 mg/L; cadmium 0.1 / 0.05 / 0.01 mg/L)
+    _result(world, event, parameter="ph", value="6.9", unit="pH")
+    _result(world, event, parameter="cod", value="120")
+    _result(world, event, parameter="cadmium", value="", below_detection_limit=True, detection_limit="0.02")
+    rows = {row["parameter"]: row for row in selectors.event_compliance(event)["rows"]}
+    # then each result reads as measured, a pH without a unit after it and without trailing zeros
+    assert {p: r["shown"] for p, r in rows.items()} == {"ph": "6.9", "cod": "120 mg/L", "cadmium": "< 0.02 mg/L"}
+    # and each level names its limit: a range for pH, a maximum for the others
+    assert rows["ph"]["limits"] == {"foundational": "6–9", "progressive": "6–9", "aspirational": "6–9"}
+    assert rows["cod"]["limits"] == {"foundational": "≤ 150 mg/L", "progressive": "≤ 80 mg/L", "aspirational": "≤ 40 mg/L"}
+    assert rows["cadmium"]["limits"]["aspirational"] == "≤ 0.01 mg/L"
+    # and the page shows them, in Vietnamese with a decimal comma
+    client.force_login(world.users["data_entry"])
+    client.cookies["django_language"] = "vi"
+    body = client.get(reverse("wastewater:event", args=[event.pk])).content.decode()
+    assert '<td data-testid="result">6,9</td>' in body and "6,9000" not in body and "6.9 pH" not in body
+    assert '<span class="limit" data-testid="limit">≤ 0,01 mg/L</span>' in body
+
+
+def test_a_parameter_without_a_limit_says_so_and_the_badges_are_explained(client, world):
+    # given an indirect discharge, whose COD the guideline limits only at a direct outfall
+    event = services.sampling_event_create(by=world.users["data_entry"], facility=world.own, sampled_on=DAY,
+                                           sampling_point="discharge", discharge_type="indirect", laboratory="Lab A")
+    _result(world, event, parameter="cod", value="900")
+    client.force_login(world.users["data_entry"])
+    body = client.get(reverse("wastewater:event", args=[event.pk])).content.decode()
+    table = body[body.index('<table class="compliance">'):body.index("</table>")]
+    # then each level says "no limit" (with why in its title), never a bare dash, and the verdict "nothing to judge"
+    assert table.count(">no limit</span>") == 3 and ">—<" not in table
+    assert 'title="the guideline sets no limit for this parameter at this level for this kind of discharge"' in table
+    assert table.count(">nothing to judge</span>") == 3
+    # and a legend under the table says what every badge means, and why an indirect discharge has fewer limits
+    legend = body[body.index('data-testid="outcome-legend"'):]
+    for words in ("meets", "exceeds", "cannot tell", "no limit", "an indirect discharge"):
+        assert words in legend

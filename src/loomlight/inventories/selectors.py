@@ -345,8 +345,9 @@ def trajectory(facility, year: int, *, intensity_allowed: bool = True, today: da
         unit_column = max(OUTPUTS, key=lambda c: outputs[c] or 0.0)
     until = max(year + 3, target.target_year) if target else year + 3
     unit = OUTPUTS.get(unit_column)
-    empty = {"years": [], "actual": [], "annualised": [], "path": [], "projection": [], "path_formula": "",
-             "projection_formula": "", "progress": None, "progress_year": None, "progress_distance": None, "partial": None, "base_year": None,
+    # calc.targets' formulas ("value(y) = 1.25496e+06 + -618.748 x y") are for analysts and tests, never handed to a
+    # page: the page words the path and the projection itself (base value, rate, slope, years) through the formatter
+    empty = {"years": [], "actual": [], "annualised": [], "path": [], "projection": [], "progress": None, "progress_year": None, "progress_distance": None, "partial": None, "base_year": None,
              "base_value": None, "base_complete": None, "fitted_on": [], "slope": None,
              "rate": rate, "rate_percent": round(rate * 100, 3), "target": target, "basis": basis, "boundary": boundary,
              "unit": unit, "value_unit": f"t CO2e/{unit}" if unit else "t CO2e", "withheld": False,
@@ -383,7 +384,6 @@ def trajectory(facility, year: int, *, intensity_allowed: bool = True, today: da
             "annualised": [partial["annualised"] if partial and y == partial["year"] else None for y in years],
             "path": [path.values[y] for y in years],
             "projection": [fitted.values[y] if fitted and y > max(points) else None for y in years],
-            "path_formula": path.formula, "projection_formula": fitted.formula if fitted else "",
             "fitted_on": sorted(points) if fitted else [], "slope": fitted.slope if fitted else None,
             "progress": progress, "progress_year": judged, "partial": partial,
             "progress_distance": abs(progress.gap) if progress else None,

@@ -38,9 +38,15 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
+#: Series reported apart from the scopes (GHG Protocol: biogenic CO2 of combustion is reported outside scopes 1-3): the
+#: charts draw them as a line of their own, never stacked on the scopes (dashboard.js reads ``apart``).
+APART = ("biogenic",)
+
+
 def chart_names() -> dict[str, str]:
     names = {code: _(m.name) for code, m in metrics().items()}
-    names.update({"scope1": _("Scope 1"), "scope2_market": _("Scope 2 (market-based)"), "biogenic": _("Biogenic CO2"),
+    names.update({"scope1": _("Scope 1"), "scope2_market": _("Scope 2 (market-based)"),
+                  "biogenic": _("Biogenic CO2, reported apart (not in the stack)"),
                   "scope2": _("Purchased electricity (scope 2, market-based)"), "fossil_fuels": _("Fossil fuels"),
                   "renewable": _("Renewable (biomass, on-site solar)"), "grid": _("Grid electricity"),
                   "actual": _("Actual (scope 1 + 2, location-based)"),
@@ -53,11 +59,12 @@ def chart_names() -> dict[str, str]:
 
 class Column(NamedTuple):
     """A column of a page's table: the derived column it shows (``analytics.kinds`` knows its kinds), its
-    heading and its number format (a ``floatformat`` argument)."""
+    heading and its number format (a ``floatformat`` argument, grouped: "1g" writes 4,442.7 in English and 4.442,7
+    in Vietnamese)."""
 
     name: str
     label: str
-    digits: str = "3"
+    digits: str = "3g"
 
 
 #: The headings of the derived columns the pages' tables show.
@@ -77,11 +84,11 @@ def _columns(**digits: str) -> tuple[Column, ...]:
     return tuple(Column(name, LABELS[name], d) for name, d in digits.items())
 
 
-MONTH_COLUMNS = _columns(scope1_tco2e="3", scope2_location_tco2e="3", scope2_market_tco2e="3", biogenic_co2_t="3",
+MONTH_COLUMNS = _columns(scope1_tco2e="3g", scope2_location_tco2e="3g", scope2_market_tco2e="3g", biogenic_co2_t="3g",
                          energy_gj="1g", water_withdrawn_m3="0g", waste_kg="0g")
-FACILITY_COLUMNS = _columns(scope1_tco2e="1", scope2_location_tco2e="1", scope2_market_tco2e="1", biogenic_co2_t="1",
+FACILITY_COLUMNS = _columns(scope1_tco2e="1g", scope2_location_tco2e="1g", scope2_market_tco2e="1g", biogenic_co2_t="1g",
                             renewable_share="%")
-PROCESS_COLUMNS = _columns(total_location_tco2e="1", tco2e_per_kg="6", energy_gj_per_kg="4", water_m3_per_kg="4")
+PROCESS_COLUMNS = _columns(total_location_tco2e="1g", tco2e_per_kg="6g", energy_gj_per_kg="4g", water_m3_per_kg="4g")
 
 
 def readable(columns, kinds) -> list[Column]:
@@ -98,7 +105,7 @@ def facility_emissions(request, pk, year=None, target_form=None):
     basis = verification.basis(request)
     data = selectors.facility_year(facility, year, kinds=kinds, kind=kind, today=clock.today(),
                                    deadline_day=clock.deadline_day(), verified_only=basis == verification.VERIFIED)
-    data["charts"]["names"] = chart_names()
+    data["charts"].update(names=chart_names(), apart=list(APART))
     if data["trajectory"]["target"]:
         data["charts"]["names"]["path"] = _("Target path")
     t = data["trajectory"]
@@ -116,7 +123,6 @@ def facility_emissions(request, pk, year=None, target_form=None):
     return render(request, "inventories/facility.html", {
         "facility": facility, "data": data, "choice": choice, "kind": kind, "basis": basis, **_labels(data),
         "columns": readable(MONTH_COLUMNS, kinds),
-        "can_view_environmental": DataKind.ENVIRONMENTAL in kinds,
         "target_form": target_form if can_set_target else None},
         status=400 if target_form is not None and target_form.is_bound else 200)
 
@@ -222,7 +228,7 @@ def portfolio_emissions(request, scope, pk, year=None):
     kind = clock.comparison_kind(request)
     basis = verification.basis(request)
     data = selectors.portfolio_year(facilities, year, kinds=kinds, kind=kind, verified_only=basis == verification.VERIFIED)
-    charts = {"months": list(range(1, 13)), "names": chart_names(), "scopes": {"scope1": [None] * 12,
+    charts = {"months": list(range(1, 13)), "names": chart_names(), "apart": list(APART), "scopes": {"scope1": [None] * 12,
               "scope2_market": [None] * 12, "biogenic": [None] * 12}}
     for r in data["by_month"]:
         i = r["period"].month - 1

@@ -105,10 +105,6 @@ def facility_detail(request, pk):
         "shared_services": facility.shared_services.select_related("park"),
         "can_edit": policy.can(user, Action.EDIT, facility),
         "can_manage_consent": policy.can(user, Action.MANAGE_CONSENT, facility),
-        "can_view_data": policy.can_view_data(user, facility, "environmental"),
-        "can_view_wastewater": policy.can_view_data(user, facility, "wastewater"),
-        "can_view_chemicals": policy.can_view_data(user, facility, "chemicals"),
-        "can_view_ghg": policy.can_view_data(user, facility, "ghg"),
         "consents": selectors.consents_shown(user, policy.consents_visible(user).filter(facility=facility).select_related(
             "grantee", "granted_by", "revoked_by")),
         "audit_events": audit_events_for(user, facility)[:20],

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from loomlight.reporting.models import PeriodStatus, ReportingPeriod
+from loomlight.site.numbers import number
 
 
 ALL, VERIFIED = "all", "verified"
@@ -73,19 +74,20 @@ class State:
     def label(self) -> str:
         """In words, in the reader's language: "Verified: all 3 months", "1 of 3 months verified, 2 draft"."""
         n = self.months
+        words = {"n": number(n), "verified": number(self.verified), "submitted": number(self.submitted),
+                 "draft": number(self.draft)}
         if self.level == "none":
             return _("No month with data")
         if self.level == "verified":
-            return ngettext("Verified: its %(n)d month", "Verified: all %(n)d months", n) % {"n": n}
+            return ngettext("Verified: its %(n)s month", "Verified: all %(n)s months", n) % words
         if self.level == "draft":
-            return ngettext("Draft: its %(n)d month is not submitted", "Draft: none of its %(n)d months is submitted",
-                            n) % {"n": n}
-        parts = [ngettext("%(verified)d of %(n)d month verified", "%(verified)d of %(n)d months verified", n)
-                 % {"verified": self.verified, "n": n}]
+            return ngettext("Draft: its %(n)s month is not submitted", "Draft: none of its %(n)s months is submitted",
+                            n) % words
+        parts = [ngettext("%(verified)s of %(n)s month verified", "%(verified)s of %(n)s months verified", n) % words]
         if self.submitted:
-            parts.append(_("%(submitted)d submitted") % {"submitted": self.submitted})
+            parts.append(_("%(submitted)s submitted") % words)
         if self.draft:
-            parts.append(_("%(draft)d draft") % {"draft": self.draft})
+            parts.append(_("%(draft)s draft") % words)
         return ", ".join(parts)
 
     def as_dict(self) -> dict:

@@ -233,8 +233,7 @@ def facility_dashboard(request, pk, year=None):
     data = build(facility, year, kind=kind, today=clock.today(), verified_only=basis == verification.VERIFIED)
     context = {"facility": facility, "data": data, "choice": choice, "kind": kind, "basis": basis,
                "comparison": clock.comparison_label(data["shown"], data["before"]),
-               "shown_label": clock.period_label(data["shown"]), "before_label": clock.period_label(data["before"]),
-               "can_view_ghg": policy.can_view_data(request.user, facility, DataKind.GHG)}
+               "shown_label": clock.period_label(data["shown"]), "before_label": clock.period_label(data["before"])}
     # Wastewater and chemicals are data kinds of their own: shown only to those who may read them.
     if policy.facilities_with_data(request.user, DataKind.WASTEWATER).filter(pk=facility.pk).exists():
         from loomlight.wastewater import selectors as wastewater

@@ -3,6 +3,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from loomlight.registry.countries import country_name
 from loomlight.site.numbers import number as format_number
 from loomlight.site.units import unit_label
 
@@ -35,3 +36,22 @@ def number(value, decimals=None):
     """``{{ value|number }}`` (six significant digits) or ``{{ value|number:1 }}`` (one decimal): the one
     locale-aware formatter (site/numbers.py)."""
     return format_number(value, decimals=int(decimals) if decimals not in (None, "") else None)
+
+
+@register.filter
+def country(code):
+    """``{{ row.country|country }}``: a country's name in the reader's language, its ISO 3166-1 code in the title
+    (tables and downloads of the analytics engine group by the code)."""
+    if not code:
+        return ""
+    return format_html('<span title="{}">{}</span>', code, country_name(code))
+
+
+@register.inclusion_tag("_facility_nav.html", takes_context=True)
+def facility_nav(context, facility, year=None, current=None, buttons=False):
+    """``{% facility_nav facility year current="emissions" %}``: the facility's name and the links to its data pages
+    the viewer may open (``site.nav.facility_links``), the current one marked."""
+    from loomlight.site.nav import facility_links
+
+    return {"facility": facility, "buttons": buttons,
+            "links": facility_links(context["request"].user, facility, year=year, current=current)}

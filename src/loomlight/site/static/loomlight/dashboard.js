@@ -8,6 +8,7 @@
   // never the browser's own tables (Chromium writes Khmer months in English, Vietnamese numbers ungrouped).
   var format = JSON.parse(document.getElementById("number-format").textContent);
   var months = data.months.map(function (m) { return format.months[m - 1]; });
+  var apart = data.apart || [];   // series reported apart from the stack (biogenic CO2): a line, never stacked
   function grouped(digits) {
     return digits.replace(/\B(?=(\d{3})+(?!\d))/g, format.group);
   }
@@ -17,6 +18,34 @@
     var parts = text.split(".");
     return (v < 0 ? format.minus : "") + grouped(parts[0]) + (parts.length > 1 ? format.decimal + parts[1] : "");
   }
+  // The legend is HTML under the chart, not ECharts' own: names of any length wrap at any width, in any script,
+  // where the canvas legend cut them ("Refe", "B") or paged them ("1/3") on a phone. A button per series shows or
+  // hides it, as ECharts' legend did.
+  function legend(el, chart, series) {
+    var palette = chart.getOption().color;
+    var list = document.createElement("ul");
+    list.className = "chart-legend";
+    list.dataset.legendFor = el.dataset.chart;
+    series.forEach(function (s, i) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.setAttribute("aria-pressed", "true");
+      var swatch = document.createElement("span");
+      swatch.className = "swatch " + s.type + (s.stack ? "" : " unstacked");
+      swatch.setAttribute("aria-hidden", "true");
+      swatch.style.backgroundColor = palette[i % palette.length];   // CSSOM, which the CSP allows (no style attribute)
+      button.appendChild(swatch);
+      button.appendChild(document.createTextNode(s.name));
+      button.addEventListener("click", function () {
+        chart.dispatchAction({ type: "legendToggleSelect", name: s.name });
+        button.setAttribute("aria-pressed", button.getAttribute("aria-pressed") === "true" ? "false" : "true");
+      });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    el.insertAdjacentElement("afterend", list);
+  }
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var key = el.dataset.chart, block = data[key] || {}, stacked = el.dataset.stack === "1";
     var line = key.endsWith("_yoy") || el.dataset.line === "1";
@@ -25,17 +54,21 @@
     el.dataset.series = String(names.length);
     if (!names.length) { el.classList.add("empty"); return; }
     var chart = echarts.init(el);
+    var series = names.map(function (name) {
+      var alone = apart.indexOf(name) >= 0;
+      return { name: data.names[name] || name, type: line || alone ? "line" : "bar",
+               stack: stacked && !alone ? "total" : undefined, z: alone ? 3 : 2,
+               data: block[name].map(function (v) { return v === null ? null : Math.round(v * 100) / 100; }) };  // null: no data, a gap
+    });
     chart.setOption({
       tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: number },   // drawn on the canvas: the CSP allows no inline style attributes
-      legend: { type: "scroll", bottom: 0 },
-      grid: { left: 60, right: 16, top: 16, bottom: 48 },
+      legend: { show: false },   // the HTML legend below (legend()) selects the series
+      grid: { left: 60, right: 16, top: 16, bottom: 28 },
       xAxis: { type: "category", data: labels },
       yAxis: { type: "value", axisLabel: { formatter: number } },
-      series: names.map(function (name) {
-        return { name: data.names[name] || name, type: line ? "line" : "bar", stack: stacked ? "total" : undefined,
-                 data: block[name].map(function (v) { return v === null ? null : Math.round(v * 100) / 100; }) };  // null: no data, a gap
-      })
+      series: series
     });
+    legend(el, chart, series);
     window.addEventListener("resize", function () { chart.resize(); });
   });
 })();
