@@ -102,7 +102,7 @@ def test_the_programme_page_labels_its_totals_and_each_facility(client, three_mo
     client.force_login(three_months.users["operator"])
     url = reverse("inventories:programme_year", args=[three_months.programme.pk, YEAR])
     body = _page(client, url)
-    assert "1 of 3 months verified, 1 submitted, 1 draft" in body
+    assert "1 of 3 months verified, 1 submitted, 1 draft" in body and 'data-testid="facility-months"' in body
     assert 'data-testid="facility-verification"><span class="badge mixed"' in body and ">1/3<" in body
     body = _page(client, url, basis="verified")
     assert body.split('data-testid="total-location">')[1].split("<")[0] == "90.5"
