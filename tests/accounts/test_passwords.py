@@ -197,3 +197,47 @@ def test_the_e_mail_is_written_in_the_language_of_the_request(manager, ask_reset
     assert languages == ["vi"] and len(mail.outbox) == 1
     with real_override("vi"):
         assert mail.outbox[0].subject == translation.gettext("Choose your Loomlight password")
+
+
+# --- reset e-mails are limited -------------------------------------------------------------------------------
+
+def test_reset_e_mails_to_one_address_stop_at_the_limit_and_the_page_says_nothing(client, manager, ask_reset, settings):
+    """Given 3 e-mails an hour per address, the 4th and 5th requests send nothing and answer exactly as the first."""
+    settings.RESET_MAILS_PER_EMAIL, settings.RESET_MAILS_PER_ADDRESS, settings.RESET_MAIL_WINDOW_SECONDS = 3, 10, 3600
+    answers = [_normalised(ask_reset("manager@dyehouse.example", follow=True)) for _ in range(5)]
+    assert len(mail.outbox) == 3
+    assert len(set(answers)) == 1
+    events = list(AuditEvent.objects.filter(action="locked_out").values_list("after", flat=True))
+    assert [(e["scope"], e["requests"]) for e in events] == [("password_reset_email", 4)]     # recorded once
+
+
+def test_reset_requests_from_one_client_address_stop_at_its_limit(client, manager, ask_reset, settings):
+    """Given 2 requests an hour per client address, a third for another account's address sends nothing."""
+    settings.RESET_MAILS_PER_EMAIL, settings.RESET_MAILS_PER_ADDRESS = 3, 2
+    other = get_user_model().objects.create_user("clerk", email="clerk@dyehouse.example", password="x-clerk-pw-1")
+    ask_reset("nobody@nowhere.example")                  # counts for the address though no account has it
+    ask_reset("manager@dyehouse.example")
+    ask_reset(other.email)
+    assert [m.to for m in mail.outbox] == [["manager@dyehouse.example"]]
+    # another client address is not held back
+    ask_reset(other.email, REMOTE_ADDR="192.0.2.7")
+    assert [m.to for m in mail.outbox] == [["manager@dyehouse.example"], ["clerk@dyehouse.example"]]
+
+
+def test_after_the_window_reset_e_mails_are_sent_again(client, manager, ask_reset, settings):
+    import datetime
+
+    import time_machine
+
+    settings.RESET_MAILS_PER_EMAIL, settings.RESET_MAIL_WINDOW_SECONDS = 1, 3600
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        ask_reset("manager@dyehouse.example")
+        ask_reset("manager@dyehouse.example")
+    assert len(mail.outbox) == 1
+    with time_machine.travel(start + datetime.timedelta(seconds=3599), tick=False):
+        ask_reset("manager@dyehouse.example")
+    assert len(mail.outbox) == 1                        # the lock from the 2nd request lasts its hour
+    with time_machine.travel(start + datetime.timedelta(seconds=3601), tick=False):
+        ask_reset("manager@dyehouse.example")
+    assert len(mail.outbox) == 2

@@ -79,4 +79,5 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def save(self, domain_override=None, use_https=False, request=None, **kwargs):
         domain = domain_override or get_current_site(request).domain
         services.password_reset_request(email=self.cleaned_data["email"], domain=domain, use_https=use_https,
-                                        language=get_language())
+                                        language=get_language(),
+                                        address=client_address(request) if request is not None else None)

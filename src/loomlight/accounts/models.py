@@ -7,6 +7,8 @@ class ThrottleScope:
     LOGIN_ACCOUNT = "login_account"   # failed logins of one account (existing or not)
     LOGIN_ADDRESS = "login_address"   # failed logins from one client address
     TOKEN_ADDRESS = "token_address"   # unknown API tokens from one client address
+    RESET_EMAIL = "reset_email"       # password-reset e-mails asked for one e-mail address
+    RESET_ADDRESS = "reset_address"   # password-reset e-mails asked from one client address
 
 
 class Throttle(models.Model):

@@ -10,6 +10,12 @@ Throttle (settings in docs/deployment.md):
   locked exactly like an existing one, so neither the answer nor its timing tells them apart.
   A successful login clears its account's count (not its address's); a password reset
   clears the account's lock too (the owner proved they read its e-mail).
+* a password-reset request → one count for the e-mail address asked for (case-folded, known or
+  not) and one for the client address; once ``RESET_MAILS_PER_EMAIL`` or
+  ``RESET_MAILS_PER_ADDRESS`` requests were made within ``RESET_MAIL_WINDOW_SECONDS``, further
+  requests send nothing until the window ends, and the page answers exactly as before (so it tells
+  nobody whether an address is known, nor that the limit was reached); the first request dropped
+  is recorded in the audit trail. Nobody's mailbox is flooded through the reset form.
 * an unknown bearer token → one failure for the client address; at
   ``TOKEN_FAILURES_PER_ADDRESS`` within ``TOKEN_LOCKOUT_SECONDS`` every bearer token from
   that address is refused (429) until the lock ends, before any token is looked up.
@@ -46,6 +52,30 @@ def _account_key(username: str) -> str:
 def _later(*moments: datetime.datetime | None) -> datetime.datetime | None:
     present = [m for m in moments if m is not None]
     return max(present) if present else None
+
+
+def _reset_allowed(email: str, address: str | None) -> bool:
+    """Count this reset request for its e-mail address and client address; False when either has reached its
+    limit within the window (the request is then dropped; the first dropped one is audited)."""
+    now, period = timezone.now(), settings.RESET_MAIL_WINDOW_SECONDS
+    keys = [(ThrottleScope.RESET_EMAIL, email.casefold(), settings.RESET_MAILS_PER_EMAIL)]
+    if address is not None:
+        keys.append((ThrottleScope.RESET_ADDRESS, address, settings.RESET_MAILS_PER_ADDRESS))
+    if throttle.locked_until([(scope, key) for scope, key, _limit in keys], now=now) is not None:
+        return False
+    allowed = True
+    for scope, key, limit in keys:
+        counted = throttle.fail(scope, key, limit=limit + 1, period=period, now=now)
+        if counted.newly_locked:
+            allowed = False
+            by_address = scope == ThrottleScope.RESET_ADDRESS
+            audit_record_event(actor=None, action=AuditAction.LOCKED_OUT,
+                               object_type=ADDRESS_OBJECT_TYPE if by_address else LOGIN_OBJECT_TYPE,
+                               object_id=key if by_address else "", object_repr=key, before=None,
+                               after={"scope": "password_reset_address" if by_address else "password_reset_email",
+                                      "requests": counted.count, "address": address or "",
+                                      "locked_until": counted.locked_until.isoformat()})
+    return allowed
 
 
 # --- logins -------------------------------------------------------------------
@@ -130,14 +160,19 @@ def user_password_set(*, user, password: str, by, reset: bool, via: str = "web")
     return user
 
 
-def password_reset_request(*, email: str, domain: str, use_https: bool, language: str) -> int:
+@transaction.atomic
+def password_reset_request(*, email: str, domain: str, use_https: bool, language: str,
+                           address: str | None = None) -> int:
     """Queue a reset e-mail to every active account with this address (none when it is unknown:
     the caller answers the same either way). Accounts without a usable password are included:
     ``registry.services.user_create(password=None)`` leaves the first password to this flow.
-    The link is made by the worker, so no token waits in the queue. Returns how many were queued."""
+    The link is made by the worker, so no token waits in the queue. Returns how many were queued:
+    0 too when the request is beyond the limits of this e-mail address or client ``address``."""
     from loomlight.accounts.tasks import password_reset_mail_send
 
     email = (email or "").strip()
+    if not _reset_allowed(email, address):
+        return 0
     users = list(get_user_model().objects.filter(email__iexact=email, is_active=True).exclude(email="").values_list("pk", flat=True))
     for user_id in users:
         transaction.on_commit(lambda pk=user_id: password_reset_mail_send.enqueue(

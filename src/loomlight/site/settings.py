@@ -214,6 +214,11 @@ AUTHENTICATION_BACKENDS = ["loomlight.accounts.backends.ThrottledModelBackend"]
 LOGIN_FAILURES_PER_ACCOUNT = env_positive_int("LOOMLIGHT_LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_positive_int("LOOMLIGHT_LOGIN_FAILURES_PER_ADDRESS", 20)
 LOGIN_LOCKOUT_SECONDS = env_positive_int("LOOMLIGHT_LOGIN_LOCKOUT_SECONDS", 900)
+# password-reset e-mails: this many per e-mail address, and per client address, within the window; the page answers
+# the same when the limit drops a request (docs/deployment.md)
+RESET_MAILS_PER_EMAIL = env_positive_int("LOOMLIGHT_RESET_MAILS_PER_EMAIL", 3)
+RESET_MAILS_PER_ADDRESS = env_positive_int("LOOMLIGHT_RESET_MAILS_PER_ADDRESS", 10)
+RESET_MAIL_WINDOW_SECONDS = env_positive_int("LOOMLIGHT_RESET_MAIL_WINDOW_SECONDS", 3600)
 TOKEN_FAILURES_PER_ADDRESS = env_positive_int("LOOMLIGHT_TOKEN_FAILURES_PER_ADDRESS", 20)
 TOKEN_LOCKOUT_SECONDS = env_positive_int("LOOMLIGHT_TOKEN_LOCKOUT_SECONDS", 900)
 # Reverse proxies in front of the app server, each adding to X-Forwarded-For: the client address
