@@ -62,8 +62,20 @@ def blank_unreported(row: dict, reported: str | None) -> list[str]:
     ``reported`` None (a row stored before this was recorded) blanks nothing."""
     if reported is None:
         return []
-    have = set(reported.split())
-    blanked = [c for c, groups in REPORTED_BY.items() if c in row and not set(groups) <= have]
+    blanked = [c for c in unreported_columns(reported) if c in row]
     for c in blanked:
         row[c] = None
     return blanked
+
+
+_UNREPORTED: dict[str, tuple[str, ...]] = {}
+
+
+def unreported_columns(reported: str) -> tuple[str, ...]:
+    """The columns whose groups ``reported`` lacks, remembered per value (a programme's download asks this for each
+    of 20,000 rows, of a handful of distinct values)."""
+    columns = _UNREPORTED.get(reported)
+    if columns is None:
+        have = set(reported.split())
+        columns = _UNREPORTED[reported] = tuple(c for c, groups in REPORTED_BY.items() if not set(groups) <= have)
+    return columns

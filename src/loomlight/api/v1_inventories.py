@@ -148,17 +148,17 @@ def inventory_summary(request, query: Query[SummaryQuery]):
     kinds = policy.common_data_kinds(request.user, facilities)
     # months come from the stored months; every other grouping from the stored partial sums of each year
     verified_only = query.basis == verification.VERIFIED
-    states: dict = {}
     if grain == "month":
         rows = selectors.rollup(facilities, [query.year], by, grain, kinds=kinds, verified_only=verified_only)
         states = selectors.period_states(facilities, periods.year(query.year), verified_only=verified_only)
     else:
-        rows = selectors.summary(facilities, query.year, by, kinds=kinds, verified_only=verified_only, states=states)
+        states = verification.Tally()
+        rows = selectors.summary(facilities, query.year, by, kinds=kinds, verified_only=verified_only, tally=states)
     for row in rows:
         if "facility_id" in row:
-            state = states[row["facility_id"]]
+            state = states.of(row["facility_id"])
             row.update(months_verified=state.verified, months_submitted=state.submitted, months_draft=state.draft)
-    total = selectors.sum_states(states.values())
+    total = states.total()
     for row in rows:
         if "period" in row:
             row["period"] = row["period"].isoformat()

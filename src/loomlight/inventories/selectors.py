@@ -48,6 +48,26 @@ REFERENCE_RATE = 0.042
 _local = threading.local()
 
 
+def bulk(function):
+    """Run ``function`` with Python's cyclic garbage collector paused: a programme's page or download builds the
+    rows of 20,000 facilities, all alive until the response is made, and each collection the allocations set off
+    would scan them all for nothing (about a tenth of those requests' time, docs/performance.md). Reference
+    counting still frees everything; the collector runs again as soon as the function returns."""
+    import functools
+    import gc
+
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+    return paused
+
+
 def engine():
     """One in-process DuckDB connection per thread (DuckDB connections are not shared across threads)."""
     con = getattr(_local, "duckdb", None)
@@ -67,8 +87,8 @@ def months(facility, year: int, *, verified_only: bool = False):
                   verified_only).order_by("period")
 
 
-def period_states(facilities, period: Period, *, verified_only: bool = False) -> dict[int, verification.State]:
-    """{facility id: how many of its months with data of ``period`` are verified, submitted and draft} (of verified
+def period_states(facilities, period: Period, *, verified_only: bool = False) -> verification.Tally:
+    """How many of each facility's months with data of ``period`` are verified, submitted and draft (of verified
     months alone when ``verified_only``): the stored years' counts for a whole year, else the stored months'."""
     raw: dict = {}
     if period.is_whole_year and not verified_only:
@@ -83,26 +103,31 @@ def period_states(facilities, period: Period, *, verified_only: bool = False) ->
 
 
 def _year_states(rows, raw: dict) -> None:
-    """Fill ``raw`` {(facility id, year): State} from stored years' (facility id, year, months, verified, submitted)."""
+    """Fill ``raw`` {year: Tally} from stored years' (facility id, year, months, verified, submitted)."""
     for facility_id, year, months, verified, submitted in rows:
-        raw[(facility_id, year)] = verification.State(verified=verified, submitted=submitted,
-                                                      draft=months - verified - submitted)
+        tally = raw.get(year)
+        if tally is None:
+            tally = raw[year] = verification.Tally()
+        tally.add(facility_id, verified, submitted, months - verified - submitted)
 
 
 def _month_states(rows, raw: dict) -> None:
-    """Fill ``raw`` {(facility id, year): State} from stored months' (facility id, month, status)."""
-    counts: dict = defaultdict(lambda: defaultdict(int))
+    """Fill ``raw`` {year: Tally} from stored months' (facility id, month, status)."""
     for facility_id, month, status in rows:
-        counts[(facility_id, month.year)][verification.counted(status)] += 1
-    for key, c in counts.items():
-        raw[key] = verification.State(verified=c["verified"], submitted=c["submitted"], draft=c["draft"])
+        tally = raw.get(month.year)
+        if tally is None:
+            tally = raw[month.year] = verification.Tally()
+        tally.count(facility_id, verification.counted(status))
 
 
-def by_facility(raw: dict) -> dict[int, verification.State]:
-    """{facility id: State} from {(facility id, year): State}, the years of a facility added up."""
-    out: dict[int, verification.State] = {}
-    for (facility_id, _year), state in raw.items():
-        out[facility_id] = sum_states([out[facility_id], state]) if facility_id in out else state
+def by_facility(raw: dict) -> verification.Tally:
+    """One ``Tally`` of the years of ``raw`` {year: Tally} added up, by facility."""
+    tallies = list(raw.values())
+    if len(tallies) == 1:
+        return tallies[0]
+    out = verification.Tally()
+    for tally in tallies:
+        out.merge(tally)
     return out
 
 
@@ -154,8 +179,8 @@ def facility_years(facility, years) -> dict[int, dict]:
 def period_partials(facilities, period: Period, *, verified_only: bool = False, states: dict | None = None) -> pa.Table:
     """Partial sums per facility of ``period`` (``portfolio.sums`` by facility): a whole year's are the stored
     ``InventoryYear``s; a part of a year (year to date, trailing 12 months), or verified months only, sums the
-    stored months of the period. Given a dict as ``states``, it is filled with {(facility id, year): the
-    verification state of its months} in the same read."""
+    stored months of the period. Given a dict as ``states``, it is filled with {year: the verification states of
+    each facility's months (``Tally``)} in the same read."""
     import ibis
 
     if period.is_whole_year and not verified_only:
@@ -207,8 +232,8 @@ def compared_totals(facilities, shown: Period, before: Period, *, kinds, verifie
     """(totals of ``shown``, totals of ``before``, the partial sums per facility of ``shown``), as ``period_totals``
     (None for a period without data). Two whole years are read in one go, as the stored partial sums of both years
     and one run on the engine; a part of a year, or verified months only, is summed from its stored months. Given
-    a dict as ``states``, it is filled, in the same reads, with "shown" and "before": {facility id: the
-    verification state of its months of the period}."""
+    a dict as ``states``, it is filled, in the same reads, with "shown" and "before": the verification states of
+    each facility's months of the period (``reporting.verification.Tally``)."""
     import ibis
     import pyarrow.compute as pc
 
@@ -226,7 +251,7 @@ def compared_totals(facilities, shown: Period, before: Period, *, kinds, verifie
     partials = partials_table(facilities, [before.start.year, shown.start.year], reported=reported, states=raw)
     if states is not None:
         for name, period in (("shown", shown), ("before", before)):
-            states[name] = by_facility({k: v for k, v in raw.items() if k[1] == period.start.year})
+            states[name] = raw.get(period.start.year) or verification.Tally()
     totals = {r["year"]: r for r in engine().to_pyarrow(
         portfolio.kpis(portfolio.resum(ibis.memtable(partials), [], grain="year"))).to_pylist()}
     out = []
@@ -275,7 +300,7 @@ def facility_year(facility, year: int, *, kinds, kind: str = periods.YEAR, today
     return {
         "year": year, "months": [month_row(r, kinds=kinds) for r in rows], "stale": stale,
         "shown": shown, "before": before, "verified_only": verified_only,
-        "verification": {name: states[name].get(facility.pk, verification.State()) for name in ("shown", "before")},
+        "verification": {name: states[name].of(facility.pk) for name in ("shown", "before")},
         "this": this, "last": last, "change": _compare(this, last, kinds),
         "peers": peers(facility, year, year_totals.get("output_unit")) if intensity else None,
         "trajectory": trajectory(facility, year, intensity_allowed=intensity, today=today, deadline_day=deadline_day,
@@ -423,7 +448,7 @@ def inventory_table(facilities, years, *, period: Period | None = None, reported
     """The stored months of ``facilities`` in ``years`` (within ``period`` only, if given) as the engine's inventory
     table. Given a dict as ``reported``, it is filled, in the same read, with {(facility id, year): the set of groups
     its months reported, or None when a month did not record them} (``Inventory.reported``); given a dict as
-    ``states``, with {(facility id, year): the verification state of its months} (``Inventory.status``)."""
+    ``states``, with {year: the verification states of each facility's months (``Tally``)} (``Inventory.status``)."""
     from loomlight.analytics.portfolio import INVENTORY_COLUMNS
 
     stored = [c for c in INVENTORY_COLUMNS if c not in ("facility_id", "period", "year", "country", "grid_flags")]
@@ -496,22 +521,26 @@ def rollup(facilities, years, by: list[str], grain: str, *, kinds, verified_only
     return column_kinds.redact_rows(Portfolio(facilities, years, verified_only=verified_only).rollup(by, grain), kinds)
 
 
-def partials_table(facilities, years, *, reported: dict | None = None, states: dict | None = None) -> pa.Table:
+def partials_table(facilities, years, *, reported: dict | None = None, states: dict | None = None,
+                   facility_reported: dict | None = None) -> pa.Table:
     """The stored ``InventoryYear`` partial sums of ``facilities`` in ``years``, as the engine's table. Given a dict
     as ``reported``, it is filled, in the same read, with {year: the groups any of the facilities reported that
     year, or None when one of them did not record them} (``InventoryYear.reported``); given a dict as ``states``,
-    with {(facility id, year): the verification state of its months} (``InventoryYear.months_verified``, ...)."""
+    with {year: the verification states of each facility's months (``Tally``)} (``InventoryYear.months_verified``,
+    ...); given a dict as ``facility_reported``, with {(facility id, year): what its year reported}."""
     from loomlight.inventories.models import PARTIAL_SUMS, InventoryYear
 
     names = ("facility_id", "year", "facility_months", *PARTIAL_SUMS)
     counts = ("months_verified", "months_submitted") if states is not None else ()
-    extra = ("reported",) if reported is not None else ()
+    extra = ("reported",) if reported is not None or facility_reported is not None else ()
     rows = (InventoryYear.objects.filter(facility__in=facilities, year__in=list(years), gwp_set=gwp_set())
             .values_list(*names, *counts, *extra))
     columns = list(zip(*rows)) or [()] * (len(names) + len(counts) + len(extra))
     if states is not None:
         n = len(names)
         _year_states(zip(columns[0], columns[1], columns[2], columns[n], columns[n + 1]), states)
+    if facility_reported is not None:
+        facility_reported.update(zip(zip(columns[0], columns[1]), columns[-1]))
     if reported is not None:
         for year in set(columns[1]):
             reported[year] = set()
@@ -533,19 +562,24 @@ def dimension_table_with_country(facilities) -> pa.Table:
                                                   pa.string()))
 
 
+@bulk
 def summary(facilities, year: int, by: list[str], *, kinds, verified_only: bool = False,
-            states: dict | None = None) -> list[dict]:
+            tally: verification.Tally | None = None) -> list[dict]:
     """KPIs of ``year`` by ``by`` (facility_id, facility, park, country, process) from the stored partial sums (of
     the verified months alone, summed from the stored months, when ``verified_only``), as the columns made of
-    ``kinds`` (what the viewer may read of every facility summed). Given a dict as ``states``, it is filled with
-    {facility id: the verification state of its months of the year}, in the same read."""
+    ``kinds`` (what the viewer may read of every facility summed). Given a ``Tally``, the verification states of
+    each facility's months of the year are added to it, from the same read."""
     import ibis
 
     whole = periods.year(year)
     raw: dict = {}
-    partials = ibis.memtable(period_partials(facilities, whole, verified_only=verified_only, states=raw))
-    if states is not None:
-        states.update(by_facility(raw))
+    stored_reported: dict = {}
+    if verified_only:
+        partials = ibis.memtable(period_partials(facilities, whole, verified_only=True, states=raw))
+    else:
+        partials = ibis.memtable(partials_table(facilities, [year], states=raw, facility_reported=stored_reported))
+    if tally is not None and raw:
+        tally.merge(by_facility(raw))
     expr = portfolio.kpis(portfolio.resum(partials, by, grain="all", dims=ibis.memtable(dimension_table_with_country(facilities))))
     if by:
         expr = expr.order_by(by)
@@ -556,8 +590,7 @@ def summary(facilities, year: int, by: list[str], *, kinds, verified_only: bool 
             reported = {f: period_reported(facilities.filter(pk=f), whole, verified_only=True)
                         for f in {row["facility_id"] for row in rows}}
         else:
-            reported = dict(InventoryYear.objects.filter(facility__in=facilities, year=year, gwp_set=gwp_set())
-                            .values_list("facility_id", "reported"))
+            reported = {f: groups for (f, _year), groups in stored_reported.items()}
         for row in rows:
             blank_unreported(row, reported.get(row["facility_id"]))
     elif rows:
@@ -567,6 +600,7 @@ def summary(facilities, year: int, by: list[str], *, kinds, verified_only: bool 
     return rows
 
 
+@bulk
 def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR, verified_only: bool = False) -> dict:
     """A park's or programme's year: the totals of the period shown (the year, or its months so far when its
     months with data stop before December, or the trailing 12 months: ``calc.periods.comparison``) against the
@@ -595,7 +629,7 @@ def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR, ve
                       ["facility_id"])
     largest = sorted(by_facility, key=lambda r: -(r.get("total_location_tco2e") or 0.0))[:PAGE_FACILITIES]
     for row in largest:
-        row["verification"] = states["shown"].get(row["facility_id"], verification.State())
+        row["verification"] = states["shown"].of(row["facility_id"])
     by_process = run(portfolio.kpis(portfolio.resum(this_period, ["process"], grain="all", dims=dims)), ["process"])
     reported = this["not_reported"] if this else []
     for row in by_process:
@@ -604,7 +638,7 @@ def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR, ve
                 row[column] = None
     return {
         "year": year, "shown": shown, "before": before, "this": this, "last": last, "verified_only": verified_only,
-        "verification": {name: sum_states(states[name].values()) for name in ("shown", "before")},
+        "verification": {name: states[name].total() for name in ("shown", "before")},
         "change": _compare(this or {}, last or {}, kinds) if this and last else {},
         "by_month": column_kinds.redact_rows(by_month, kinds),
         "by_facility": largest,
@@ -613,12 +647,6 @@ def portfolio_year(facilities, year: int, *, kinds, kind: str = periods.YEAR, ve
         "facilities": facilities.count(),
         "reporting": len(by_facility),
     }
-
-
-def sum_states(states) -> verification.State:
-    states = list(states)
-    return verification.State(verified=sum(s.verified for s in states), submitted=sum(s.submitted for s in states),
-                              draft=sum(s.draft for s in states))
 
 
 def years_with_data(facilities) -> set[int]:

@@ -147,7 +147,8 @@ def store_years(facility_ids: Iterable[int], years: Iterable[int]) -> int:
     reported = {k: None if v is None else " ".join(g for g in REPORTED_GROUPS if g in v) for k, v in groups.items()}
     InventoryYear.objects.bulk_create([
         InventoryYear(facility_id=r["facility_id"], year=r["year"], gwp_set=gwp, facility_months=r["facility_months"],
-                      reported=reported.get((r["facility_id"], r["year"])), **_counts(states.get((r["facility_id"], r["year"]))),
+                      reported=reported.get((r["facility_id"], r["year"])),
+                      **_counts(states[r["year"]].of(r["facility_id"]) if r["year"] in states else None),
                       **{c: r[c] for c in PARTIAL_SUMS})
         for r in rows])
     return len(rows)

@@ -250,23 +250,20 @@ PORTFOLIO_COLUMNS = ("scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco
                      "facility_months")
 
 
-def _counts(state) -> tuple[int, int, int]:
-    state = state or verification.State()
-    return state.verified, state.submitted, state.draft
-
-
 @login_required
 def portfolio_download(request, scope, pk, year, fmt):
     subject, facilities = SCOPES[scope](request, pk)
     year = data_year(year)
     kinds = policy.common_data_kinds(request.user, facilities)
     verified_only = verification.basis(request) == verification.VERIFIED
-    states: dict = {}
+    states = verification.Tally()
     rows = selectors.summary(facilities, year, ["facility_id", "facility", "park", "country", "process"], kinds=kinds,
-                             verified_only=verified_only, states=states)
+                             verified_only=verified_only, tally=states)
     columns = column_kinds.readable(PORTFOLIO_COLUMNS, kinds)
+    verified, submitted, draft = states.verified, states.submitted, states.draft
     headers = [_("facility id"), _("facility"), _("industrial park"), _("country"), _("process class"), *columns,
                _("months verified"), _("months submitted"), _("months draft")]
     content = ([r["facility_id"], r["facility"], r["park"], r["country"], r["process"],
-                *(r[c] for c in columns), *_counts(states.get(r["facility_id"]))] for r in rows)
+                *(r[c] for c in columns), verified.get(r["facility_id"], 0), submitted.get(r["facility_id"], 0),
+                draft.get(r["facility_id"], 0)] for r in rows)
     return _download(content, headers, f"inventory-{scope}-{subject.pk}-{year}", fmt)
