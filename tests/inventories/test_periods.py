@@ -13,27 +13,17 @@ import datetime
 import io
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from loomlight.inventories import selectors, services
 from loomlight.inventories.models import Inventory, InventoryYear
-from loomlight.reporting.models import ActivityValue
+from tests.april_2026 import april_2026, store_values  # noqa: F401 (april_2026: the frozen clock, autouse)
 
 MONTHLY = 0.74343          # t CO2e of 10 GJ of diesel
 
 
-@pytest.fixture(autouse=True)
-def april_2026():
-    with time_machine.travel(datetime.datetime(2026, 4, 10, 9, 0, tzinfo=datetime.UTC), tick=False):
-        yield
-
-
 def values(facility, rows):
-    ActivityValue.objects.bulk_create([
-        ActivityValue(facility=facility, period=datetime.date(y, m, 1), metric=metric, value=value, unit=unit,
-                      original_value=value, original_unit=unit, source="form")
-        for y, months, metric, value, unit in rows for m in months])
+    store_values(facility, rows)
     services.recompute(facility, sorted({y for y, *_ in rows}))
 
 

@@ -9,30 +9,20 @@ from __future__ import annotations
 import datetime
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from loomlight.audit.models import AuditEvent
 from loomlight.reporting import services
 from loomlight.reporting.dashboard import facility_dashboard
-from loomlight.reporting.models import ActivityValue, ApplicableMetrics
+from loomlight.reporting.models import ApplicableMetrics
 from loomlight.reporting.selectors import applicable_metrics, year_grid
+from tests.april_2026 import april_2026, store_values  # noqa: F401 (april_2026: the frozen clock, autouse)
 
 TODAY = datetime.date(2026, 4, 10)
 
 
-@pytest.fixture(autouse=True)
-def april_2026():
-    with time_machine.travel(datetime.datetime(2026, 4, 10, 9, 0, tzinfo=datetime.UTC), tick=False):
-        yield
-
-
-def values(facility, rows):
-    ActivityValue.objects.bulk_create([
-        ActivityValue(facility=facility, period=datetime.date(y, m, 1), metric=metric, value=value, unit=unit,
-                      original_value=value, original_unit=unit, source="form")
-        for y, months, metric, value, unit in rows for m in months])
+values = store_values
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from loomlight.inventories.models import Inventory, InventoryYear, Target, Targe
 from loomlight.inventories.services import factors_version, gwp_set
 from loomlight.registry.models import WET_PROCESSES, Facility
 from loomlight.reporting import verification
-from loomlight.reporting.models import PeriodStatus, ReportingPeriod
+from loomlight.reporting.models import PeriodStatus
 
 #: The stored columns, in download and API order.
 NUMBERS = tuple(f.name for f in Inventory._meta.concrete_fields
