@@ -18,6 +18,7 @@ class EvidenceKind(models.TextChoices):
     INVOICE = "invoice", _("Invoice")
     DECLARATION = "declaration", _("Declaration or certificate")
     METER_READING = "meter_reading", _("Meter reading")
+    PERMIT = "permit", _("Permit or licence")
     OTHER = "other", _("Other")
 
 
@@ -32,6 +33,7 @@ class Evidence(models.Model):
     activity_value = models.ForeignKey("reporting.ActivityValue", on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence")
     sampling_event = models.ForeignKey("wastewater.SamplingEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence")
     chemical_product = models.ForeignKey("chemicals.ChemicalProduct", on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence")
+    discharge_permit = models.ForeignKey("wastewater.DischargePermit", on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence")
     file = models.FileField(upload_to=_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)

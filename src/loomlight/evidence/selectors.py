@@ -10,16 +10,16 @@ from loomlight.registry.models import DataKind
 
 #: the data kinds evidence can back, and the rows of each
 KIND_OF = {
-    DataKind.WASTEWATER: Q(sampling_event__isnull=False),
-    DataKind.CHEMICALS: Q(sampling_event__isnull=True, chemical_product__isnull=False),
-    DataKind.ENVIRONMENTAL: Q(sampling_event__isnull=True, chemical_product__isnull=True),
+    DataKind.WASTEWATER: Q(sampling_event__isnull=False) | Q(discharge_permit__isnull=False),
+    DataKind.CHEMICALS: Q(sampling_event__isnull=True, discharge_permit__isnull=True, chemical_product__isnull=False),
+    DataKind.ENVIRONMENTAL: Q(sampling_event__isnull=True, discharge_permit__isnull=True, chemical_product__isnull=True),
 }
 
 
 def data_kind(evidence: Evidence) -> str:
-    """The kind of data a piece of evidence backs: a sampling event's is wastewater data, a chemical
-    product's chemical data, any other (a bill, a value, a month) environmental data."""
-    if evidence.sampling_event_id:
+    """The kind of data a piece of evidence backs: a sampling event's or a discharge permit's is wastewater
+    data, a chemical product's chemical data, any other (a bill, a value, a month) environmental data."""
+    if evidence.sampling_event_id or evidence.discharge_permit_id:
         return DataKind.WASTEWATER
     if evidence.chemical_product_id:
         return DataKind.CHEMICALS

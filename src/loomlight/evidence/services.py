@@ -55,7 +55,7 @@ def _check(name: str, head: bytes, size: int) -> str:
 
 @transaction.atomic
 def evidence_attach(*, by, facility, kind: str, uploaded, period=None, activity_value=None, sampling_event=None,
-                    chemical_product=None, note: str = "", via: str = "web") -> Evidence:
+                    chemical_product=None, discharge_permit=None, note: str = "", via: str = "web") -> Evidence:
     """Store an uploaded file as evidence of the facility's data (the page's upload and the API's).
 
     The file's type is judged on its first bytes, its size against EVIDENCE_MAX_MB; ``period`` is a
@@ -68,7 +68,7 @@ def evidence_attach(*, by, facility, kind: str, uploaded, period=None, activity_
             validate_month(period)
         except ValidationError as exc:
             raise ValidationError({"period": exc.messages}) from None
-    for linked in (activity_value, sampling_event, chemical_product):
+    for linked in (activity_value, sampling_event, chemical_product, discharge_permit):
         if linked is not None and _facility_id(linked) != facility.pk:
             raise ValidationError(_("The evidence and what it backs belong to different facilities."))
     if problem := text_problem(uploaded.name or ""):
@@ -79,7 +79,7 @@ def evidence_attach(*, by, facility, kind: str, uploaded, period=None, activity_
     data = uploaded.read()
     content_type = _check(uploaded.name, data[:16] if not uploaded.name.lower().endswith(".csv") else data[:4096], len(data))
     evidence = Evidence(facility=facility, kind=kind, period=period, activity_value=activity_value, sampling_event=sampling_event,
-                        chemical_product=chemical_product, original_name=os.path.basename(uploaded.name)[:200],
+                        chemical_product=chemical_product, discharge_permit=discharge_permit, original_name=os.path.basename(uploaded.name)[:200],
                         content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(), note=note,
                         uploaded_by=by)
     evidence.full_clean(exclude=["file"])   # before the file is stored: a refusal leaves no file behind
