@@ -27,6 +27,7 @@ class Ids:
     shared_event: int
     evidence: int
     job: int
+    permit: int
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,9 @@ DERIVED: list[View] = [
     View("wastewater:event", lambda i: {"pk": i.event}),
     View("wastewater:shared", lambda i: {"pk": i.shared}),
     View("wastewater:event", lambda i: {"pk": i.shared_event}),
+    View("wastewater:permit", lambda i: {"pk": i.permit}),
+    View("wastewater:park", lambda i: {"pk": i.park}),
+    View("wastewater:intake", lambda i: {"pk": i.shared}),
     View("chemicals:facility", lambda i: _facility(i)),
     View("chemicals:facility_year", lambda i: _facility(i, year=YEAR)),
     # emissions
@@ -123,6 +127,10 @@ DERIVED: list[View] = [
 
 #: Routes that show no facility's derived data, and why.
 NOT_DERIVED: dict[str, str] = {
+    "wastewater:facility_discharge": "the form for where a facility's wastewater goes: its manager and the programme admin only (403 otherwise)",
+    "wastewater:shared_discharge": "the form for where a central plant's wastewater goes: its park's operator and the programme admin only",
+    "wastewater:facility_permit_new": "the form to add a facility's permit: its manager and the programme admin only",
+    "wastewater:shared_permit_new": "the form to add a central plant's permit: its park's operator and the programme admin only",
     "set_language": "POST: sets the language",
     "healthz": "the server's health, no data",
     "login": "the login form",

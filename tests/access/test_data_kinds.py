@@ -37,7 +37,7 @@ ENV_VALUES = [("water_municipal", 864297, "m³"), ("waste_nonhazardous_landfille
 GHG_VALUES = [("fuel_diesel", 1500, "L"), ("electricity_grid", 310000, "kWh")]
 CANARIES = {
     DataKind.ENVIRONMENTAL: [str(v) for _m, v, _u in ENV_VALUES] + ["canary-utility-bill.pdf"],
-    DataKind.WASTEWATER: ["917346", "Canary Lab Q9"],
+    DataKind.WASTEWATER: ["917346", "Canary Lab Q9", "Canary Permit 8/GP"],
     DataKind.CHEMICALS: ["538291", "Canary Auxiliary QX"],
     SHARED: ["627183", "Canary CETP Lab Z3"],
 }
@@ -62,7 +62,7 @@ def canary(world, django_capture_on_commit_callbacks):
     from loomlight.evidence.services import evidence_attach
     from loomlight.reporting import services as reporting
     from loomlight.reporting.imports.jobs import ImportJob
-    from loomlight.wastewater.services import lab_result_set, sampling_event_create
+    from loomlight.wastewater.services import discharge_set, lab_result_set, permit_limit_set, permit_save, sampling_event_create
 
     manager, operator = world.users["manager"], world.users["operator"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -77,6 +77,10 @@ def canary(world, django_capture_on_commit_callbacks):
                                          sampling_point="cetp_outflow", discharge_type="direct",
                                          laboratory="Canary CETP Lab Z3")
     lab_result_set(by=operator, event=shared_event, parameter="bod5", unit="mg/L", value=627183)
+    discharge_set(by=manager, facility=world.own, valid_from=datetime.date(2020, 1, 1), route="cetp", cetp=world.cetp)
+    permit = permit_save(by=manager, facility=world.own, number="Canary Permit 8/GP", issuing_body="DONRE",
+                         issued_on=datetime.date(2020, 1, 1))
+    permit_limit_set(by=manager, permit=permit, parameter="cod", limit_max="100", unit="mg/L")
     product = chemical_product_save(by=manager, facility=world.own, data={"name": "Canary Auxiliary QX", "supplier": "S"})
     chemical_use_set(by=manager, product=product, period=PERIOD, value=538291, unit="kg")
     evidence = evidence_attach(by=manager, facility=world.own, kind="utility_bill", uploaded=_evidence_pdf(), period=PERIOD)
@@ -85,7 +89,7 @@ def canary(world, django_capture_on_commit_callbacks):
                                    errors=[{"code": "not_a_number", "problem": "p", "fix": "f", "value": "x"}])
     world.ids = Ids(facility=world.own.pk, park=world.park.pk, programme=world.programme.pk,
                     organisation=world.group.pk, shared=world.cetp.pk, event=event.pk, shared_event=shared_event.pk,
-                    evidence=evidence.pk, job=job.pk)
+                    evidence=evidence.pk, job=job.pk, permit=permit.pk)
     world.canaries = {**CANARIES, DataKind.GHG: _markers_ghg(world)}
     return world
 

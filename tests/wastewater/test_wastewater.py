@@ -120,7 +120,7 @@ def test_result_form_and_page(client, world, event):
     response = client.post(url, {"parameter": "cod", "value": "200", "unit": "mg/L"})
     assert response.status_code == 302
     body = client.get(reverse("wastewater:facility", args=[world.own.pk])).content.decode()
-    assert 'data-level="foundational"' in body and "outcome-fail" in body
+    assert 'data-set="zdhc:foundational"' in body and "outcome-fail" in body
     response = client.post(url, {"parameter": "cod", "value": "200", "unit": "kWh"})
     assert "unit" in response.context["form"].errors
     client.force_login(world.users["assessor"])
@@ -214,7 +214,7 @@ def test_a_parameter_without_a_limit_says_so_and_the_badges_are_explained(client
     _result(world, event, parameter="cod", value="900")
     client.force_login(world.users["data_entry"])
     body = client.get(reverse("wastewater:event", args=[event.pk])).content.decode()
-    table = body[body.index('<table class="compliance">'):body.index("</table>")]
+    table = body[body.index('data-testid="limits-table"'):body.index("</table>")]
     # then each level says "no limit" (with why in its title), never a bare dash, and the verdict "nothing to judge"
     assert table.count(">no limit</span>") == 3 and ">—<" not in table
     assert 'title="the guideline sets no limit for this parameter at this level for this kind of discharge"' in table

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext, pgettext_lazy
 
 from loomlight.site.numbers import number
 
+from loomlight.calc.discharge import Basis, Gap, LimitSet, Route, Why
+from loomlight.calc.discharge import stricter as calc_stricter
 from loomlight.calc.wastewater import Outcome, Result, applicable, assess, overall
 from loomlight.reference.wastewater import STANDARDS, limits, parameters, version
 from loomlight.wastewater.models import DischargeType, SamplingEvent
@@ -116,3 +120,193 @@ def compliance_trend(qs, points, standard: str = "zdhc_wwg", *, last: int = TREN
 
 
 OUTCOME_LABELS = {Outcome.PASS: "pass", Outcome.FAIL: "fail", Outcome.INCONCLUSIVE: "inconclusive", Outcome.NO_LIMIT: "no_limit"}
+
+
+# --- every applicable set of limits: national or permit, a central plant's intake, ZDHC ---------------------
+
+def set_title(s: LimitSet) -> str:
+    """A set's short name, for a column head: "QCVN 40:2025/BTNMT, column B", "Permit 123/GP-UBND"."""
+    why = s.why
+    if s.kind == "national":
+        name = short_name(why.regulation)
+        return gettext("%(regulation)s, column %(column)s") % {"regulation": name, "column": why.column.column} if why.column else name
+    if s.kind == "permit":
+        return gettext("Permit %(number)s") % {"number": why.reference}
+    if s.kind == "intake":
+        return gettext("Intake limits of %(plant)s") % {"plant": why.reference}
+    return gettext("ZDHC %(level)s") % {"level": LEVEL_LABELS.get(why.reference, why.reference)}
+
+
+def short_name(regulation) -> str:
+    return SHORT_NAMES.get(regulation.code, regulation.short)
+
+
+#: Short names of regulations whose full name does not start with its number.
+SHORT_NAMES = {"th_moi_2560": "MoI effluent standards B.E. 2560", "kh_subdecree_27_1999": "Sub-decree 27 (1999)"}
+
+
+def _day(d) -> str:
+    return d.isoformat() if d else ""
+
+
+def _route_text(why: Why) -> str:
+    water = f" ({why.receiving_water})" if why.receiving_water else ""
+    if why.route == Route.SURFACE:
+        if why.receiving_class:
+            return gettext("discharge to surface water of class %(cls)s%(water)s") % {"cls": why.receiving_class, "water": water}
+        return gettext("discharge to surface water%(water)s") % {"water": water}
+    if why.route == Route.SEWER:
+        return gettext("discharge to a public sewer")
+    if why.route == Route.CETP:
+        return gettext("discharge to the park's central plant")
+    return ""
+
+
+def why_text(s: LimitSet, operating_since=None) -> str:
+    """Why a set applies to this sample, in a sentence: "QCVN 40:2025/BTNMT, column B: discharge to surface
+    water of class B (Thị Vải river); in force since 2025-09-01."; or why it gives no limits."""
+    why = s.why
+    if s.kind == "permit":
+        text = gettext("Permit %(number)s, issued by %(body)s on %(issued)s") % {
+            "number": why.reference, "body": why.receiving_water, "issued": _day(why.since)}
+        if why.until:
+            text += gettext(", valid until %(until)s") % {"until": _day(why.until)}
+        return text + "."
+    if s.kind == "intake":
+        if not s.limits:
+            return gettext("The facility discharges to %(plant)s, whose operator has set no intake limits for this date.") % {
+                "plant": why.reference}
+        return gettext("Intake limits of %(plant)s, which the facility discharges to; in force since %(since)s.") % {
+            "plant": why.reference, "since": _day(why.since)}
+    if s.kind == "zdhc":
+        route = gettext("direct discharge") if why.route == "direct" else gettext("indirect discharge, to a central plant or sewer")
+        return gettext("ZDHC Wastewater Guidelines %(version)s, %(level)s level: %(route)s.") % {
+            "version": version(), "level": LEVEL_LABELS.get(why.reference, why.reference), "route": route}
+    name = short_name(why.regulation)
+    args = {"regulation": name, "since": _day(why.since), "until": _day(why.until), "cls": why.receiving_class,
+            "cutoff": _day(why.regulation.existing_before), "operating": _day(operating_since)}
+    if why.gap == Gap.NO_ROUTE:
+        return gettext("%(regulation)s is in force on this date (since %(since)s); where the site discharges is not recorded, so no column of it can be chosen.") % args
+    if why.gap == Gap.ROUTE_NOT_COVERED:
+        if why.route == Route.CETP:
+            return gettext("%(regulation)s does not govern a discharge to a park's central plant: the plant's intake limits apply.") % args
+        return gettext("%(regulation)s sets no limits for this discharge route.") % args
+    if why.gap == Gap.CLASS_NEEDED:
+        return gettext("%(regulation)s sets its limits by the class of the receiving water, which is not recorded.") % args
+    if why.gap == Gap.CLASS_UNKNOWN:
+        return gettext("%(regulation)s defines no receiving-water class “%(cls)s”.") % args
+    head = set_title(s) if why.column else name
+    route = _route_text(why)
+    if why.basis == Basis.TRANSITION:
+        tail = gettext("superseded, but kept until %(until)s for a site operating since before %(cutoff)s (this one since %(operating)s)") % args
+    elif why.basis == Basis.IF_EXISTING:
+        tail = gettext("applies until %(until)s if the site began operating before %(cutoff)s; record the day it began operating") % args
+    elif why.basis == Basis.IF_NEW:
+        tail = gettext("in force since %(since)s; applies if the site began operating on %(since)s or later") % args
+    else:
+        tail = gettext("in force since %(since)s") % args
+    text = f"{head}: {route}; {tail}." if route else f"{head}: {tail}."
+    if why.gap == Gap.NOT_SHIPPED:
+        text += " " + gettext("Loomlight ships none of its limit values: no primary copy of its table was read. The permit's limits are the ones to meet.")
+    return text
+
+
+@dataclass
+class SetView:
+    key: str
+    family: str
+    kind: str
+    title: str
+    why: str
+    judged: bool          # it has limits to judge against
+    legal: bool
+    regulation: str = ""  # code of a national set
+    conditional: bool = False   # applies only on a condition not recorded (when the site began operating)
+
+
+def rules_for(event: SamplingEvent):
+    """The SiteRules of the event's site (one per call; pass one ``rules`` to compliance() for many events)."""
+    from loomlight.wastewater.rules import SiteRules
+
+    return SiteRules(facility=event.facility) if event.facility_id else SiteRules(shared=event.shared_facility)
+
+
+def compliance(event: SamplingEvent, rules=None) -> dict:
+    """Each result of ``event`` against every set of limits that applies to its site on its day.
+
+    {"sets": [SetView] (only those with limits: the columns), "notes": [SetView] (sets in force that give no
+    limits here, with the reason), "rows": [{parameter, name, result, shown, cells: {key: {limit, outcome,
+    stricter}}}], "overall": {key: Outcome|None}, "legal": Outcome|None (the worst of the binding sets)}."""
+    rules = rules or rules_for(event)
+    sets = rules.sets(event)
+    d = rules.discharge_on(event.sampled_on)
+    operating = d.operating_since if d else None
+    views = [SetView(s.key, s.family, s.kind, set_title(s), why_text(s, operating), bool(s.limits), s.legal,
+                     s.why.regulation.code if s.why and s.why.regulation else "",
+                     bool(s.why and s.why.basis in (Basis.IF_EXISTING, Basis.IF_NEW))) for s in sets]
+    judged = [(s, v) for s, v in zip(sets, views) if v.judged]
+    national = [s for s in sets if s.kind == "national" and s.limits]
+    names = parameters()
+    rows = []
+    for r in event.results.all():
+        result = Result(r.parameter, r.value, r.unit, r.detection_limit, r.below_detection_limit)
+        cells = {}
+        for s, v in judged:
+            limit = s.limits.get(r.parameter)
+            outcome = assess(result, limit) if limit is None or limit.unit == r.unit else Outcome.NO_LIMIT
+            strict = s.kind in ("permit", "intake") and any(calc_stricter(limit, n.limits.get(r.parameter)) for n in national)
+            cells[v.key] = {"limit": limit_text(limit), "outcome": outcome, "stricter": strict}
+        rows.append({"parameter": r.parameter, "name": gettext(names[r.parameter].name) if r.parameter in names else r.parameter,
+                     "result": r, "shown": result_text(r), "cells": cells})
+    overall_by = {v.key: overall(row["cells"][v.key]["outcome"] for row in rows) for _, v in judged}
+    # The binding verdict: the worst of the legal sets that surely apply (a conditional one is shown, not counted).
+    legal = overall(o for _, v in judged if v.legal and not v.conditional for o in [overall_by[v.key]] if o is not None)
+    return {"sets": [v for _, v in judged], "notes": [v for v in views if not v.judged], "rows": rows,
+            "overall": overall_by, "legal": legal, "discharge": d, "direct": rules.direct_on(event)}
+
+
+def exceedances(events, rules_by_site) -> list[dict]:
+    """Every result over (or under) a limit of a set that applies, newest first: {event, site, parameter, name,
+    shown, set, limit}. ``rules_by_site`` maps (kind, pk) of a site to its SiteRules."""
+    out = []
+    for event in events:
+        site_key = ("facility", event.facility_id) if event.facility_id else ("shared", event.shared_facility_id)
+        c = compliance(event, rules_by_site[site_key])
+        titles = {v.key: v for v in c["sets"]}
+        for row in c["rows"]:
+            for key, cell in row["cells"].items():
+                if cell["outcome"] == Outcome.FAIL:
+                    out.append({"event": event, "site": (event.facility or event.shared_facility).name,
+                                "parameter": row["parameter"], "name": row["name"], "shown": row["shown"],
+                                "set": titles[key], "limit": cell["limit"]})
+    return out
+
+
+FAMILY_ORDER = ("national", "permit", "intake", "zdhc:foundational", "zdhc:progressive", "zdhc:aspirational")
+
+
+def family_label(family: str) -> str:
+    if family == "national":
+        return gettext("National regulation")
+    if family == "permit":
+        return gettext("Permit")
+    if family == "intake":
+        return gettext("Central plant intake")
+    level = family.split(":", 1)[1]
+    return gettext("ZDHC %(level)s") % {"level": LEVEL_LABELS.get(level, level)}
+
+
+def rules_trend(qs, points, rules, *, last: int = TREND_EVENTS) -> dict:
+    """The ``last`` events at ``points``, oldest first, each with its overall outcome per family of limits
+    (national, permit, intake, ZDHC levels) and the title of the set used (a regulation changes over time)."""
+    events = list(qs.filter(sampling_point__in=points).prefetch_related("results").order_by("-sampled_on", "-pk")[:last])
+    rows, seen = [], set()
+    for event in reversed(events):
+        c = compliance(event, rules)
+        cells = {}
+        for v in c["sets"]:
+            cells[v.family] = {"outcome": c["overall"][v.key], "title": v.title}
+            seen.add(v.family)
+        rows.append({"event": event, "cells": cells, "legal": c["legal"]})
+    families = [f for f in FAMILY_ORDER if f in seen]
+    return {"families": [(f, family_label(f)) for f in families], "rows": rows}
