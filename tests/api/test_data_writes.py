@@ -17,7 +17,7 @@ from loomlight.chemicals import services as chemicals
 from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
 from loomlight.evidence.models import Evidence
 from loomlight.wastewater import services as wastewater
-from loomlight.wastewater.models import LabResult, SamplingEvent
+from loomlight.wastewater.models import IntakeLimit, LabResult, SamplingEvent
 from tests.api.conftest import FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED, error
 
 ROLES = ["operator", "admin", "assessor", "park_operator", "manager", "group_manager", "data_entry",
@@ -50,6 +50,7 @@ def _state() -> dict:
         "products": list(ChemicalProduct.objects.order_by("pk").values()),
         "uses": list(ChemicalUse.objects.order_by("pk").values()),
         "evidence": list(Evidence.objects.order_by("pk").values()),
+        "intake": list(IntakeLimit.objects.order_by("pk").values()),
         "audit": AuditEvent.objects.count(),
     }
 
@@ -82,6 +83,8 @@ ROUTES = {
     "wastewater event": Route("post", "/facilities/{own}/wastewater/events", 201, FACILITY_WRITERS, FACILITY_READERS, {
         "sampled_on": "2025-07-01", "sampling_point": "treated", "discharge_type": "direct", "laboratory": "Lab C",
         "results": [{"parameter": "ph", "value": 7.2, "unit": "pH"}]}),
+    "intake limit": Route("post", "/shared-facilities/{cetp}/wastewater/intake-limits", 201, PLANT_WRITERS, PLANT_VIEWERS, {
+        "parameter": "cod", "limit_max": 500, "unit": "mg/L", "valid_from": "2025-01-01"}),
     "plant event": Route("post", "/shared-facilities/{cetp}/wastewater/events", 201, PLANT_WRITERS, PLANT_VIEWERS, {
         "sampled_on": "2025-07-01", "sampling_point": "cetp_inflow", "discharge_type": "indirect", "laboratory": "Lab C"}),
     "lab result": Route("put", "/wastewater/events/{event}/results/bod5", 200, FACILITY_WRITERS, FACILITY_READERS,

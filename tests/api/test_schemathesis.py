@@ -55,6 +55,7 @@ RULES_OF_THE_DATA = [re.compile(p) for p in (
     r"^Give the reduction a year|target year must come after|There is no inventory for|needs output",  # targets
     r"Choose the programme to enrol",                       # who administers several programmes
     r"files are not accepted|not what its name says|file is empty|the limit is|must be UTF-8",  # judged on the bytes
+    r"^Give a maximum, a minimum, or both|minimum is above the maximum",  # a limit's two bounds, together
 )]
 
 

@@ -203,3 +203,4 @@ def test_intake_page_is_set_by_the_operator_and_refused_to_tenants(client, world
     assert list(IntakeLimit.objects.values_list("limit_max", flat=True)) == [500.0]
     bad = client.post(url, {"form": "intake", "parameter": "cod", "limit_max": "x", "unit": "mg/L", "valid_from": "2024-01-01"})
     assert bad.status_code == 200 and list(IntakeLimit.objects.values_list("limit_max", flat=True)) == [500.0]
+

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Q
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
@@ -20,16 +21,26 @@ from loomlight.api.schemas import DateInRange, In, Number, Page, PageQuery, desc
 from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _page, _visible
 from loomlight.reference.wastewater import parameters
 from loomlight.registry import policy
-from loomlight.registry.models import DataKind
+from loomlight.registry.models import DataKind, SharedFacilityKind
 from loomlight.registry.policy import Action
 from loomlight.registry.validators import FIRST_DATE, FIRST_YEAR
 from loomlight.wastewater import services
 from loomlight.wastewater.models import LabResult, SamplingEvent, SamplingPoint
-from loomlight.wastewater.selectors import event_compliance
+from loomlight.wastewater.rules import LEGAL_POINTS, SiteRules
+from loomlight.wastewater.selectors import compliance, event_compliance, exceedances
 
 VIA = "api"
 
 router = Router(tags=["environmental data"])
+Parameter = described(str, {"type": "string", "enum": list(parameters())})
+
+
+class JudgedOut(Schema):
+    limit_min: float | None
+    limit_max: float | None
+    unit: str
+    outcome: str = Field(..., description="pass, fail, inconclusive or no_limit.")
+    stricter: bool = Field(..., description="A permit or intake limit stricter than the national one.")
 
 
 class LabResultOut(Schema):
@@ -40,6 +51,21 @@ class LabResultOut(Schema):
     detection_limit: float | None
     method: str
     outcomes: dict[str, str | None] = Field(..., description="Per level of the standard: pass, fail, inconclusive or no_limit.")
+    limits: dict[str, JudgedOut] = Field(..., description="Per set of limits (its key in `limit_sets`) that limits this "
+                                                         "parameter: the limit and the outcome.")
+
+
+class LimitSetOut(Schema):
+    key: str = Field(..., description="national:<regulation>:<column>, permit:<id>, intake:<plant id> or zdhc:<level>.")
+    kind: str = Field(..., description="national, permit, intake or zdhc.")
+    title: str
+    why: str = Field(..., description="Why the set applies on the sampling day, or why it gives no limits, in the "
+                                      "caller's language.")
+    binding: bool = Field(..., description="Set by law, a permit or a plant's rules (ZDHC is voluntary).")
+    conditional: bool = Field(..., description="Applies only if the site began operating before (or after) a "
+                                               "transition's cut-off, which is not recorded.")
+    judged: bool = Field(..., description="False when the set gives no limits here (see `why`).")
+    overall: str | None = Field(..., description="pass, fail or inconclusive; None when nothing was judged.")
 
 
 class SamplingEventOut(Schema):
@@ -51,6 +77,9 @@ class SamplingEventOut(Schema):
     standard: str
     standard_version: str
     overall: dict[str, str | None] = Field(..., description="Per level: pass, fail or inconclusive; None when nothing was assessed.")
+    binding_overall: str | None = Field(..., description="The worst outcome of the binding sets that surely apply "
+                                                          "(national, permit, intake); None when none judges the sample.")
+    limit_sets: list[LimitSetOut]
     results: list[LabResultOut]
 
 
@@ -59,18 +88,30 @@ class EventFilters(PageQuery):
     sampling_point: text() = ""
 
 
-def _event_out(event) -> dict:
+def _str(outcome) -> str | None:
+    return str(outcome) if outcome is not None else None
+
+
+def _event_out(event, rules=None) -> dict:
     c = event_compliance(event)
+    full = compliance(event, rules)
     rows = {row["result"].pk: row for row in c["rows"]}
+    cells = {row["result"].pk: row["cells"] for row in full["rows"]}
+    sets = [{"key": v.key, "kind": v.kind, "title": v.title, "why": v.why, "binding": v.legal, "conditional": v.conditional,
+             "judged": v.judged, "overall": _str(full["overall"].get(v.key))} for v in full["sets"] + full["notes"]]
     return {
         "id": event.pk, "sampled_on": event.sampled_on, "sampling_point": event.sampling_point,
         "discharge_type": event.discharge_type, "laboratory": event.laboratory,
         "standard": c["standard"], "standard_version": c["version"],
-        "overall": {level: (str(o) if o is not None else None) for level, o in c["overall"].items()},
+        "overall": {level: _str(o) for level, o in c["overall"].items()},
+        "binding_overall": _str(full["legal"]), "limit_sets": sets,
         "results": [{
             "parameter": r.parameter, "value": r.value, "unit": r.unit, "below_detection_limit": r.below_detection_limit,
             "detection_limit": r.detection_limit, "method": r.method,
             "outcomes": {level: str(o) for level, o in rows[r.pk]["outcomes"].items()},
+            "limits": {key: {"limit_min": cell["bounds"].limit_min, "limit_max": cell["bounds"].limit_max,
+                             "unit": cell["bounds"].unit, "outcome": str(cell["outcome"]), "stricter": cell["stricter"]}
+                       for key, cell in cells[r.pk].items() if cell["bounds"] is not None},
         } for r in event.results.all()],
     }
 
@@ -86,15 +127,158 @@ def wastewater_event_list(request, facility_id: int, query: Query[EventFilters])
     if query.sampling_point:
         events = events.filter(sampling_point=query.sampling_point)
     page = _page(events, query)
-    page["results"] = [_event_out(e) for e in page["results"]]
+    rules = SiteRules(facility=facility)
+    page["results"] = [_event_out(e, rules) for e in page["results"]]
     return page
+
+
+class ExceedanceOut(Schema):
+    event_id: int
+    sampled_on: datetime.date
+    sampling_point: str
+    facility_id: int | None
+    shared_facility_id: int | None
+    site: str
+    parameter: str
+    value: float | None
+    below_detection_limit: bool
+    detection_limit: float | None
+    unit: str
+    limit_set: str = Field(..., description="The key of the set of limits exceeded.")
+    limit_set_title: str
+    limit_min: float | None
+    limit_max: float | None
+
+
+class ExceedanceFilters(Schema):
+    year: int | None = Field(None, ge=FIRST_YEAR, le=2100)
+
+
+def _exceedances_out(found) -> list[dict]:
+    out = []
+    for x in found:
+        e, r = x["event"], next(r for r in x["event"].results.all() if r.parameter == x["parameter"])
+        bounds = x["bounds"]
+        out.append({"event_id": e.pk, "sampled_on": e.sampled_on, "sampling_point": e.sampling_point,
+                    "facility_id": e.facility_id, "shared_facility_id": e.shared_facility_id, "site": x["site"],
+                    "parameter": r.parameter, "value": r.value, "below_detection_limit": r.below_detection_limit,
+                    "detection_limit": r.detection_limit, "unit": r.unit, "limit_set": x["set"].key,
+                    "limit_set_title": x["set"].title, "limit_min": bounds.limit_min, "limit_max": bounds.limit_max})
+    return out
+
+
+@router.get("/facilities/{facility_id}/wastewater/exceedances", response={200: list[ExceedanceOut], **READ_ERRORS})
+def wastewater_exceedances(request, facility_id: int, query: Query[ExceedanceFilters]):
+    """Every result of the facility's discharge samples outside a limit of a set that applies on its day (national,
+    permit, central plant intake, ZDHC), newest first; `year` narrows it to one year."""
+    facility = _visible(policy.facilities_with_data(request.user, DataKind.WASTEWATER), facility_id)
+    events = facility.sampling_events.filter(sampling_point__in=LEGAL_POINTS).prefetch_related("results").order_by("-sampled_on", "-pk")
+    if query.year:
+        events = events.filter(sampled_on__year=query.year)
+    return _exceedances_out(exceedances(events, {("facility", facility.pk): SiteRules(facility=facility)}))
+
+
+@router.get("/parks/{park_id}/wastewater/exceedances", response={200: list[ExceedanceOut], **READ_ERRORS})
+def park_wastewater_exceedances(request, park_id: int, query: Query[ExceedanceFilters]):
+    """The exceedances of a park's tenants whose wastewater data the caller may read, and of its central plants
+    whose results it may read, newest first."""
+    park = _visible(policy.parks_visible(request.user), park_id)
+    facilities = list(policy.facilities_with_data(request.user, DataKind.WASTEWATER).filter(park=park))
+    plants = list(policy.shared_facilities_with_data(request.user).filter(park=park).select_related("park"))
+    rules = {("facility", f.pk): SiteRules(facility=f) for f in facilities}
+    rules.update({("shared", p.pk): SiteRules(shared=p) for p in plants})
+    events = (SamplingEvent.objects.filter(Q(facility__in=facilities) | Q(shared_facility__in=plants), sampling_point__in=LEGAL_POINTS)
+              .select_related("facility", "shared_facility").prefetch_related("results").order_by("-sampled_on", "-pk"))
+    if query.year:
+        events = events.filter(sampled_on__year=query.year)
+    return _exceedances_out(exceedances(events, rules))
+
+
+class BoundsOut(Schema):
+    parameter: str
+    limit_min: float | None
+    limit_max: float | None
+    unit: str
+
+
+class PermitOut(Schema):
+    id: int
+    number: str
+    issuing_body: str
+    issued_on: datetime.date
+    valid_until: datetime.date | None
+    limits: list[BoundsOut]
+    evidence_ids: list[int]
+
+
+class DischargeOut(Schema):
+    valid_from: datetime.date
+    route: str = Field(..., description="surface, sewer or cetp.")
+    receiving_water: str
+    receiving_class: str
+    cetp_id: int | None
+    operating_since: datetime.date | None
+
+
+class DischargeFactsOut(Schema):
+    routes: list[DischargeOut] = Field(..., description="Oldest first: each applies from its day to the next one's.")
+    permits: list[PermitOut]
+
+
+def _bounds(rows) -> list[dict]:
+    return [{"parameter": r.parameter, "limit_min": r.limit_min, "limit_max": r.limit_max, "unit": r.unit} for r in rows]
+
+
+@router.get("/facilities/{facility_id}/wastewater/discharge", response={200: DischargeFactsOut, **READ_ERRORS})
+def wastewater_discharge(request, facility_id: int):
+    """Where the facility's wastewater goes (each route from its day on) and its discharge permits with their limits."""
+    facility = _visible(policy.facilities_with_data(request.user, DataKind.WASTEWATER), facility_id)
+    rules = SiteRules(facility=facility)
+    return {
+        "routes": [{"valid_from": d.valid_from, "route": d.route, "receiving_water": d.receiving_water,
+                    "receiving_class": d.receiving_class, "cetp_id": d.cetp_id, "operating_since": d.operating_since}
+                   for d in rules.discharges],
+        "permits": [{"id": p.pk, "number": p.number, "issuing_body": p.issuing_body, "issued_on": p.issued_on,
+                     "valid_until": p.valid_until, "limits": _bounds(p.limits.all()), "evidence_ids": [e.pk for e in p.evidence.all()]}
+                    for p in rules.permits],
+    }
+
+
+class IntakeLimitOut(BoundsOut):
+    valid_from: datetime.date
+    note: str
+
+
+@router.get("/shared-facilities/{shared_id}/wastewater/intake-limits", response={200: list[IntakeLimitOut], **READ_ERRORS})
+def intake_limit_list(request, shared_id: int):
+    """A central plant's intake limits for its tenants, each from its day on (the newest first per parameter)."""
+    plant = _visible(policy.shared_facilities_visible(request.user).filter(kind=SharedFacilityKind.CETP), shared_id)
+    return [{"parameter": r.parameter, "limit_min": r.limit_min, "limit_max": r.limit_max, "unit": r.unit,
+             "valid_from": r.valid_from, "note": r.note} for r in plant.intake_limits.order_by("parameter", "-valid_from")]
+
+
+class IntakeLimitIn(In):
+    parameter: Parameter
+    unit: text(minLength=1, maxLength=24)
+    valid_from: DateInRange
+    limit_min: Number | None = None
+    limit_max: Number | None = None
+    note: text(maxLength=300) = ""
+
+
+@router.post("/shared-facilities/{shared_id}/wastewater/intake-limits", response={201: IntakeLimitOut, **WRITE_ERRORS})
+def intake_limit_create(request, shared_id: int, payload: IntakeLimitIn):
+    """Set a central plant's intake limit for one parameter from a day on (the park's operator, the programme admin)."""
+    plant = _visible(policy.shared_facilities_visible(request.user).filter(kind=SharedFacilityKind.CETP), shared_id)
+    row = services.intake_limit_set(by=request.user, cetp=plant, via=VIA, **payload.model_dump())
+    return Status(201, {"parameter": row.parameter, "limit_min": row.limit_min, "limit_max": row.limit_max, "unit": row.unit,
+                        "valid_from": row.valid_from, "note": row.note})
 
 
 # --- writes ---------------------------------------------------------------------
 
 PLANT_POINTS = (SamplingPoint.CETP_INFLOW.value, SamplingPoint.CETP_OUTFLOW.value)
 FACILITY_POINTS = tuple(p for p in SamplingPoint.values if p not in PLANT_POINTS)
-Parameter = described(str, {"type": "string", "enum": list(parameters())})
 
 
 class ResultIn(In):

@@ -255,7 +255,7 @@ def compliance(event: SamplingEvent, rules=None) -> dict:
             limit = s.limits.get(r.parameter)
             outcome = assess(result, limit) if limit is None or limit.unit == r.unit else Outcome.NO_LIMIT
             strict = s.kind in ("permit", "intake") and any(calc_stricter(limit, n.limits.get(r.parameter)) for n in national)
-            cells[v.key] = {"limit": limit_text(limit), "outcome": outcome, "stricter": strict}
+            cells[v.key] = {"limit": limit_text(limit), "outcome": outcome, "stricter": strict, "bounds": limit}
         rows.append({"parameter": r.parameter, "name": gettext(names[r.parameter].name) if r.parameter in names else r.parameter,
                      "result": r, "shown": result_text(r), "cells": cells})
     overall_by = {v.key: overall(row["cells"][v.key]["outcome"] for row in rows) for _, v in judged}
@@ -278,7 +278,7 @@ def exceedances(events, rules_by_site) -> list[dict]:
                 if cell["outcome"] == Outcome.FAIL:
                     out.append({"event": event, "site": (event.facility or event.shared_facility).name,
                                 "parameter": row["parameter"], "name": row["name"], "shown": row["shown"],
-                                "set": titles[key], "limit": cell["limit"]})
+                                "set": titles[key], "limit": cell["limit"], "bounds": cell["bounds"]})
     return out
 
 
