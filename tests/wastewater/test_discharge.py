@@ -204,3 +204,39 @@ def test_intake_page_is_set_by_the_operator_and_refused_to_tenants(client, world
     bad = client.post(url, {"form": "intake", "parameter": "cod", "limit_max": "x", "unit": "mg/L", "valid_from": "2024-01-01"})
     assert bad.status_code == 200 and list(IntakeLimit.objects.values_list("limit_max", flat=True)) == [500.0]
 
+
+
+# --- a shipped table, hand-checked --------------------------------------------------------------------------
+
+def test_thai_results_against_the_ministry_of_industry_table(world):
+    """Thailand, Notification of the Ministry of Industry on factory effluent discharge control standards B.E. 2560
+    (2017), clause 5 (reference/discharge_limits.csv, th_moi_2560, column "general"), for a factory discharging to a
+    river on 2025-06-12. Hand-checked: pH 9.2 is outside 5.5–9.0 (5.1); temperature 41 °C is over 40 (5.2); colour
+    280 ADMI is within 300 (5.3); TSS 50 mg/L equals its limit of 50 and meets it (5.5); BOD5 21 is over 20 (5.6);
+    COD 118 is within 120 (5.7); Cr(VI) below a detection limit of 0.3 mg/L cannot be told against 0.25 (5.16(2));
+    AOX has no limit in this table."""
+    from loomlight.registry.models import Facility
+
+    mill = Facility.objects.create(name="Ayutthaya Dye Works", country="TH", tier=2, processes=["dyeing"])
+    world.users["manager"].memberships.create(role="facility_manager", facility=mill)
+    world.users["data_entry"].memberships.create(role="facility_data_entry", facility=mill)
+    services.discharge_set(by=world.users["manager"], facility=mill, valid_from=datetime.date(2020, 1, 1), route="surface",
+                           receiving_water="Chao Phraya river")
+    event = services.sampling_event_create(by=world.users["data_entry"], facility=mill, sampled_on=BEFORE,
+                                           sampling_point="discharge", discharge_type="direct", laboratory="Lab T")
+    for parameter, value, unit in [("ph", "9.2", "pH"), ("temperature", "41", "°C"), ("colour_admi", "280", "ADMI"),
+                                   ("tss", "50", "mg/L"), ("bod5", "21", "mg/L"), ("cod", "118", "mg/L"), ("aox", "0.4", "mg/L")]:
+        services.lab_result_set(by=world.users["data_entry"], event=event, parameter=parameter, value=value, unit=unit)
+    services.lab_result_set(by=world.users["data_entry"], event=event, parameter="chromium_vi", unit="mg/L",
+                            below_detection_limit=True, detection_limit="0.3")
+    c = selectors.compliance(event)
+    key = "national:th_moi_2560:general"
+    got = {row["parameter"]: (row["cells"][key]["limit"], row["cells"][key]["outcome"]) for row in c["rows"]}
+    assert got == {
+        "ph": ("5.5–9", Outcome.FAIL), "temperature": ("≤ 40 °C", Outcome.FAIL), "colour_admi": ("≤ 300 ADMI", Outcome.PASS),
+        "tss": ("≤ 50 mg/L", Outcome.PASS), "bod5": ("≤ 20 mg/L", Outcome.FAIL), "cod": ("≤ 120 mg/L", Outcome.PASS),
+        "chromium_vi": ("≤ 0.25 mg/L", Outcome.INCONCLUSIVE), "aox": ("", Outcome.NO_LIMIT)}
+    assert c["overall"][key] == Outcome.FAIL and c["legal"] == Outcome.FAIL
+    (national,) = [s for s in c["sets"] if s.kind == "national"]
+    assert national.why == ("MoI effluent standards B.E. 2560, column general: discharge to surface water (Chao Phraya "
+                            "river); in force since 2017-06-07.")
