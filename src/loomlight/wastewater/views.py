@@ -80,6 +80,9 @@ def _site_page(request, *, site, needed, shown, trended, facility=None, shared=N
     return render(request, "wastewater/site.html", {
         "site": site, "facility": facility, "shared": shared, "events": events[:50], "form": form, "can_enter": can_enter,
         "can_edit": policy.can(request.user, Action.EDIT, site), "rules": rules,
+        "park_id": park.pk if (park := (facility.park if facility else shared.park)) and policy.can(request.user, Action.VIEW, park) else None,
+        "tenant_plant": (d.cetp if (d := rules.current()) and d.cetp_id and policy.can(request.user, Action.VIEW, d.cetp) else None),
+        "can_see_intake": shared is not None and shared.kind == SharedFacilityKind.CETP and policy.can(request.user, Action.VIEW, shared),
         "compliance": [(e, selectors.compliance(e, rules)) for e in selectors.latest_events(events, shown)],
         "exceedances": selectors.exceedances(judged, {key: rules}),
         "trend": selectors.rules_trend(events, trended, rules),
