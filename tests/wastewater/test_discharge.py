@@ -240,3 +240,34 @@ def test_thai_results_against_the_ministry_of_industry_table(world):
     (national,) = [s for s in c["sets"] if s.kind == "national"]
     assert national.why == ("MoI effluent standards B.E. 2560, column general: discharge to surface water (Chao Phraya "
                             "river); in force since 2017-06-07.")
+
+
+def test_the_pages_queries_do_not_grow_with_the_samples(client, world):
+    """SiteRules reads a site's facts once: the facility page and the park page make as many queries with
+    12 samples as with 3."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _to_cetp(world)
+    services.intake_limit_set(by=world.users["park_operator"], cetp=world.cetp, parameter="cod", limit_max="400",
+                              unit="mg/L", valid_from=datetime.date(2024, 1, 1))
+    permit = services.permit_save(by=world.users["manager"], facility=world.own, number="7/GP", issuing_body="DONRE",
+                                  issued_on=datetime.date(2024, 1, 1))
+    services.permit_limit_set(by=world.users["manager"], permit=permit, parameter="cod", limit_max="500", unit="mg/L")
+    client.force_login(world.users["admin"])
+    urls = [reverse("wastewater:facility", args=[world.own.pk]), reverse("wastewater:park", args=[world.park.pk])]
+
+    def counts():
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    for month in (1, 2, 3):
+        _event(world, datetime.date(2025, month, 10), [("cod", "450", "mg/L"), ("tss", "40", "mg/L")])
+    few = counts()
+    for month in range(4, 13):
+        _event(world, datetime.date(2025, month, 10), [("cod", "450", "mg/L"), ("tss", "40", "mg/L")])
+    assert counts() == few
