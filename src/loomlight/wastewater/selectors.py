@@ -11,6 +11,7 @@ from loomlight.site.numbers import number
 from loomlight.calc.discharge import Basis, Gap, LimitSet, Route, Why
 from loomlight.calc.discharge import stricter as calc_stricter
 from loomlight.calc.wastewater import Outcome, Result, applicable, assess, overall
+from loomlight.reference import discharge as discharge_reference
 from loomlight.reference.wastewater import STANDARDS, limits, parameters, version
 from loomlight.wastewater.models import DischargeType, SamplingEvent
 
@@ -129,12 +130,19 @@ def set_title(s: LimitSet) -> str:
     why = s.why
     if s.kind == "national":
         name = short_name(why.regulation)
-        return gettext("%(regulation)s, column %(column)s") % {"regulation": name, "column": why.column.column} if why.column else name
+        if why.column is None or _single_table(why.regulation.code):
+            return name
+        return gettext("%(regulation)s, column %(column)s") % {"regulation": name, "column": why.column.column}
     if s.kind == "permit":
         return gettext("Permit %(number)s") % {"number": why.reference}
     if s.kind == "intake":
         return gettext("Intake limits of %(plant)s") % {"plant": why.reference}
     return gettext("ZDHC %(level)s") % {"level": LEVEL_LABELS.get(why.reference, why.reference)}
+
+
+def _single_table(code: str) -> bool:
+    """A regulation with one table for every discharge it covers: its column is not named."""
+    return len({c.column for c in discharge_reference.columns() if c.regulation == code}) == 1
 
 
 def short_name(regulation) -> str:
