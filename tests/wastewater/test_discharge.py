@@ -272,3 +272,22 @@ def test_the_pages_queries_do_not_grow_with_the_samples(client, world):
     for month in range(4, 13):
         _event(world, datetime.date(2025, month, 10), [("cod", "450", "mg/L"), ("tss", "40", "mg/L")])
     assert counts() == few
+
+
+def test_the_park_page_counts_non_compliant_samples_by_month_and_set(client, world):
+    """Two tenant samples in October 2025 against intake COD ≤ 400 mg/L: 450 fails, 300 meets: "1 of 2"; one in
+    June 2025 at 300 meets: "0 of 1"."""
+    _to_cetp(world)
+    services.intake_limit_set(by=world.users["park_operator"], cetp=world.cetp, parameter="cod", limit_max="400",
+                              unit="mg/L", valid_from=datetime.date(2024, 1, 1))
+    _event(world, datetime.date(2025, 10, 7), [("cod", "450", "mg/L")])
+    _event(world, datetime.date(2025, 10, 21), [("cod", "300", "mg/L")])
+    _event(world, BEFORE, [("cod", "300", "mg/L")])
+    client.force_login(world.users["admin"])
+    response = client.get(reverse("wastewater:park", args=[world.park.pk]))
+    monthly = response.context["monthly"]
+    assert [(r["month"], r["cells"]["intake"]) for r in monthly["rows"]] == [("2025-10", [2, 1]), ("2025-06", [1, 0])]
+    assert "1 of 2" in response.content.decode()
+    # the park's operator reads its plant's results, not its tenants' (their data are theirs): nothing of Own's
+    client.force_login(world.users["park_operator"])
+    assert client.get(reverse("wastewater:park", args=[world.park.pk])).context["monthly"]["rows"] == []

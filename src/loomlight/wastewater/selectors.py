@@ -273,13 +273,21 @@ def compliance(event: SamplingEvent, rules=None) -> dict:
             "overall": overall_by, "legal": legal, "discharge": d, "direct": rules.direct_on(event)}
 
 
-def exceedances(events, rules_by_site) -> list[dict]:
-    """Every result over (or under) a limit of a set that applies, newest first: {event, site, parameter, name,
-    shown, set, limit}. ``rules_by_site`` maps (kind, pk) of a site to its SiteRules."""
+def judged(events, rules_by_site) -> list[tuple[SamplingEvent, dict]]:
+    """Each event with its compliance(); ``rules_by_site`` maps ("facility" | "shared", pk) to its SiteRules."""
     out = []
     for event in events:
         site_key = ("facility", event.facility_id) if event.facility_id else ("shared", event.shared_facility_id)
-        c = compliance(event, rules_by_site[site_key])
+        out.append((event, compliance(event, rules_by_site[site_key])))
+    return out
+
+
+def exceedances(events, rules_by_site=None) -> list[dict]:
+    """Every result over (or under) a limit of a set that applies, in the events' order: {event, site, parameter,
+    name, shown, set, limit, bounds}. ``events`` are events with ``rules_by_site``, or judged() pairs."""
+    pairs = judged(events, rules_by_site) if rules_by_site is not None else events
+    out = []
+    for event, c in pairs:
         titles = {v.key: v for v in c["sets"]}
         for row in c["rows"]:
             for key, cell in row["cells"].items():
@@ -288,6 +296,26 @@ def exceedances(events, rules_by_site) -> list[dict]:
                                 "parameter": row["parameter"], "name": row["name"], "shown": row["shown"],
                                 "set": titles[key], "limit": cell["limit"], "bounds": cell["bounds"]})
     return out
+
+
+def monthly_compliance(pairs) -> dict:
+    """Per month (newest first) and family of sets: how many samples were judged and how many were not
+    compliant: the trend of compliance over time across many sites."""
+    months: dict[str, dict[str, list[int]]] = {}
+    seen = set()
+    for event, c in pairs:
+        month = months.setdefault(event.sampled_on.strftime("%Y-%m"), {})
+        for v in c["sets"]:
+            o = c["overall"][v.key]
+            if o is None:
+                continue
+            seen.add(v.family)
+            tally = month.setdefault(v.family, [0, 0])
+            tally[0] += 1
+            tally[1] += o == Outcome.FAIL
+    families = [f for f in FAMILY_ORDER if f in seen]
+    rows = [{"month": m, "cells": {f: months[m].get(f) for f in families}} for m in sorted(months, reverse=True)]
+    return {"families": [(f, family_label(f)) for f in families], "rows": rows}
 
 
 FAMILY_ORDER = ("national", "permit", "intake", "zdhc:foundational", "zdhc:progressive", "zdhc:aspirational")

@@ -305,13 +305,14 @@ def park_exceedances(request, pk):
     rules.update({("shared", p.pk): SiteRules(shared=p) for p in plants})
     events = (SamplingEvent.objects.filter(Q(facility__in=facilities) | Q(shared_facility__in=plants), sampling_point__in=LEGAL_POINTS)
               .select_related("facility", "shared_facility").prefetch_related("results").order_by("-sampled_on", "-pk")[:PARK_EVENTS])
-    found = selectors.exceedances(events, rules)
+    pairs = selectors.judged(events, rules)
+    found = selectors.exceedances(pairs)
     by_site: dict[str, int] = {}
     for x in found:
         by_site[x["site"]] = by_site.get(x["site"], 0) + 1
     return render(request, "wastewater/park.html", {
         "park": park, "exceedances": found, "show_site": True, "by_site": sorted(by_site.items(), key=lambda kv: (-kv[1], kv[0])),
-        "sites": len(facilities) + len(plants), "events_read": PARK_EVENTS,
+        "sites": len(facilities) + len(plants), "events_read": PARK_EVENTS, "monthly": selectors.monthly_compliance(pairs),
     })
 
 
