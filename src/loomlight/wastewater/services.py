@@ -208,9 +208,9 @@ def discharge_set(*, by, valid_from: datetime.date, route: str, facility=None, s
         elif shared_facility is not None:
             errors["cetp"] = [_("A central plant cannot discharge to a central plant.")]
         elif facility.park_id is None or cetp.park_id != facility.park_id:
-            errors["cetp"] = [_("The central plant must be one of the facility's own park.")]
+            errors["cetp"] = [_("Choose a central plant of the facility's own park.")]
     elif cetp is not None:
-        errors["cetp"] = [_("Only a discharge to a central plant names one.")]
+        errors["cetp"] = [_("Name a central plant only when the wastewater goes to one.")]
     if errors:
         raise ValidationError(errors)
     site = {"facility": facility} if facility is not None else {"shared_facility": shared_facility}
