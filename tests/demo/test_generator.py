@@ -292,9 +292,15 @@ def test_the_audit_trail_records_the_demo(demo):
         "registry.organisation": 17, "programmes.programme": 1, "registry.industrialpark": 4, "registry.facility": 66,
         "registry.sharedfacility": 12, "registry.membership": 7, "registry.consent": 21,  # 20 grants + 1 revocation
         "registry.sharedfacilityconsent": 1,  # the park operator shares its central plant's results with a brand
+        # routes of the 35 wet facilities and 3 central plants, 5 permits with 7 limits each, 4 permit files,
+        # 6 intake limits (demo/discharge.py; tests/demo/test_discharge.py reads them)
+        "wastewater.discharge": 38, "wastewater.dischargepermit": 5, "wastewater.permitlimit": 35,
+        "evidence.evidence": 4, "wastewater.intakelimit": 6,
     }
     actors = Counter(events.values_list("actor__username", flat=True))
-    assert actors == {"operator": 128 - 3, "manager": 3, "park": 1}  # the manager grants two consents and revokes one
+    # the manager grants two consents, revokes one and records its facility's route; the park operator shares its
+    # central plant's results and records the plant's route, permit (1 + 7 limits) and 6 intake limits
+    assert actors == {"operator": 128 - 3 + 36 + 4 + 28 + 4, "manager": 3 + 1, "park": 1 + 1 + 8 + 6}
     assert not AuditEvent.objects.exclude(via="demo").exists()
 
 

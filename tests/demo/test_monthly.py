@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import statistics
+from collections import Counter
 
 from loomlight.demo.generator import plan
 from loomlight.demo.monthly import FacilityProfile, plan_monthly
@@ -92,4 +93,8 @@ def test_loaded_demo_has_lab_results_and_chemical_inventories(db):
                 for e in SamplingEvent.objects.filter(sampling_point="discharge", discharge_type="direct")[:40]}
     assert {"pass", "fail"} <= verdicts  # some plants meet the foundational limits, some do not
     assert ChemicalProduct.objects.filter(mrsl_level__gte=1, declaration_valid_until__lt=datetime.date(2025, 6, 30)).exists()
-    assert ChemicalUse.objects.filter(period__year=2025).count() == ChemicalProduct.objects.count() * 12
+    # twelve months of 2025 for each product, but from October for the plant that began operating on 2025-10-01
+    (late,) = plan().discharge.starts()
+    months = Counter(ChemicalUse.objects.filter(period__year=2025).values_list("product__facility__name", "product_id"))
+    assert {(name == late, count) for (name, _product), count in months.items()} == {(False, 12), (True, 3)}
+    assert len(months) == ChemicalProduct.objects.count()

@@ -11,11 +11,14 @@ Two steps:
 
 * ``plan(seed)`` is pure (no database, no clock): one ``random.Random(seed)``
   decides every name, coordinate, headcount and consent, so the same seed always
-  gives the same ``DemoPlan``.
+  gives the same ``DemoPlan``. Where each site discharges, its permit and the
+  park's intake limits follow from its place and kind (``demo/discharge.py``).
 * ``load_demo(seed=...)`` writes a plan in one transaction through the registry
   services, acting as the demo's operator (a superuser), so the audit trail
-  records every record it creates (``via="demo"``). If the demo programme exists
-  already it creates nothing and describes what is there.
+  records every record it creates (``via="demo"``); discharge routes, permits and
+  intake limits go through the wastewater and evidence services, some as the
+  facility manager or the park operator. If the demo programme exists already it
+  creates nothing and describes what is there.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from django.db.models import Q
 
 from loomlight.audit.models import AuditAction
 from loomlight.audit.services import audit_record, snapshot
+from loomlight.demo.discharge import DischargeDemo, plan_discharge, write_discharge
 from loomlight.programmes.models import Programme
 from loomlight.registry import services
 from loomlight.registry.models import (
@@ -225,6 +229,7 @@ PARKS = [
 class _Town(NamedTuple):
     """Facilities outside any park, near a town."""
 
+    name: str  # the town (where its facilities discharge is decided by it: demo/discharge.py)
     country: str
     latitude: float
     longitude: float
@@ -233,16 +238,16 @@ class _Town(NamedTuple):
 
 
 TOWNS = [
-    _Town("VN", 20.4300, 106.1500, "Số {n}, Quốc lộ 21, Nam Định, Ninh Bình", ("spinning", "woven_mill", "garment")),
-    _Town("VN", 21.1200, 105.9700, "Lô {plot}, Đường TS{m}, Từ Sơn, Bắc Ninh", ("garment", "sportswear", "footwear")),
-    _Town("VN", 10.8800, 106.4200, "Số {n}, Tỉnh lộ 10, Đức Hòa, Tây Ninh", ("laundry", "denim")),
-    _Town("KH", 11.5300, 104.8500, "No. {n}, Street {m}0, Khan Por Senchey, Phnom Penh", ("garment", "sportswear", "laundry")),
-    _Town("KH", 11.4700, 104.9300, "No. {n}, National Road 2, Ta Khmau, Kandal", ("garment", "denim")),
-    _Town("KH", 12.2300, 104.6600, "National Road 5, Kampong Chhnang", ("garment",)),
-    _Town("TH", 13.5600, 100.2800, "{n}/{m} Moo {m}, Ekachai Road, Mueang Samut Sakhon, Samut Sakhon 74000", ("dye_house", "knit_mill", "garment")),
-    _Town("TH", 13.8100, 100.0500, "{n}/{m} Moo {m}, Phetkasem Road, Mueang Nakhon Pathom, Nakhon Pathom 73000", ("spinning", "woven_mill")),
-    _Town("TH", 14.0300, 100.6200, "{n} Moo {m}, Rangsit-Nakhon Nayok Road, Thanyaburi, Pathum Thani 12110", ("sportswear", "garment")),
-    _Town("TH", 13.5900, 100.7000, "{n} Moo {m}, Bang Phli, Samut Prakan 10540", ("tannery",)),
+    _Town("Nam Định", "VN", 20.4300, 106.1500, "Số {n}, Quốc lộ 21, Nam Định, Ninh Bình", ("spinning", "woven_mill", "garment")),
+    _Town("Từ Sơn", "VN", 21.1200, 105.9700, "Lô {plot}, Đường TS{m}, Từ Sơn, Bắc Ninh", ("garment", "sportswear", "footwear")),
+    _Town("Đức Hòa", "VN", 10.8800, 106.4200, "Số {n}, Tỉnh lộ 10, Đức Hòa, Tây Ninh", ("laundry", "denim")),
+    _Town("Phnom Penh", "KH", 11.5300, 104.8500, "No. {n}, Street {m}0, Khan Por Senchey, Phnom Penh", ("garment", "sportswear", "laundry")),
+    _Town("Ta Khmau", "KH", 11.4700, 104.9300, "No. {n}, National Road 2, Ta Khmau, Kandal", ("garment", "denim")),
+    _Town("Kampong Chhnang", "KH", 12.2300, 104.6600, "National Road 5, Kampong Chhnang", ("garment",)),
+    _Town("Samut Sakhon", "TH", 13.5600, 100.2800, "{n}/{m} Moo {m}, Ekachai Road, Mueang Samut Sakhon, Samut Sakhon 74000", ("dye_house", "knit_mill", "garment")),
+    _Town("Nakhon Pathom", "TH", 13.8100, 100.0500, "{n}/{m} Moo {m}, Phetkasem Road, Mueang Nakhon Pathom, Nakhon Pathom 73000", ("spinning", "woven_mill")),
+    _Town("Pathum Thani", "TH", 14.0300, 100.6200, "{n} Moo {m}, Rangsit-Nakhon Nayok Road, Thanyaburi, Pathum Thani 12110", ("sportswear", "garment")),
+    _Town("Samut Prakan", "TH", 13.5900, 100.7000, "{n} Moo {m}, Bang Phli, Samut Prakan 10540", ("tannery",)),
 ]
 PARK_JITTER = 0.010  # degrees (about 1 km) around the park's centre
 TOWN_JITTER = 0.030  # degrees (about 3 km) around the town
@@ -361,6 +366,8 @@ class FacilityPlan:
     headcount_female: int
     headcount_male: int
     os_hub_id: str
+    profile: str = ""  # its kind of factory (a key of PROFILES)
+    place: str = ""  # its park, or the town it is near
 
 
 @dataclass(frozen=True)
@@ -400,6 +407,7 @@ class DemoPlan:
     shared_facilities: tuple[SharedFacilityPlan, ...]
     users: tuple[UserPlan, ...]
     consents: tuple[ConsentPlan, ...]
+    discharge: DischargeDemo  # routes, permits, intake limits and lab scenarios (demo/discharge.py)
     seed: int = DEFAULT_SEED
 
 
@@ -425,14 +433,16 @@ def plan(seed: int = DEFAULT_SEED) -> DemoPlan:
     facilities = _plan_facilities(rng)
     shared = _plan_shared_facilities(rng, facilities)
     consents, manager_facility = _plan_consents(rng, facilities)
+    users = _plan_users(manager_facility)
     return DemoPlan(
         programme=ProgrammePlan(**PROGRAMME),
         organisations=_plan_organisations(),
         parks=tuple(_plan_park(p) for p in PARKS),
         facilities=facilities,
         shared_facilities=shared,
-        users=_plan_users(manager_facility),
+        users=users,
         consents=consents,
+        discharge=plan_discharge(facilities, shared, users),
         seed=seed,
     )
 
@@ -458,12 +468,13 @@ class _Slot(NamedTuple):
     jitter: float
     address: str
     profile: str
+    place: str  # the park, or the town
 
 
 def _slots() -> list[_Slot]:
-    slots = [_Slot(p.country, p.name, p.latitude, p.longitude, PARK_JITTER, p.address, profile)
+    slots = [_Slot(p.country, p.name, p.latitude, p.longitude, PARK_JITTER, p.address, profile, p.name)
              for p in PARKS for profile in p.profiles]
-    slots += [_Slot(t.country, None, t.latitude, t.longitude, TOWN_JITTER, t.address, profile)
+    slots += [_Slot(t.country, None, t.latitude, t.longitude, TOWN_JITTER, t.address, profile, t.name)
               for t in TOWNS for profile in t.profiles]
     return slots
 
@@ -557,6 +568,8 @@ def _plan_facilities(rng: random.Random) -> tuple[FacilityPlan, ...]:
             headcount_female=women,
             headcount_male=total - women,
             os_hub_id=_os_hub_id(rng, slot.country, os_ids) if i in with_os_id else "",
+            profile=slot.profile,
+            place=slot.place,
         ))
     return tuple(facilities)
 
@@ -769,6 +782,8 @@ def _write(demo: DemoPlan, *, with_passwords: bool) -> None:
                                    scope_id=scope.pk, via=VIA)
     _create_consents(demo.consents, users, facilities, organisations)
     _share_central_plant(users["park"], organisations[BRANDS[0]])
+    plants = {s.name: s for s in SharedFacility.objects.filter(park__in=parks.values(), kind="cetp")}
+    write_discharge(demo.discharge, users=users, facilities=facilities, plants=plants, via=VIA)
     _create_monthly_data(demo, facilities, users)
     _create_labs_and_chemicals(demo, facilities, users)
 
@@ -780,11 +795,11 @@ def _create_labs_and_chemicals(demo: DemoPlan, facilities: dict, users: dict) ->
     from loomlight.registry.models import SharedFacility
     from loomlight.wastewater.models import LabResult, SamplingEvent
 
-    served = {name for s in demo.shared_facilities if s.kind == "cetp" for name in s.serves}
-    wet = [(f.name, f.name not in served) for f in demo.facilities if set(f.processes) & WET_PROCESSES]
+    # a sample is of a direct discharge when the facility discharges to surface water (demo/discharge.py)
+    wet = [(f.name, demo.discharge.route(f.name) == "surface") for f in demo.facilities if set(f.processes) & WET_PROCESSES]
     plants = {s.name: s for s in SharedFacility.objects.filter(park__name__in=[p.name for p in demo.parks], kind="cetp")}
     entered_by = users.get("dataentry")
-    for e in plan_labs(wet, sorted(plants), demo.seed):
+    for e in plan_labs(wet, sorted(plants), demo.seed, dict(demo.discharge.labs)):
         event = SamplingEvent.objects.create(
             facility=None if e.central else facilities[e.site], shared_facility=plants[e.site] if e.central else None,
             sampled_on=e.sampled_on, sampling_point=e.sampling_point, discharge_type=e.discharge_type,
@@ -793,6 +808,7 @@ def _create_labs_and_chemicals(demo: DemoPlan, facilities: dict, users: dict) ->
             LabResult(event=event, parameter=p, value=v, unit=u, detection_limit=dl, below_detection_limit=below)
             for p, v, u, dl, below in e.results)
     uses = []
+    starts = demo.discharge.starts()  # a plant that began operating late used no chemicals before
     for plan_ in plan_chemicals([name for name, _direct in wet], demo.seed):
         product, _created = ChemicalProduct.objects.get_or_create(
             facility=facilities[plan_.facility], name=plan_.name, supplier=plan_.supplier,
@@ -800,7 +816,8 @@ def _create_labs_and_chemicals(demo: DemoPlan, facilities: dict, users: dict) ->
                       "declaration_reference": plan_.declaration_reference,
                       "declaration_valid_until": plan_.declaration_valid_until, "created_by": entered_by})
         uses += [ChemicalUse(product=product, period=datetime.date(2025, m + 1, 1), quantity_kg=q, original_value=q, original_unit="kg")
-                 for m, q in enumerate(plan_.monthly_kg)]
+                 for m, q in enumerate(plan_.monthly_kg)
+                 if datetime.date(2025, m + 1, 1) >= starts.get(plan_.facility, datetime.date.min)]
     ChemicalUse.objects.bulk_create(uses, batch_size=2000, ignore_conflicts=True)
 
 
@@ -818,7 +835,8 @@ def _create_monthly_data(demo: DemoPlan, facilities: dict, users: dict) -> None:
                         cetp=f.park in cetp_parks and f.name in served)
         for f in demo.facilities
     ]
-    rows = plan_monthly(profiles, demo.seed)
+    starts = demo.discharge.starts()  # a plant that began operating late reports from its first month
+    rows = [r for r in plan_monthly(profiles, demo.seed) if r.period >= starts.get(r.facility, r.period)]
     entered_by, verified_by = users.get("dataentry"), users.get("assessor")
     history: dict[tuple[str, str], dict[int, float]] = {}
     values, months = [], {}

@@ -4,26 +4,32 @@ Wet-processing facilities sample their discharge every quarter of 2024 and 2025;
 each park's central plant samples its inflow and outflow. Concentrations are
 drawn around plausible levels for textile effluent so that some samples meet
 ZDHC's foundational limits and a few do not, and some metals come back below
-the laboratory's detection limit. Chemical products carry declared conformance
-levels with declarations, some of them expired.
+the laboratory's detection limit. A few sites follow a scenario of their own
+(demo/discharge.py): a known quality, other sampling days (a plant that began
+operating late), wastewater only pretreated before a central plant, and values
+pinned so that a permit's or a central plant's limit is exceeded on a stated day.
+Chemical products carry declared conformance levels with declarations, some of
+them expired.
 """
 
 from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 LABS = ("Mekong Analytical Laboratory", "Green Test Centre", "Delta Environmental Lab")
+YEARS = (2024, 2025)
 QUARTER_DAYS = ((2, 14), (5, 15), (8, 14), (11, 13))
 #: parameter -> (typical value in the unit, spread factor, detection limit or None); demo assumptions.
 TREATED = {
     "ph": (7.4, 0.08, None), "temperature_delta": (2.5, 0.6, None), "cod": (95.0, 0.45, None), "bod5": (22.0, 0.5, None),
     "tss": (35.0, 0.5, None), "colour_436": (5.0, 0.6, None), "total_nitrogen": (14.0, 0.4, None),
     "cadmium": (0.004, 1.0, 0.005), "chromium_total": (0.05, 0.8, 0.01), "copper": (0.12, 0.7, 0.01),
-    "zinc": (0.6, 0.7, 0.02), "lead": (0.02, 1.0, 0.01),
+    "zinc": (0.6, 0.7, 0.02), "lead": (0.02, 1.0, 0.01), "ammonium_n": (3.0, 0.6, None),
 }
-RAW_FACTOR = {"cod": 6.0, "bod5": 8.0, "tss": 5.0, "colour_436": 8.0, "total_nitrogen": 2.5}
+RAW_FACTOR = {"cod": 6.0, "bod5": 8.0, "tss": 5.0, "colour_436": 8.0, "total_nitrogen": 2.5, "ammonium_n": 2.5}
 UNITS = {"ph": "pH", "temperature_delta": "°C", "colour_436": "m-1"}
 PRODUCTS = (
     ("Reactive Red 195", "production", "H317, H334"), ("Reactive Black 5", "production", "H317"),
@@ -47,6 +53,15 @@ class LabEventPlan:
 
 
 @dataclass(frozen=True)
+class LabScenario:
+    """How one site's samples differ from the drawn ones (demo assumptions)."""
+    quality: float | None = None   # instead of a drawn one (>1: a plant that struggles)
+    dates: tuple[datetime.date, ...] = ()   # instead of the quarterly days of YEARS
+    factors: tuple[tuple[str, float], ...] = ()   # (parameter, multiplier): wastewater only pretreated, say
+    pinned: tuple[tuple[datetime.date, str, float], ...] = ()   # (day, parameter, value): exactly this result
+
+
+@dataclass(frozen=True)
 class ProductPlan:
     facility: str
     name: str
@@ -59,35 +74,52 @@ class ProductPlan:
     monthly_kg: tuple[float, ...]  # 2025-01 .. 2025-12
 
 
-def _results(rng: random.Random, raw: bool, quality: float) -> tuple:
+def _results(rng: random.Random, raw: bool, quality: float, factors: Mapping[str, float] | None = None,
+             pinned: Mapping[str, float] | None = None) -> tuple:
     rows = []
     for parameter, (typical, spread, dl) in TREATED.items():
-        value = typical * (RAW_FACTOR.get(parameter, 1.0) if raw else 1.0)
+        value = typical * (RAW_FACTOR.get(parameter, 1.0) if raw else 1.0) * (factors or {}).get(parameter, 1.0)
         if parameter not in ("ph",):
             value *= quality * rng.lognormvariate(0, spread / 2)
         else:
             value = round(rng.uniform(6.6, 8.6) if not raw else rng.uniform(8.5, 10.5), 1)
         unit = UNITS.get(parameter, "mg/L")
-        if dl is not None and value < dl:
+        if pinned and parameter in pinned:  # drawn all the same, so that the draws after it do not move
+            rows.append((parameter, pinned[parameter], unit, dl, False))
+        elif dl is not None and value < dl:
             rows.append((parameter, None, unit, dl, True))
         else:
             rows.append((parameter, round(value, 4), unit, dl, False))
     return tuple(rows)
 
 
-def plan_labs(wet_facilities: list[tuple[str, bool]], central_plants: list[str], seed: int) -> list[LabEventPlan]:
-    """``wet_facilities``: (name, discharges directly); ``central_plants``: shared facility names."""
+def quarterly_days() -> tuple[datetime.date, ...]:
+    return tuple(datetime.date(year, month, day) for year in YEARS for month, day in QUARTER_DAYS)
+
+
+def plan_labs(wet_facilities: list[tuple[str, bool]], central_plants: list[str], seed: int,
+              scenarios: Mapping[str, LabScenario] | None = None) -> list[LabEventPlan]:
+    """``wet_facilities``: (name, discharges directly); ``central_plants``: shared facility names;
+    ``scenarios``: facility name -> its LabScenario."""
     rng = random.Random(seed * 104729 + 3)
+    scenarios = scenarios or {}
     events = []
     for name, direct in sorted(wet_facilities):
+        scenario = scenarios.get(name, LabScenario())
         quality = rng.uniform(0.6, 1.8)  # >1: a plant that struggles
+        if scenario.quality is not None:
+            quality = scenario.quality
         lab = rng.choice(LABS)
-        for year in (2024, 2025):
-            for month, day in QUARTER_DAYS:
-                events.append(LabEventPlan(name, False, datetime.date(year, month, day), "discharge",
-                                           "direct" if direct else "indirect", lab, _results(rng, False, quality)))
+        days = scenario.dates or quarterly_days()
+        unsampled = {day for day, _p, _v in scenario.pinned} - set(days)
+        if unsampled:
+            raise ValueError(f"{name}: values pinned on days it is not sampled: {sorted(unsampled)}")
+        for day in days:
+            pinned = {parameter: value for on, parameter, value in scenario.pinned if on == day}
+            events.append(LabEventPlan(name, False, day, "discharge", "direct" if direct else "indirect", lab,
+                                       _results(rng, False, quality, dict(scenario.factors), pinned)))
     for plant in sorted(central_plants):
-        for year in (2024, 2025):
+        for year in YEARS:
             for month, day in QUARTER_DAYS:
                 sampled = datetime.date(year, month, day + 1)
                 events.append(LabEventPlan(plant, True, sampled, "cetp_inflow", "direct", LABS[0], _results(rng, True, 1.0)))
