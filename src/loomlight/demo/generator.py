@@ -229,7 +229,7 @@ PARKS = [
 class _Town(NamedTuple):
     """Facilities outside any park, near a town."""
 
-    name: str  # the town (where its facilities discharge is decided by it: demo/discharge.py)
+    name: str  # the town: demo/discharge.py decides by it where its facilities discharge
     country: str
     latitude: float
     longitude: float
