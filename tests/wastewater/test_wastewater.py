@@ -217,7 +217,7 @@ def test_a_parameter_without_a_limit_says_so_and_the_badges_are_explained(client
     table = body[body.index('data-testid="limits-table"'):body.index("</table>")]
     # then each level says "no limit" (with why in its title), never a bare dash, and the verdict "nothing to judge"
     assert table.count(">no limit</span>") == 3 and ">—<" not in table
-    assert 'title="the guideline sets no limit for this parameter at this level for this kind of discharge"' in table
+    assert 'title="this set has no limit for this parameter and this kind of discharge"' in table
     assert table.count(">nothing to judge</span>") == 3
     # and a legend under the table says what every badge means, and why an indirect discharge has fewer limits
     legend = body[body.index('data-testid="outcome-legend"'):]

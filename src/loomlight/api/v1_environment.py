@@ -155,22 +155,24 @@ class ExceedanceFilters(Schema):
 
 
 def _exceedances_out(found) -> list[dict]:
+    """One row per result and set of limits it exceeds (a binding set, or ZDHC's foundational level)."""
     out = []
     for x in found:
-        e, r = x["event"], next(r for r in x["event"].results.all() if r.parameter == x["parameter"])
-        bounds = x["bounds"]
-        out.append({"event_id": e.pk, "sampled_on": e.sampled_on, "sampling_point": e.sampling_point,
-                    "facility_id": e.facility_id, "shared_facility_id": e.shared_facility_id, "site": x["site"],
-                    "parameter": r.parameter, "value": r.value, "below_detection_limit": r.below_detection_limit,
-                    "detection_limit": r.detection_limit, "unit": r.unit, "limit_set": x["set"].key,
-                    "limit_set_title": x["set"].title, "limit_min": bounds.limit_min, "limit_max": bounds.limit_max})
+        e, r = x["event"], x["result"]
+        for o in x["over"]:
+            out.append({"event_id": e.pk, "sampled_on": e.sampled_on, "sampling_point": e.sampling_point,
+                        "facility_id": e.facility_id, "shared_facility_id": e.shared_facility_id, "site": x["site"],
+                        "parameter": r.parameter, "value": r.value, "below_detection_limit": r.below_detection_limit,
+                        "detection_limit": r.detection_limit, "unit": r.unit, "limit_set": o["set"].key,
+                        "limit_set_title": o["set"].title, "limit_min": o["bounds"].limit_min, "limit_max": o["bounds"].limit_max})
     return out
 
 
 @router.get("/facilities/{facility_id}/wastewater/exceedances", response={200: list[ExceedanceOut], **READ_ERRORS})
 def wastewater_exceedances(request, facility_id: int, query: Query[ExceedanceFilters]):
-    """Every result of the facility's discharge samples outside a limit of a set that applies on its day (national,
-    permit, central plant intake, ZDHC), newest first; `year` narrows it to one year."""
+    """Every result of the facility's discharge samples outside a limit of a binding set that applies on its day
+    (national, permit, central plant intake) or of ZDHC's foundational level, newest first, one row per result and
+    set; `year` narrows it to one year."""
     facility = _visible(policy.facilities_with_data(request.user, DataKind.WASTEWATER), facility_id)
     events = facility.sampling_events.filter(sampling_point__in=LEGAL_POINTS).prefetch_related("results").order_by("-sampled_on", "-pk")
     if query.year:

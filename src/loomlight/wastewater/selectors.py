@@ -136,7 +136,7 @@ def set_title(s: LimitSet) -> str:
     if s.kind == "permit":
         return gettext("Permit %(number)s") % {"number": why.reference}
     if s.kind == "intake":
-        return gettext("Intake limits of %(plant)s") % {"plant": why.reference}
+        return gettext("Central plant intake")
     return gettext("ZDHC %(level)s") % {"level": LEVEL_LABELS.get(why.reference, why.reference)}
 
 
@@ -282,19 +282,26 @@ def judged(events, rules_by_site) -> list[tuple[SamplingEvent, dict]]:
     return out
 
 
+#: The sets an exceedance is counted against: the binding ones and ZDHC's foundational level (the level every
+#: supplier is expected to meet); the progressive and aspirational levels are goals, shown on each sample.
+EXCEEDANCE_KINDS = frozenset({"national", "permit", "intake"})
+EXCEEDANCE_FAMILIES = frozenset({"zdhc:foundational"})
+
+
 def exceedances(events, rules_by_site=None) -> list[dict]:
-    """Every result over (or under) a limit of a set that applies, in the events' order: {event, site, parameter,
-    name, shown, set, limit, bounds}. ``events`` are events with ``rules_by_site``, or judged() pairs."""
+    """Every result outside a limit of a binding set or of ZDHC's foundational level, in the events' order, one row
+    per result: {event, site, parameter, name, shown, over: [{set, limit, bounds}]}. ``events`` are events with
+    ``rules_by_site``, or judged() pairs."""
     pairs = judged(events, rules_by_site) if rules_by_site is not None else events
     out = []
     for event, c in pairs:
-        titles = {v.key: v for v in c["sets"]}
+        counted = [v for v in c["sets"] if v.kind in EXCEEDANCE_KINDS or v.family in EXCEEDANCE_FAMILIES]
         for row in c["rows"]:
-            for key, cell in row["cells"].items():
-                if cell["outcome"] == Outcome.FAIL:
-                    out.append({"event": event, "site": (event.facility or event.shared_facility).name,
-                                "parameter": row["parameter"], "name": row["name"], "shown": row["shown"],
-                                "set": titles[key], "limit": cell["limit"], "bounds": cell["bounds"]})
+            over = [{"set": v, "limit": row["cells"][v.key]["limit"], "bounds": row["cells"][v.key]["bounds"]}
+                    for v in counted if row["cells"][v.key]["outcome"] == Outcome.FAIL]
+            if over:
+                out.append({"event": event, "site": (event.facility or event.shared_facility).name, "parameter": row["parameter"],
+                            "name": row["name"], "shown": row["shown"], "result": row["result"], "over": over})
     return out
 
 

@@ -309,7 +309,7 @@ def park_exceedances(request, pk):
     found = selectors.exceedances(pairs)
     by_site: dict[str, int] = {}
     for x in found:
-        by_site[x["site"]] = by_site.get(x["site"], 0) + 1
+        by_site[x["site"]] = by_site.get(x["site"], 0) + 1   # results outside a limit
     return render(request, "wastewater/park.html", {
         "park": park, "exceedances": found, "show_site": True, "by_site": sorted(by_site.items(), key=lambda kv: (-kv[1], kv[0])),
         "sites": len(facilities) + len(plants), "events_read": PARK_EVENTS, "monthly": selectors.monthly_compliance(pairs),
