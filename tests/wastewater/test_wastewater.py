@@ -137,12 +137,12 @@ def test_compliance_trend_oldest_first_with_exceedances_and_the_worst_ratio(worl
 
     sample(datetime.date(2025, 3, 1), 300, 20)   # COD 300 > 150 (foundational, ZDHC WWG V2.2 Table 3)
     sample(datetime.date(2025, 6, 1), 120, 10)   # meets foundational; COD 120 > 80 progressive
-    trend = selectors.compliance_trend(world.own.sampling_events.all(), ["discharge"])
-    assert trend["first"] == "foundational"
+    trend = selectors.rules_trend(world.own.sampling_events.all(), ["discharge"], selectors.rules_for(world.own.sampling_events.first()))
+    assert [f for f, _label in trend["families"]] == ["zdhc:foundational", "zdhc:progressive", "zdhc:aspirational"]
     first, second = trend["rows"]
     assert first["event"].sampled_on == datetime.date(2025, 3, 1)
-    assert (first["overall"]["foundational"], second["overall"]["foundational"]) == ("fail", "pass")
-    assert second["overall"]["progressive"] == "fail"
+    assert (first["cells"]["zdhc:foundational"]["outcome"], second["cells"]["zdhc:foundational"]["outcome"]) == ("fail", "pass")
+    assert second["cells"]["zdhc:progressive"]["outcome"] == "fail"
     assert first["failing"] == [selectors.parameters()["cod"].name] and second["failing"] == []
     # the worst result against its foundational limit: COD 300/150 = 2.0, then COD 120/150 = 0.8 (TSS 10/50 = 0.2)
     assert first["worst"]["ratio"] == pytest.approx(2.0)

@@ -238,11 +238,13 @@ def facility_dashboard(request, pk, year=None):
     if policy.facilities_with_data(request.user, DataKind.WASTEWATER).filter(pk=facility.pk).exists():
         from loomlight.wastewater import selectors as wastewater
         from loomlight.wastewater.models import SamplingPoint
+        from loomlight.wastewater.rules import SiteRules
 
         points = [SamplingPoint.DISCHARGE, SamplingPoint.TREATED]
         events = facility.sampling_events.all()
-        context["wastewater"] = [(e, wastewater.event_compliance(e)) for e in wastewater.latest_events(events, points)]
-        context["trend"] = wastewater.compliance_trend(events, points)
+        rules = SiteRules(facility=facility)
+        context["wastewater"] = [(e, wastewater.compliance(e, rules)) for e in wastewater.latest_events(events, points)]
+        context["trend"] = wastewater.rules_trend(events, points, rules)
     if policy.facilities_with_data(request.user, DataKind.CHEMICALS).filter(pk=facility.pk).exists():
         from loomlight.chemicals.selectors import inventory
 

@@ -96,30 +96,6 @@ def latest_events(qs, points) -> list[SamplingEvent]:
 TREND_EVENTS = 24
 
 
-def compliance_trend(qs, points, standard: str = "zdhc_wwg", *, last: int = TREND_EVENTS) -> dict:
-    """The ``last`` events at ``points``, oldest first, each with its overall outcome per level,
-    the parameters that exceed the first level's limits, and the result furthest above its
-    first-level limit (as a multiple of that limit): how a site's compliance moves over time."""
-    events = list(qs.filter(sampling_point__in=points).prefetch_related("results").order_by("-sampled_on", "-pk")[:last])
-    levels = STANDARDS[standard][1]
-    first = levels[0]
-    rows = []
-    for event in reversed(events):
-        c = event_compliance(event, standard)
-        failing = [row["name"] for row in c["rows"] if row["outcomes"][first] == Outcome.FAIL]
-        table = applicable(limits(standard), direct_discharge=event.discharge_type == DischargeType.DIRECT)
-        worst = None
-        for row in c["rows"]:
-            limit, result = table.get((row["parameter"], first)), row["result"]
-            if limit is None or not limit.limit_max or result.below_detection_limit or result.value is None:
-                continue
-            ratio = result.value / limit.limit_max
-            if worst is None or ratio > worst["ratio"]:
-                worst = {"name": row["name"], "ratio": ratio}
-        rows.append({"event": event, "overall": c["overall"], "failing": failing, "worst": worst})
-    return {"levels": levels, "first": first, "first_label": LEVEL_LABELS.get(first, first), "labels": LEVEL_LABELS, "rows": rows}
-
-
 OUTCOME_LABELS = {Outcome.PASS: "pass", Outcome.FAIL: "fail", Outcome.INCONCLUSIVE: "inconclusive", Outcome.NO_LIMIT: "no_limit"}
 
 
@@ -341,7 +317,9 @@ def family_label(family: str) -> str:
 
 def rules_trend(qs, points, rules, *, last: int = TREND_EVENTS) -> dict:
     """The ``last`` events at ``points``, oldest first, each with its overall outcome per family of limits
-    (national, permit, intake, ZDHC levels) and the title of the set used (a regulation changes over time)."""
+    (national, permit, intake, ZDHC levels) and the title of the set used (a regulation changes over time); the
+    parameters outside a binding limit or ZDHC's foundational level; and the result furthest above such a
+    maximum, as a multiple of it."""
     events = list(qs.filter(sampling_point__in=points).prefetch_related("results").order_by("-sampled_on", "-pk")[:last])
     rows, seen = [], set()
     for event in reversed(events):
@@ -350,6 +328,21 @@ def rules_trend(qs, points, rules, *, last: int = TREND_EVENTS) -> dict:
         for v in c["sets"]:
             cells[v.family] = {"outcome": c["overall"][v.key], "title": v.title}
             seen.add(v.family)
-        rows.append({"event": event, "cells": cells, "legal": c["legal"]})
+        failing, worst = [], None
+        for x in exceedances([(event, c)]):
+            failing.append(x["name"])
+        counted = [v for v in c["sets"] if v.kind in EXCEEDANCE_KINDS or v.family in EXCEEDANCE_FAMILIES]
+        for row in c["rows"]:
+            result = row["result"]
+            if result.below_detection_limit or result.value is None:
+                continue
+            for v in counted:
+                bounds = row["cells"][v.key]["bounds"]
+                if bounds is None or not bounds.limit_max:
+                    continue
+                ratio = result.value / bounds.limit_max
+                if worst is None or ratio > worst["ratio"]:
+                    worst = {"name": row["name"], "ratio": ratio, "set": v.title}
+        rows.append({"event": event, "cells": cells, "legal": c["legal"], "failing": failing, "worst": worst})
     families = [f for f in FAMILY_ORDER if f in seen]
     return {"families": [(f, family_label(f)) for f in families], "rows": rows}
