@@ -357,7 +357,7 @@ def test_evidence_uploaded_is_checked_on_its_content_and_listed(api, world, data
     evidence = Evidence.objects.get(pk=body.pop("id"))
     assert body.pop("uploaded_at").startswith(evidence.uploaded_at.strftime("%Y-%m-%dT%H:%M"))
     assert body == {"facility": world.own.pk, "kind": "utility_bill", "period": "2025-03", "sampling_event": data["event"].pk,
-                    "chemical_product": None, "original_name": "bill.pdf", "content_type": "application/pdf", "size": len(PDF),
+                    "chemical_product": None, "discharge_permit": None, "original_name": "bill.pdf", "content_type": "application/pdf", "size": len(PDF),
                     "sha256": hashlib.sha256(PDF).hexdigest(), "note": "March bill"}
     assert evidence.file.read() == PDF
     plain = _upload(api, world).json()["id"]
@@ -365,6 +365,22 @@ def test_evidence_uploaded_is_checked_on_its_content_and_listed(api, world, data
     assert [e["id"] for e in api.get("manager", f"/facilities/{world.own.pk}/evidence").json()["results"]] == [plain, evidence.pk]
     assert [e["id"] for e in api.get("brand", f"/facilities/{world.own.pk}/evidence").json()["results"]] == [plain]
     assert api.get("park_operator", f"/facilities/{world.own.pk}/evidence").json() == NOT_FOUND
+
+
+def test_a_permits_file_is_wastewater_evidence(api, world, data):
+    """A permit's file backs wastewater data: listed for the manager, not for a brand whose consent names
+    environmental data only; a permit of another facility is not found."""
+    permit = wastewater.permit_save(by=world.users["manager"], facility=world.own, number="9/GP", issuing_body="DONRE",
+                                    issued_on=datetime.date(2024, 1, 1))
+    other = wastewater.permit_save(by=world.users["neighbour_manager"], facility=world.neighbour, number="10/GP",
+                                   issuing_body="DONRE", issued_on=datetime.date(2024, 1, 1))
+    response = _upload(api, world, kind="permit", name="permit.pdf", discharge_permit=str(permit.pk))
+    assert response.status_code == 201, response.content
+    assert response.json()["discharge_permit"] == permit.pk
+    assert [e["id"] for e in api.get("manager", f"/facilities/{world.own.pk}/evidence").json()["results"]] == [response.json()["id"]]
+    assert api.get("brand", f"/facilities/{world.own.pk}/evidence").json()["results"] == []
+    refused = _upload(api, world, kind="permit", name="permit.pdf", discharge_permit=str(other.pk))
+    assert refused.json()["error"]["fields"] == {"discharge_permit": [f"Unknown id: {other.pk}."]}
 
 
 @pytest.mark.parametrize("upload, fields", [
@@ -376,6 +392,7 @@ def test_evidence_uploaded_is_checked_on_its_content_and_listed(api, world, data
     (dict(note="x" * 301), {"note": ["Ensure this value has at most 300 characters (it has 301)."]}),
     (dict(colour="red"), {"colour": ["Unknown field."]}),
     (dict(sampling_event="987654"), {"sampling_event": ["Unknown id: 987654."]}),
+    (dict(discharge_permit="987654"), {"discharge_permit": ["Unknown id: 987654."]}),
 ])
 def test_evidence_refused_names_the_field_and_stores_nothing(api, world, data, upload, fields):
     api.token("data_entry")

@@ -25,6 +25,7 @@ from loomlight.evidence.services import evidence_attach
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
+from loomlight.wastewater.models import DischargePermit
 
 VIA = "api"
 router = Router(tags=["evidence"])
@@ -39,6 +40,8 @@ class EvidenceIn(In):
     note: model_text(Evidence, "note") = ""
     sampling_event: Id = optional(description="A sampling event of the facility that this lab report backs.")
     chemical_product: Id = optional(description="A chemical product of the facility that this declaration backs.")
+    discharge_permit: Id = optional(description="A discharge permit of the facility that this file is (its evidence "
+                                                "is wastewater data).")
 
 
 class EvidenceOut(Schema):
@@ -48,6 +51,7 @@ class EvidenceOut(Schema):
     period: str | None
     sampling_event: int | None = Field(alias="sampling_event_id")
     chemical_product: int | None = Field(alias="chemical_product_id")
+    discharge_permit: int | None = Field(alias="discharge_permit_id")
     original_name: str
     content_type: str = Field(..., description="As judged from the file's content, not from its name.")
     size: int = Field(..., description="[bytes]")
@@ -84,6 +88,9 @@ def evidence_upload(request, facility_id: int, file: File[UploadedFile], payload
         links["sampling_event"] = _known(facility.sampling_events.all(), data["sampling_event"], "sampling_event")
     if data.get("chemical_product"):
         links["chemical_product"] = _known(facility.chemical_products.all(), data["chemical_product"], "chemical_product")
+    if data.get("discharge_permit"):
+        links["discharge_permit"] = _known(DischargePermit.objects.filter(facility=facility), data["discharge_permit"],
+                                           "discharge_permit")
     period = _period(data["period"]) if data.get("period") else None
     evidence = evidence_attach(by=request.user, facility=facility, kind=data["kind"], uploaded=file, period=period,
                                note=data.get("note", ""), via=VIA, **links)
