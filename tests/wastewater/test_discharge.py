@@ -291,3 +291,59 @@ def test_the_park_page_counts_non_compliant_samples_by_month_and_set(client, wor
     # the park's operator reads its plant's results, not its tenants' (their data are theirs): nothing of Own's
     client.force_login(world.users["park_operator"])
     assert client.get(reverse("wastewater:park", args=[world.park.pk])).context["monthly"]["rows"] == []
+
+
+# --- the permission matrix of the new pages ---------------------------------------------------------------
+
+ROLES = ["operator", "admin", "assessor", "park_operator", "manager", "group_manager", "data_entry", "neighbour_manager",
+         "brand", "other_brand", "financier", "nobody"]
+#: who edits Own Dyehouse (its route and permits); who reads its wastewater data but may not edit them
+OWN_EDITORS = {"operator", "admin", "manager", "group_manager"}
+OWN_READERS = {"assessor", "data_entry"}
+#: who edits the park's central plant (route, permits, intake limits); who reads its results without editing
+PLANT_EDITORS = {"operator", "admin", "park_operator"}
+PLANT_READERS = {"assessor", "manager", "group_manager", "data_entry", "neighbour_manager"}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_who_opens_and_writes_the_discharge_pages(client, world, who):
+    """GET: editors 200, readers 403 on the forms, everyone else 404 (as for a missing page); POST by a reader or
+    an outsider changes nothing."""
+    permit = services.permit_save(by=world.users["manager"], facility=world.own, number="7/GP", issuing_body="DONRE",
+                                  issued_on=datetime.date(2024, 1, 1))
+    plant_permit = services.permit_save(by=world.users["park_operator"], shared_facility=world.cetp, number="8/GP",
+                                        issuing_body="DONRE", issued_on=datetime.date(2024, 1, 1))
+    client.force_login(world.users[who])
+
+    def expected(editors, readers, *, form):
+        if who in editors:
+            return 200
+        if who in readers:
+            return 403 if form else 200
+        return 404
+
+    pages = [
+        (reverse("wastewater:facility_discharge", args=[world.own.pk]), expected(OWN_EDITORS, OWN_READERS, form=True)),
+        (reverse("wastewater:facility_permit_new", args=[world.own.pk]), expected(OWN_EDITORS, OWN_READERS, form=True)),
+        (reverse("wastewater:permit", args=[permit.pk]), expected(OWN_EDITORS, OWN_READERS, form=False)),
+        (reverse("wastewater:shared_discharge", args=[world.cetp.pk]), expected(PLANT_EDITORS, PLANT_READERS, form=True)),
+        (reverse("wastewater:shared_permit_new", args=[world.cetp.pk]), expected(PLANT_EDITORS, PLANT_READERS, form=True)),
+        (reverse("wastewater:permit", args=[plant_permit.pk]), expected(PLANT_EDITORS, PLANT_READERS, form=False)),
+    ]
+    assert [(url, client.get(url).status_code) for url, _ in pages] == [(url, status) for url, status in pages]
+    def state():
+        return list(Discharge.objects.values()), list(DischargePermit.objects.values()), list(PermitLimit.objects.values())
+
+    writes = [
+        (reverse("wastewater:facility_discharge", args=[world.own.pk]), {"valid_from": "2024-01-01", "route": "sewer"},
+         OWN_EDITORS, OWN_READERS),
+        (reverse("wastewater:permit", args=[permit.pk]), {"form": "limit", "limit-parameter": "cod", "limit-limit_max": "90",
+                                                          "limit-unit": "mg/L"}, OWN_EDITORS, OWN_READERS),
+        (reverse("wastewater:permit", args=[plant_permit.pk]), {"form": "delete"}, PLANT_EDITORS, PLANT_READERS),
+    ]
+    for url, body, editors, readers in writes:
+        before = state()
+        status = client.post(url, body).status_code
+        assert status == (302 if who in editors else 403 if who in readers else 404), (url, status)
+        if who not in editors:
+            assert state() == before, url
