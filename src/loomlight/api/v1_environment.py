@@ -187,8 +187,7 @@ def park_wastewater_exceedances(request, park_id: int, query: Query[ExceedanceFi
     park = _visible(policy.parks_visible(request.user), park_id)
     facilities = list(policy.facilities_with_data(request.user, DataKind.WASTEWATER).filter(park=park))
     plants = list(policy.shared_facilities_with_data(request.user).filter(park=park).select_related("park"))
-    rules = {("facility", f.pk): SiteRules(facility=f) for f in facilities}
-    rules.update({("shared", p.pk): SiteRules(shared=p) for p in plants})
+    rules = SiteRules.many(facilities=facilities, plants=plants)
     events = (SamplingEvent.objects.filter(Q(facility__in=facilities) | Q(shared_facility__in=plants), sampling_point__in=LEGAL_POINTS)
               .select_related("facility", "shared_facility").prefetch_related("results").order_by("-sampled_on", "-pk"))
     if query.year:

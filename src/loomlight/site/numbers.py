@@ -20,7 +20,8 @@ from functools import cache
 
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import get_month_names
-from babel.numbers import format_decimal, format_scientific, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+from babel.numbers import (NumberPattern, format_decimal, format_scientific, get_decimal_symbol, get_group_symbol,
+                           get_minus_sign_symbol, parse_pattern)
 
 #: Significant digits of ``number``'s default: enough to check a product by hand, few enough to read.
 SIGNIFICANT = 6
@@ -46,11 +47,13 @@ def _locale(language: str) -> Locale:
         return Locale.parse("en")
 
 
-def _pattern(min_decimals: int, max_decimals: int, grouping: bool) -> str:
+@cache
+def _pattern(min_decimals: int, max_decimals: int, grouping: bool) -> NumberPattern:
+    """The CLDR pattern for these decimals, parsed once (a page formats thousands of numbers with a few patterns)."""
     integer = "#,##0" if grouping else "0"
     if max_decimals <= 0:
-        return integer
-    return f"{integer}.{'0' * min_decimals}{'#' * (max_decimals - min_decimals)}"
+        return parse_pattern(integer)
+    return parse_pattern(f"{integer}.{'0' * min_decimals}{'#' * (max_decimals - min_decimals)}")
 
 
 def _decimals_for(value: float, significant: int) -> int:

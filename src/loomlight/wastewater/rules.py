@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime
 from bisect import bisect_right
+from functools import cache
+
+from django.db.models import Q
 
 from loomlight.calc import discharge as calc
 from loomlight.calc.wastewater import Limit, applicable
@@ -25,24 +28,66 @@ def _limit(row, level: str) -> Limit:
     return Limit(row.parameter, level, row.limit_min, row.limit_max, row.unit, "all")
 
 
-class SiteRules:
-    """The discharge facts of one facility or shared facility (a central plant)."""
+@cache
+def _zdhc_sets(direct: bool) -> tuple[calc.LimitSet, ...]:
+    """ZDHC's levels as sets, for a direct or an indirect discharger (the same for every sample)."""
+    table = applicable(zdhc_limits(ZDHC), direct_discharge=direct)
+    return tuple(
+        calc.LimitSet(key=f"zdhc:{level}", family=f"zdhc:{level}", kind="zdhc",
+                      limits={p: lim for (p, lvl), lim in table.items() if lvl == level},
+                      why=calc.Why("zdhc", reference=level, route="direct" if direct else "indirect"))
+        for level in STANDARDS[ZDHC][1])
 
-    def __init__(self, *, facility=None, shared=None):
+
+class SiteRules:
+    """The discharge facts of one facility or shared facility (a central plant). Build many at once with many()."""
+
+    def __init__(self, *, facility=None, shared=None, _loaded=None):
         self.facility, self.shared = facility, shared
-        site = {"facility": facility} if facility is not None else {"shared_facility": shared}
         self.country = facility.country if facility is not None else shared.park.country
-        self.discharges = list(Discharge.objects.filter(**site).select_related("cetp").order_by("valid_from", "pk"))
-        self._days = [d.valid_from for d in self.discharges]
-        self.permits = list(DischargePermit.objects.filter(**site).prefetch_related("limits", "evidence"))
+        if _loaded is None:
+            site = {"facility": facility} if facility is not None else {"shared_facility": shared}
+            discharges = list(Discharge.objects.filter(**site).select_related("cetp").order_by("valid_from", "pk"))
+            permits = list(DischargePermit.objects.filter(**site).prefetch_related("limits", "evidence"))
+            plants = {d.cetp_id for d in discharges if d.cetp_id}
+            intake = list(IntakeLimit.objects.filter(cetp_id__in=plants)) if plants else []
+        else:
+            discharges, permits, intake = _loaded
+        self.discharges = discharges
+        self._days = [d.valid_from for d in discharges]
+        self.permits = permits
         self._permits = [calc.Permit(str(p.pk), p.number, p.issuing_body, p.issued_on, p.valid_until,
-                                     {lim.parameter: _limit(lim, "permit") for lim in p.limits.all()}) for p in self.permits]
-        plants = {d.cetp_id: d.cetp for d in self.discharges if d.cetp_id}
-        rows = IntakeLimit.objects.filter(cetp_id__in=plants) if plants else IntakeLimit.objects.none()
+                                     {lim.parameter: _limit(lim, "permit") for lim in p.limits.all()}) for p in permits]
         self._intake: dict[int, list[calc.IntakeLimit]] = {}
-        for row in rows:
+        for row in intake:
             self._intake.setdefault(row.cetp_id, []).append(calc.IntakeLimit(row.parameter, row.valid_from, _limit(row, "intake")))
-        self.plants = plants
+        self.judged: dict[int, dict] = {}   # compliance() of each event, kept for the request this object lives in
+
+    @classmethod
+    def many(cls, *, facilities=(), plants=()) -> dict[tuple[str, int], SiteRules]:
+        """{("facility" | "shared", pk): SiteRules} for many sites in a fixed number of queries (a park's page)."""
+        facilities, plants = list(facilities), list(plants)
+        site_q = Q(facility__in=facilities) | Q(shared_facility__in=plants)
+        discharges = list(Discharge.objects.filter(site_q).select_related("cetp").order_by("valid_from", "pk"))
+        permits = list(DischargePermit.objects.filter(site_q).prefetch_related("limits", "evidence"))
+        cetps = {d.cetp_id for d in discharges if d.cetp_id}
+        intake = list(IntakeLimit.objects.filter(cetp_id__in=cetps)) if cetps else []
+
+        def key(row):
+            return ("facility", row.facility_id) if row.facility_id else ("shared", row.shared_facility_id)
+
+        by_site: dict[tuple[str, int], tuple[list, list]] = {}
+        for d in discharges:
+            by_site.setdefault(key(d), ([], []))[0].append(d)
+        for p in permits:
+            by_site.setdefault(key(p), ([], []))[1].append(p)
+        out = {}
+        for site, kind in [*((f, "facility") for f in facilities), *((p, "shared") for p in plants)]:
+            own_discharges, own_permits = by_site.get((kind, site.pk), ([], []))
+            own_cetps = {d.cetp_id for d in own_discharges if d.cetp_id}
+            loaded = (own_discharges, own_permits, [r for r in intake if r.cetp_id in own_cetps])
+            out[(kind, site.pk)] = cls(facility=site, _loaded=loaded) if kind == "facility" else cls(shared=site, _loaded=loaded)
+        return out
 
     def discharge_on(self, day: datetime.date) -> Discharge | None:
         """The discharge record in force on ``day``: the latest valid from that day or before."""
@@ -83,10 +128,5 @@ class SiteRules:
                 out.append(intake if intake is not None else calc.LimitSet(
                     key=f"intake:{d.cetp_id}", family="intake", kind="intake",
                     why=calc.Why("intake", reference=d.cetp.name)))
-        direct = self.direct_on(event)
-        table = applicable(zdhc_limits(ZDHC), direct_discharge=direct)
-        for level in STANDARDS[ZDHC][1]:
-            limits = {p: lim for (p, lvl), lim in table.items() if lvl == level}
-            out.append(calc.LimitSet(key=f"zdhc:{level}", family=f"zdhc:{level}", kind="zdhc", limits=limits,
-                                     why=calc.Why("zdhc", reference=level, route="direct" if direct else "indirect")))
+        out.extend(_zdhc_sets(self.direct_on(event)))
         return out

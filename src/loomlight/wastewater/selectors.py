@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext, pgettext_lazy
 
-from loomlight.site.numbers import number
+from loomlight.site.numbers import current_language, number
 
 from loomlight.calc.discharge import Basis, Gap, LimitSet, Route, Why
 from loomlight.calc.discharge import stricter as calc_stricter
@@ -46,13 +47,18 @@ def limit_text(limit) -> str:
     without a limit."""
     if limit is None:
         return ""
-    low, high = limit.limit_min, limit.limit_max
+    return _limit_text(limit.limit_min, limit.limit_max, limit.unit, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _limit_text(low, high, unit: str, language: str) -> str:
+    """limit_text's words, kept per language: a page judges hundreds of results against the same few limits."""
     if low is not None and high is not None:
-        return _measure_range(low, high, limit.unit)
+        return _measure_range(low, high, unit)
     if high is not None:
-        return f"≤ {_measure(high, limit.unit)}"
+        return f"≤ {_measure(high, unit)}"
     if low is not None:
-        return f"≥ {_measure(low, limit.unit)}"
+        return f"≥ {_measure(low, unit)}"
     return ""
 
 
@@ -208,6 +214,23 @@ class SetView:
     conditional: bool = False   # applies only on a condition not recorded (when the site began operating)
 
 
+def _set_view(s: LimitSet, operating, language: str) -> SetView:
+    """A set as the page shows it, kept per set, start of operation and language (the same permit or ZDHC level
+    judges every sample of a site: its words are made once)."""
+    key = (s.key, s.why, bool(s.limits), operating, language)
+    view = _SET_VIEWS.get(key)
+    if view is None:
+        if len(_SET_VIEWS) > 4096:
+            _SET_VIEWS.clear()
+        view = _SET_VIEWS[key] = SetView(
+            s.key, s.family, s.kind, set_title(s), why_text(s, operating), bool(s.limits), s.legal,
+            s.why.regulation.code if s.why and s.why.regulation else "", bool(s.why and s.why.basis in (Basis.IF_EXISTING, Basis.IF_NEW)))
+    return view
+
+
+_SET_VIEWS: dict[tuple, "SetView"] = {}
+
+
 def rules_for(event: SamplingEvent):
     """The SiteRules of the event's site (one per call; pass one ``rules`` to compliance() for many events)."""
     from loomlight.wastewater.rules import SiteRules
@@ -222,12 +245,12 @@ def compliance(event: SamplingEvent, rules=None) -> dict:
     limits here, with the reason), "rows": [{parameter, name, result, shown, cells: {key: {limit, outcome,
     stricter}}}], "overall": {key: Outcome|None}, "legal": Outcome|None (the worst of the binding sets)}."""
     rules = rules or rules_for(event)
+    if event.pk in rules.judged:
+        return rules.judged[event.pk]
     sets = rules.sets(event)
     d = rules.discharge_on(event.sampled_on)
     operating = d.operating_since if d else None
-    views = [SetView(s.key, s.family, s.kind, set_title(s), why_text(s, operating), bool(s.limits), s.legal,
-                     s.why.regulation.code if s.why and s.why.regulation else "",
-                     bool(s.why and s.why.basis in (Basis.IF_EXISTING, Basis.IF_NEW))) for s in sets]
+    views = [_set_view(s, operating, current_language()) for s in sets]
     judged = [(s, v) for s, v in zip(sets, views) if v.judged]
     national = [s for s in sets if s.kind == "national" and s.limits]
     names = parameters()
@@ -245,8 +268,10 @@ def compliance(event: SamplingEvent, rules=None) -> dict:
     overall_by = {v.key: overall(row["cells"][v.key]["outcome"] for row in rows) for _, v in judged}
     # The binding verdict: the worst of the legal sets that surely apply (a conditional one is shown, not counted).
     legal = overall(o for _, v in judged if v.legal and not v.conditional for o in [overall_by[v.key]] if o is not None)
-    return {"sets": [v for _, v in judged], "notes": [v for v in views if not v.judged], "rows": rows,
-            "overall": overall_by, "legal": legal, "discharge": d, "direct": rules.direct_on(event)}
+    out = {"sets": [v for _, v in judged], "notes": [v for v in views if not v.judged], "rows": rows,
+           "overall": overall_by, "legal": legal, "discharge": d, "direct": rules.direct_on(event)}
+    rules.judged[event.pk] = out
+    return out
 
 
 def judged(events, rules_by_site) -> list[tuple[SamplingEvent, dict]]:
