@@ -347,3 +347,21 @@ def test_who_opens_and_writes_the_discharge_pages(client, world, who):
         assert status == (302 if who in editors else 403 if who in readers else 404), (url, status)
         if who not in editors:
             assert state() == before, url
+
+
+def test_links_only_to_what_the_viewer_may_open(client, world):
+    """The permit's upload is offered to those who enter the facility's data, not to the programme admin (who edits
+    the permit but attaches no evidence); the park page links its exceedances only for readers of some results."""
+    permit = services.permit_save(by=world.users["manager"], facility=world.own, number="7/GP", issuing_body="DONRE",
+                                  issued_on=datetime.date(2024, 1, 1))
+    url = reverse("wastewater:permit", args=[permit.pk])
+    for who, offered in (("manager", True), ("admin", False)):
+        client.force_login(world.users[who])
+        assert ('value="evidence"' in client.get(url).content.decode()) is offered, who
+    park = reverse("registry:park", args=[world.park.pk])
+    exceedances = reverse("wastewater:park", args=[world.park.pk])
+    for who, linked in (("admin", True), ("manager", True), ("other_brand", False)):
+        client.force_login(world.users[who])
+        response = client.get(park)
+        if response.status_code == 200:
+            assert (exceedances in response.content.decode()) is linked, who

@@ -49,7 +49,8 @@ def test_a_tenants_consent_naming_wastewater_does_not_open_the_plant(client, wor
     assert client.get(reverse("wastewater:shared", args=[world.cetp.pk])).status_code == 404
     assert client.get(reverse("wastewater:event", args=[cetp_event.pk])).status_code == 404
     park = client.get(reverse("registry:park", args=[world.park.pk])).content.decode()
-    assert reverse("wastewater:shared", args=[world.cetp.pk]) not in park   # no link it could not follow
+    assert f'href="{reverse("wastewater:shared", args=[world.cetp.pk])}"' not in park   # no link it could not follow
+    assert f'href="{reverse("wastewater:intake", args=[world.cetp.pk])}"' in park   # the plant's rules are not its results
 
 
 def test_the_park_operators_consent_opens_the_plant_until_revoked(client, world, cetp_event):

@@ -18,6 +18,7 @@ from loomlight.registry import policy, selectors, services
 from loomlight.registry.countries import country_choices
 from loomlight.registry.forms import ConsentForm, FacilityForm, OrganisationForm, ParkForm, SharedFacilityForm
 from loomlight.registry.models import (
+    DataKind,
     Facility,
     IndustrialPark,
     Organisation,
@@ -147,6 +148,9 @@ def park_detail(request, pk):
         "facilities": policy.facilities_visible(user).filter(park=park).order_by("name"),
         "shared_facilities": shared_facilities,
         "readable_shared_ids": set(policy.shared_facilities_with_data(user).filter(park=park).values_list("pk", flat=True)),
+        # the park's wastewater exceedances: linked for those who read some of its sites' results
+        "wastewater_readable": policy.shared_facilities_with_data(user).filter(park=park).exists()
+        or policy.facilities_with_data(user, DataKind.WASTEWATER).filter(park=park).exists(),
         "can_share": policy.can(user, Action.MANAGE_CONSENT, SharedFacility(park=park)),
         "shared_consents": policy.shared_consents_visible(user).filter(shared_facility__park=park)
                                  .select_related("shared_facility", "grantee", "granted_by"),

@@ -218,6 +218,8 @@ def permit_detail(request, pk):
     permit, site, can_edit = _permit_for(request, pk)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
+    # a file is evidence of the facility's data: attached by those who enter them (its manager, its data entry)
+    can_attach = bool(permit.facility_id) and policy.can(request.user, Action.ENTER_DATA, permit.facility)
     edit = PermitForm(request.POST if request.POST.get("form") == "permit" else None, initial={
         "number": permit.number, "issuing_body": permit.issuing_body, "issued_on": permit.issued_on, "valid_until": permit.valid_until},
         prefix="permit")
@@ -230,7 +232,7 @@ def permit_detail(request, pk):
                 services.permit_save(by=request.user, permit=permit, **edit.cleaned_data)
             elif which == "limit" and limit.is_valid():
                 services.permit_limit_set(by=request.user, permit=permit, **limit.cleaned_data)
-            elif which == "evidence" and upload.is_valid() and permit.facility_id:
+            elif which == "evidence" and upload.is_valid() and can_attach:
                 evidence_attach(by=request.user, facility=permit.facility, kind=EvidenceKind.PERMIT, uploaded=upload.cleaned_data["file"],
                                 discharge_permit=permit)
             elif which == "delete_limit":
@@ -253,7 +255,8 @@ def permit_detail(request, pk):
             return redirect("wastewater:permit", pk=permit.pk)
     names = parameters()
     return render(request, "wastewater/permit.html", {
-        "permit": permit, "site": site, "can_edit": can_edit, "edit": edit, "limit": limit, "upload": upload,
+        "permit": permit, "site": site, "can_edit": can_edit, "can_attach": can_attach, "edit": edit, "limit": limit,
+        "upload": upload,
         "limits": [(row, gettext(names[row.parameter].name) if row.parameter in names else row.parameter, selectors.limit_text(row))
                    for row in permit.limits.all()],
         "evidence": permit.evidence.all(),
