@@ -17,7 +17,7 @@ from loomlight.chemicals import services as chemicals
 from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
 from loomlight.evidence.models import Evidence
 from loomlight.wastewater import services as wastewater
-from loomlight.wastewater.models import IntakeLimit, LabResult, SamplingEvent
+from loomlight.wastewater.models import Discharge, DischargePermit, IntakeLimit, LabResult, PermitLimit, SamplingEvent
 from tests.api.conftest import FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED, error
 
 ROLES = ["operator", "admin", "assessor", "park_operator", "manager", "group_manager", "data_entry",
@@ -39,7 +39,9 @@ def data(world):
                                              results=[{"parameter": "cod", "value": "60", "unit": "mg/L"}])
     product = chemicals.chemical_product_save(by=entry, facility=world.own, data={"name": "Salt", "supplier": "SaltCo"})
     chemicals.chemical_use_set(by=entry, product=product, period=datetime.date(2025, 5, 1), value=400, unit="kg")
-    return {"event": event, "plant": plant, "product": product}
+    permit = wastewater.permit_save(by=world.users["manager"], facility=world.own, number="1/GP", issuing_body="DONRE",
+                                    issued_on=datetime.date(2024, 1, 1))
+    return {"event": event, "plant": plant, "product": product, "permit": permit}
 
 
 def _state() -> dict:
@@ -51,6 +53,9 @@ def _state() -> dict:
         "uses": list(ChemicalUse.objects.order_by("pk").values()),
         "evidence": list(Evidence.objects.order_by("pk").values()),
         "intake": list(IntakeLimit.objects.order_by("pk").values()),
+        "discharges": list(Discharge.objects.order_by("pk").values()),
+        "permits": list(DischargePermit.objects.order_by("pk").values()),
+        "permit limits": list(PermitLimit.objects.order_by("pk").values()),
         "audit": AuditEvent.objects.count(),
     }
 
@@ -60,6 +65,9 @@ def _state() -> dict:
 #: who may write a facility's wastewater or chemical data (enter its data); who may read it but not write
 FACILITY_WRITERS = {"operator", "manager", "group_manager", "data_entry"}
 FACILITY_READERS = {"admin", "assessor"}
+#: who keeps a facility's discharge route and permits (edit it); who reads its wastewater data but may not
+FACILITY_EDITORS = {"operator", "admin", "manager", "group_manager"}
+FACILITY_VIEWERS = {"assessor", "data_entry"}
 #: who may write the park's central plant (edit it); who sees it but may not write
 PLANT_WRITERS = {"operator", "admin", "park_operator"}
 PLANT_VIEWERS = {"assessor", "manager", "group_manager", "data_entry", "neighbour_manager", "brand"}
@@ -85,6 +93,12 @@ ROUTES = {
         "results": [{"parameter": "ph", "value": 7.2, "unit": "pH"}]}),
     "intake limit": Route("post", "/shared-facilities/{cetp}/wastewater/intake-limits", 201, PLANT_WRITERS, PLANT_VIEWERS, {
         "parameter": "cod", "limit_max": 500, "unit": "mg/L", "valid_from": "2025-01-01"}),
+    "discharge route": Route("post", "/facilities/{own}/wastewater/discharge", 201, FACILITY_EDITORS, FACILITY_VIEWERS, {
+        "valid_from": "2024-01-01", "route": "cetp", "cetp": "{cetp}", "operating_since": "2012-05-01"}),
+    "permit": Route("post", "/facilities/{own}/wastewater/permits", 201, FACILITY_EDITORS, FACILITY_VIEWERS, {
+        "number": "2/GP", "issuing_body": "DONRE", "issued_on": "2024-02-01",
+        "limits": [{"parameter": "cod", "limit_max": 100, "unit": "mg/L"}]}),
+    "permit removed": Route("delete", "/wastewater/permits/{permit}", 204, FACILITY_EDITORS, FACILITY_VIEWERS),
     "plant event": Route("post", "/shared-facilities/{cetp}/wastewater/events", 201, PLANT_WRITERS, PLANT_VIEWERS, {
         "sampled_on": "2025-07-01", "sampling_point": "cetp_inflow", "discharge_type": "indirect", "laboratory": "Lab C"}),
     "lab result": Route("put", "/wastewater/events/{event}/results/bod5", 200, FACILITY_WRITERS, FACILITY_READERS,
@@ -116,13 +130,14 @@ def _expected(route: Route, who: str | None) -> int:
 
 def _call(api, world, data, route: Route, who):
     path = route.path.format(own=world.own.pk, cetp=world.cetp.pk, event=data["event"].pk, plant=data["plant"].pk,
-                             product=data["product"].pk)
+                             product=data["product"].pk, permit=data["permit"].pk)
     if route.method == "upload":
         fields = {**route.body, **{name: SimpleUploadedFile(n, content) for name, (n, content) in route.files.items()}}
         return api.upload(who, path, fields)
     if route.method == "delete":
         return api.delete(who, path)
-    return getattr(api, route.method)(who, path, route.body)
+    body = {k: (world.cetp.pk if v == "{cetp}" else v) for k, v in route.body.items()} if route.body else route.body
+    return getattr(api, route.method)(who, path, body)
 
 
 @pytest.mark.parametrize("who", ROLES)

@@ -34,3 +34,25 @@ def test_the_api_gives_every_set_its_limits_and_the_exceedances(api, world):
     assert [r["route"] for r in facts["routes"]] == ["cetp"] and facts["permits"][0]["limits"][0]["limit_max"] == 500.0
     assert api.get("brand", f"/facilities/{world.own.pk}/wastewater/exceedances").status_code == 404   # no wastewater consent
     assert api.get("brand", f"/parks/{world.park.pk}/wastewater/exceedances").json() == []
+
+
+def test_a_permit_and_its_limits_are_written_all_or_nothing(api, world):
+    """One bad limit refuses the whole permit, naming limits.<index>.<field>; a good one is stored with its limits
+    in the parameter's unit (zinc 500 µg/L is 0.5 mg/L)."""
+    from loomlight.wastewater.models import DischargePermit
+
+    path = f"/facilities/{world.own.pk}/wastewater/permits"
+    body = {"number": "12/GP", "issuing_body": "DONRE", "issued_on": "2024-02-01",
+            "limits": [{"parameter": "cod", "limit_max": 100, "unit": "mg/L"}, {"parameter": "ph", "limit_min": 9, "limit_max": 6, "unit": "pH"}]}
+    refused = api.post("manager", path, body)
+    assert (refused.status_code, refused.json()["error"]["fields"]) == (422, {"limits.1.limit_min": ["The minimum is above the maximum."]})
+    assert not DischargePermit.objects.exists()
+    twice = api.post("manager", path, {**body, "limits": [body["limits"][0], body["limits"][0]]})
+    assert twice.json()["error"]["fields"] == {"limits.1.parameter": ["This parameter is already in an earlier limit."]}
+    body["limits"] = [{"parameter": "zinc", "limit_max": 500, "unit": "µg/L"}]
+    created = api.post("manager", path, body)
+    assert created.status_code == 201 and created.json()["limits"] == [
+        {"parameter": "zinc", "limit_min": None, "limit_max": 0.5, "unit": "mg/L"}]
+    route = api.post("manager", f"/facilities/{world.own.pk}/wastewater/discharge",
+                     {"valid_from": "2024-01-01", "route": "cetp", "cetp": 987654})
+    assert route.json()["error"]["fields"] == {"cetp": ["Unknown id: 987654."]}

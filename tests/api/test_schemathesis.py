@@ -56,6 +56,9 @@ RULES_OF_THE_DATA = [re.compile(p) for p in (
     r"Choose the programme to enrol",                       # who administers several programmes
     r"files are not accepted|not what its name says|file is empty|the limit is|must be UTF-8",  # judged on the bytes
     r"^Give a maximum, a minimum, or both|minimum is above the maximum",  # a limit's two bounds, together
+    r"central plant|cannot expire before|^Give the permit's number|^Name the body",  # a route's plant; a permit's days
+    r"already in an earlier limit",                          # a permit's limits, one per parameter
+    r"^Consent can be given to a brand or a financier only",  # the grantee's kind (found at 60 examples a route)
 )]
 
 

@@ -13,19 +13,22 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from loomlight.api.schemas import DateInRange, In, Number, Page, PageQuery, described, model_text, text
-from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _page, _visible
+from loomlight.api.schemas import DateInRange, Id, In, Number, Page, PageQuery, described, model_text, text
+from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _known, _page, _visible
 from loomlight.reference.wastewater import parameters
 from loomlight.registry import policy
-from loomlight.registry.models import DataKind, SharedFacilityKind
+from loomlight.registry.models import DataKind, SharedFacility, SharedFacilityKind
 from loomlight.registry.policy import Action
 from loomlight.registry.validators import FIRST_DATE, FIRST_YEAR
 from loomlight.wastewater import services
-from loomlight.wastewater.models import LabResult, SamplingEvent, SamplingPoint
+from loomlight.wastewater.models import Discharge, DischargePermit, LabResult, SamplingEvent, SamplingPoint
 from loomlight.wastewater.rules import LEGAL_POINTS, SiteRules
 from loomlight.wastewater.selectors import compliance, event_compliance, exceedances
 
@@ -235,14 +238,7 @@ def wastewater_discharge(request, facility_id: int):
     """Where the facility's wastewater goes (each route from its day on) and its discharge permits with their limits."""
     facility = _visible(policy.facilities_with_data(request.user, DataKind.WASTEWATER), facility_id)
     rules = SiteRules(facility=facility)
-    return {
-        "routes": [{"valid_from": d.valid_from, "route": d.route, "receiving_water": d.receiving_water,
-                    "receiving_class": d.receiving_class, "cetp_id": d.cetp_id, "operating_since": d.operating_since}
-                   for d in rules.discharges],
-        "permits": [{"id": p.pk, "number": p.number, "issuing_body": p.issuing_body, "issued_on": p.issued_on,
-                     "valid_until": p.valid_until, "limits": _bounds(p.limits.all()), "evidence_ids": [e.pk for e in p.evidence.all()]}
-                    for p in rules.permits],
-    }
+    return {"routes": [_discharge_out(d) for d in rules.discharges], "permits": [_permit_out(p) for p in rules.permits]}
 
 
 class IntakeLimitOut(BoundsOut):
@@ -374,4 +370,96 @@ def lab_result_delete(request, event_id: int, parameter: Parameter):
 def wastewater_event_delete(request, event_id: int):
     """Remove a sampling event recorded by mistake, with its results; audited."""
     services.sampling_event_delete(by=request.user, event=_writable_event(request, event_id), via=VIA)
+    return Status(204, None)
+
+
+# --- where a facility discharges and its permits: written by those who edit the facility -----------------------
+
+def _editable_facility(request, facility_id: int):
+    """The facility when the caller may read its wastewater data (404 otherwise) and edit it (403 otherwise)."""
+    facility = _visible(policy.facilities_with_data(request.user, DataKind.WASTEWATER), facility_id)
+    policy.require(request.user, Action.EDIT, facility)
+    return facility
+
+
+class DischargeIn(In):
+    """Where the wastewater goes from `valid_from` on (the same day's record is corrected in place)."""
+
+    valid_from: DateInRange
+    route: described(str, {"type": "string", "enum": ["surface", "sewer", "cetp"]})
+    receiving_water: model_text(Discharge, "receiving_water") = ""
+    receiving_class: model_text(Discharge, "receiving_class") = ""
+    cetp: Id | None = Field(None, description="The park's central plant (a shared facility of kind cetp) when the route is cetp.")
+    operating_since: DateInRange | None = Field(None, description="The day the facility began operating (or its EIA was "
+                                                                 "approved): it decides a transition between regulations.")
+
+
+def _discharge_out(d) -> dict:
+    return {"valid_from": d.valid_from, "route": d.route, "receiving_water": d.receiving_water,
+            "receiving_class": d.receiving_class, "cetp_id": d.cetp_id, "operating_since": d.operating_since}
+
+
+@router.post("/facilities/{facility_id}/wastewater/discharge", response={201: DischargeOut, **WRITE_ERRORS})
+def wastewater_discharge_set(request, facility_id: int, payload: DischargeIn):
+    """Record where the facility's wastewater goes from a day on (its manager, the programme admin); audited."""
+    facility = _editable_facility(request, facility_id)
+    data = payload.model_dump()
+    cetp = None
+    if data.pop("cetp") is not None:
+        cetp = _known(SharedFacility.objects.filter(park_id=facility.park_id), payload.cetp, "cetp")
+    row = services.discharge_set(by=request.user, facility=facility, cetp=cetp, via=VIA, **data)
+    return Status(201, _discharge_out(row))
+
+
+class BoundsIn(In):
+    parameter: Parameter
+    unit: text(minLength=1, maxLength=24)
+    limit_min: Number | None = None
+    limit_max: Number | None = None
+
+
+class PermitIn(In):
+    number: model_text(DischargePermit, "number")
+    issuing_body: model_text(DischargePermit, "issuing_body")
+    issued_on: DateInRange
+    valid_until: DateInRange | None = None
+    limits: list[BoundsIn] = Field([], max_length=100, description="Recorded with the permit, all or nothing; an error "
+                                                                    "in one is named limits.<index>.<field>.")
+
+
+def _permit_out(p) -> dict:
+    return {"id": p.pk, "number": p.number, "issuing_body": p.issuing_body, "issued_on": p.issued_on,
+            "valid_until": p.valid_until, "limits": _bounds(p.limits.all()), "evidence_ids": [e.pk for e in p.evidence.all()]}
+
+
+@router.post("/facilities/{facility_id}/wastewater/permits", response={201: PermitOut, **WRITE_ERRORS})
+def wastewater_permit_create(request, facility_id: int, payload: PermitIn):
+    """Record a discharge permit of the facility with the limits it sets (its manager, the programme admin); its
+    file is uploaded as evidence with `discharge_permit`."""
+    facility = _editable_facility(request, facility_id)
+    data = payload.model_dump()
+    limits = data.pop("limits")
+    with transaction.atomic():
+        permit = services.permit_save(by=request.user, facility=facility, via=VIA, **data)
+        seen = set()
+        for index, bounds in enumerate(limits):
+            if bounds["parameter"] in seen:
+                raise ValidationError({f"limits.{index}.parameter": [_("This parameter is already in an earlier limit.")]})
+            seen.add(bounds["parameter"])
+            try:
+                services.permit_limit_set(by=request.user, permit=permit, via=VIA, **bounds)
+            except ValidationError as exc:
+                fields = exc.message_dict if hasattr(exc, "error_dict") else {"parameter": exc.messages}
+                raise ValidationError({f"limits.{index}.{name}": messages for name, messages in fields.items()}) from None
+    return Status(201, _permit_out(DischargePermit.objects.prefetch_related("limits", "evidence").get(pk=permit.pk)))
+
+
+@router.delete("/wastewater/permits/{permit_id}", response={204: None, **WRITE_ERRORS})
+def wastewater_permit_delete(request, permit_id: int):
+    """Remove a permit recorded by mistake, with its limits; audited."""
+    permit = DischargePermit.objects.filter(pk=permit_id, facility__isnull=False).select_related("facility").first()
+    if permit is None:
+        raise Http404
+    _editable_facility(request, permit.facility_id)
+    services.permit_delete(by=request.user, permit=permit, via=VIA)
     return Status(204, None)
