@@ -157,10 +157,7 @@ def lab_result_set(*, by, event: SamplingEvent, parameter: str, unit: str, value
     row = existing or LabResult(event=event, parameter=parameter)
     row.value, row.unit, row.detection_limit = number, parameter_unit, dl
     row.below_detection_limit, row.method = below_detection_limit, method
-    row.full_clean()
-    row.save()
-    audit_record(actor=by, action=AuditAction.UPDATE if existing else AuditAction.CREATE, obj=row, before=before,
-                 after=snapshot(row), via=via)
+    _save(row, before=before, by=by, via=via)
     return row
 
 
@@ -168,6 +165,14 @@ DIRECT = DischargeType.DIRECT
 
 
 # --- where a site discharges, its permits and a central plant's intake limits ---------------------------
+
+def _save(row, *, before: dict | None, by, via: str) -> None:
+    """Validate and store ``row``, audited as created (``before`` None) or updated, in the caller's transaction."""
+    row.full_clean()
+    row.save()
+    audit_record(actor=by, action=AuditAction.UPDATE if before is not None else AuditAction.CREATE, obj=row, before=before,
+                 after=snapshot(row), via=via)
+
 
 def _require_edit(by, facility, shared):
     """A facility's discharge facts are kept by those who edit it (its manager, the programme admin); a central
@@ -219,10 +224,7 @@ def discharge_set(*, by, valid_from: datetime.date, route: str, facility=None, s
     row = existing or Discharge(valid_from=valid_from, created_by=by, **site)
     row.route, row.receiving_water, row.receiving_class = route, receiving_water.strip(), receiving_class.strip()
     row.cetp, row.operating_since = cetp, operating_since
-    row.full_clean()
-    row.save()
-    audit_record(actor=by, action=AuditAction.UPDATE if existing else AuditAction.CREATE, obj=row, before=before,
-                 after=snapshot(row), via=via)
+    _save(row, before=before, by=by, via=via)
     return row
 
 
@@ -279,10 +281,7 @@ def permit_save(*, by, number: str, issuing_body: str, issued_on: datetime.date,
     before = snapshot(permit) if permit else None
     row = permit or DischargePermit(facility=facility, shared_facility=shared_facility, created_by=by)
     row.number, row.issuing_body, row.issued_on, row.valid_until = number.strip(), issuing_body.strip(), issued_on, valid_until
-    row.full_clean()
-    row.save()
-    audit_record(actor=by, action=AuditAction.UPDATE if permit else AuditAction.CREATE, obj=row, before=before,
-                 after=snapshot(row), via=via)
+    _save(row, before=before, by=by, via=via)
     return row
 
 
@@ -305,10 +304,7 @@ def permit_limit_set(*, by, permit: DischargePermit, parameter: str, unit: str, 
     before = snapshot(existing) if existing else None
     row = existing or PermitLimit(permit=permit, parameter=parameter)
     row.limit_min, row.limit_max, row.unit = low, high, parameter_unit
-    row.full_clean()
-    row.save()
-    audit_record(actor=by, action=AuditAction.UPDATE if existing else AuditAction.CREATE, obj=row, before=before,
-                 after=snapshot(row), via=via)
+    _save(row, before=before, by=by, via=via)
     return row
 
 
@@ -336,10 +332,7 @@ def intake_limit_set(*, by, cetp, parameter: str, unit: str, valid_from: datetim
     before = snapshot(existing) if existing else None
     row = existing or IntakeLimit(cetp=cetp, parameter=parameter, valid_from=valid_from, created_by=by)
     row.limit_min, row.limit_max, row.unit, row.note = low, high, parameter_unit, note.strip()
-    row.full_clean()
-    row.save()
-    audit_record(actor=by, action=AuditAction.UPDATE if existing else AuditAction.CREATE, obj=row, before=before,
-                 after=snapshot(row), via=via)
+    _save(row, before=before, by=by, via=via)
     return row
 
 
