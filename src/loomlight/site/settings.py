@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "loomlight.chemicals",
     "loomlight.evidence",
     "loomlight.inventories",
+    "loomlight.notifications",
     "loomlight.api",
     "loomlight.demo",
 ]
@@ -245,6 +246,17 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("LOOMLIGHT_EMAIL_USE_TLS and LOOMLIGHT_EMAIL_USE_SSL cannot both be on.")
 EMAIL_TIMEOUT = env_positive_int("LOOMLIGHT_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("LOOMLIGHT_EMAIL_FROM", "webmaster@localhost")
+# The address of the site as its users reach it, for the links in notification e-mails (loomlight.notifications);
+# empty: e-mails name the page without a link.
+SITE_URL = env_str("LOOMLIGHT_SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"LOOMLIGHT_SITE_URL must start with http:// or https://, not {SITE_URL!r}")
+# Minutes between two notification sweeps queued by the worker (loomlight.notifications.tasks); 0: the worker
+# queues none, run `loomlight manage notifications_sweep` from cron.
+NOTIFICATIONS_EVERY_MINUTES = env_int("LOOMLIGHT_NOTIFICATIONS_EVERY_MINUTES", 15)
+if NOTIFICATIONS_EVERY_MINUTES < 0:
+    raise ImproperlyConfigured(
+        f"LOOMLIGHT_NOTIFICATIONS_EVERY_MINUTES must be 0 or more minutes, not {NOTIFICATIONS_EVERY_MINUTES}")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("chemicals/", include("loomlight.chemicals.urls")),
     path("evidence/", include("loomlight.evidence.urls")),
     path("emissions/", include("loomlight.inventories.urls")),
+    path("notifications/", include("loomlight.notifications.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("operator/", admin.site.urls),
 ]

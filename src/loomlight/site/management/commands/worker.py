@@ -35,6 +35,9 @@ class Command(DbWorkerCommand):
             backend_name=backend_name, startup_delay=startup_delay, max_tasks=max_tasks, worker_id=worker_id,
             excluded_queue_names=excluded_queue_names,
         )
+        from loomlight.notifications.tasks import sweep_schedule
+
+        sweep_schedule()   # the notification sweep queues its own successors (loomlight.notifications.tasks)
         if reload:
             import os
 
