@@ -55,6 +55,7 @@ DERIVED: list[View] = [
     # the site and the registry
     View("home"),
     View("account"),
+    View("notifications:list"),   # sentences about months (environmental) and consents (profile) of the reader's own notifications
     View("audit:list"),
     View("registry:facilities"),
     View("registry:facility", lambda i: _facility(i)),
@@ -165,4 +166,6 @@ NOT_DERIVED: dict[str, str] = {
     "reporting:applicable_metrics": "POST: sets the metrics that apply to a facility (redirects; its 400 page is the monthly data page, walked as reporting:facility_year)",
     "evidence:upload": "POST: uploads evidence",
     "inventories:target": "POST: sets a target",
+    "notifications:read": "POST: marks the user's own notifications read",
+    "notifications:settings": "a form of the user's own notification settings, no data",
 }
