@@ -33,8 +33,10 @@ once: a sweep claims the pending e-mails (``pending`` → ``sending`` with its c
 those e-mails are never sent again (some may have gone, some not); the in-app notification is there either way.
 
 **Cost.** A fixed number of queries whatever the number of users and facilities (the staff of every facility in
-two queries, the months and consents concerned in one each, the existing keys in one per 500), plus one per
-e-mail sent and two per submitter who is not on the facility's staff (their access is asked of the policy).
+one, the months due and overdue, the months reviewed and the consents concerned in one each, the users and their
+settings in one each per 500, the existing keys in one per 500, the insert in batches), plus two to claim the
+e-mails and one per e-mail sent, and two per submitter who is not on the facility's staff (their access is asked
+of the policy).
 """
 
 from __future__ import annotations
