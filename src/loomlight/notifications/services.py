@@ -62,7 +62,7 @@ from loomlight.calc import periods
 from loomlight.notifications import selectors
 from loomlight.notifications.models import Channel, EmailState, Kind, Notification, NotificationSettings
 from loomlight.registry import policy
-from loomlight.registry.models import Consent, Facility
+from loomlight.registry.models import Consent, Facility, Membership, Role
 from loomlight.reporting.models import ActivityValue, PeriodStatus, ReportingPeriod
 from loomlight.site import periods as clock
 
@@ -113,13 +113,17 @@ def _months_in_window(today: datetime.date, deadline_day: int, first_day: int, l
 def _month_events(today: datetime.date, staff: selectors.Staff) -> list[Event]:
     deadline_day = clock.deadline_day()
     events = []
+    entering = Membership.objects.filter(role__in=selectors.STAFF_ROLES, user__is_active=True)
+    staffed = (Q(pk__in=entering.filter(facility__isnull=False).values("facility_id"))
+               | Q(organisation_id__in=entering.filter(role=Role.FACILITY_MANAGER, organisation__isnull=False)
+                   .values("organisation_id")))   # the facilities someone reports for: the others are not asked
     wanted = [(Kind.MONTH_DUE, m) for m in _months_in_window(today, deadline_day, 0, DUE_REMINDER_DAYS)]
     wanted += [(Kind.MONTH_OVERDUE, m) for m in _months_in_window(today, deadline_day, -OVERDUE_WINDOW_DAYS, -1)]
     for kind, month in wanted:
         due = periods.due_date(month.year, month.month, deadline_day)
         started = Q(created_at__date__lte=due) | Exists(
             ActivityValue.objects.filter(facility=OuterRef("pk"), period__lte=month))
-        rows = (Facility.objects.filter(started)
+        rows = (Facility.objects.filter(staffed).filter(started)
                 .exclude(pk__in=ReportingPeriod.objects.filter(period=month, status__in=DONE).values("facility_id"))
                 .values_list("pk", "organisation_id"))
         for facility_id, organisation_id in rows:
