@@ -233,3 +233,20 @@ def test_a_sweep_stopped_after_storing_sends_the_pending_mails_next_time_and_one
     assert Notification.objects.get(pk=stuck.pk).email_state == EmailState.SENDING
     notifications_sweep()
     assert len(mail.outbox) == 3
+
+
+def test_a_consent_revoked_in_the_week_it_was_granted_is_told_as_revoked_only_and_not_as_ending(people, clock):
+    from loomlight.registry.models import Consent
+
+    # given: on 5 April the manager shares data with the financier until 20 April, and revokes it the same day
+    clock.move_to(at(5))
+    Consent.objects.create(facility=people.own, grantee=people.financier, data_kinds=["profile"],
+                           valid_from=datetime.date(2026, 4, 5), valid_until=datetime.date(2026, 4, 20),
+                           granted_by=people.users["manager"], revoked_at=at(5, hour=10),
+                           revoked_by=people.users["manager"])
+    # when
+    clock.move_to(at(6))
+    notifications_sweep()
+    # then
+    about = set(Notification.objects.filter(consent__grantee=people.financier).values_list("kind", "user__username"))
+    assert about == {(Kind.CONSENT_REVOKED, "financier"), (Kind.CONSENT_REVOKED, "group_manager")}
