@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -59,5 +58,4 @@ def notification_settings(request):
                           for c, c_label in Channel.choices]}
             for kind, label in Kind.choices]
     return render(request, "notifications/settings.html", {
-        "rows": rows, "language": language or "", "languages": settings.LANGUAGES,
-        "page_language": get_language(), "channels": Channel.choices})
+        "rows": rows, "language": language or "", "languages": settings.LANGUAGES, "channels": Channel.choices})
