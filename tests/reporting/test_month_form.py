@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from loomlight.audit.models import AuditEvent
@@ -316,3 +317,28 @@ def test_the_month_form_query_count_is_pinned(client, world, applies, django_ass
     with django_assert_num_queries(10):
         response = client.get(_url(world))
     assert _line(response, "electricity_grid")["warning"].startswith("Far from this facility's own history: 9 × the median")
+
+
+# --- the service -----------------------------------------------------------------------------------------------
+
+def test_the_service_refuses_one_series_twice_and_a_reader_and_stores_nothing(world):
+    entry = world.users["data_entry"]
+    # given the same metric and type twice in one post: the second is refused at its qualifier, nothing stored
+    with pytest.raises(ValidationError) as refused:
+        services.month_values_set(by=entry, facility=world.own, period=MARCH, entries=[
+            {"metric": "production_kg", "qualifier": "knit", "value": "10", "unit": "kg"},
+            {"metric": "production_kg", "qualifier": " knit ", "value": "20", "unit": "kg"}])
+    assert list(refused.value.message_dict) == ["1.qualifier"]
+    assert not ActivityValue.objects.exists()
+    # a brand may read the data but not enter them
+    with pytest.raises(PermissionDenied):
+        services.month_values_set(by=world.users["brand"], facility=world.own, period=MARCH, entries=[
+            {"metric": "electricity_grid", "qualifier": "", "value": "10", "unit": "kWh"}])
+    assert (ActivityValue.objects.count(), AuditEvent.objects.filter(object_type="reporting.activityvalue").count()) == (0, 0)
+    # and a good post returns the indexes of what it changed
+    assert services.month_values_set(by=entry, facility=world.own, period=MARCH, entries=[
+        {"metric": "electricity_grid", "qualifier": "", "value": "10", "unit": "kWh"},
+        {"metric": "water_municipal", "qualifier": "", "value": "5", "unit": "m³"}]) == [0, 1]
+    assert services.month_values_set(by=entry, facility=world.own, period=MARCH, entries=[
+        {"metric": "electricity_grid", "qualifier": "", "value": "10", "unit": "kWh"},
+        {"metric": "water_municipal", "qualifier": "", "value": "6", "unit": "m³"}]) == [1]
