@@ -342,3 +342,17 @@ def test_the_service_refuses_one_series_twice_and_a_reader_and_stores_nothing(wo
     assert services.month_values_set(by=entry, facility=world.own, period=MARCH, entries=[
         {"metric": "electricity_grid", "qualifier": "", "value": "10", "unit": "kWh"},
         {"metric": "water_municipal", "qualifier": "", "value": "6", "unit": "m³"}]) == [1]
+
+
+def test_an_error_of_a_row_the_page_no_longer_shows_is_said_at_the_top(client, world, applies):
+    client.force_login(world.users["data_entry"])
+    # given a post whose rows came in another order (the page changed since), one naming a metric not in the catalogue
+    response = client.post(_url(world), {
+        "r0-metric": "water_municipal", "r0-qualifier": "", "r0-value": "12", "r0-unit": "kWh",
+        "r1-metric": "coal_magic", "r1-qualifier": "", "r1-value": "1", "r1-unit": "t",
+    })
+    assert response.status_code == 400 and not ActivityValue.objects.exists()
+    # then water's error is at water's field, and the unknown metric is named at the top
+    assert _line(response, "water_municipal")["errors"]["unit"]
+    assert _line(response, "electricity_grid")["errors"]["unit"] == []
+    assert response.context["month_errors"] == ["Unknown metric “coal_magic”."]

@@ -126,13 +126,19 @@ def month_form(request, pk, year, month):
             "row": row, "prefix": prefix,
             "value": given["value"] if given else (_value_text(row.value.original_value) if row.value else ""),
             "unit": unit, "units": row.units if unit in row.units else [unit, *row.units],
-            "errors": {f: errors.get(f"{prefix}-{f}", []) for f in ("value", "unit", "qualifier", "metric")},
+            # errors are found by the prefix the row was posted with (the rows may have changed since the page was sent)
+            "errors": {f: errors.get(f"{given['prefix']}-{f}", []) if given else [] for f in ("value", "unit", "qualifier", "metric")},
             "saved": row.key in saved,
             "warning": _warning(row.check, value=row.value.value, unit=row.value.unit, period=period)
             if row.check is not None and row.check.flag else "",
         })
     for row in extra:
         row["errors"] = {f: errors.get(f"{row['prefix']}-{f}", []) for f in ("value", "unit", "qualifier", "metric")}
+    shown = {posted_rows[line["row"].key]["prefix"] for line in lines if line["row"].key in posted_rows}
+    shown |= {row["prefix"] for row in extra}
+    for name, messages in errors.items():   # a row the page no longer shows (a forged or outdated post): said at the top
+        if name.partition("-")[0] not in shown:
+            month_errors.extend(messages)
     context = {
         "facility": facility, "sheet": sheet, "lines": lines, "extra": extra, "month_errors": month_errors,
         "metric_choices": metric_choices(), "qualified": [c for c in metrics() if sheets.qualified(c)],
