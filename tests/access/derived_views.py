@@ -162,6 +162,9 @@ NOT_DERIVED: dict[str, str] = {
     "registry:organisation_new": "a form to register an organisation",
     "registry:organisation_edit": "a form of an organisation's profile",
     "reporting:transition": "POST: submits, verifies, returns or reopens a month",
+    "reporting:month": "the month form: for those who may enter the facility's data only (403 to other readers, 404 to the rest), "
+                       "who read all its environmental data",
+    "reporting:month_check": "the month form's live history check (JSON): for those who may enter the facility's data only",
     "reporting:fuel_property_add": "POST: records a fuel property",
     "reporting:applicable_metrics": "POST: sets the metrics that apply to a facility (redirects; its 400 page is the monthly data page, walked as reporting:facility_year)",
     "evidence:upload": "POST: uploads evidence",

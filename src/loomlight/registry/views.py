@@ -109,8 +109,24 @@ def facility_detail(request, pk):
         "consents": selectors.consents_shown(user, policy.consents_visible(user).filter(facility=facility).select_related(
             "grantee", "granted_by", "revoked_by")),
         "audit_events": audit_events_for(user, facility)[:20],
+        "next_steps": _next_steps(user, facility),
     }
     return render(request, "registry/facility_detail.html", context)
+
+
+def _next_steps(user, facility):
+    """What this viewer should do next about the facility's monthly data (``reporting.month.next_steps``): None
+    for a viewer who neither enters nor verifies its data, else the steps (empty: nothing to do)."""
+    from loomlight.reporting.month import next_steps
+    from loomlight.site import periods as clock
+
+    if not policy.can_view_data(user, facility, DataKind.ENVIRONMENTAL):
+        return None
+    can_enter, can_verify = policy.can(user, Action.ENTER_DATA, facility), policy.can(user, Action.VERIFY, facility)
+    if not (can_enter or can_verify):
+        return None
+    return next_steps(facility, today=clock.today(), deadline_day=clock.deadline_day(), can_enter=can_enter,
+                      can_verify=can_verify)
 
 
 @login_required

@@ -196,6 +196,48 @@ def activity_value_set(*, by, facility: Facility, period: datetime.date, metric:
     return row
 
 
+@transaction.atomic
+def month_values_set(*, by, facility: Facility, period: datetime.date, entries: list[dict],
+                     via: str = "form") -> list[int]:
+    """Record several values of one facility-month (the month form), all or nothing.
+
+    ``entries``: dicts of metric, qualifier, value and unit; each goes through ``activity_value_set`` (the
+    rules of every path, an audit event per created or changed value). When any is refused nothing is
+    stored, and the ValidationError names every refused entry's field as ``"<index>.<field>"`` (index in
+    ``entries``; field metric, qualifier, value or unit), or the month (``period``) when it is closed.
+    Returns the indexes of the entries that created or changed a value (a value sent again unchanged is not)."""
+    policy.require(by, Action.ENTER_DATA, facility)
+    period = _check_period(period)
+    month = ReportingPeriod.objects.filter(facility=facility, period=period).first()
+    if month is not None and month.status not in EDITABLE_STATUSES:
+        raise ValidationError({"period": [_("%(month)s is %(status)s: it cannot be changed.") % {
+            "month": f"{period:%Y-%m}", "status": month.get_status_display()}]})
+    before = {(v.metric, v.qualifier): (v.original_value, v.original_unit, v.conversion)
+              for v in ActivityValue.objects.filter(facility=facility, period=period)}
+    errors: dict[str, list[str]] = {}
+    changed: list[int] = []
+    seen: set[tuple[str, str]] = set()
+    for index, entry in enumerate(entries):
+        key = (entry["metric"], str(entry.get("qualifier", "")).strip())
+        if key in seen:
+            errors[f"{index}.qualifier"] = [_("This metric and type are already in the form: give another type, or add "
+                                              "the amounts up.")]
+            continue
+        seen.add(key)
+        try:
+            row = activity_value_set(by=by, facility=facility, period=period, metric=key[0], value=entry["value"],
+                                     unit=entry["unit"], qualifier=key[1], via=via)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors[f"{index}.{'value' if name == NON_FIELD_ERRORS else name}"] = messages
+            continue
+        if before.get(key) != (row.original_value, row.original_unit, row.conversion):
+            changed.append(index)
+    if errors:
+        raise ValidationError(errors)   # leaves the transaction: nothing of the month is stored
+    return changed
+
+
 def _check_text(*, qualifier: str, unit: str) -> None:
     """The qualifier and the unit as written fit their columns and hold storable text (the import checks its cells alike)."""
     errors = {}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loomlight.reporting import import_views, views
+from loomlight.reporting import import_views, month_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("facilities/<int:pk>/<int:year>/", views.facility_year, name="facility_year"),
     path("facilities/<int:pk>/dashboard/", views.facility_dashboard, name="dashboard"),
     path("facilities/<int:pk>/dashboard/<int:year>/", views.facility_dashboard, name="dashboard_year"),
+    path("facilities/<int:pk>/<int:year>/<int:month>/", month_views.month_form, name="month"),
+    path("facilities/<int:pk>/<int:year>/<int:month>/check", month_views.month_check, name="month_check"),
     path("facilities/<int:pk>/<int:year>/<int:month>/<str:action>/", views.period_transition, name="transition"),
     path("facilities/<int:pk>/<int:year>/metrics/", views.applicable_metrics_save, name="applicable_metrics"),
     path("facilities/<int:pk>/<int:year>/fuel-properties/", views.fuel_property_add, name="fuel_property_add"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from loomlight.calc import periods as calc_periods
 from loomlight.evidence.models import EvidenceKind
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind
@@ -62,8 +63,23 @@ def facility_year(request, pk, year=None):
                 messages.success(request, _("Saved."))
                 if row.flag:
                     _flag_message(request, facility, row)
-                return redirect("reporting:facility_year", pk=facility.pk, year=year)
-    return _render_year(request, facility, year, form=form, can_enter=can_enter, choice=choice)
+                # "Saved." is said again beside the form and the cell it changed, not only at the top of the page
+                request.session[SAVED_KEY] = {"facility": facility.pk, "year": year, "month": row.period.month,
+                                              "metric": row.metric, "qualifier": row.qualifier}
+                return redirect(f"{reverse('reporting:facility_year', args=[facility.pk, year])}#report-value")
+    saved = transition = None
+    if request.method == "GET":
+        saved, transition = request.session.pop(SAVED_KEY, None), request.session.pop(TRANSITION_KEY, None)
+    if saved and (saved.get("facility"), saved.get("year")) != (facility.pk, year):
+        saved = None
+    if transition and (transition.get("facility"), transition.get("year")) != (facility.pk, year):
+        transition = None
+    return _render_year(request, facility, year, form=form, can_enter=can_enter, choice=choice, saved=saved,
+                        transition=transition)
+
+
+SAVED_KEY = "value_saved"
+TRANSITION_KEY = "month_transition"
 
 
 def _flag_message(request, facility, row) -> None:
@@ -104,7 +120,8 @@ def _show_stored(form, grid) -> None:
             return
 
 
-def _render_year(request, facility, year, *, form, can_enter, fuel_form=None, choice=None, metrics_form=None):
+def _render_year(request, facility, year, *, form, can_enter, fuel_form=None, choice=None, metrics_form=None, saved=None,
+                 transition=None):
     today = clock.today()
     grid = selectors.year_grid(facility, year, today=today)
     _show_stored(form, grid)
@@ -121,6 +138,10 @@ def _render_year(request, facility, year, *, form, can_enter, fuel_form=None, ch
         "applicable_saved": applicable_saved,
         "metrics_form": metrics_form if can_set_metrics else None,
         "deadline_day": clock.deadline_day(),
+        "enter_months": _enter_months(grid, today) if can_enter else [],
+        "saved": saved,
+        "transition": transition,
+        "saved_key": (saved["metric"], saved["qualifier"]) if saved else None,
         "form": form,
         "can_enter": can_enter,
         "can_verify": can_verify,
@@ -136,6 +157,26 @@ def _render_year(request, facility, year, *, form, can_enter, fuel_form=None, ch
         "fuel_names": {m.code: gettext(m.name) for m in metrics().values() if m.also_accepts},
     }
     return render(request, "reporting/facility_year.html", context)
+
+
+def _enter_months(grid, today) -> list[dict]:
+    """The months of the grid's year that can be entered (up to this month), each with its state: its status when it
+    has one, else "due" (deadline passed) or "not due yet"."""
+    entries = []
+    for m in grid.months:
+        if m > today.replace(day=1):
+            break
+        row = grid.statuses.get(m.month)
+        if row is not None:
+            state, label = row.status, row.get_status_display()
+        elif m.month in grid.due:
+            state, label = "returned", _("due")
+        elif calc_periods.is_due(m.year, m.month, today, clock.deadline_day()):
+            state, label = "none", _("not reported")
+        else:
+            state, label = "draft", _("not due yet")
+        entries.append({"month": m, "state": state, "label": label})
+    return entries
 
 
 def _verify_refusals(user, facility, grid) -> dict[int, str]:
@@ -216,8 +257,12 @@ def period_transition(request, pk, year, month, action):
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+        # said again in the month's column, beside the button that was pressed
+        request.session[TRANSITION_KEY] = {"facility": facility.pk, "year": year, "month": month, "ok": False,
+                                           "messages": exc.messages}
     else:
         messages.success(request, _("Done."))
+        request.session[TRANSITION_KEY] = {"facility": facility.pk, "year": year, "month": month, "ok": True, "messages": []}
     return redirect("reporting:facility_year", pk=facility.pk, year=year)
 
 
