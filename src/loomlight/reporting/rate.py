@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loomlight.calc import periods
 from loomlight.registry import policy
@@ -45,13 +45,13 @@ STATES = (BEFORE, NOT_DUE, MISSING, DRAFT, RETURNED, SUBMITTED, VERIFIED)
 REPORTED = frozenset({SUBMITTED, VERIFIED})
 #: the state in words: the legend, the cell's title, the downloads
 STATE_LABELS = {
-    BEFORE: _("not expected yet"),
-    NOT_DUE: _("not due"),
-    MISSING: _("missing"),
-    DRAFT: _("draft"),
-    RETURNED: _("returned"),
-    SUBMITTED: _("submitted"),
-    VERIFIED: _("verified"),
+    BEFORE: pgettext_lazy("state of a reporting month", "not expected yet"),
+    NOT_DUE: pgettext_lazy("state of a reporting month", "not due"),
+    MISSING: pgettext_lazy("state of a reporting month", "missing"),
+    DRAFT: pgettext_lazy("state of a reporting month", "draft"),
+    RETURNED: pgettext_lazy("state of a reporting month", "returned"),
+    SUBMITTED: pgettext_lazy("state of a reporting month", "submitted"),
+    VERIFIED: pgettext_lazy("state of a reporting month", "verified"),
 }
 #: a sign beside each colour, so that the state reads without colour (colour-blind readers, print)
 STATE_SIGNS = {BEFORE: "·", NOT_DUE: "○", MISSING: "✕", DRAFT: "✎", RETURNED: "↩", SUBMITTED: "↑", VERIFIED: "✓"}
