@@ -266,6 +266,12 @@ def test_a_park_operator_sees_its_tenants_not_the_programme(programme, client):
     response = _page(client, programme.users["park_operator"])
     assert [r.facility.name for r in response.context["rows"]] == ["Neighbour Sewing", "Own Dyehouse"]
     assert [p.name for p in response.context["parks"]] == ["Green Park"]
+    # a park operator reads no tenant's monthly data: the names link to the profiles it may open, not to the data
+    html = response.content.decode()
+    assert f'href="{reverse("registry:facility", args=[programme.own.pk])}"' in html
+    assert reverse("reporting:facility", args=[programme.own.pk]) not in html
+    assert client.get(reverse("reporting:facility", args=[programme.own.pk])).status_code == 404
+    assert client.get(reverse("registry:facility", args=[programme.own.pk])).status_code == 200
 
 
 def test_pages_of_fifty_and_a_query_count_that_does_not_grow(world, client, django_assert_num_queries):
@@ -283,9 +289,9 @@ def test_pages_of_fifty_and_a_query_count_that_does_not_grow(world, client, djan
     assert first.context["page"].paginator.num_pages == 3
 
 
-#: the page's queries: session and user (2), memberships (1), page count and page (2), rows (5), totals (2),
-#: the parks, countries and programmes of the filters (3)
-QUERIES = 15
+#: the page's queries: session and user (2), memberships (1), page count and page (2), rows (5), which rows link
+#: to monthly data (1), totals (2), the parks, countries and programmes of the filters (3)
+QUERIES = 16
 
 
 # --- downloads -------------------------------------------------------------------------

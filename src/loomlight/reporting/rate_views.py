@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from loomlight.calc import periods
 from loomlight.registry import policy
 from loomlight.registry.countries import country_name
-from loomlight.registry.models import IndustrialPark, Process
+from loomlight.registry.models import DataKind, IndustrialPark, Process
 from loomlight.registry.validators import parse_month
 from loomlight.reporting import rate
 from loomlight.site import periods as clock
@@ -62,10 +62,13 @@ def reporting_rate(request):
     months = rate.month_range(end)
     page = Paginator(facilities.select_related("park"), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = rate.rate_rows(list(page.object_list), months, today=today, deadline_day=deadline_day)
+    # each name links to the facility's monthly data when the viewer may read them, else to its profile
+    readable = set(policy.facilities_with_data(request.user, DataKind.ENVIRONMENTAL)
+                   .filter(pk__in=[r.facility.pk for r in rows]).values_list("pk", flat=True)) if rows else set()
     columns, total = rate.rate_columns(facilities, months, today=today, deadline_day=deadline_day)
     this_month = (today.year, today.month)
     context = {
-        "rows": rows, "columns": columns, "total": total, "page": page, "months": months, "filters": filters,
+        "rows": rows, "readable": readable, "columns": columns, "total": total, "page": page, "months": months, "filters": filters,
         "states": [(s, rate.STATE_LABELS[s], rate.STATE_SIGNS[s]) for s in rate.STATES],
         "period_label": clock.period_label(periods.Period(months[0], months[-1], periods.TRAILING_12)),
         "is_default": end == last_due,
