@@ -331,18 +331,25 @@ def test_xlsx_download_matches_and_keeps_numbers_as_numbers(programme, client):
     assert outside[4:9] == [3, 6, 1, 0, 16.7]
     assert outside[9::2] == ["not expected yet"] * 6 + ["submitted", "draft"] + ["missing"] * 4
     assert outside[10::2] == [None] * 6 + [1, 1] + [None] * 4
+    csv_table = _download(client, programme.users["admin"], "csv")
+    assert list(table[0]) == csv_table[0]
 
 
 def test_download_headers_and_states_in_the_readers_language(programme, client):
+    from django.utils.formats import date_format
+
     client.force_login(programme.users["admin"])
     with translation.override("vi"):
         expected_state = str(rate.STATE_LABELS["missing"])
         expected_header = translation.gettext("facility")
-    response = client.get(reverse("reporting:rate_download", args=["csv"]), HTTP_ACCEPT_LANGUAGE="vi")
+        february = date_format(D(2026, 2, 1), "YEAR_MONTH_FORMAT")
+    assert expected_header != "facility" and february != "February 2026"     # the catalogue and the format say so
+    client.cookies["django_language"] = "vi"
+    response = client.get(reverse("reporting:rate_download", args=["csv"]))
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert table[0][0] == expected_header
-    assert table[1][-2] == expected_state
-    assert "2026" in table[0][-2]
+    assert table[0][-2].startswith(february)
+    assert table[1][-2] == expected_state     # Neighbour Sewing, February 2026: missing (words from the catalogue)
 
 
 def test_unknown_download_format_is_404(programme, client):
