@@ -226,6 +226,10 @@ def test_other_months_are_one_click_away_and_bad_months_are_refused(programme, c
     assert response.context["earlier"] == "2024-12" and response.context["later"] == ""   # 2026-12 is not yet
     default = _page(client, programme.users["admin"])
     assert default.context["earlier"] == "2025-02" and 'href="?end=2025-02"' in default.content.decode()
+    # the last three calendar years, each one click away
+    assert default.context["years"] == [(2025, "2025-12"), (2024, "2024-12"), (2023, "2023-12")]
+    assert 'href="?end=2024-12"' in default.content.decode()
+    assert _page(client, programme.users["admin"], "?end=2024-12&page=abc").context["period_label"] == "2024"
     for bad in ("2026-13", "march", "2027-01", "1989-12"):
         refused = client.get(reverse("reporting:rate"), {"end": bad})
         assert refused.status_code == 400

@@ -16,7 +16,7 @@ from loomlight.calc import periods
 from loomlight.registry import policy
 from loomlight.registry.countries import country_name
 from loomlight.registry.models import DataKind, IndustrialPark, Process
-from loomlight.registry.validators import parse_month
+from loomlight.registry.validators import FIRST_YEAR, parse_month
 from loomlight.reporting import rate
 from loomlight.site import periods as clock
 from loomlight.site.tables import table_csv, table_xlsx
@@ -75,6 +75,8 @@ def reporting_rate(request):
         "earlier": _shift(end, -rate.MONTHS),
         "later": _shift(end, rate.MONTHS) if (end[0] * 12 + end[1] + rate.MONTHS) <= (this_month[0] * 12 + this_month[1]) else "",
         "latest": f"{last_due[0]:04d}-{last_due[1]:02d}",
+        # calendar years one click away: the last three whose December has begun
+        "years": [(y, f"{y:04d}-12") for y in range(today.year - 1, today.year - 4, -1) if y >= FIRST_YEAR],
         "end": f"{end[0]:04d}-{end[1]:02d}",
         "deadline_day": deadline_day,
         "parks": IndustrialPark.objects.filter(pk__in=visible.values("park_id")).order_by("name", "pk"),
