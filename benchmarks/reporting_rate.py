@@ -1,9 +1,9 @@
 """The reporting-rate page (reporting:rate) and its CSV at programme scale.
 
-    .venv/bin/python benchmarks/reporting_rate.py [--facilities 20000] [--metrics 3] [--repeat 5]
+    .venv/bin/python benchmarks/reporting_rate.py [--facilities 20000] [--months 24] [--metrics 3] [--repeat 5]
 
 Builds a fresh SQLite database in a temporary folder (or uses DATABASE_URL), a synthetic programme of N
-facilities in 20 parks (seeded), 24 months of month records for each up to the last month due (55 % verified,
+facilities in 20 parks (seeded), ``--months`` months of month records for each up to the last month due (55 % verified,
 20 % submitted, 10 % returned, 10 % draft, 5 % none) with ``--metrics`` values per recorded month (bulk inserted),
 then times with Django's test client the programme admin's page (page 1, a later page, a park filter) and the CSV of
 one park. Prints median and worst over the repeats, the size sent and the number of queries.
@@ -35,6 +35,7 @@ UNITS = {"electricity_grid": "kWh", "water_municipal": "m³", "production_kg": "
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--facilities", type=int, default=20000)
+    parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--metrics", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
@@ -68,7 +69,7 @@ def main() -> int:
     programme.facilities.add(*[f for f in facilities if f.park_id is None])
     admin = get_user_model().objects.create_user("bench-admin")
     Membership.objects.create(user=admin, role="programme_admin", programme=programme)
-    months = month_range(periods.last_due_month(clock.today(), clock.deadline_day()), 24)
+    months = month_range(periods.last_due_month(clock.today(), clock.deadline_day()), args.months)
     records, values = [], []
     for f in facilities:
         for p in months:
