@@ -77,6 +77,10 @@ DERIVED: list[View] = [
     View("reporting:import_errors", lambda i: _facility(i, job=i.job, fmt="csv"), fmt="csv"),
     View("reporting:import_errors", lambda i: _facility(i, job=i.job, fmt="xlsx"), fmt="xlsx"),
     View("evidence:download", lambda i: {"pk": i.evidence}, fmt="file"),
+    # the reporting rate: months' states and metric counts of environmental data (programme teams, park operators)
+    View("reporting:rate"),
+    View("reporting:rate_download", lambda i: {"fmt": "csv"}, fmt="csv"),
+    View("reporting:rate_download", lambda i: {"fmt": "xlsx"}, fmt="xlsx"),
     # wastewater and chemicals
     View("wastewater:facility", lambda i: _facility(i)),
     View("wastewater:event", lambda i: {"pk": i.event}),

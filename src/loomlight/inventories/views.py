@@ -239,8 +239,14 @@ def portfolio_emissions(request, scope, pk, year=None):
                "basis": basis,
                "year_url": f"inventories:{scope}_year", **_labels(data),
                "facility_columns": readable(FACILITY_COLUMNS, kinds), "process_columns": readable(PROCESS_COLUMNS, kinds),
-               "withheld": DataKind.ENVIRONMENTAL not in kinds}
+               "withheld": DataKind.ENVIRONMENTAL not in kinds, "rate_link": _rate_link(request.user)}
     return render(request, "inventories/portfolio.html", context)
+
+
+def _rate_link(user) -> bool:
+    from loomlight.reporting.rate import may_open   # the reporting rate of the park's or programme's facilities
+
+    return may_open(user)
 
 
 PORTFOLIO_COLUMNS = ("scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco2e", "biogenic_co2_t", "co2_fossil_t",

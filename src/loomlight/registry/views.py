@@ -151,6 +151,12 @@ def park_list(request):
     return render(request, _list_template(request, "registry/park_list.html", "registry/_park_table.html"), context)
 
 
+def _rate_link(user) -> bool:
+    from loomlight.reporting.rate import may_open   # the reporting rate of the park's tenants (reporting:rate)
+
+    return may_open(user)
+
+
 @login_required
 def park_detail(request, pk):
     user = request.user
@@ -172,6 +178,7 @@ def park_detail(request, pk):
                                  .select_related("shared_facility", "grantee", "granted_by"),
         "can_edit": policy.can(user, Action.EDIT, park),
         "audit_events": audit_events_for(user, park)[:20],
+        "rate_link": _rate_link(user),
     }
     return render(request, "registry/park_detail.html", context)
 

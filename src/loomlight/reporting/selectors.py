@@ -57,7 +57,6 @@ def applicable_metrics(facility: Facility) -> tuple[list[str], bool]:
     reported in the 12 months up to its latest month with data, and, for a category it has reported nothing
     of, grid electricity for every facility and municipal water and wastewater (to the park's plant, or the
     sewer) for wet processing."""
-    from loomlight.registry.models import WET_PROCESSES
     from loomlight.reporting.models import ApplicableMetrics
 
     saved = ApplicableMetrics.objects.filter(facility=facility).values_list("metrics", flat=True).first()
@@ -70,16 +69,29 @@ def applicable_metrics(facility: Facility) -> tuple[list[str], bool]:
         since = datetime.date(latest.year - 1, latest.month, 1)
         reported = set(ActivityValue.objects.filter(facility=facility, period__gt=since, period__lte=latest)
                        .values_list("metric", flat=True).distinct()) & set(catalogue)
+    return suggested_metrics(reported, facility.processes, in_park=bool(facility.park_id)), False
+
+
+def suggested_metrics(reported: Iterable[str], processes, *, in_park: bool) -> list[str]:
+    """The metrics suggested to a facility that has not set them (``applicable_metrics``): those it reported in the
+    12 months up to its latest month with data (``reported``, codes of the catalogue), with grid electricity when
+    it reported no energy or fuel, and municipal water and wastewater (to the park's plant, or the sewer) for wet
+    processing when it reported none; in the catalogue's order. Also used for many facilities at once
+    (``reporting.rate``)."""
+    from loomlight.registry.models import WET_PROCESSES
+
+    catalogue = metrics()
+    reported = set(reported) & set(catalogue)
     categories = {catalogue[c].category for c in reported}
     suggested = set(reported)
     if not categories & {"energy", "fuel"}:
         suggested.add(SUGGESTED_BY_CATEGORY["energy"])
-    if set(facility.processes or []) & WET_PROCESSES:
+    if set(processes or []) & WET_PROCESSES:
         if "water" not in categories:
             suggested.add(SUGGESTED_WET["water"])
         if "wastewater" not in categories:
-            suggested.add(SUGGESTED_WET["wastewater"][0 if facility.park_id else 1])
-    return [c for c in catalogue if c in suggested], False
+            suggested.add(SUGGESTED_WET["wastewater"][0 if in_park else 1])
+    return [c for c in catalogue if c in suggested]
 
 
 def year_grid(facility: Facility, year: int, *, today: datetime.date | None = None,

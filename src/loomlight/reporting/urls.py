@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loomlight.reporting import import_views, month_views, views
+from loomlight.reporting import import_views, month_views, rate_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
     path("facilities/<int:pk>/<int:year>/import", import_views.import_upload, name="import"),
     path("facilities/<int:pk>/imports/<int:job>/", import_views.import_job, name="import_job"),
     path("facilities/<int:pk>/imports/<int:job>/errors.<str:fmt>", import_views.import_errors, name="import_errors"),
+    path("rate/", rate_views.reporting_rate, name="rate"),
+    path("rate.<str:fmt>", rate_views.reporting_rate_download, name="rate_download"),
 ]
