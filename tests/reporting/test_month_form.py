@@ -313,8 +313,8 @@ def test_the_month_form_query_count_is_pinned(client, world, applies, django_ass
     client.get(_url(world))   # warm the session and the catalogues
     # session and user (2), the policy's memberships (1), the facility with its data right and the ENTER_DATA check
     # (2), the applicable metrics (1), the 13 months of values (1), the month's status (1), the facility
-    # navigation's tabs (2): ten, whatever the number of metrics and months
-    with django_assert_num_queries(10):
+    # navigation's tabs (2), the header's unread notifications (1): eleven, whatever the number of metrics and months
+    with django_assert_num_queries(11):
         response = client.get(_url(world))
     assert _line(response, "electricity_grid")["warning"].startswith("Far from this facility's own history: 9 × the median")
 

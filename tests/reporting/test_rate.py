@@ -294,8 +294,9 @@ def test_pages_of_fifty_and_a_query_count_that_does_not_grow(world, client, djan
 
 
 #: the page's queries: session and user (2), memberships (1), page count and page (2), rows (5), which rows link
-#: to monthly data (1), totals (2), the parks, countries and programmes of the filters (3)
-QUERIES = 16
+#: to monthly data (1), totals (2), the parks, countries and programmes of the filters (3), the header's unread
+#: notifications (1)
+QUERIES = 17
 
 
 # --- downloads -------------------------------------------------------------------------
