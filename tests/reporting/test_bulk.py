@@ -71,7 +71,7 @@ def test_submitting_complete_months_submits_the_complete_and_names_what_the_othe
         (MAR, "Incomplete: no value of Water withdrawn, municipal supply."),
     ]
     assert _status(world.own, FEB) is None and _status(world.own, MAR) is None
-    assert result.summary() == "1 month submitted; 2 refused:"
+    assert result.summary() == "1 month submitted; 2 not submitted:"
 
 
 def test_the_page_offers_what_it_would_submit(own_2026):
@@ -87,7 +87,7 @@ def test_months_already_submitted_or_verified_are_not_candidates(own_2026):
     plan = bulk.submittable(world.own, 2026)
     assert plan.ready == [] and [m for m, _names in plan.incomplete] == [FEB, MAR]
     result = bulk.months_submit_complete(by=world.users["data_entry"], facility=world.own, year=2026)
-    assert result.done == [] and result.summary() == "0 months submitted; 2 refused:"
+    assert result.done == [] and result.summary() == "0 months submitted; 2 not submitted:"
 
 
 def test_a_returned_complete_month_is_submitted_again(own_2026):

@@ -229,7 +229,7 @@ def test_the_facility_year_page_offers_to_submit_the_complete_months(client, dra
     assert response.status_code == 302 and response["Location"] == f"{page}#submit-complete"
     body = client.get(page).content.decode()
     result = body[body.index('data-testid="submit-result"'):]
-    assert "1 month submitted; 1 refused:" in result
+    assert "1 month submitted; 1 not submitted:" in result
     assert "2026-02: Incomplete: no value of Water withdrawn, municipal supply." in result
     assert ReportingPeriod.objects.get(facility=world.own, period=JAN).status == PeriodStatus.SUBMITTED
     assert not ReportingPeriod.objects.filter(facility=world.own, period=FEB).exists()

@@ -76,6 +76,9 @@ class BulkResult:
         }[self.action] % words
         if not self.refused:
             return done + "."
+        if self.action == SUBMIT:   # what is incomplete is not refused: it is not ready yet
+            return done + "; " + ngettext("%(refused)s not submitted:", "%(refused)s not submitted:",
+                                          len(self.refused)) % words
         return done + "; " + ngettext("%(refused)s refused:", "%(refused)s refused:", len(self.refused)) % words
 
     def as_dict(self) -> dict:
