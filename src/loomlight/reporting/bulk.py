@@ -96,7 +96,8 @@ def _reason(exc: Exception) -> str:
     return " ".join(exc.messages)
 
 
-def _check_size(months: list) -> None:
+def check_count(months: list) -> None:
+    """Refuse, on ``months``, an action on no month or on more than MAX_MONTHS (before any is read or touched)."""
     if not months:
         raise ValidationError({"months": [_("Tick at least one month.")]})
     if len(months) > MAX_MONTHS:
@@ -108,7 +109,7 @@ def _months(by, months: Iterable[tuple[int, datetime.date]]) -> tuple[list[tuple
     """The distinct (facility id, month) pairs asked for, in their order, each with its facility when ``by`` may
     verify its months (None otherwise: refused, named by the id that was sent, so nothing leaks)."""
     pairs = list(dict.fromkeys((int(f), p) for f, p in months))
-    _check_size(pairs)
+    check_count(pairs)
     ids = {f for f, _p in pairs}
     facilities = {f.pk: f for f in policy.facilities_verifiable(by).filter(pk__in=ids)}
     return [(Month(f, facilities[f].name if f in facilities else f"#{f}", p), facilities.get(f)) for f, p in pairs], pairs
