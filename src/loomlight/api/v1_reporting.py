@@ -175,8 +175,8 @@ class MonthIn(In):
 
 
 class MonthsIn(In):
-    months: list[MonthIn] = Field(..., description=f"The facility-months, at most {bulk.MAX_MONTHS}; one ticked twice "
-                                  "counts once.")
+    months: list[MonthIn] = Field(..., min_length=1, max_length=bulk.MAX_MONTHS,
+                                  description=f"The facility-months, 1 to {bulk.MAX_MONTHS}; one sent twice counts once.")
 
 
 class MonthsCommentIn(MonthsIn):
@@ -208,7 +208,6 @@ class BulkOut(Schema):
 
 
 def _months(payload: MonthsIn) -> list[tuple[int, datetime.date]]:
-    bulk.check_count(payload.months)
     return [(m.facility, _period(m.period, f"months.{i}.period")) for i, m in enumerate(payload.months)]
 
 
