@@ -16,6 +16,7 @@ from loomlight.audit.models import AuditEvent
 from loomlight.chemicals import services as chemicals
 from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
 from loomlight.evidence.models import Evidence
+from loomlight.reporting.models import ActivityValue, ApplicableMetrics, ReportingPeriod
 from loomlight.wastewater import services as wastewater
 from loomlight.wastewater.models import Discharge, DischargePermit, IntakeLimit, LabResult, PermitLimit, SamplingEvent
 from tests.api.conftest import FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED, error
@@ -41,6 +42,10 @@ def data(world):
     chemicals.chemical_use_set(by=entry, product=product, period=datetime.date(2025, 5, 1), value=400, unit="kg")
     permit = wastewater.permit_save(by=world.users["manager"], facility=world.own, number="1/GP", issuing_body="DONRE",
                                     issued_on=datetime.date(2024, 1, 1))
+    # a complete January 2025 (its one applicable metric reported), for the route that submits complete months
+    ApplicableMetrics.objects.create(facility=world.own, metrics=["electricity_grid"])
+    ActivityValue.objects.create(facility=world.own, period=datetime.date(2025, 1, 1), metric="electricity_grid", value=1000,
+                                 unit="kWh", original_value=1000, original_unit="kWh", source="form")
     return {"event": event, "plant": plant, "product": product, "permit": permit}
 
 
@@ -56,6 +61,7 @@ def _state() -> dict:
         "discharges": list(Discharge.objects.order_by("pk").values()),
         "permits": list(DischargePermit.objects.order_by("pk").values()),
         "permit limits": list(PermitLimit.objects.order_by("pk").values()),
+        "months": list(ReportingPeriod.objects.order_by("pk").values()),
         "audit": AuditEvent.objects.count(),
     }
 
@@ -114,6 +120,10 @@ ROUTES = {
     "chemical use": Route("put", "/chemicals/products/{product}/uses/2025-06", 200, FACILITY_WRITERS, FACILITY_READERS,
                           {"value": "0.5", "unit": "t"}),
     "chemical use removed": Route("delete", "/chemicals/products/{product}/uses/2025-05", 204, FACILITY_WRITERS, FACILITY_READERS),
+    # the complete months of a year, submitted month by month (reporting.bulk); the brand's consent names
+    # environmental data, so it sees the facility (403)
+    "complete months submitted": Route("post", "/facilities/{own}/periods/submit-complete", 200, FACILITY_WRITERS,
+                                       FACILITY_READERS | {"brand"}, {"year": 2025}),
     # evidence backs environmental data: the brand's consent names it, so the brand sees the facility (403)
     "evidence": Route("upload", "/facilities/{own}/evidence", 201, FACILITY_WRITERS, FACILITY_READERS | {"brand"},
                       {"kind": "utility_bill", "period": "2025-03"}, {"file": ("bill.pdf", PDF)}),

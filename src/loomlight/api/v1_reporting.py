@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema, Status
 
 from loomlight.api.schemas import PERIOD_PATH, Amount, In, Page, PageQuery, Said, described, model_text, text
@@ -19,7 +20,7 @@ from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
 from loomlight.registry.validators import FIRST_YEAR
-from loomlight.reporting import services
+from loomlight.reporting import bulk, services
 from loomlight.reporting.models import ActivityValue, ReportingPeriod
 
 VIA = "api"
@@ -164,3 +165,85 @@ def period_return(request, facility_id: int, period: Period, payload: CommentIn)
 def period_reopen(request, facility_id: int, period: Period, payload: ReasonIn):
     return _transition(request, facility_id, period, Action.VERIFY,
                        lambda f, p: services.period_reopen(by=request.user, facility=f, period=p, reason=payload.reason, via=VIA))
+
+
+# --- many months at once (issue 16): reporting.bulk ---------------------------------------------------------
+
+class MonthIn(In):
+    facility: int = Field(..., description="The facility's id.")
+    period: Period
+
+
+class MonthsIn(In):
+    months: list[MonthIn] = Field(..., min_length=1, max_length=bulk.MAX_MONTHS,
+                                  description=f"The facility-months, 1 to {bulk.MAX_MONTHS}; one sent twice counts once.")
+
+
+class MonthsCommentIn(MonthsIn):
+    comment: Said = Field(..., description="Why the months are returned: each facility reads this.")
+
+
+class MonthsReasonIn(MonthsIn):
+    reason: Said = Field(..., description="Why the verified months are reopened: recorded with each.")
+
+
+class SubmitCompleteIn(In):
+    year: int = Field(..., ge=FIRST_YEAR, le=2100, description="The year whose complete months are submitted.")
+
+
+class BulkMonthOut(Schema):
+    facility: int
+    period: str
+
+
+class BulkRefusalOut(BulkMonthOut):
+    reason: str = Field(..., description="Why this month was not changed, in the caller's language.")
+
+
+class BulkOut(Schema):
+    action: str
+    summary: str
+    done: list[BulkMonthOut] = Field(..., description="The months changed, each by its one-month service and audited.")
+    refused: list[BulkRefusalOut] = Field(..., description="The months not changed, each with its reason.")
+
+
+def _months(payload: MonthsIn) -> list[tuple[int, datetime.date]]:
+    return [(m.facility, _period(m.period, f"months.{i}.period")) for i, m in enumerate(payload.months)]
+
+
+def _reviewer(request) -> None:
+    """A caller who may verify no facility's months is refused (403), as on the review page."""
+    if not policy.facilities_verifiable(request.user).exists():
+        raise PermissionDenied
+
+
+@router.post("/periods/verify", response={200: BulkOut, **WRITE_ERRORS})
+def periods_verify(request, payload: MonthsIn):
+    """Verify many months of one or several facilities, month by month: a month that cannot be verified (not
+    submitted, entered or submitted by the caller, of a facility outside their scope) is refused with its reason
+    and the others are verified."""
+    _reviewer(request)
+    return bulk.months_verify(by=request.user, months=_months(payload), via=VIA).as_dict()
+
+
+@router.post("/periods/return", response={200: BulkOut, **WRITE_ERRORS})
+def periods_return(request, payload: MonthsCommentIn):
+    """Return many submitted months for correction with one comment, month by month."""
+    _reviewer(request)
+    return bulk.months_return(by=request.user, months=_months(payload), comment=payload.comment, via=VIA).as_dict()
+
+
+@router.post("/periods/reopen", response={200: BulkOut, **WRITE_ERRORS})
+def periods_reopen(request, payload: MonthsReasonIn):
+    """Reopen many verified months with one reason, month by month."""
+    _reviewer(request)
+    return bulk.months_reopen(by=request.user, months=_months(payload), reason=payload.reason, via=VIA).as_dict()
+
+
+@router.post("/facilities/{facility_id}/periods/submit-complete", response={200: BulkOut, **WRITE_ERRORS})
+def periods_submit_complete(request, facility_id: int, payload: SubmitCompleteIn):
+    """Submit the facility's complete months of a year (every applicable metric has a value); each month not
+    complete is named in `refused` with the metrics it lacks, and stays as it was."""
+    facility = _with_data(request, facility_id)
+    policy.require(request.user, Action.ENTER_DATA, facility)
+    return bulk.months_submit_complete(by=request.user, facility=facility, year=payload.year, via=VIA).as_dict()

@@ -256,6 +256,16 @@ def facilities_editable(user) -> QuerySet[Facility]:
     return Facility.objects.filter(_facility_edit_q(user))
 
 
+def facilities_verifiable(user) -> QuerySet[Facility]:
+    """Facilities whose reported months the user may verify, return or reopen (``can(user, Action.VERIFY, f)``
+    for each of them): the programme admins' and assessors' scope; superusers, all."""
+    if not _active(user):
+        return Facility.objects.none()
+    if user.is_superuser:
+        return Facility.objects.all()
+    return Facility.objects.filter(_verify_q(user))
+
+
 def parks_visible(user) -> QuerySet[IndustrialPark]:
     if not _active(user):
         return IndustrialPark.objects.none()

@@ -57,19 +57,38 @@ def applicable_metrics(facility: Facility) -> tuple[list[str], bool]:
     reported in the 12 months up to its latest month with data, and, for a category it has reported nothing
     of, grid electricity for every facility and municipal water and wastewater (to the park's plant, or the
     sewer) for wet processing."""
+    return applicable_metrics_of([facility])[facility.pk]
+
+
+def applicable_metrics_of(facilities: Iterable[Facility]) -> dict[int, tuple[list[str], bool]]:
+    """``applicable_metrics`` of many facilities: {facility id: (codes, saved)}, in at most three queries
+    whatever their number (a page of the review list shows the completeness of each row)."""
+    from django.db.models import Max
+
     from loomlight.reporting.models import ApplicableMetrics
 
-    saved = ApplicableMetrics.objects.filter(facility=facility).values_list("metrics", flat=True).first()
-    if saved is not None:
-        return list(saved), True
-    catalogue = metrics()
-    latest = ActivityValue.objects.filter(facility=facility).order_by("-period").values_list("period", flat=True).first()
-    reported: set[str] = set()
-    if latest is not None:
-        since = datetime.date(latest.year - 1, latest.month, 1)
-        reported = set(ActivityValue.objects.filter(facility=facility, period__gt=since, period__lte=latest)
-                       .values_list("metric", flat=True).distinct()) & set(catalogue)
-    return suggested_metrics(reported, facility.processes, in_park=bool(facility.park_id)), False
+    facilities = {f.pk: f for f in facilities}
+    if not facilities:
+        return {}
+    result: dict[int, tuple[list[str], bool]] = {
+        f: (list(codes), True) for f, codes in
+        ApplicableMetrics.objects.filter(facility_id__in=list(facilities)).values_list("facility_id", "metrics")}
+    unsaved = [f for f in facilities if f not in result]
+    if not unsaved:
+        return result
+    latest = dict(ActivityValue.objects.filter(facility_id__in=unsaved).order_by().values("facility_id")
+                  .annotate(latest=Max("period")).values_list("facility_id", "latest"))
+    reported: dict[int, set[str]] = {f: set() for f in unsaved}
+    if latest:
+        window = Q()
+        for f, last in latest.items():
+            window |= Q(facility_id=f, period__gt=datetime.date(last.year - 1, last.month, 1), period__lte=last)
+        for f, code in ActivityValue.objects.filter(window).order_by().values_list("facility_id", "metric").distinct():
+            reported[f].add(code)
+    for f in unsaved:
+        facility = facilities[f]
+        result[f] = (suggested_metrics(reported[f], facility.processes, in_park=bool(facility.park_id)), False)
+    return result
 
 
 def suggested_metrics(reported: Iterable[str], processes, *, in_park: bool) -> list[str]:
@@ -182,3 +201,66 @@ def months_written_by(user, facility: Facility | int, periods: Iterable[datetime
 
 def status_choices():
     return PeriodStatus.choices
+
+
+# --- the review list (issue 16: many months at once) ---------------------------------------------------------
+
+#: the states the review list shows, "submitted" (awaiting verification) first
+REVIEW_STATES = (PeriodStatus.SUBMITTED, PeriodStatus.RETURNED, PeriodStatus.VERIFIED)
+
+
+def review_months(user, *, state: str = PeriodStatus.SUBMITTED, facility: int | None = None, park: int | None = None,
+                  country: str = "", month: datetime.date | None = None):
+    """The facility-months in ``state`` of every facility ``user`` may verify (``policy.facilities_verifiable``),
+    oldest month first, then by facility name: a queryset, for a page of the review list (``review_rows``)."""
+    from loomlight.registry import policy
+
+    if state not in REVIEW_STATES:
+        state = PeriodStatus.SUBMITTED
+    rows = ReportingPeriod.objects.filter(facility__in=policy.facilities_verifiable(user), status=state)
+    if facility:
+        rows = rows.filter(facility_id=facility)
+    if park:
+        rows = rows.filter(facility__park_id=park)
+    if country:
+        rows = rows.filter(facility__country=country)
+    if month:
+        rows = rows.filter(period=month)
+    return (rows.select_related("facility", "facility__park", "submitted_by", "verified_by")
+            .order_by("period", "facility__name", "facility_id"))
+
+
+@dataclass
+class ReviewRow:
+    """One row of the review list: the month, whether every applicable metric has a value (and the names of
+    those without), and how many of its values are flagged."""
+
+    month: ReportingPeriod
+    complete: bool
+    missing: list[str]
+    flags: int
+
+
+def review_rows(months: Iterable[ReportingPeriod]) -> list[ReviewRow]:
+    """The rows of one page of ``review_months``: four queries at most, whatever the number of rows."""
+    months = list(months)
+    if not months:
+        return []
+    applicable = applicable_metrics_of({m.facility_id: m.facility for m in months}.values())
+    pairs = Q()
+    for m in months:
+        pairs |= Q(facility_id=m.facility_id, period=m.period)
+    reported: dict[tuple[int, datetime.date], set[str]] = {}
+    flags: dict[tuple[int, datetime.date], int] = {}
+    for f, p, code, flag in ActivityValue.objects.filter(pairs).order_by().values_list("facility_id", "period", "metric", "flag"):
+        reported.setdefault((f, p), set()).add(code)
+        flags[(f, p)] = flags.get((f, p), 0) + bool(flag)
+    catalogue = metrics()
+    rows = []
+    for m in months:
+        key = (m.facility_id, m.period)
+        codes, _saved = applicable[m.facility_id]
+        check = periods.completeness({1: reported.get(key, set())}, codes, [1])
+        missing = [gettext(catalogue[c].name) if c in catalogue else c for c in check.missing.get(1, ())]
+        rows.append(ReviewRow(month=m, complete=not check.missing, missing=missing, flags=flags.get(key, 0)))
+    return rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loomlight.reporting import import_views, month_views, rate_views, views
+from loomlight.reporting import import_views, month_views, rate_views, review_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("facilities/<int:pk>/<int:year>/<int:month>/", month_views.month_form, name="month"),
     path("facilities/<int:pk>/<int:year>/<int:month>/check", month_views.month_check, name="month_check"),
     path("facilities/<int:pk>/<int:year>/<int:month>/<str:action>/", views.period_transition, name="transition"),
+    path("facilities/<int:pk>/<int:year>/submit-complete/", review_views.submit_complete, name="submit_complete"),
+    path("review/", review_views.review, name="review"),
     path("facilities/<int:pk>/<int:year>/metrics/", views.applicable_metrics_save, name="applicable_metrics"),
     path("facilities/<int:pk>/<int:year>/fuel-properties/", views.fuel_property_add, name="fuel_property_add"),
     path("facilities/<int:pk>/<int:year>/template.xlsx", import_views.import_template, name="import_template"),

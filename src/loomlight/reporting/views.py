@@ -20,7 +20,7 @@ from loomlight.evidence.models import EvidenceKind
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind
 from loomlight.registry.policy import Action
-from loomlight.reporting import selectors, services, verification
+from loomlight.reporting import review_views, selectors, services, verification
 from loomlight.reporting.models import PeriodStatus
 from loomlight.reference import fuel_properties
 from loomlight.reference.metrics import metrics
@@ -156,6 +156,7 @@ def _render_year(request, facility, year, *, form, can_enter, fuel_form=None, ch
                           for code, props in fuel_properties.defaults().items()],
         "fuel_names": {m.code: gettext(m.name) for m in metrics().values() if m.also_accepts},
     }
+    context.update(review_views.submit_complete_context(request, facility, year, can_enter))
     return render(request, "reporting/facility_year.html", context)
 
 
