@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
+from django.db.models import Count, Exists, Func, IntegerField, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -273,9 +273,21 @@ def months_awaiting_verification(user, *, today: datetime.date) -> Queue:
                  _("No month is awaiting verification."))
 
 
+class MonthNumber(Func):
+    """A date's (or a UTC timestamp's) month as a number, year × 12 + month − 1 (``_index``), in the database's own
+    functions: Django's Extract runs a Python function per row on SQLite, 30 times slower here."""
+
+    output_field = IntegerField()
+    template = "(EXTRACT(YEAR FROM %(expressions)s)::integer * 12 + EXTRACT(MONTH FROM %(expressions)s)::integer - 1)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template=(
+            "(CAST(strftime('%%%%Y', %(expressions)s) AS INTEGER) * 12"
+            " + CAST(strftime('%%%%m', %(expressions)s) AS INTEGER) - 1)"), **extra)
+
+
 def _month_number(expression):
-    """A date's month as a number, year × 12 + month − 1 (``_index``), in the database."""
-    return ExtractYear(expression) * 12 + ExtractMonth(expression) - 1
+    return MonthNumber(expression)
 
 
 def late_facilities(facilities, today: datetime.date):
@@ -284,7 +296,7 @@ def late_facilities(facilities, today: datetime.date):
     last = _last_due(today)
     last_day = _first(last)
     first_on_record = _month_number(Min("periods__period"))
-    registered = _month_number(F("created_at"))
+    registered = _month_number(Min("created_at"))   # an aggregate of the one facility: grouped by its id alone
     since = Least(registered, Coalesce(first_on_record, registered))
     expected = Greatest(Value(last + 1) - since, Value(0), output_field=IntegerField())
     handed_in = Count("periods", filter=Q(periods__period__lte=last_day, periods__status__in=HANDED_IN))
@@ -294,16 +306,21 @@ def late_facilities(facilities, today: datetime.date):
 def facilities_late(user, *, today: datetime.date) -> Queue:
     """Facilities with months overdue, the most months behind first; each item says how many and which month is the
     oldest, and, for the facilities listed, which applicable metrics their due months lack
-    (``calc.periods.completeness``). Three queries to count and list, and three per facility listed (its
-    applicable metrics and values: ``reporting.selectors.applicable_metrics``), at most ``ITEMS``."""
+    (``calc.periods.completeness``). Three queries to count and list, and up to four per facility listed (its
+    applicable metrics, ``reporting.selectors.applicable_metrics``, and its values of the year), at most ``ITEMS``."""
     from loomlight.reporting.selectors import applicable_metrics
 
     title, empty = _("Facilities late"), _("No facility is late.")
-    late = late_facilities(policy.facilities_verifiable(user), today).filter(overdue__gt=0)
-    count = late.count()
+    # One pass: every late facility's (id, months overdue), two integers each, counted and cut here.
+    late = list(late_facilities(policy.facilities_verifiable(user), today).filter(overdue__gt=0)
+                .order_by("-overdue", "pk").values_list("pk", "overdue"))
+    count = len(late)
     if not count:
         return _empty("facilities_late", title, empty)
-    listed = list(late.order_by("-overdue", "name", "pk")[:ITEMS])
+    overdue = dict(late[:ITEMS])
+    listed = list(Facility.objects.filter(pk__in=overdue))
+    for f in listed:
+        f.overdue = overdue[f.pk]
     rows: dict[int, dict[int, str]] = {}
     for facility_id, period, status in (ReportingPeriod.objects.filter(facility__in=[f.pk for f in listed])
                                         .values_list("facility_id", "period", "status")):
