@@ -16,8 +16,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Func, IntegerField, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -175,7 +174,7 @@ def _flagged(qs, state: str) -> tuple[int, tuple[Item, ...]]:
         return 0, ()
     catalogue = metrics()
     items = []
-    for v in qs.select_related("facility").order_by("period", "facility__name", "metric", "qualifier")[:ITEMS]:
+    for v in qs.select_related("facility").order_by("period", "facility_id", "metric", "qualifier")[:ITEMS]:
         name = _(catalogue[v.metric].name) if v.metric in catalogue else v.metric
         what = f"{name} ({v.qualifier})" if v.qualifier else name
         items.append(Item(_("%(facility)s · %(month)s · %(metric)s") % {"facility": v.facility.name, "month": _month_label(v.period),
@@ -260,9 +259,28 @@ def lab_results_due(user, *, today: datetime.date) -> Queue:
 
 # --- verifiers: assessors and programme admins ------------------------------------------------------
 
+def _programme_wide(user) -> bool:
+    """Whether the user verifies whole programmes (or everything): then a queue is read from its state index
+    (``period_by_status``, ``value_flagged``) and each row checked against the scope, rather than from each of
+    thousands of facilities' rows."""
+    return bool(user.is_superuser or any(m.programme_id and m.role in (Role.PROGRAMME_ADMIN, Role.ASSESSOR)
+                                         for m in policy.memberships(user)))
+
+
+def _in_scope(qs, facilities, wide: bool):
+    """``qs`` (rows with a facility) narrowed to ``facilities``. Programme-wide, the facility is compared as an
+    expression (``facility_id + 0``), so that the database reads the rows by their state index instead of by
+    facility: SQLite otherwise takes the IN list as selective and reads every month of every facility."""
+    if not wide:
+        return qs.filter(facility__in=facilities)
+    return qs.alias(_facility=F("facility_id") + Value(0)).filter(_facility__in=facilities.values("pk"))
+
+
+
 def months_awaiting_verification(user, *, today: datetime.date) -> Queue:
     """Submitted months of the facilities the user verifies, the oldest month first. Two queries."""
-    qs = ReportingPeriod.objects.filter(facility__in=policy.facilities_verifiable(user), status=PeriodStatus.SUBMITTED)
+    qs = _in_scope(ReportingPeriod.objects.filter(status=PeriodStatus.SUBMITTED), policy.facilities_verifiable(user),
+                   _programme_wide(user))
     count = qs.count()
     items = tuple(
         Item(_("%(facility)s · %(month)s") % {"facility": p.facility.name, "month": _month_label(p.period)}, _due(p.period),
@@ -273,73 +291,53 @@ def months_awaiting_verification(user, *, today: datetime.date) -> Queue:
                  _("No month is awaiting verification."))
 
 
-class MonthNumber(Func):
-    """A date's (or a UTC timestamp's) month as a number, year × 12 + month − 1 (``_index``), in the database's own
-    functions: Django's Extract runs a Python function per row on SQLite, 30 times slower here."""
-
-    output_field = IntegerField()
-    template = "(EXTRACT(YEAR FROM %(expressions)s)::integer * 12 + EXTRACT(MONTH FROM %(expressions)s)::integer - 1)"
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, template=(
-            "(CAST(strftime('%%%%Y', %(expressions)s) AS INTEGER) * 12"
-            " + CAST(strftime('%%%%m', %(expressions)s) AS INTEGER) - 1)"), **extra)
-
-
-def _month_number(expression):
-    return MonthNumber(expression)
-
-
-def late_facilities(facilities, today: datetime.date):
-    """``facilities`` annotated in the database with ``overdue``: the months from the facility's first month on
-    record (or its registration, if earlier) to the latest month due that are not handed in. One GROUP BY."""
-    last = _last_due(today)
-    last_day = _first(last)
-    first_on_record = _month_number(Min("periods__period"))
-    registered = _month_number(Min("created_at"))   # an aggregate of the one facility: grouped by its id alone
-    since = Least(registered, Coalesce(first_on_record, registered))
-    expected = Greatest(Value(last + 1) - since, Value(0), output_field=IntegerField())
-    handed_in = Count("periods", filter=Q(periods__period__lte=last_day, periods__status__in=HANDED_IN))
-    return facilities.order_by().annotate(overdue=expected - handed_in)
-
-
 def facilities_late(user, *, today: datetime.date) -> Queue:
-    """Facilities with months overdue, the most months behind first; each item says how many and which month is the
-    oldest, and, for the facilities listed, which applicable metrics their due months lack
-    (``calc.periods.completeness``). Three queries to count and list, and up to four per facility listed (its
-    applicable metrics, ``reporting.selectors.applicable_metrics``, and its values of the year), at most ``ITEMS``."""
+    """Facilities that have not handed in the latest month due (it is neither submitted, verified nor returned), of
+    those that owe it (registered by its end, or with a month on record up to it); the longest late are listed: by
+    their latest month handed in, none first. Each item says how many months the facility has overdue and the
+    oldest (its due date is that month's deadline) and, where it has one, the latest month due with values that
+    lacks applicable metrics (``calc.periods.completeness``).
+
+    The count is one query over the programme (an index seek per facility for its latest month, whatever the number
+    of months); a facility whose latest month is in but an older one is not is left to its staff's queue and the
+    facility's year page. Listing costs two queries, and up to four per facility listed (its applicable metrics,
+    ``reporting.selectors.applicable_metrics``, and its values of the year), at most ``ITEMS``."""
     from loomlight.reporting.selectors import applicable_metrics
 
     title, empty = _("Facilities late"), _("No facility is late.")
-    # One pass: every late facility's (id, months overdue), two integers each, counted and cut here.
-    late = list(late_facilities(policy.facilities_verifiable(user), today).filter(overdue__gt=0)
-                .order_by("-overdue", "pk").values_list("pk", "overdue"))
+    last = _last_due(today)
+    month, end = _first(last), _first(last + 1)
+    handed = ReportingPeriod.objects.filter(facility_id=OuterRef("pk"), status__in=HANDED_IN)
+    late = list(policy.facilities_verifiable(user)
+                .filter(Q(created_at__lt=datetime.datetime.combine(end, datetime.time.min, tzinfo=datetime.UTC))
+                        | Exists(ReportingPeriod.objects.filter(facility_id=OuterRef("pk"), period__lte=month)))
+                .exclude(Exists(handed.filter(period=month)))
+                .annotate(last_handed=Subquery(handed.filter(period__lt=month).order_by("-period").values("period")[:1]))
+                .order_by().values_list("pk", "last_handed"))
     count = len(late)
     if not count:
         return _empty("facilities_late", title, empty)
-    overdue = dict(late[:ITEMS])
-    listed = list(Facility.objects.filter(pk__in=overdue))
-    for f in listed:
-        f.overdue = overdue[f.pk]
+    late.sort(key=lambda row: (row[1] or datetime.date.min, row[0]))
+    listed = list(Facility.objects.filter(pk__in=[pk for pk, _last in late[:ITEMS]]))
     rows: dict[int, dict[int, str]] = {}
     for facility_id, period, status in (ReportingPeriod.objects.filter(facility__in=[f.pk for f in listed])
                                         .values_list("facility_id", "period", "status")):
         rows.setdefault(facility_id, {})[_index(period)] = status
-    last = _last_due(today)
     catalogue = metrics()
     items = []
     for f in listed:
         own = rows.get(f.pk, {})
         since = min([_registered(f), *own])
-        oldest = next((m for m in range(since, last + 1) if own.get(m) not in HANDED_IN), last)
+        overdue = [m for m in range(since, last + 1) if own.get(m) not in HANDED_IN]
         detail = ngettext("%(count)s month overdue, the oldest %(month)s", "%(count)s months overdue, the oldest %(month)s",
-                          f.overdue) % {"count": number(f.overdue), "month": _month_label(_first(oldest))}
+                          len(overdue)) % {"count": number(len(overdue)), "month": _month_label(_first(overdue[0]))}
         lacking = _lacking(f, applicable_metrics(f)[0], last, since, catalogue)
         if lacking:
             detail += " · " + _("%(month)s lacks %(metrics)s") % lacking
-        items.append(Item(f.name, _due(_first(oldest)), "late", reverse("reporting:facility", args=[f.pk]), detail=detail))
+        items.append(Item(f.name, _due(_first(overdue[0])), "late", reverse("reporting:facility", args=[f.pk]), detail=detail))
     items.sort(key=lambda i: (i.due, i.label))
-    return Queue("facilities_late", title, count, tuple(items), empty)
+    return Queue("facilities_late", _("Facilities late with %(month)s") % {"month": _month_label(month)}, count,
+                 tuple(items), empty)
 
 
 def _lacking(facility, applicable, last: int, since: int, catalogue) -> dict | None:
@@ -361,7 +359,8 @@ def values_flagged_submitted(user, *, today: datetime.date) -> Queue:
     """Values flagged as unusual in submitted months of the facilities the user verifies. Two queries."""
     submitted = ReportingPeriod.objects.filter(facility_id=OuterRef("facility_id"), period=OuterRef("period"),
                                                status=PeriodStatus.SUBMITTED)
-    qs = ActivityValue.objects.filter(facility__in=policy.facilities_verifiable(user)).exclude(flag="").filter(Exists(submitted))
+    qs = _in_scope(ActivityValue.objects.exclude(flag="").filter(Exists(submitted)), policy.facilities_verifiable(user),
+                   _programme_wide(user))
     count, items = _flagged(qs, "flagged")
     return Queue("values_flagged_submitted", _("Flagged values in submitted months"), count, items, _("No value is flagged."))
 
@@ -383,7 +382,7 @@ def tenants_reporting(user, *, today: datetime.date) -> Queue:
     end_of_month = _first(_last_due(today) + 1)
     state = ReportingPeriod.objects.filter(facility_id=OuterRef("pk"), period=month).values("status")[:1]
     tenants = (policy.facilities_visible(user).filter(park_id__in=parks)
-               .filter(Q(created_at__date__lt=end_of_month)
+               .filter(Q(created_at__lt=datetime.datetime.combine(end_of_month, datetime.time.min, tzinfo=datetime.UTC))
                        | Exists(ReportingPeriod.objects.filter(facility_id=OuterRef("pk"), period__lte=month)))
                .annotate(state=Subquery(state)).order_by("name").values_list("pk", "name", "state"))
     counts = {PeriodStatus.SUBMITTED: 0, PeriodStatus.VERIFIED: 0, PeriodStatus.RETURNED: 0}
