@@ -148,6 +148,18 @@ def test_months_awaiting_verification_oldest_first(world, programme):
                                             f"/data/facilities/{world.neighbour.pk}/2026/"]
 
 
+def test_a_facility_assessor_sees_only_that_facilitys_months(world, programme, django_user_model):
+    """Given an assessor of Neighbour Sewing alone, then only its submitted February is awaiting them, and no flag
+    of Own Dyehouse's November reaches them."""
+    from loomlight.registry.models import Membership
+
+    assessor = django_user_model.objects.create_user("facility-assessor")
+    Membership.objects.create(user=assessor, role="assessor", facility=world.neighbour)
+    assert rows(queues.months_awaiting_verification(assessor, today=TODAY)) == [
+        ("Neighbour Sewing · February 2026", D(2026, 3, 20), "submitted")]
+    assert queues.values_flagged_submitted(assessor, today=TODAY).count == 0
+
+
 def test_facilities_late(world, programme):
     """Late with February 2026, the latest month due: Outside Laundry (registered January 2024, nothing handed in:
     26 months overdue, January 2024 to February 2026) and Own Dyehouse (from October 2025, 3 of 5 handed in:

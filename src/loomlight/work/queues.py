@@ -304,9 +304,9 @@ def facilities_late(user, *, today: datetime.date) -> Queue:
     ``reporting.selectors.applicable_metrics``, and its values of the year), at most ``ITEMS``."""
     from loomlight.reporting.selectors import applicable_metrics
 
-    title, empty = _("Facilities late"), _("No facility is late.")
     last = _last_due(today)
     month, end = _first(last), _first(last + 1)
+    title, empty = _("Facilities late with %(month)s") % {"month": _month_label(month)}, _("No facility is late.")
     handed = ReportingPeriod.objects.filter(facility_id=OuterRef("pk"), status__in=HANDED_IN)
     late = list(policy.facilities_verifiable(user)
                 .filter(Q(created_at__lt=datetime.datetime.combine(end, datetime.time.min, tzinfo=datetime.UTC))
@@ -336,8 +336,7 @@ def facilities_late(user, *, today: datetime.date) -> Queue:
             detail += " · " + _("%(month)s lacks %(metrics)s") % lacking
         items.append(Item(f.name, _due(_first(overdue[0])), "late", reverse("reporting:facility", args=[f.pk]), detail=detail))
     items.sort(key=lambda i: (i.due, i.label))
-    return Queue("facilities_late", _("Facilities late with %(month)s") % {"month": _month_label(month)}, count,
-                 tuple(items), empty)
+    return Queue("facilities_late", title, count, tuple(items), empty)
 
 
 def _lacking(facility, applicable, last: int, since: int, catalogue) -> dict | None:
