@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -98,3 +99,17 @@ def test_admin_home_page_queries_do_not_grow_with_the_programme(client, world):
         assert client.get(reverse("home")).status_code == 200
     assert len(after.captured_queries) == len(before.captured_queries)
 
+
+
+@pytest.mark.parametrize("who", ["data_entry", "manager", "admin", "assessor", "park_operator", "brand"])
+def test_every_item_links_to_a_page_the_viewer_may_open(client, world, who):
+    """PRODUCT.md: never link to what the viewer may not open. Every link of every queue answers 200 to its viewer."""
+    from loomlight.work import queues
+
+    build(world)
+    user = world.users[who]
+    client.force_login(user)
+    urls = {i.url for q in queues.for_user(user, today=datetime.date(2026, 4, 10)) for i in q.items if i.url}
+    assert urls, "the hand-built programme gives every one of these roles work to link to"
+    for url in sorted(urls):
+        assert client.get(url).status_code == 200, url
