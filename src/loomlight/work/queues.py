@@ -210,13 +210,11 @@ def declarations_expired(user, *, today: datetime.date) -> Queue:
     return Queue("declarations_expired", _("Expired chemical declarations"), count, items, _("No declaration has expired."))
 
 
-#: ZDHC Wastewater Guidelines: test at least twice a year, in cycles ending 30 April and 31 October
-#: (docs/data-sources.md, "Sampling frequency").
-ZDHC_CYCLE_ENDS = ((4, 30), (10, 31))
-
-
 def sampling_cycle(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """(first day, last day) of the ZDHC sampling cycle ``day`` falls in: 1 November to 30 April, 1 May to 31 October."""
+    """(first day, last day) of the ZDHC sampling cycle ``day`` falls in: 1 November to 30 April, 1 May to 31 October.
+
+    References: ZDHC Wastewater Guidelines sampling and reporting cycle, "test at least twice a year, with cycles
+    ending 30 April and 31 October" (docs/data-sources.md gives where it was read)."""
     if day.month <= 4:
         return datetime.date(day.year - 1, 11, 1), datetime.date(day.year, 4, 30)
     if day.month <= 10:
@@ -274,7 +272,6 @@ def _in_scope(qs, facilities, wide: bool):
     if not wide:
         return qs.filter(facility__in=facilities)
     return qs.alias(_facility=F("facility_id") + Value(0)).filter(_facility__in=facilities.values("pk"))
-
 
 
 def months_awaiting_verification(user, *, today: datetime.date) -> Queue:
