@@ -41,6 +41,9 @@ class ReportingPeriod(models.Model):
             models.UniqueConstraint(fields=["facility", "period"], name="period_unique_per_facility"),
             models.CheckConstraint(condition=Q(period__day=1), name="period_is_first_of_month"),
         ]
+        #: the verifiers' queues (``work.queues``): the submitted months of a programme, oldest first, and whether
+        #: a facility handed in a month, read from the index alone
+        indexes = [models.Index(fields=["status", "period", "facility"], name="period_by_status")]
 
     def __str__(self) -> str:
         return f"{self.facility} {self.period:%Y-%m}"
@@ -90,7 +93,9 @@ class ActivityValue(models.Model):
             models.CheckConstraint(condition=Q(value__gte=0) & Q(original_value__gte=0), name="value_not_negative"),
             models.CheckConstraint(condition=Q(period__day=1), name="value_period_is_first_of_month"),
         ]
-        indexes = [models.Index(fields=["facility", "metric", "period"])]
+        indexes = [models.Index(fields=["facility", "metric", "period"]),
+                   # the flagged values of the work queues (a few in a hundred values)
+                   models.Index(fields=["period", "facility"], condition=~Q(flag=""), name="value_flagged")]
 
     def __str__(self) -> str:
         return f"{self.facility} {self.period:%Y-%m} {self.metric} = {self.value:g} {self.unit}"

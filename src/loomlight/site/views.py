@@ -14,7 +14,13 @@ def healthz(request):
 
 @login_required
 def home(request):
-    return render(request, "site/home.html", selectors.home_summary(request.user))
+    """The user's work first (``work.queues.for_user``: each role's queues), then what they can see and do."""
+    from loomlight.site.periods import today
+    from loomlight.work import queues
+
+    context = selectors.home_summary(request.user)
+    context["queues"] = queues.for_user(request.user, today=today())
+    return render(request, "site/home.html", context)
 
 
 @login_required
