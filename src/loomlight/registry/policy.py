@@ -252,15 +252,6 @@ def facilities_enterable(user) -> QuerySet[Facility]:
     return Facility.objects.filter(_data_entry_q(user))
 
 
-def facilities_verifiable(user) -> QuerySet[Facility]:
-    """Facilities whose reported months the user verifies (``can(user, Action.VERIFY, facility)`` for each)."""
-    if not _active(user):
-        return Facility.objects.none()
-    if user.is_superuser:
-        return Facility.objects.all()
-    return Facility.objects.filter(_verify_q(user))
-
-
 def facilities_in_programme(programme_id: int) -> QuerySet[Facility]:
     """Every facility of a programme, named in it or in one of its parks; not filtered by any user."""
     return Facility.objects.filter(_programme_facilities_q(programme_id))
