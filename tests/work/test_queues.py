@@ -50,7 +50,8 @@ def test_months_due_and_overdue_of_data_entry(world, programme):
         ("Own Dyehouse · March 2026", D(2026, 4, 20), "due"),
     ]
     assert [i.detail for i in q.items] == ["Draft", "Nothing reported yet", "Nothing reported yet"]
-    assert [i.url for i in q.items] == [f"/data/facilities/{world.own.pk}/2026/"] * 3
+    # each links to its month form, where the month is entered
+    assert [i.url for i in q.items] == [f"/data/facilities/{world.own.pk}/2026/{m}/" for m in (1, 2, 3)]
 
 
 def test_months_due_count_from_registration_never_before(world, programme):
@@ -78,7 +79,7 @@ def test_months_returned_carry_the_reviewers_comment(world, programme):
     assert q.count == 1
     assert rows(q) == [("Own Dyehouse · December 2025", D(2026, 1, 20), "returned")]
     assert q.items[0].comment == "Electricity looks doubled"
-    assert q.items[0].url == f"/data/facilities/{world.own.pk}/2025/"
+    assert q.items[0].url == f"/data/facilities/{world.own.pk}/2025/12/"   # the month form, to correct it
 
 
 def test_flagged_values_in_months_not_verified(world, programme):
@@ -146,6 +147,7 @@ def test_months_awaiting_verification_oldest_first(world, programme):
                            ("Neighbour Sewing · February 2026", D(2026, 3, 20), "submitted")]
         assert [i.url for i in q.items] == [f"/data/facilities/{world.own.pk}/2025/",
                                             f"/data/facilities/{world.neighbour.pk}/2026/"]
+        assert q.more_url == "/data/review/"   # the whole queue, worked many months at once
 
 
 def test_a_facility_assessor_sees_only_that_facilitys_months(world, programme, django_user_model):
@@ -175,6 +177,13 @@ def test_facilities_late(world, programme):
         "Wastewater discharged to the park's central treatment plant",
     ]
     assert [i.url for i in q.items] == [f"/data/facilities/{world.outside.pk}/", f"/data/facilities/{world.own.pk}/"]
+    assert q.more_url == "/data/rate/"   # every facility's months
+
+
+def test_a_queue_without_work_links_nowhere_further(world):
+    """Given nothing submitted, then the verification queue offers no link to the review page."""
+    q = queues.months_awaiting_verification(world.users["assessor"], today=TODAY)
+    assert (q.count, q.more_url) == (0, "")
 
 
 def test_facilities_late_for_the_operator_include_every_programme(world, programme):

@@ -81,6 +81,8 @@ class Queue:
     items: tuple[Item, ...]
     empty: str
     summary: tuple[tuple[str, int], ...] = field(default_factory=tuple)   # (label, number) under the title
+    more_url: str = ""         # where the whole queue is worked (the review page, the reporting rate); "" for none
+    more_label: str = ""
 
 
 # --- months ---------------------------------------------------------------------------------------
@@ -103,6 +105,11 @@ def _due(d: datetime.date) -> datetime.date:
 
 def _year_url(facility_id: int, d: datetime.date) -> str:
     return reverse("reporting:facility_year", args=[facility_id, d.year])
+
+
+def _month_url(facility_id: int, d: datetime.date) -> str:
+    """The month form (``reporting:month``), where a month due or returned is entered and corrected."""
+    return reverse("reporting:month", args=[facility_id, d.year, d.month])
 
 
 def _last_due(today: datetime.date) -> int:
@@ -151,7 +158,7 @@ def months_due(user, *, today: datetime.date) -> Queue:
                 continue
             d = _first(m)
             items.append(Item(_("%(facility)s · %(month)s") % {"facility": f.name, "month": _month_label(d)}, _due(d),
-                              "overdue" if m <= last else "due", _year_url(f.pk, d),
+                              "overdue" if m <= last else "due", _month_url(f.pk, d),
                               detail=_("Draft") if own.get(m) == PeriodStatus.DRAFT else _("Nothing reported yet")))
     items.sort(key=lambda i: (i.due, i.label))
     return Queue("months_due", title, len(items), tuple(items[:ITEMS]), empty)
@@ -163,7 +170,7 @@ def months_returned(user, *, today: datetime.date) -> Queue:
     count = qs.count()
     items = tuple(
         Item(_("%(facility)s · %(month)s") % {"facility": p.facility.name, "month": _month_label(p.period)}, _due(p.period),
-             "returned", _year_url(p.facility_id, p.period), comment=p.comment)
+             "returned", _month_url(p.facility_id, p.period), comment=p.comment)
         for p in qs.select_related("facility").order_by("period", "facility__name")[:ITEMS]) if count else ()
     return Queue("months_returned", _("Months returned to you"), count, items, _("No month has been returned."))
 
@@ -285,7 +292,9 @@ def months_awaiting_verification(user, *, today: datetime.date) -> Queue:
              detail=_("Submitted on %(day)s") % {"day": date_format(p.submitted_at, "DATE_FORMAT")} if p.submitted_at else "")
         for p in qs.select_related("facility").order_by("period", "submitted_at", "pk")[:ITEMS]) if count else ()
     return Queue("months_awaiting_verification", _("Months awaiting verification"), count, items,
-                 _("No month is awaiting verification."))
+                 _("No month is awaiting verification."),
+                 more_url=reverse("reporting:review") if count else "",
+                 more_label=_("Review them on one page: verify, return or reopen many at once") if count else "")
 
 
 def facilities_late(user, *, today: datetime.date) -> Queue:
@@ -333,7 +342,12 @@ def facilities_late(user, *, today: datetime.date) -> Queue:
             detail += " · " + _("%(month)s lacks %(metrics)s") % lacking
         items.append(Item(f.name, _due(_first(overdue[0])), "late", reverse("reporting:facility", args=[f.pk]), detail=detail))
     items.sort(key=lambda i: (i.due, i.label))
-    return Queue("facilities_late", title, count, tuple(items), empty)
+    from loomlight.reporting.rate import may_open
+
+    more = may_open(user)
+    return Queue("facilities_late", title, count, tuple(items), empty,
+                 more_url=reverse("reporting:rate") if more else "",
+                 more_label=_("See every facility's months: the reporting rate") if more else "")
 
 
 def _lacking(facility, applicable, last: int, since: int, catalogue) -> dict | None:
