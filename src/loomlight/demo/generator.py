@@ -36,7 +36,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
 
 from loomlight.audit.models import AuditAction, AuditEvent
 from loomlight.audit.services import audit_record, audit_record_event, snapshot
@@ -995,11 +994,15 @@ def _create_consents(consents, users, facilities, organisations, today: datetime
     for consent, c in dated:
         granted = min(c.granted_on or c.valid_from, today)
         revoked = (c.revoked_on or today) if c.revoked else None
-        _date_consent(consent, _moment(granted, 9), _moment(revoked, 15) if revoked else None)
+        _date_consent(consent, _moment(granted, 9, today), _moment(revoked, 15, today) if revoked else None)
 
 
-def _moment(day: datetime.date, hour: int) -> datetime.datetime:
-    return min(datetime.datetime(day.year, day.month, day.day, hour, tzinfo=datetime.UTC), timezone.now())
+def _moment(day: datetime.date, hour: int, today: datetime.date) -> datetime.datetime:
+    """``day`` at ``hour`` UTC, before the build day (demo/periodic.build_start)."""
+    from loomlight.demo.periodic import build_start
+
+    latest = build_start(today) - datetime.timedelta(hours=1)
+    return min(datetime.datetime(day.year, day.month, day.day, hour, tzinfo=datetime.UTC), latest)
 
 
 def _date_consent(consent, granted_at: datetime.datetime, revoked_at: datetime.datetime | None) -> None:

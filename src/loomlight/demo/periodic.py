@@ -18,8 +18,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from loomlight.audit.models import AuditAction, AuditEvent
 from loomlight.audit.services import snapshot
 from loomlight.calc import periods as calc_periods
@@ -40,9 +38,15 @@ class Since:
     through: datetime.date
 
 
-def _at(day: datetime.date, hour: int, now: datetime.datetime) -> datetime.datetime:
-    """A moment on ``day`` at ``hour`` UTC, never after ``now`` (a month's events happen before the build)."""
-    return min(datetime.datetime(day.year, day.month, day.day, hour, tzinfo=datetime.UTC), now)
+def _at(day: datetime.date, hour: int, latest: datetime.datetime) -> datetime.datetime:
+    """A moment on ``day`` at ``hour`` UTC, never after ``latest`` (a month's events happen before the build)."""
+    return min(datetime.datetime(day.year, day.month, day.day, hour, tzinfo=datetime.UTC), latest)
+
+
+def build_start(today: datetime.date) -> datetime.datetime:
+    """Midnight (UTC) of the build day: what the demo dates happened before it, whatever the hour it is built at
+    (the same day gives the same database)."""
+    return datetime.datetime(today.year, today.month, today.day, tzinfo=datetime.UTC)
 
 
 def _times(period: datetime.date, now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime, datetime.datetime]:
@@ -64,7 +68,7 @@ def write_monthly(demo, facilities: dict, users: dict, today: datetime.date, sin
     months = [m for m in monthly.window(today) if since is None or m > since.through]
     if not months:
         return 0
-    now = timezone.now()
+    now = build_start(today)
     cetp_parks = {s.park for s in demo.shared_facilities if s.kind == "cetp"}
     served = {name for s in demo.shared_facilities if s.kind == "cetp" for name in s.serves}
     profiles = [monthly.FacilityProfile(f.name, f.country, f.processes, f.headcount_female, f.headcount_male,
