@@ -9,16 +9,19 @@ near real towns of the right country.
 
 Two steps:
 
-* ``plan(seed)`` is pure (no database, no clock): one ``random.Random(seed)``
-  decides every name, coordinate, headcount and consent, so the same seed always
-  gives the same ``DemoPlan``. Where each site discharges, its permit and the
+* ``plan(seed, today)`` is pure (no database; the clock only as the default of
+  ``today``): one ``random.Random(seed)`` decides every name, coordinate, headcount
+  and consent, so the same seed and day always give the same ``DemoPlan`` (the
+  day dates only the consents newly granted, withdrawn and running out). Where each site discharges, its permit and the
   park's intake limits follow from its place and kind (``demo/discharge.py``).
 * ``load_demo(seed=...)`` writes a plan in one transaction through the registry
   services, acting as the demo's operator (a superuser), so the audit trail
   records every record it creates (``via="demo"``); discharge routes, permits and
   intake limits go through the wastewater and evidence services, some as the
-  facility manager or the park operator. If the demo programme exists already it
-  creates nothing and describes what is there.
+  facility manager or the park operator; the dated series (monthly data, lab
+  samples, chemical uses: ``demo/periodic.py``) run up to the day it is built.
+  If the demo programme exists already it adds only what has passed since its
+  last build (recorded in the audit trail) and changes nothing else.
 """
 
 from __future__ import annotations
