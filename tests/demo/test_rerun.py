@@ -105,3 +105,20 @@ def test_a_later_run_adds_the_months_since_and_changes_nothing_else(db):
                     for v in ActivityValue.objects.filter(period=_month(2026, 4)).select_related("facility")}
     assert fresh_rows == new_rows
     assert fresh_values == new_values
+
+
+def test_a_demo_built_before_builds_were_recorded_is_extended_after_its_last_month(db):
+    # given a demo whose build is not recorded (as those built before the demo recorded its builds)
+    with time_machine.travel(BUILD, tick=False):
+        load_demo()
+    AuditEvent.objects.filter(object_type="demo.build").delete()
+    before = set(ReportingPeriod.objects.values_list("facility_id", "period"))
+    # when it runs again 45 days later
+    with time_machine.travel(LATER, tick=False):
+        summary = load_demo()
+    # then it continues after its latest month (March 2026) with the default seed, and records the build
+    added = set(ReportingPeriod.objects.values_list("facility_id", "period")) - before
+    assert {period for _f, period in added} == {_month(2026, 4)} and summary.added_months == len(added) == 41
+    (build,) = AuditEvent.objects.filter(object_type="demo.build")
+    assert build.after == {"day": "2026-05-25", "seed": 2026, "through": "2026-04-01"}
+    assert build.before == {"day": "2026-04-01", "seed": 2026, "through": "2026-03-01"}
