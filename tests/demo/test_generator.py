@@ -84,8 +84,8 @@ def test_the_plan_depends_on_the_seed_alone():
 
 def test_the_plan_does_not_depend_on_hash_randomisation():
     code = (
-        "import django, hashlib; django.setup(); from loomlight.demo.generator import plan; "
-        "print(hashlib.sha256(repr(plan(2026)).encode()).hexdigest())"
+        "import datetime, django, hashlib; django.setup(); from loomlight.demo.generator import plan; "
+        "print(hashlib.sha256(repr(plan(2026, datetime.date(2026, 4, 10))).encode()).hexdigest())"
     )
     digests = set()
     for hash_seed in ("1", "2"):
@@ -93,7 +93,7 @@ def test_the_plan_does_not_depend_on_hash_randomisation():
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
         assert result.returncode == 0, result.stderr
         digests.add(result.stdout.strip())
-    assert digests == {hashlib.sha256(repr(plan(2026)).encode()).hexdigest()}
+    assert digests == {hashlib.sha256(repr(plan(2026, datetime.date(2026, 4, 10))).encode()).hexdigest()}
 
 
 def test_the_database_holds_exactly_the_plan(demo):
