@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+from contextlib import contextmanager
+
+import time_machine
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from loomlight.demo.generator import DemoLogin, load_demo
 from loomlight.registry.models import Consent, Facility
+
+#: The day the module-wide demos of tests/demo are built on (and their tests run on): the last complete month is
+#: March 2026, not due until 20 April.
+BUILD_DAY = datetime.datetime(2026, 4, 10, 9, 0, tzinfo=datetime.UTC)
+
+
+@contextmanager
+def on_build_day():
+    with time_machine.travel(BUILD_DAY, tick=False):
+        yield
+
 
 #: The logins of the demo made with the default seed (2026).
 EXPECTED_LOGINS = (
@@ -55,6 +70,29 @@ def consent_rows_from_plan(demo) -> list[tuple]:
     )
 
 
+def series_rows_from_db() -> list[tuple]:
+    """The dated series, by name and day (no ids): months, values, their audit events, samples, chemical uses."""
+    from loomlight.audit.models import AuditEvent
+    from loomlight.chemicals.models import ChemicalUse
+    from loomlight.reporting.models import ActivityValue, ReportingPeriod
+    from loomlight.wastewater.models import LabResult
+
+    months = {str(r.pk): (r.facility.name, r.period) for r in ReportingPeriod.objects.select_related("facility")}
+    return [
+        sorted((r.facility.name, r.period, r.status, getattr(r.submitted_by, "username", None), r.submitted_at,
+                getattr(r.verified_by, "username", None), r.verified_at, r.comment)
+               for r in ReportingPeriod.objects.select_related("facility", "submitted_by", "verified_by")),
+        sorted((v.facility.name, v.period, v.metric, v.value, v.unit, v.flag, v.entered_at)
+               for v in ActivityValue.objects.select_related("facility")),
+        sorted((months[e.object_id], e.at, e.actor.username, e.after["status"])
+               for e in AuditEvent.objects.filter(object_type="reporting.reportingperiod").select_related("actor")),
+        sorted((str(r.event.facility or r.event.shared_facility), r.event.sampled_on, r.event.sampling_point, r.parameter,
+                r.value) for r in LabResult.objects.select_related("event__facility", "event__shared_facility")),
+        sorted((u.product.facility.name, u.product.name, u.period, u.quantity_kg)
+               for u in ChemicalUse.objects.select_related("product__facility")),
+    ]
+
+
 def digest(rows) -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -65,12 +103,13 @@ class _Rollback(Exception):
 
 def load_in_fresh_database(seed: int, **kwargs):
     """Load into the (empty) test database, read what was written, then roll it all back.
-    Returns (summary, digest of the facilities, digest of the consents)."""
+    Returns (summary, digest of the facilities, digest of the consents, digest of the dated series)."""
     result = None
     try:
         with transaction.atomic():
             summary = load_demo(seed=seed, **kwargs)
-            result = (summary, digest(facility_rows_from_db()), digest(consent_rows_from_db()))
+            result = (summary, digest(facility_rows_from_db()), digest(consent_rows_from_db()),
+                      digest(series_rows_from_db()))
             raise _Rollback
     except _Rollback:
         pass

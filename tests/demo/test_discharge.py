@@ -26,7 +26,7 @@ from loomlight.reference import wastewater as reference_wastewater
 from loomlight.registry.models import Facility, SharedFacility
 from loomlight.reporting.models import ActivityValue
 from loomlight.wastewater.models import Discharge, DischargePermit, IntakeLimit, LabResult, SamplingEvent
-from tests.demo.helpers import user
+from tests.demo.helpers import on_build_day, user
 
 PLANT = "Song Xanh Central Effluent Treatment Plant"
 TRANSITION_CUTOFF = datetime.date(2025, 9, 1)  # QCVN 40:2025/BTNMT in force; discharge_regulations.csv
@@ -34,7 +34,7 @@ TRANSITION_CUTOFF = datetime.date(2025, 9, 1)  # QCVN 40:2025/BTNMT in force; di
 
 @pytest.fixture(scope="module")
 def _loaded_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic(), on_build_day():  # its tests run on that day too
         yield load_demo()
         transaction.set_rollback(True)
 
@@ -177,7 +177,9 @@ def test_the_transition_facilities(demo):
     old_days = list(SamplingEvent.objects.filter(facility=old).values_list("sampled_on", flat=True))
     assert any(d < TRANSITION_CUTOFF for d in old_days) and any(d >= TRANSITION_CUTOFF for d in old_days)
     new_days = sorted(SamplingEvent.objects.filter(facility=new).values_list("sampled_on", flat=True))
-    assert new_days == [datetime.date(2025, 10, 15), datetime.date(2025, 11, 13), datetime.date(2025, 12, 15)]
+    # monthly from its first month: its own three days of 2025, then the 15th up to the build day (2026-04-10)
+    assert new_days == [datetime.date(2025, 10, 15), datetime.date(2025, 11, 13), datetime.date(2025, 12, 15),
+                        datetime.date(2026, 1, 15), datetime.date(2026, 2, 15), datetime.date(2026, 3, 15)]
     assert _discharge(new).valid_from == datetime.date(2025, 10, 1)
     # its monthly data begin with its first month
     assert ActivityValue.objects.filter(facility=new).aggregate(first=Min("period"))["first"] == datetime.date(2025, 10, 1)
@@ -287,11 +289,17 @@ def test_a_tenant_over_the_intake_cod_and_one_within_every_limit(demo):
     intake = _intake_on(plant, over.event.sampled_on)
     assert over.value == 612.0 and intake.limits["cod"].limit_max == 500.0
     assert assess(_result(over), intake.limits["cod"]) == Outcome.FAIL
+    # and its 455 mg/L on 2026-02-14: within 2025's 500, over the stricter 400 in force from 2026-01-01
+    stricter = _cod("Phuc Lam Dyeing & Finishing", datetime.date(2026, 2, 14))
+    intake_2026 = _intake_on(plant, stricter.event.sampled_on)
+    assert stricter.value == 455.0 and intake_2026.limits["cod"].limit_max == 400.0
+    assert assess(_result(stricter), intake_2026.limits["cod"]) == Outcome.FAIL
+    assert assess(_result(stricter), intake.limits["cod"]) == Outcome.PASS
     # given the knitting mill that treats well: every result within the intake limits and ZDHC foundational
     # (for an indirect discharger ZDHC's limits marked "all": the five metals)
     zdhc = _zdhc_foundational(direct=False)
     results = list(LabResult.objects.filter(event__facility__name="Vinh An Knitting Mill").select_related("event"))
-    assert len(results) == 8 * 13
+    assert len(results) == 9 * 13  # quarterly from 2024-02-14 to 2026-02-14
     judged = set()
     for row in results:
         limits = _intake_on(plant, row.event.sampled_on).limits

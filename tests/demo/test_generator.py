@@ -45,6 +45,7 @@ from tests.demo.helpers import (
     consent_rows_from_plan,
     facility_rows_from_db,
     facility_rows_from_plan,
+    on_build_day,
     user,
 )
 
@@ -60,7 +61,7 @@ COUNTRY_BOXES = {
 
 @pytest.fixture(scope="module")
 def _loaded_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic(), on_build_day():  # its tests run on that day too
         yield load_demo()
         transaction.set_rollback(True)
 
@@ -83,8 +84,8 @@ def test_the_plan_depends_on_the_seed_alone():
 
 def test_the_plan_does_not_depend_on_hash_randomisation():
     code = (
-        "import django, hashlib; django.setup(); from loomlight.demo.generator import plan; "
-        "print(hashlib.sha256(repr(plan(2026)).encode()).hexdigest())"
+        "import datetime, django, hashlib; django.setup(); from loomlight.demo.generator import plan; "
+        "print(hashlib.sha256(repr(plan(2026, datetime.date(2026, 4, 10))).encode()).hexdigest())"
     )
     digests = set()
     for hash_seed in ("1", "2"):
@@ -92,7 +93,7 @@ def test_the_plan_does_not_depend_on_hash_randomisation():
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
         assert result.returncode == 0, result.stderr
         digests.add(result.stdout.strip())
-    assert digests == {hashlib.sha256(repr(plan(2026)).encode()).hexdigest()}
+    assert digests == {hashlib.sha256(repr(plan(2026, datetime.date(2026, 4, 10))).encode()).hexdigest()}
 
 
 def test_the_database_holds_exactly_the_plan(demo):
@@ -127,8 +128,8 @@ def test_loading_twice_keeps_one_demo_programme(demo):
 def test_summary(demo):
     assert dataclasses.replace(demo, logins=()) == dataclasses.replace(
         demo, programme="Mekong Clean Apparel Alliance", code=DEMO_CODE, created=True, parks=4, facilities=66,
-        facilities_outside_parks=22, shared_facilities=12, organisations=17, users=8, memberships=7, consents=20,
-        consents_active=18, passwords=False, logins=(),
+        facilities_outside_parks=22, shared_facilities=12, organisations=17, users=8, memberships=7, consents=23,
+        consents_active=20, passwords=False, logins=(), through=datetime.date(2026, 3, 1),
     )
     assert demo.logins == EXPECTED_LOGINS
 
@@ -259,11 +260,13 @@ def test_what_each_login_sees(demo):
         return {c.facility for c in plan(2026).consents
                 if c.grantee == grantee and not c.revoked and (c.valid_until is None or c.valid_until >= today)}
 
+    # eight facilities since long ago and one since nine days (generator._plan_recent_consents)
     brand_sees = {f.name for f in policy.facilities_visible(user("brand"))}
-    assert brand_sees == active_consents_to(BRANDS[0]) and len(brand_sees) == 8
+    assert brand_sees == active_consents_to(BRANDS[0]) and len(brand_sees) == 9
     assert "Hung Phat Sportswear" in brand_sees
+    # three, and one whose consent runs out in 20 days
     financier_sees = {f.name for f in policy.facilities_visible(user("financier"))}
-    assert financier_sees == active_consents_to(FINANCIER) and len(financier_sees) == 3
+    assert financier_sees == active_consents_to(FINANCIER) and len(financier_sees) == 4
 
 
 def test_consents_to_exactly_two_brands(demo):
@@ -271,36 +274,50 @@ def test_consents_to_exactly_two_brands(demo):
     assert brands == set(BRANDS)
     assert set(Consent.objects.values_list("grantee__kind", flat=True)) == {OrganisationKind.BRAND, OrganisationKind.FINANCIER}
     consenting = set(Consent.objects.filter(grantee__kind=OrganisationKind.BRAND).values_list("facility", flat=True))
-    assert len(consenting) == 12
+    assert len(consenting) == 12 + 1  # and one that withdrew its consent six days ago
     assert {k for kinds in Consent.objects.values_list("data_kinds", flat=True) for k in kinds} <= set(DataKind.values)
     assert all("profile" in c.data_kinds for c in Consent.objects.all())  # without it the grantee sees nothing
-    revoked = Consent.objects.get(revoked_at__isnull=False)
+    revoked, withdrawn = Consent.objects.filter(revoked_at__isnull=False).order_by("revoked_at")
     expired = Consent.objects.get(valid_until__lt=datetime.date.today())
-    assert revoked.grantee.kind == expired.grantee.kind == OrganisationKind.BRAND
+    assert revoked.grantee.kind == withdrawn.grantee.kind == expired.grantee.kind == OrganisationKind.BRAND
     assert revoked.revoked_by == user("manager") and not revoked.is_active() and not expired.is_active()
+    assert withdrawn.revoked_by == user("operator") and withdrawn.grantee.name == BRANDS[0]
     manager_consents = Consent.objects.filter(facility__name="Hung Phat Sportswear")
     assert {c.granted_by.username for c in manager_consents} == {"manager"}
     assert sum(c.is_active() for c in manager_consents) == 1
     assert Counter(c.grantee.name for c in Consent.objects.all() if c.is_active()) == {
-        BRANDS[0]: 8, BRANDS[1]: 7, FINANCIER: 3}
+        BRANDS[0]: 9, BRANDS[1]: 7, FINANCIER: 4}
 
 
 def test_the_audit_trail_records_the_demo(demo):
+    from loomlight.reporting.models import ReportingPeriod
+
     events = AuditEvent.objects.filter(via="demo")
     by_type = Counter(events.values_list("object_type", flat=True))
+    states = Counter(ReportingPeriod.objects.values_list("status", flat=True))
+    # each month not in draft was submitted (one event), and a verified or returned one reviewed (a second)
+    months = states["submitted"] + 2 * (states["verified"] + states["returned"])
     assert by_type == {
         "registry.organisation": 17, "programmes.programme": 1, "registry.industrialpark": 4, "registry.facility": 66,
-        "registry.sharedfacility": 12, "registry.membership": 7, "registry.consent": 21,  # 20 grants + 1 revocation
+        "registry.sharedfacility": 12, "registry.membership": 7, "registry.consent": 25,  # 23 grants + 2 revocations
         "registry.sharedfacilityconsent": 1,  # the park operator shares its central plant's results with a brand
         # routes of the 35 wet facilities and 3 central plants, 5 permits with 7 limits each, 4 permit files,
         # 6 intake limits (demo/discharge.py; tests/demo/test_discharge.py reads them)
         "wastewater.discharge": 38, "wastewater.dischargepermit": 5, "wastewater.permitlimit": 35,
         "evidence.evidence": 4, "wastewater.intakelimit": 6,
+        "reporting.reportingperiod": months, "demo.build": 1,  # the day, seed and last month of the build
     }
-    actors = Counter(events.values_list("actor__username", flat=True))
+    actors = Counter(events.exclude(object_type="reporting.reportingperiod").values_list("actor__username", flat=True))
     # the manager grants two consents, revokes one and records its facility's route; the park operator shares its
-    # central plant's results and records the plant's route, permit (1 + 7 limits) and 6 intake limits
-    assert actors == {"operator": 128 - 3 + 36 + 4 + 28 + 4, "manager": 3 + 1, "park": 1 + 1 + 8 + 6}
+    # central plant's results and records the plant's route, permit (1 + 7 limits) and 6 intake limits; the
+    # operator also grants the three recent consents, revokes one and records the build
+    assert actors == {"operator": 128 - 3 + 36 + 4 + 28 + 4 + 3 + 1 + 1, "manager": 3 + 1, "park": 1 + 1 + 8 + 6}
+    # the months: submitted by the facility's users (the manager's by its manager), reviewed by the assessor
+    reporting = events.filter(object_type="reporting.reportingperiod")
+    manager_months = ReportingPeriod.objects.filter(facility__name="Hung Phat Sportswear").exclude(status="draft").count()
+    assert Counter(reporting.values_list("actor__username", flat=True)) == {
+        "manager": manager_months, "dataentry": states["submitted"] + states["verified"] + states["returned"] - manager_months,
+        "assessor": states["verified"] + states["returned"]}
     assert not AuditEvent.objects.exclude(via="demo").exists()
 
 

@@ -3,10 +3,12 @@ passwords only when asked for, conflicts change nothing, and the command."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -14,17 +16,22 @@ from loomlight.demo.generator import DEMO_PASSWORD, DemoConflict, load_demo
 from loomlight.demo.management.commands.load_demo import Command as LoadDemoCommand
 from loomlight.programmes.models import Programme
 from loomlight.registry.models import Facility, Organisation
-from tests.demo.helpers import EXPECTED_LOGINS, load_in_fresh_database, user
+from tests.demo.helpers import BUILD_DAY, EXPECTED_LOGINS, load_in_fresh_database, user
 
 
 def test_two_loads_into_fresh_databases_agree(db):
-    first = load_in_fresh_database(2026)
+    # given two loads on the same day, one in the morning and one in the evening
+    with time_machine.travel(BUILD_DAY, tick=False):
+        first = load_in_fresh_database(2026)
     assert not Programme.objects.exists() and not Facility.objects.exists()
-    second = load_in_fresh_database(2026)
+    with time_machine.travel(BUILD_DAY + datetime.timedelta(hours=9), tick=False):
+        second = load_in_fresh_database(2026)
+    # then they hold the same demo, to the dates of its months, samples and consents
     assert first == second
     assert first[0].logins == EXPECTED_LOGINS
-    other = load_in_fresh_database(7)
-    assert other[1] != first[1] and other[2] != first[2]
+    with time_machine.travel(BUILD_DAY, tick=False):
+        other = load_in_fresh_database(7)
+    assert other[1] != first[1] and other[2] != first[2] and other[3] != first[3]
     assert (other[0].facilities, other[0].consents) == (first[0].facilities, first[0].consents)
 
 

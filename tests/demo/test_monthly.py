@@ -1,4 +1,5 @@
-"""Demo monthly data: deterministic, production-driven, seasonal, with gaps and anomalies to find."""
+"""Demo monthly data: deterministic, production-driven, seasonal, with gaps and anomalies to find; a month's
+values the same whatever the window they are planned in."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ import statistics
 from collections import Counter
 
 from loomlight.demo.generator import plan
-from loomlight.demo.monthly import FacilityProfile, plan_monthly
+from loomlight.demo.monthly import FacilityProfile, plan_monthly, window
+from tests.demo.helpers import on_build_day
+
+#: The window of a demo built on 2026-04-10: April 2023 to March 2026.
+MONTHS = window(datetime.date(2026, 4, 10))
 
 PROFILES = [
     FacilityProfile("Dye A", "VN", ("dyeing", "finishing"), 300, 200, cetp=True),
@@ -21,13 +26,26 @@ def _series(rows, facility, metric):
 
 
 def test_same_seed_same_data_other_seed_other_data():
-    assert plan_monthly(PROFILES, 1) == plan_monthly(PROFILES, 1)
-    assert plan_monthly(PROFILES, 1) != plan_monthly(PROFILES, 2)
+    assert plan_monthly(PROFILES, 1, MONTHS) == plan_monthly(PROFILES, 1, MONTHS)
+    assert plan_monthly(PROFILES, 1, MONTHS) != plan_monthly(PROFILES, 2, MONTHS)
+
+
+def test_a_months_values_do_not_depend_on_the_window():
+    # given the window of 2026-04-10 and the one of a build 45 days later (May 2023 to April 2026)
+    later = window(datetime.date(2026, 5, 25))
+    assert (MONTHS[0], MONTHS[-1], later[0], later[-1]) == (
+        datetime.date(2023, 4, 1), datetime.date(2026, 3, 1), datetime.date(2023, 5, 1), datetime.date(2026, 4, 1))
+    # then the months they share hold the same values
+    shared = set(MONTHS) & set(later)
+    first = [r for r in plan_monthly(PROFILES, 2026, MONTHS) if r.period in shared]
+    second = [r for r in plan_monthly(PROFILES, 2026, later) if r.period in shared]
+    assert first == second and len({r.period for r in first}) >= 33
 
 
 def test_three_years_of_months_with_output_in_the_right_unit():
-    rows = plan_monthly(PROFILES, 2026)
-    assert {r.period.year for r in rows} == {2023, 2024, 2025}
+    rows = plan_monthly(PROFILES, 2026, MONTHS)
+    assert {r.period.year for r in rows} == {2023, 2024, 2025, 2026}
+    assert len({r.period for r in rows}) <= 36
     assert {r.metric for r in rows if r.facility == "Sew B"} >= {"production_pieces", "electricity_grid", "hours_worked"}
     assert {r.metric for r in rows if r.facility == "Shoe C"} >= {"production_pairs"}
     assert {r.metric for r in rows if r.facility == "Dye A"} >= {"production_kg", "wastewater_cetp", "waste_hazardous_landfilled"}
@@ -35,7 +53,7 @@ def test_three_years_of_months_with_output_in_the_right_unit():
 
 
 def test_energy_follows_production():
-    rows = plan_monthly(PROFILES, 2026)
+    rows = plan_monthly(PROFILES, 2026, MONTHS)
     output = _series(rows, "Dye A", "production_kg")
     water = _series(rows, "Dye A", "water_municipal") or _series(rows, "Dye A", "water_groundwater")
     months = sorted(set(output) & set(water))
@@ -43,9 +61,9 @@ def test_energy_follows_production():
 
 
 def test_tet_holiday_dips_viet_nam_output_in_february():
-    rows = plan_monthly(PROFILES, 2026)
+    rows = plan_monthly(PROFILES, 2026, MONTHS)
     output = _series(rows, "Shoe C", "production_pairs")
-    for year in (2023, 2024, 2025):
+    for year in (2024, 2025, 2026):
         feb, jan = output.get(datetime.date(year, 2, 1)), output.get(datetime.date(year, 1, 1))
         if feb and jan:
             assert feb < jan
@@ -55,7 +73,7 @@ def test_the_demo_has_gaps_and_anomalies_to_find():
     demo = plan()
     profiles = [FacilityProfile(f.name, f.country, f.processes, f.headcount_female, f.headcount_male, cetp=False)
                 for f in demo.facilities]
-    rows = plan_monthly(profiles, demo.seed)
+    rows = plan_monthly(profiles, demo.seed, MONTHS)
     months = {(r.facility, r.period) for r in rows}
     assert len(months) < len(profiles) * 36  # some months are missing
     electricity = [r for r in rows if r.metric == "electricity_grid"]
@@ -71,12 +89,14 @@ def test_loaded_demo_has_monthly_data_for_every_facility(db):
     from loomlight.registry.models import Facility
     from loomlight.reporting.models import ActivityValue, ReportingPeriod
 
-    load_demo()
+    with on_build_day():
+        load_demo()
     facilities = Facility.objects.count()
     assert ActivityValue.objects.values("facility").distinct().count() == facilities
     assert ActivityValue.objects.filter(flag="high").exists()
-    assert set(ReportingPeriod.objects.values_list("status", flat=True)) == {"verified", "submitted", "draft"}
-    assert not ReportingPeriod.objects.filter(period__gte=datetime.date(2025, 10, 1), status="verified").exists()
+    assert set(ReportingPeriod.objects.values_list("status", flat=True)) == {"verified", "submitted", "draft", "returned"}
+    # the last complete month is March 2026: its month before (February) is verified nowhere (monthly.PATTERNS)
+    assert not ReportingPeriod.objects.filter(period__gte=datetime.date(2026, 2, 1), status="verified").exists()
 
 
 def test_loaded_demo_has_lab_results_and_chemical_inventories(db):
@@ -85,16 +105,22 @@ def test_loaded_demo_has_lab_results_and_chemical_inventories(db):
     from loomlight.wastewater.models import LabResult, SamplingEvent
     from loomlight.wastewater.selectors import event_compliance
 
-    load_demo()
+    with on_build_day():
+        load_demo()
     points = set(SamplingEvent.objects.values_list("sampling_point", flat=True))
     assert points == {"discharge", "cetp_inflow", "cetp_outflow"}
     assert LabResult.objects.filter(below_detection_limit=True, value__isnull=True, detection_limit__isnull=False).exists()
     verdicts = {event_compliance(e)["overall"]["foundational"]
                 for e in SamplingEvent.objects.filter(sampling_point="discharge", discharge_type="direct")[:40]}
     assert {"pass", "fail"} <= verdicts  # some plants meet the foundational limits, some do not
-    assert ChemicalProduct.objects.filter(mrsl_level__gte=1, declaration_valid_until__lt=datetime.date(2025, 6, 30)).exists()
+    # declarations that ran out on 2025-08-31 (eight months before the build), run out on 2026-07-31, run to 2027-04-30
+    assert set(ChemicalProduct.objects.filter(mrsl_level__gte=1).values_list("declaration_valid_until", flat=True)) == {
+        datetime.date(2025, 8, 31), datetime.date(2026, 7, 31), datetime.date(2027, 4, 30)}
     # twelve months of 2025 for each product, but from October for the plant that began operating on 2025-10-01
     (late,) = plan().discharge.starts()
     months = Counter(ChemicalUse.objects.filter(period__year=2025).values_list("product__facility__name", "product_id"))
     assert {(name == late, count) for (name, _product), count in months.items()} == {(False, 12), (True, 3)}
     assert len(months) == ChemicalProduct.objects.count()
+    # and the months of 2026 up to the last complete one (March)
+    assert set(ChemicalUse.objects.filter(period__year=2026).values_list("period", flat=True)) == {
+        datetime.date(2026, m, 1) for m in (1, 2, 3)}

@@ -129,7 +129,8 @@ VIET_NAM = {
                 datetime.date(2031, 6, 14), DEMO_LIMITS_RIVER),
         LabScenario(quality=0.7, pinned=((datetime.date(2025, 8, 14), "cod", 112.0),
                                          (datetime.date(2025, 11, 13), "cod", 64.0)))),
-    # Began operating on 2025-10-01, under QCVN 40:2025 from its first day; sampled monthly from then.
+    # Began operating on 2025-10-01, under QCVN 40:2025 from its first day; sampled monthly from then (these three
+    # days, then the 15th of every month up to the day the demo is built: labs._later_days).
     ("Đức Hòa", "laundry"): _Story(
         datetime.date(2025, 10, 1), datetime.date(2025, 10, 1),
         _Permit("1032/GP-UBND", "People's Committee of Tây Ninh Province", datetime.date(2025, 9, 22),
@@ -153,8 +154,10 @@ VIET_NAM = {
 PLANT_PERMIT = _Permit("1187/GP-BTNMT", "Ministry of Natural Resources and Environment", datetime.date(2022, 8, 30),
                        datetime.date(2032, 8, 29), DEMO_LIMITS_PLANT)
 #: Two tenants of the Viet Nam park with a story: one only pretreats (its COD of 612 mg/L on 2025-05-15 is over the
-#: plant's intake limit of 500), one treats well and stays within every limit.
-OVER_INTAKE = ("dye_house", LabScenario(quality=1.0, factors=PRETREATED, pinned=((datetime.date(2025, 5, 15), "cod", 612.0),)))
+#: plant's intake limit of 500; its 455 mg/L on 2026-02-14 would have met that limit but not the stricter 400 of
+#: 2026), one treats well and stays within every limit.
+OVER_INTAKE = ("dye_house", LabScenario(quality=1.0, factors=PRETREATED, pinned=(
+    (datetime.date(2025, 5, 15), "cod", 612.0), (datetime.date(2026, 2, 14), "cod", 455.0))))
 WITHIN_ALL = ("knit_mill", LabScenario(quality=0.8))
 
 

@@ -9,16 +9,19 @@ near real towns of the right country.
 
 Two steps:
 
-* ``plan(seed)`` is pure (no database, no clock): one ``random.Random(seed)``
-  decides every name, coordinate, headcount and consent, so the same seed always
-  gives the same ``DemoPlan``. Where each site discharges, its permit and the
+* ``plan(seed, today)`` is pure (no database; the clock only as the default of
+  ``today``): one ``random.Random(seed)`` decides every name, coordinate, headcount
+  and consent, so the same seed and day always give the same ``DemoPlan`` (the
+  day dates only the consents newly granted, withdrawn and running out). Where each site discharges, its permit and the
   park's intake limits follow from its place and kind (``demo/discharge.py``).
 * ``load_demo(seed=...)`` writes a plan in one transaction through the registry
   services, acting as the demo's operator (a superuser), so the audit trail
   records every record it creates (``via="demo"``); discharge routes, permits and
   intake limits go through the wastewater and evidence services, some as the
-  facility manager or the park operator. If the demo programme exists already it
-  creates nothing and describes what is there.
+  facility manager or the park operator; the dated series (monthly data, lab
+  samples, chemical uses: ``demo/periodic.py``) run up to the day it is built.
+  If the demo programme exists already it adds only what has passed since its
+  last build (recorded in the audit trail) and changes nothing else.
 """
 
 from __future__ import annotations
@@ -35,10 +38,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 
-from loomlight.audit.models import AuditAction
-from loomlight.audit.services import audit_record, snapshot
+from loomlight.audit.models import AuditAction, AuditEvent
+from loomlight.audit.services import audit_record, audit_record_event, snapshot
 from loomlight.demo.discharge import DischargeDemo, plan_discharge, write_discharge
 from loomlight.programmes.models import Programme
 from loomlight.registry import services
@@ -54,6 +57,7 @@ from loomlight.registry.models import (
     Role,
     SharedFacility,
 )
+from loomlight.site import periods
 
 DEFAULT_SEED = 2026
 DEMO_CODE = "mekong-demo"
@@ -396,6 +400,8 @@ class ConsentPlan:
     valid_until: datetime.date | None
     granted_by: str  # a username
     revoked: bool = False
+    granted_on: datetime.date | None = None  # the day it was granted (None: its valid_from)
+    revoked_on: datetime.date | None = None  # the day it was revoked (None: the build day)
 
 
 @dataclass(frozen=True)
@@ -409,6 +415,7 @@ class DemoPlan:
     consents: tuple[ConsentPlan, ...]
     discharge: DischargeDemo  # routes, permits, intake limits and lab scenarios (demo/discharge.py)
     seed: int = DEFAULT_SEED
+    today: datetime.date | None = None  # the day it is built for (consents newly granted, withdrawn, expiring)
 
 
 def tier_for(processes) -> int:
@@ -427,12 +434,15 @@ def ascii_name(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
-def plan(seed: int = DEFAULT_SEED) -> DemoPlan:
-    """Everything the demo will contain, decided by ``random.Random(seed)`` alone."""
+def plan(seed: int = DEFAULT_SEED, today: datetime.date | None = None) -> DemoPlan:
+    """Everything the demo will contain, decided by ``random.Random(seed)`` and the day it is built for
+    (``today``, by default ``site.periods.today()``) alone."""
+    today = today or periods.today()
     rng = random.Random(seed)
     facilities = _plan_facilities(rng)
     shared = _plan_shared_facilities(rng, facilities)
     consents, manager_facility = _plan_consents(rng, facilities)
+    consents += _plan_recent_consents(random.Random(f"{seed}:recent consents"), facilities, consents, today)
     users = _plan_users(manager_facility)
     return DemoPlan(
         programme=ProgrammePlan(**PROGRAMME),
@@ -444,6 +454,7 @@ def plan(seed: int = DEFAULT_SEED) -> DemoPlan:
         consents=consents,
         discharge=plan_discharge(facilities, shared, users),
         seed=seed,
+        today=today,
     )
 
 
@@ -616,11 +627,38 @@ def _plan_consents(rng: random.Random, facilities) -> tuple[tuple[ConsentPlan, .
                 consents.append(ConsentPlan(facility, brand, kinds, _consent_start(rng), None, granted_by))
         if i == 0:
             consents.append(ConsentPlan(facility, BRANDS[1], rng.choice(CONSENT_KIND_SETS), _consent_start(rng, 2024),
-                                        None, granted_by, revoked=True))
+                                        None, granted_by, revoked=True, revoked_on=REVOKED_ON))
     for facility in rng.sample(consenting, FINANCIER_CONSENTS):
         granted_by = "manager" if facility == manager_facility else OPERATOR
         consents.append(ConsentPlan(facility, FINANCIER, FINANCIER_KINDS, _consent_start(rng, 2025), None, granted_by))
     return tuple(consents), manager_facility
+
+
+#: Days before the build day: a consent newly granted, one withdrawn; days after it: one running out.
+NEW_CONSENT_DAYS, WITHDRAWN_DAYS, EXPIRING_DAYS = 9, 6, 20
+#: The manager's revocation of its consent to the second brand, long before the build (not news any more).
+REVOKED_ON = datetime.date(2025, 3, 14)
+
+
+def _plan_recent_consents(rng: random.Random, facilities, consents, today: datetime.date) -> tuple[ConsentPlan, ...]:
+    """What the brand and the financier find new on the build day: a facility sharing with the first brand since
+    NEW_CONSENT_DAYS ago, another that withdrew its consent to it WITHDRAWN_DAYS ago, and a consent to the
+    financier that runs out in EXPIRING_DAYS."""
+    # the manager's facility is left out: its consents are the manager's own (granted and revoked by it)
+    sharing = {c.facility for c in consents} - {consents[0].facility}
+    with_brand = {c.facility for c in consents if c.grantee == BRANDS[0]}
+    with_financier = {c.facility for c in consents if c.grantee == FINANCIER}
+    others = sorted(f.name for f in facilities if f.country in CONSENT_COUNTRIES and f.name not in {c.facility for c in consents})
+    new, withdrawn = rng.choice(sorted(sharing - with_brand)), rng.choice(others)
+    expiring = rng.choice(sorted(sharing - with_financier - {new}))
+    granted = today - datetime.timedelta(days=NEW_CONSENT_DAYS)
+    a_year_ago = datetime.date(today.year - 1, today.month, 1)
+    return (
+        ConsentPlan(new, BRANDS[0], ("profile", "environmental"), granted, None, OPERATOR, granted_on=granted),
+        ConsentPlan(withdrawn, BRANDS[0], ("profile", "environmental", "ghg"), a_year_ago, None, OPERATOR, revoked=True,
+                    revoked_on=today - datetime.timedelta(days=WITHDRAWN_DAYS)),
+        ConsentPlan(expiring, FINANCIER, FINANCIER_KINDS, a_year_ago, today + datetime.timedelta(days=EXPIRING_DAYS), OPERATOR),
+    )
 
 
 def _plan_users(manager_facility: str) -> tuple[UserPlan, ...]:
@@ -659,12 +697,20 @@ class DemoSummary:
     consents_active: int
     passwords: bool  # True when the demo logins accept DEMO_PASSWORD
     logins: tuple[DemoLogin, ...]
+    through: datetime.date | None = None  # the last month of its data (its last build's)
+    added_months: int = 0  # facility-months added by this run to a demo that was there already
 
     def lines(self) -> list[str]:
         """The summary as text, for the command line."""
-        state = "created" if self.created else "already present, nothing changed"
+        if self.created:
+            state = "created"
+        elif self.added_months:
+            state = f"already present, extended by {self.added_months} facility-months"
+        else:
+            state = "already present, nothing changed"
+        through = f" Data through {self.through:%Y-%m}." if self.through else ""
         lines = [
-            f"Demo programme {self.programme} ({self.code}): {state}.",
+            f"Demo programme {self.programme} ({self.code}): {state}.{through}",
             f"  {self.parks} parks, {self.facilities} facilities ({self.facilities_outside_parks} outside parks), "
             f"{self.shared_facilities} shared facilities, {self.organisations} organisations, "
             f"{self.users} users, {self.memberships} memberships, {self.consents} consents ({self.consents_active} active).",
@@ -679,7 +725,7 @@ class DemoSummary:
         return lines
 
 
-def summarise(*, created: bool = False) -> DemoSummary:
+def summarise(*, created: bool = False, added_months: int = 0) -> DemoSummary:
     """Describe the demo programme that is in the database (counted there, not from a plan)."""
     programme = Programme.objects.get(code=DEMO_CODE)
     parks = programme.parks.all()
@@ -701,7 +747,14 @@ def summarise(*, created: bool = False) -> DemoSummary:
         consents_active=sum(1 for c in consents if c.is_active()),
         passwords=bool(users) and all(u.has_usable_password() for u in users),
         logins=_logins(users),
+        through=_through(),
+        added_months=added_months,
     )
+
+
+def _through() -> datetime.date | None:
+    last = _last_build()
+    return last[1].through if last else None
 
 
 def _logins(users) -> tuple[DemoLogin, ...]:
@@ -725,20 +778,105 @@ class DemoConflict(Exception):
 
 
 def load_demo(*, seed: int = DEFAULT_SEED, with_passwords: bool | None = None) -> DemoSummary:
-    """Create the demo programme from ``plan(seed)`` in one transaction, unless it exists.
+    """Create the demo programme from ``plan(seed, today)`` in one transaction; if it exists, extend it.
 
-    The demo logins get DEMO_PASSWORD only in demo mode (``settings.DEMO_MODE``) or
-    when ``with_passwords=True``; otherwise their passwords are unusable.
+    The demo is anchored to the day it is built (``site.periods.today()``): the same day and seed give the same
+    database. Run again on a later day, it adds the months, samples and chemical uses that have passed since its
+    last build (with the seed it was built with, whatever ``seed`` says) and changes nothing else; on the same
+    day it adds nothing. The demo logins get DEMO_PASSWORD only in demo mode (``settings.DEMO_MODE``) or when
+    ``with_passwords=True``; otherwise their passwords are unusable.
     """
     if with_passwords is None:
         with_passwords = settings.DEMO_MODE
+    today = periods.today()
     with transaction.atomic():
         if Programme.objects.filter(code=DEMO_CODE).exists():
-            return summarise(created=False)
-        demo = plan(seed)
+            return _extend(today)
+        demo = plan(seed, today)
         _check_conflicts(demo)
-        _write(demo, with_passwords=with_passwords)
+        _write(demo, with_passwords=with_passwords, today=today)
+        _record_build(demo.seed, today, previous=None)
         return summarise(created=True)
+
+
+#: The audit trail's record of each build of the demo: its day, seed and last month (object type, object id).
+BUILD_RECORD = ("demo.build", DEMO_CODE)
+
+
+def _builds():
+    return AuditEvent.objects.filter(object_type=BUILD_RECORD[0], object_id=BUILD_RECORD[1], via=VIA)
+
+
+def _record_build(seed: int, today: datetime.date, previous: dict | None) -> None:
+    from loomlight.demo.monthly import last_complete_month
+
+    operator = get_user_model().objects.filter(username=OPERATOR, is_superuser=True).first()
+    through = last_complete_month(today)
+    audit_record_event(actor=operator, action=AuditAction.CREATE if previous is None else AuditAction.UPDATE,
+                       object_type=BUILD_RECORD[0], object_id=BUILD_RECORD[1],
+                       object_repr=f"Demo data through {through:%Y-%m}",
+                       before=previous, after={"day": today.isoformat(), "seed": seed, "through": through.isoformat()},
+                       via=VIA)
+
+
+def _last_build() -> tuple[int, Since] | None:
+    from loomlight.demo.periodic import Since
+
+    event = _builds().order_by("-at", "-id").first()
+    if event is None:
+        return None
+    after = event.after
+    return after["seed"], Since(datetime.date.fromisoformat(after["day"]), datetime.date.fromisoformat(after["through"]))
+
+
+def _extend(today: datetime.date) -> DemoSummary:
+    """Add what has passed since the demo's last build; nothing when it was built this month already."""
+    from loomlight.demo.monthly import last_complete_month
+    from loomlight.demo.periodic import Since
+    from loomlight.reporting.models import ActivityValue
+
+    last = _last_build()
+    if last is None:  # built before the demo recorded its builds: its data ran to December 2025
+        through = ActivityValue.objects.filter(facility__in=_demo_facilities()).aggregate(last=Max("period"))["last"]
+        if through is None:
+            return summarise(created=False)
+        last = DEFAULT_SEED, Since(monthly_after(through), through)
+    seed, since = last
+    if today <= since.day or last_complete_month(today) <= since.through:
+        return summarise(created=False)
+    demo = plan(seed, today)
+    facilities = {f.name: f for f in _demo_facilities()}
+    if set(facilities) != {f.name for f in demo.facilities}:
+        raise DemoConflict(f"The demo's facilities are not those of seed {seed}: it cannot be extended.")
+    months = _write_series(demo, today, since=since)
+    previous = {"day": since.day.isoformat(), "seed": seed, "through": since.through.isoformat()}
+    _record_build(seed, today, previous=previous)
+    return summarise(created=False, added_months=months)
+
+
+def monthly_after(period: datetime.date) -> datetime.date:
+    """The first day of the month after ``period``'s."""
+    return (period.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def _demo_facilities():
+    programme = Programme.objects.get(code=DEMO_CODE)
+    return Facility.objects.filter(Q(programmes=programme) | Q(park__in=programme.parks.all())).distinct()
+
+
+def _write_series(demo: DemoPlan, today: datetime.date, since) -> int:
+    """The dated series (demo/periodic.py) up to ``today``, after ``since`` when extending; the inventories
+    computed now rather than by the worker, so that the demo's pages show them at once."""
+    from loomlight.demo.periodic import write_labs_and_chemicals, write_monthly
+    from loomlight.inventories.services import recompute_stale
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_USERNAMES)}
+    facilities = {f.name: f for f in _demo_facilities()}
+    plants = {s.name: s for s in SharedFacility.objects.filter(park__name__in=[p.name for p in demo.parks], kind="cetp")}
+    months = write_monthly(demo, facilities, users, today, since)
+    write_labs_and_chemicals(demo, facilities, plants, users, today, since)
+    recompute_stale()
+    return months
 
 
 def _check_conflicts(demo: DemoPlan) -> None:
@@ -757,7 +895,7 @@ def _check_conflicts(demo: DemoPlan) -> None:
         )
 
 
-def _write(demo: DemoPlan, *, with_passwords: bool) -> None:
+def _write(demo: DemoPlan, *, with_passwords: bool, today: datetime.date) -> None:
     # One hash for the shared demo password: hashing it once per login would take seconds.
     password_hash = make_password(DEMO_PASSWORD) if with_passwords else None
     users = {demo.users[0].username: _create_user(demo.users[0], password_hash)}
@@ -780,87 +918,11 @@ def _write(demo: DemoPlan, *, with_passwords: bool) -> None:
         scope = scopes[u.scope_type][u.scope_name]
         services.membership_create(by=operator, user=users[u.username], role=u.role, scope_type=u.scope_type,
                                    scope_id=scope.pk, via=VIA)
-    _create_consents(demo.consents, users, facilities, organisations)
+    _create_consents(demo.consents, users, facilities, organisations, today)
     _share_central_plant(users["park"], organisations[BRANDS[0]])
     plants = {s.name: s for s in SharedFacility.objects.filter(park__in=parks.values(), kind="cetp")}
     write_discharge(demo.discharge, users=users, facilities=facilities, plants=plants, via=VIA)
-    _create_monthly_data(demo, facilities, users)
-    _create_labs_and_chemicals(demo, facilities, users)
-
-
-def _create_labs_and_chemicals(demo: DemoPlan, facilities: dict, users: dict) -> None:
-    """Quarterly lab results (facilities and central plants) and chemical inventories, in bulk."""
-    from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
-    from loomlight.demo.labs import plan_chemicals, plan_labs
-    from loomlight.registry.models import SharedFacility
-    from loomlight.wastewater.models import LabResult, SamplingEvent
-
-    # a sample is of a direct discharge when the facility discharges to surface water (demo/discharge.py)
-    wet = [(f.name, demo.discharge.route(f.name) == "surface") for f in demo.facilities if set(f.processes) & WET_PROCESSES]
-    plants = {s.name: s for s in SharedFacility.objects.filter(park__name__in=[p.name for p in demo.parks], kind="cetp")}
-    entered_by = users.get("dataentry")
-    for e in plan_labs(wet, sorted(plants), demo.seed, dict(demo.discharge.labs)):
-        event = SamplingEvent.objects.create(
-            facility=None if e.central else facilities[e.site], shared_facility=plants[e.site] if e.central else None,
-            sampled_on=e.sampled_on, sampling_point=e.sampling_point, discharge_type=e.discharge_type,
-            laboratory=e.laboratory, created_by=entered_by)
-        LabResult.objects.bulk_create(
-            LabResult(event=event, parameter=p, value=v, unit=u, detection_limit=dl, below_detection_limit=below)
-            for p, v, u, dl, below in e.results)
-    uses = []
-    starts = demo.discharge.starts()  # a plant that began operating late used no chemicals before
-    for plan_ in plan_chemicals([name for name, _direct in wet], demo.seed):
-        product, _created = ChemicalProduct.objects.get_or_create(
-            facility=facilities[plan_.facility], name=plan_.name, supplier=plan_.supplier,
-            defaults={"use_area": plan_.use_area, "hazard_statements": plan_.hazard_statements, "mrsl_level": plan_.mrsl_level,
-                      "declaration_reference": plan_.declaration_reference,
-                      "declaration_valid_until": plan_.declaration_valid_until, "created_by": entered_by})
-        uses += [ChemicalUse(product=product, period=datetime.date(2025, m + 1, 1), quantity_kg=q, original_value=q, original_unit="kg")
-                 for m, q in enumerate(plan_.monthly_kg)
-                 if datetime.date(2025, m + 1, 1) >= starts.get(plan_.facility, datetime.date.min)]
-    ChemicalUse.objects.bulk_create(uses, batch_size=2000, ignore_conflicts=True)
-
-
-def _create_monthly_data(demo: DemoPlan, facilities: dict, users: dict) -> None:
-    """Three years of monthly values, written in bulk (the demo's seed data; entered by the
-    demo's data-entry login, verified by its assessor)."""
-    from loomlight.calc.validation import history_check, month_index
-    from loomlight.demo.monthly import FacilityProfile, period_status, plan_monthly
-    from loomlight.reporting.models import ActivityValue, ReportingPeriod
-
-    cetp_parks = {s.park for s in demo.shared_facilities if s.kind == "cetp"}
-    served = {name for s in demo.shared_facilities if s.kind == "cetp" for name in s.serves}
-    profiles = [
-        FacilityProfile(f.name, f.country, f.processes, f.headcount_female, f.headcount_male,
-                        cetp=f.park in cetp_parks and f.name in served)
-        for f in demo.facilities
-    ]
-    starts = demo.discharge.starts()  # a plant that began operating late reports from its first month
-    rows = [r for r in plan_monthly(profiles, demo.seed) if r.period >= starts.get(r.facility, r.period)]
-    entered_by, verified_by = users.get("dataentry"), users.get("assessor")
-    history: dict[tuple[str, str], dict[int, float]] = {}
-    values, months = [], {}
-    for row in rows:
-        series = history.setdefault((row.facility, row.metric), {})
-        month = month_index(row.period.year, row.period.month)
-        flag = history_check(row.value, month, series).flag
-        series[month] = row.value
-        facility = facilities[row.facility]
-        values.append(ActivityValue(
-            facility=facility, period=row.period, metric=row.metric, value=row.value, unit=row.unit,
-            original_value=row.value, original_unit=row.unit, source="demo", flag=flag, entered_by=entered_by,
-        ))
-        months[(facility.pk, row.period)] = facility
-    ActivityValue.objects.bulk_create(values, batch_size=2000)
-    ReportingPeriod.objects.bulk_create(
-        [ReportingPeriod(facility=f, period=p, status=period_status(p),
-                         verified_by=verified_by if period_status(p) == "verified" else None)
-         for (_pk, p), f in sorted(months.items(), key=lambda item: (item[0][0], item[0][1]))],
-        batch_size=2000,
-    )
-    # the demo's inventories, computed now rather than by the worker, so that its pages show them at once
-    from loomlight.inventories.services import recompute_stale
-    recompute_stale()
+    _write_series(demo, today, since=None)
 
 
 def _create_user(u: UserPlan, password_hash: str | None):
@@ -919,13 +981,42 @@ def _share_central_plant(park_operator, brand) -> None:
                                       valid_from=SHARED_PLANT_CONSENT_FROM, via=VIA)
 
 
-def _create_consents(consents, users, facilities, organisations) -> None:
-    revoke = []
+def _create_consents(consents, users, facilities, organisations, today: datetime.date) -> None:
+    """Grant every consent, then revoke those revoked (after every grant), each through the registry services;
+    then date each grant and revocation on its planned day (the consent and its audit event alike)."""
+    revoke, dated = [], []
     for c in consents:
         consent = services.consent_grant(
             by=users[c.granted_by], facility=facilities[c.facility], grantee=organisations[c.grantee],
             data_kinds=list(c.data_kinds), valid_from=c.valid_from, valid_until=c.valid_until, via=VIA)
+        dated.append((consent, c))
         if c.revoked:
             revoke.append((users[c.granted_by], consent))
-    for by, consent in revoke:  # later: after every grant
+    for by, consent in revoke:
         services.consent_revoke(by=by, consent=consent, via=VIA)
+    for consent, c in dated:
+        granted = min(c.granted_on or c.valid_from, today)
+        revoked = (c.revoked_on or today) if c.revoked else None
+        _date_consent(consent, _moment(granted, 9, today), _moment(revoked, 15, today) if revoked else None)
+
+
+def _moment(day: datetime.date, hour: int, today: datetime.date) -> datetime.datetime:
+    """``day`` at ``hour`` UTC, before the build day (demo/periodic.build_start)."""
+    from loomlight.demo.periodic import build_start
+
+    latest = build_start(today) - datetime.timedelta(hours=1)
+    return min(datetime.datetime(day.year, day.month, day.day, hour, tzinfo=datetime.UTC), latest)
+
+
+def _date_consent(consent, granted_at: datetime.datetime, revoked_at: datetime.datetime | None) -> None:
+    """Move a consent's grant (and revocation) to the moments of the demo's story, with their audit events."""
+    values = {"granted_at": granted_at, **({"revoked_at": revoked_at} if revoked_at else {})}
+    type(consent).objects.filter(pk=consent.pk).update(**values)
+    events = AuditEvent.objects.filter(object_type=consent._meta.label_lower, object_id=str(consent.pk), via=VIA)
+    for event in events:
+        for side in (event.before, event.after):
+            for field, value in values.items():
+                if side is not None and side.get(field) is not None:
+                    side[field] = value.isoformat()
+        event.at = granted_at if event.action == AuditAction.CREATE else (revoked_at or event.at)
+        event.save(update_fields=["before", "after", "at"])

@@ -1,6 +1,8 @@
 """Create the demo programme: ``loomlight manage load_demo [--seed N] [--with-passwords]``.
 
-Running it again changes nothing and prints what is there. The demo logins get the
+The demo's data run up to the day it is built; running it again on a later day adds the months,
+lab samples and chemical uses that have passed since (with the seed it was built with) and changes
+nothing else; on the same day it changes nothing. It prints what is there. The demo logins get the
 shared demo password only in demo mode (LOOMLIGHT_ENV=demo) or with --with-passwords.
 """
 
@@ -10,7 +12,8 @@ from loomlight.demo.generator import DEFAULT_SEED, DemoConflict, load_demo
 
 
 class Command(BaseCommand):
-    help = "Create the fictional demo programme (once), with one login per role, and print its logins."
+    help = ("Create the fictional demo programme (once), with one login per role, and print its logins; "
+            "run again, add the months that have passed since.")
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED}); the same seed gives the same demo")
