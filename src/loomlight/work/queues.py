@@ -306,9 +306,10 @@ def facilities_late(user, *, today: datetime.date) -> Queue:
 
     The count is one query over the programme (an index seek per facility for its latest month, whatever the number
     of months); a facility whose latest month is in but an older one is not is left to its staff's queue and the
-    facility's year page. Listing costs two queries, and up to four per facility listed (its applicable metrics,
-    ``reporting.selectors.applicable_metrics``, and its values of the year), at most ``ITEMS``."""
-    from loomlight.reporting.selectors import applicable_metrics
+    facility's year page. Listing the ``ITEMS`` longest late costs at most six queries whatever their number: the
+    facilities, their months, their applicable metrics (``reporting.selectors.applicable_metrics_of``, up to three)
+    and their values of the year."""
+    from loomlight.reporting.selectors import applicable_metrics_of
 
     last = _last_due(today)
     month, end = _first(last), _first(last + 1)
@@ -330,6 +331,12 @@ def facilities_late(user, *, today: datetime.date) -> Queue:
                                         .values_list("facility_id", "period", "status")):
         rows.setdefault(facility_id, {})[_index(period)] = status
     catalogue = metrics()
+    applicable = applicable_metrics_of(listed)
+    year = _first(last).year
+    values: dict[int, dict[int, set[str]]] = {}
+    for facility_id, period, metric in (ActivityValue.objects.filter(facility__in=[f.pk for f in listed], period__year=year)
+                                        .values_list("facility_id", "period", "metric")):
+        values.setdefault(facility_id, {}).setdefault(period.month, set()).add(metric)
     items = []
     for f in listed:
         own = rows.get(f.pk, {})
@@ -337,7 +344,7 @@ def facilities_late(user, *, today: datetime.date) -> Queue:
         overdue = [m for m in range(since, last + 1) if own.get(m) not in HANDED_IN]
         detail = ngettext("%(count)s month overdue, the oldest %(month)s", "%(count)s months overdue, the oldest %(month)s",
                           len(overdue)) % {"count": number(len(overdue)), "month": _month_label(_first(overdue[0]))}
-        lacking = _lacking(f, applicable_metrics(f)[0], last, since, catalogue)
+        lacking = _lacking(values.get(f.pk, {}), applicable[f.pk][0], last, since, catalogue)
         if lacking:
             detail += " · " + _("%(month)s lacks %(metrics)s") % lacking
         items.append(Item(f.name, _due(_first(overdue[0])), "late", reverse("reporting:facility", args=[f.pk]), detail=detail))
@@ -350,12 +357,10 @@ def facilities_late(user, *, today: datetime.date) -> Queue:
                  more_label=_("See every facility's months: the reporting rate") if more else "")
 
 
-def _lacking(facility, applicable, last: int, since: int, catalogue) -> dict | None:
-    """The latest month due with values that lacks an applicable metric, and those metrics' names; None if none."""
+def _lacking(reported: dict[int, set[str]], applicable, last: int, since: int, catalogue) -> dict | None:
+    """The latest month due with values that lacks an applicable metric, and those metrics' names; None if none.
+    ``reported``: {month 1..12 of the latest due month's year: metric codes with a value}."""
     year = _first(last).year
-    reported: dict[int, set[str]] = {}
-    for period, metric in ActivityValue.objects.filter(facility=facility, period__year=year).values_list("period", "metric"):
-        reported.setdefault(period.month, set()).add(metric)
     due = [m for m in range(1, _first(last).month + 1) if _index(datetime.date(year, m, 1)) >= since and m in reported]
     result = periods.completeness(reported, applicable, due)
     if not result.missing:
