@@ -202,7 +202,9 @@ class _Names:
     def load(self) -> None:
         for model, pks in self.wanted.items():
             try:
-                self.found[model] = {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=pks)}
+                joined = [f.name for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one]
+                rows = model._default_manager.filter(pk__in=pks).select_related(*joined)   # str() may name them
+                self.found[model] = {obj.pk: str(obj) for obj in rows}
             except (ValueError, TypeError):
                 self.found[model] = {}
 
@@ -237,9 +239,10 @@ def _want(event: AuditEvent, names: _Names) -> None:
     if model is None:
         return
     fields = _fields(model)
-    for key in [*_keys(event), *_subject_keys(event)]:
+    hidden = HIDDEN | HIDDEN_BY_TYPE.get(event.object_type, set())
+    for key in [*[k for k in _keys(event) if k not in hidden], *_subject_keys(event)]:
         f = fields.get(key)
-        if f is None or not f.is_relation:
+        if f is None or not f.is_relation or (f.name in hidden and key not in _subject_keys(event)):
             continue
         for snap in (event.before or {}, event.after or {}):
             value = snap.get(key) if isinstance(snap, dict) else None
