@@ -56,6 +56,7 @@ DERIVED: list[View] = [
     View("home"),
     View("account"),
     View("audit:list"),
+    View("audit:download", fmt="csv"),
     View("registry:facilities"),
     View("registry:facility", lambda i: _facility(i)),
     View("registry:parks"),
