@@ -320,3 +320,32 @@ def test_audit_record_keeps_its_signature(world):
     event = audit_record(actor=world.users["operator"], action="update", obj=world.own, before={"a": 1},
                          after=snapshot(world.own))
     assert event.facility_id == world.own.pk
+
+
+def test_pages_go_on_without_counting(client, world):
+    # given 51 changes the admin reads
+    for i in range(51):
+        _value(world, 1000 + i, by="operator")
+    client.force_login(world.users["admin"])
+    first = client.get(reverse("audit:list"))
+    assert len(first.context["page"]) == 50
+    assert 'rel="next"' in first.content.decode() and 'rel="prev"' not in first.content.decode()
+    second = client.get(reverse("audit:list"), {"page": "2"})
+    assert len(second.context["page"]) == 1 and 'rel="next"' not in second.content.decode()
+    assert [e.event.pk for e in second.context["page"]] == [AuditEvent.objects.order_by("id").first().pk]
+    # a page that is no number is the first one, never an error
+    assert len(client.get(reverse("audit:list"), {"page": "x٣"}).context["page"]) == 50
+
+
+def test_with_many_facilities_the_filter_is_the_facility_pages_link(client, world, changes, monkeypatch):
+    from loomlight.audit import forms
+
+    monkeypatch.setattr(forms, "FACILITY_SELECT_MAX", 1)   # the admin reads three facilities
+    client.force_login(world.users["admin"])
+    body = client.get(reverse("audit:list")).content.decode()
+    assert '<select name="facility"' not in body
+    response = client.get(reverse("audit:list"), {"facility": world.own.pk})
+    body = response.content.decode()
+    assert f'<input type="hidden" name="facility" value="{world.own.pk}"' in body
+    assert "Changes of Own Dyehouse only." in body
+    assert {e.event.facility_id for e in response.context["page"]} == {world.own.pk}

@@ -9,6 +9,11 @@ from loomlight.audit.describe import CHANNELS, KINDS
 from loomlight.reporting.forms import MonthField
 
 
+#: Above this many facilities the filter is no drop-down (20,000 options weigh a megabyte): a facility's trail is
+#: opened from the facility's page, which links to it, and the chosen facility is named above the list.
+FACILITY_SELECT_MAX = 200
+
+
 class AuditFilterForm(forms.Form):
     facility = forms.ModelChoiceField(label=_("Facility"), queryset=None, required=False, empty_label=_("All"))
     month = MonthField(label=_("Month"), required=False)
@@ -22,6 +27,10 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, facilities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities
+        count = facilities[:FACILITY_SELECT_MAX + 1].count()
+        self.facility_widget = "none" if count == 0 else "select" if count <= FACILITY_SELECT_MAX else "hidden"
+        if self.facility_widget == "hidden":
+            self.fields["facility"].widget = forms.HiddenInput()
         self.fields["kind"].choices = [("", _("All")), *KINDS]
         self.fields["channel"].choices = [("", _("All")), *[(code, label) for code, label, _vias in CHANNELS]]
 

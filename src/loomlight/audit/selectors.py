@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import CharField, Exists, Func, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -42,19 +43,37 @@ def audit_events_visible(user) -> QuerySet[AuditEvent]:
     if user.is_superuser:
         return AuditEvent.objects.all()
     roles = policy.roles(user)
-    q = Q(actor=user)
+    events = AuditEvent.objects.all()
+    # A programme admin reads most of the trail: the newest events are found fastest by walking the time index
+    # and testing each row; SQLite, which keeps no statistics, would rather drive the query from the facility
+    # index (3 s instead of 35 ms at 300,000 events and 20,000 facilities: benchmarks/audit_trail.py), so its
+    # columns are named through an expression no index answers. Narrower readers use the indexes.
+    broad = Role.PROGRAMME_ADMIN in roles and connection.vendor == "sqlite"
+    if broad:
+        events = events.alias(_actor=_Unindexed("actor_id"), _facility=_Unindexed("facility_id"),
+                              _park=_Unindexed("park_id"))
+    actor, facility, park = ("_actor", "_facility", "_park") if broad else ("actor_id", "facility_id", "park_id")
+    q = Q(**{actor: user.pk})
     if roles & {Role.PROGRAMME_ADMIN, Role.FACILITY_MANAGER}:
-        q |= Q(facility_id__in=policy.facilities_audited(user).values("pk"))
+        q |= Q(**{f"{facility}__in": policy.facilities_audited(user).values("pk")})
     if roles & {Role.PROGRAMME_ADMIN, Role.PARK_OPERATOR}:
-        q |= Q(facility_id__isnull=True, park_id__in=policy.parks_audited(user).values("pk"))
+        q |= Q(facility_id__isnull=True, **{f"{park}__in": policy.parks_audited(user).values("pk")})
     if Role.PROGRAMME_ADMIN in roles:
         organisations = policy.organisations_editable(user).annotate(key=Cast("pk", CharField())).values("key")
         q |= Q(object_type="registry.organisation", object_id__in=organisations)
     if Role.ASSESSOR in roles:
-        acted = AuditEvent.objects.filter(object_type=PERIOD_TYPE, actor=user, facility_id=OuterRef("facility_id"),
-                                          period=OuterRef("period"))
-        q |= Q(Exists(acted), facility_id__in=policy.facilities_verifiable(user).values("pk"))
-    return AuditEvent.objects.filter(q)
+        acted = AuditEvent.objects.filter(object_type=PERIOD_TYPE, actor=user)
+        same_month = acted.filter(facility_id=OuterRef("facility_id"), period=OuterRef("period"))
+        q |= Q(Exists(same_month), facility_id__in=acted.values("facility_id"),
+               period__in=acted.values("period")) & Q(facility_id__in=policy.facilities_verifiable(user).values("pk"))
+    return events.filter(q)
+
+
+class _Unindexed(Func):
+    """A column as SQLite's unary plus gives it: the same value, which no index answers."""
+
+    template = "+%(expressions)s"
+    output_field = IntegerField()
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -88,7 +107,8 @@ def audit_events_filtered(user, *, facility=None, period: datetime.date | None =
     if import_job_id is not None:
         events = events.filter(import_job_id=import_job_id).exclude(object_type=IMPORT_TYPE)
     elif grouped and period is None and not kind:
-        events = events.filter(Q(import_job__isnull=True) | Q(object_type=IMPORT_TYPE))
+        # written as NOT (…) so that no database drives the query from it (it matches nearly every row)
+        events = events.exclude(import_job__isnull=False, object_type=VALUE_TYPE)
     if facility is not None:
         events = events.filter(facility_id=facility.pk)
     if period is not None:
