@@ -77,9 +77,21 @@ def test_a_month_verified_reads_as_its_states(world):
     event = AuditEvent.objects.latest("id")
     with translation.override("en"):
         entry = _entry(event)
-    assert (entry.subject, _changes(entry)) == ("January 2026", [("Status", "Submitted", "Verified")])
+    assert (entry.action, entry.subject, _changes(entry)) == ("Verified", "January 2026",
+                                                              [("Status", "Submitted", "Verified")])
     with translation.override("vi"):
         assert _changes(_entry(event)) == [("Trạng thái", "Đã nộp", "Đã xác minh")]
+
+
+def test_a_month_reopened_says_so_with_its_reason(world):
+    _value(world, 310_000)
+    reporting.period_submit(by=world.users["data_entry"], facility=world.own, period=JAN)
+    reporting.period_verify(by=world.users["assessor"], facility=world.own, period=JAN)
+    reporting.period_reopen(by=world.users["assessor"], facility=world.own, period=JAN, reason="Bill corrected")
+    with translation.override("en"):
+        entry = _entry(AuditEvent.objects.latest("id"))
+    assert (entry.action, sorted(_changes(entry))) == ("Reopened", [("Comment", "—", "Bill corrected"),
+                                                                    ("Status", "Verified", "Draft")])
 
 
 def test_lists_of_codes_and_references_read_as_names(world):
@@ -251,7 +263,7 @@ def test_the_download_has_the_page_filters_and_readable_columns(client, world, c
     assert rows[0] == ["When", "Who", "Channel", "Action", "Kind of record", "Record", "Facility or park", "Month",
                        "Changes"]
     assert [row[1:] for row in rows[1:]] == [
-        ["data_entry", "API", "Updated", "Reporting period", "January 2026", "Own Dyehouse", "January 2026",
+        ["data_entry", "API", "Submitted", "Reporting period", "January 2026", "Own Dyehouse", "January 2026",
          "Status: Draft → Submitted"],
         ["data_entry", "Web form", "Created", "Activity value", "Grid electricity purchased, January 2026",
          "Own Dyehouse", "January 2026", "Grid electricity purchased: 310,000 kWh"],

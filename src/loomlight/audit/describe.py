@@ -394,6 +394,20 @@ def _subject(event: AuditEvent, names: _Names) -> str:
     return event.object_repr
 
 
+def _action(event: AuditEvent) -> str:
+    """What happened, in a word: a month's change of state says which ("Submitted", "Verified", "Returned",
+    "Reopened"), every other event its action ("Created", "Updated", ...)."""
+    if event.object_type == "reporting.reportingperiod" and event.action == AuditAction.UPDATE:
+        from loomlight.reporting.models import PeriodStatus
+
+        before, after = (event.before or {}).get("status"), (event.after or {}).get("status")
+        if before != after and after in PeriodStatus.values:
+            if after == PeriodStatus.DRAFT and before == PeriodStatus.VERIFIED:
+                return gettext("Reopened")
+            return str(PeriodStatus(after).label)
+    return event.get_action_display()
+
+
 def describe(events) -> list[Entry]:
     """The entries of these events (with ``facility``, ``park`` and ``actor`` selected), in their order."""
     events = list(events)
@@ -406,7 +420,7 @@ def describe(events) -> list[Entry]:
         place = event.facility.name if event.facility_id and event.facility else (
             event.park.name if event.park_id and event.park else "")
         entries.append(Entry(
-            event=event, action=event.get_action_display(), kind=kind_label(event.object_type),
+            event=event, action=_action(event), kind=kind_label(event.object_type),
             subject=_subject(event, names), place=place, channel=channel_label(event.via),
             changes=_changes(event, names),
             import_job_id=event.import_job_id if event.object_type == "reporting.importjob" else None,
