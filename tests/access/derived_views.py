@@ -57,6 +57,7 @@ DERIVED: list[View] = [
     View("account"),
     View("notifications:list"),   # sentences about months (environmental) and consents (profile) of the reader's own notifications
     View("audit:list"),
+    View("audit:download", fmt="csv"),
     View("registry:facilities"),
     View("registry:facility", lambda i: _facility(i)),
     View("registry:parks"),

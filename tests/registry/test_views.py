@@ -146,13 +146,17 @@ def test_audit_trail_page(client, world):
         "headcount_female": 333, "headcount_male": 200, "park": world.park.pk, "organisation": world.group.pk,
         "latitude": "11.051", "longitude": "106.661",
     })
-    assert client.get(reverse("audit:list")).status_code == 403
+    [mine] = list(client.get(reverse("audit:list")).context["page"])   # the manager reads its own facility's change
+    assert mine.event.changes() == [("headcount_female", 300, 333)]
     client.force_login(world.users["admin"])
     response = client.get(reverse("audit:list"))
     assert response.status_code == 200
-    [event] = list(response.context["page"])
-    assert event.changes() == [("headcount_female", 300, 333)]
-    client.force_login(world.users["park_operator"])
+    [entry] = list(response.context["page"])
+    assert entry.event.changes() == [("headcount_female", 300, 333)]
+    assert [(c.label, c.before, c.after) for c in entry.changes] == [("Women employed", "300", "333")]
+    client.force_login(world.users["park_operator"])   # a tenant's registry record is not the park's own record
+    assert list(client.get(reverse("audit:list")).context["page"]) == []
+    client.force_login(world.users["data_entry"])
     assert client.get(reverse("audit:list")).status_code == 403
 
 

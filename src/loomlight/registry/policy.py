@@ -32,6 +32,10 @@ proves them):
   public agencies, NGOs) are listed to every member, so that consent can be
   granted to them; manufacturer groups and park operators only through a
   facility or park the user sees.
+* The **audit trail**: a programme admin reads every change to the data and records of the facilities and
+  parks it administers, a facility manager its facilities', an assessor the months it verified, returned or
+  reopened (every change in them) and its own actions, a park operator its park's own records; data entry,
+  brands and financiers read none of it (audit.selectors.audit_events_visible).
 * Django superusers (the operators of the installation) may do everything.
 """
 
@@ -87,6 +91,10 @@ _FULL_DATA_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.ASSESSOR, Role.FACILITY
 _CONSENT_ROLES = frozenset({Role.BRAND_VIEWER, Role.FINANCIER_VIEWER})
 
 _NOTHING = Q(pk__in=[])
+
+#: Roles that read some of the audit trail; audit.selectors.audit_events_visible decides what (with
+#: facilities_audited, facilities_verifiable and parks_audited below). Data entry, brands and financiers read none.
+_AUDIT_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.FACILITY_MANAGER, Role.ASSESSOR, Role.PARK_OPERATOR})
 
 
 # --- who the user is --------------------------------------------------------
@@ -265,14 +273,29 @@ def facilities_editable(user) -> QuerySet[Facility]:
     return Facility.objects.filter(_facility_edit_q(user))
 
 
+def facilities_audited(user) -> QuerySet[Facility]:
+    """Facilities whose whole audit trail the user reads: a programme admin's programme facilities, a facility
+    manager's facilities (every change to their data and their registry records)."""
+    if not _active(user):
+        return Facility.objects.none()
+    if user.is_superuser:
+        return Facility.objects.all()
+    return Facility.objects.filter(_facility_edit_q(user))
+
+
 def facilities_verifiable(user) -> QuerySet[Facility]:
-    """Facilities whose reported months the user may verify, return or reopen (``can(user, Action.VERIFY, f)``
-    for each of them): the programme admins' and assessors' scope; superusers, all."""
+    """Facilities whose reported months the user verifies, returns and reopens (programme admins, assessors)."""
     if not _active(user):
         return Facility.objects.none()
     if user.is_superuser:
         return Facility.objects.all()
     return Facility.objects.filter(_verify_q(user))
+
+
+def parks_audited(user) -> QuerySet[IndustrialPark]:
+    """Parks whose own records' audit trail the user reads (the park, its shared facilities and their data):
+    the park's operator and the programme admins of a programme enrolling it."""
+    return parks_editable(user)
 
 
 def parks_visible(user) -> QuerySet[IndustrialPark]:
@@ -436,8 +459,12 @@ def can(user, action: str, obj=None) -> bool:
         if isinstance(obj, IndustrialPark):  # a shared facility in this park
             return _in(parks_editable(user), obj)
         return False
-    if action == Action.VIEW_AUDIT:
-        return user.is_superuser or Role.PROGRAMME_ADMIN in roles(user)
+    if action == Action.VIEW_AUDIT:   # some of the trail (obj None), or a facility's trail
+        if obj is None:
+            return user.is_superuser or bool(roles(user) & _AUDIT_ROLES)
+        if isinstance(obj, Facility):
+            return user.is_superuser or _in(Facility.objects.filter(_facility_edit_q(user) | _verify_q(user)), obj)
+        return False
     if isinstance(obj, Facility):
         if action == Action.VIEW:
             return _in(facilities_visible(user), obj)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
+from loomlight.audit.describe import describe
 from loomlight.audit.selectors import audit_events_for
 from loomlight.registry import policy, selectors, services
 from loomlight.registry.countries import country_choices
@@ -108,7 +109,8 @@ def facility_detail(request, pk):
         "can_manage_consent": policy.can(user, Action.MANAGE_CONSENT, facility),
         "consents": selectors.consents_shown(user, policy.consents_visible(user).filter(facility=facility).select_related(
             "grantee", "granted_by", "revoked_by")),
-        "audit_events": audit_events_for(user, facility)[:20],
+        "audit_events": describe(audit_events_for(user, facility).select_related("actor", "facility", "park")[:20]),
+        "can_view_audit_trail": policy.can(user, Action.VIEW_AUDIT, facility),
         "next_steps": _next_steps(user, facility),
     }
     return render(request, "registry/facility_detail.html", context)
@@ -177,7 +179,7 @@ def park_detail(request, pk):
         "shared_consents": policy.shared_consents_visible(user).filter(shared_facility__park=park)
                                  .select_related("shared_facility", "grantee", "granted_by"),
         "can_edit": policy.can(user, Action.EDIT, park),
-        "audit_events": audit_events_for(user, park)[:20],
+        "audit_events": describe(audit_events_for(user, park).select_related("actor", "facility", "park")[:20]),
         "rate_link": _rate_link(user),
     }
     return render(request, "registry/park_detail.html", context)
@@ -242,7 +244,7 @@ def organisation_detail(request, pk):
         "facilities": policy.facilities_visible(user).filter(organisation=organisation).order_by("name"),
         "parks": policy.parks_visible(user).filter(operator=organisation).order_by("name"),
         "can_edit": policy.can(user, Action.EDIT, organisation),
-        "audit_events": audit_events_for(user, organisation)[:20],
+        "audit_events": describe(audit_events_for(user, organisation).select_related("actor", "facility", "park")[:20]),
     }
     return render(request, "registry/organisation_detail.html", context)
 

@@ -36,7 +36,7 @@ def activity_values_import_run(job_id: int) -> str:
             return job.status
         try:
             result = activity_values_import(by=job.created_by, facility=job.facility, path=job.file.path, via="upload",
-                                            progress=_progress(job))
+                                            progress=_progress(job), job=job)
         except PermissionDenied:
             _finish(job, ImportStatus.REFUSED, errors=[Issue(
                 code=IssueCode.PERMISSION, problem=_("You may no longer enter data for this facility."),

@@ -87,11 +87,13 @@ def _no_progress(phase: str, done: int, total: int | None) -> None:
 
 
 def activity_values_import(*, by, facility, path, via: str = "upload", progress: Progress | None = None,
-                           today=None) -> ImportResult:
+                           today=None, job=None) -> ImportResult:
     """Import the monthly values of one uploaded template into ``facility``.
 
     All or nothing: when any row is wrong, nothing is written and ``issues`` lists
-    every problem (up to ERRORS_KEPT; ``issue_count`` counts them all).
+    every problem (up to ERRORS_KEPT; ``issue_count`` counts them all). With ``job`` (the ImportJob of an upload),
+    every value's audit event names the job, and one more event records the import itself (its file and its
+    counts), so that the audit trail shows the import once, opening to its values.
     """
     policy.require(by, Action.ENTER_DATA, facility)
     today = today or timezone.localdate()
@@ -110,7 +112,7 @@ def activity_values_import(*, by, facility, path, via: str = "upload", progress:
             spool.seek(0)
             try:
                 _store(by=by, facility=facility, spool=spool, months=months, conversions=conversions, via=via, log=log,
-                       result=result)
+                       result=result, job=job)
             except _Refused:
                 result.created = result.updated = result.unchanged = result.flag_count = 0
                 result.flagged = []
@@ -227,7 +229,7 @@ def _spooled(spool, conversions: list[dict]) -> Iterator[list[ValidRow]]:
 
 
 def _store(*, by, facility, spool, months: set[int], conversions: list[dict], via: str, log: IssueLog,
-           result: ImportResult) -> None:
+           result: ImportResult, job=None) -> None:
     now = timezone.now()
     periods = [month_of(m) for m in sorted(months)]
     with transaction.atomic():
@@ -237,14 +239,18 @@ def _store(*, by, facility, spool, months: set[int], conversions: list[dict], vi
         locked = {month_index(p.period): p.get_status_display() for p in ReportingPeriod.objects.select_for_update().filter(
             facility=facility, period__in=periods).exclude(status__in=EDITABLE_STATUSES)}
         for chunk in _spooled(spool, conversions):
-            _store_chunk(by=by, facility=facility, rows=chunk, locked=locked, via=via, now=now, log=log, result=result)
+            _store_chunk(by=by, facility=facility, rows=chunk, locked=locked, via=via, now=now, log=log, result=result,
+                         job=job)
         if log:
             raise _Refused
+        if job is not None and (result.created or result.updated):
+            _record_import(by=by, facility=facility, job=job, via=via, result=result)
         if result.created or result.updated:
             inventories.schedule(facility.pk, periods)
 
 
-def _store_chunk(*, by, facility, rows: list[ValidRow], locked, via, now, log: IssueLog, result: ImportResult) -> None:
+def _store_chunk(*, by, facility, rows: list[ValidRow], locked, via, now, log: IssueLog, result: ImportResult,
+                 job=None) -> None:
     lo, hi = min(r.month for r in rows), max(r.month for r in rows)
     metric_codes = {r.metric for r in rows}
     keys = {(r.month, r.metric, r.qualifier) for r in rows}
@@ -295,9 +301,10 @@ def _store_chunk(*, by, facility, rows: list[ValidRow], locked, via, now, log: I
         ids = {(month_index(p), m, q): pk for pk, p, m, q in in_range.values_list("pk", "period", "metric", "qualifier")}
         for values in new:
             values["id"] = ids[(month_index(values["period"]), values["metric"], values["qualifier"])]
-            events.append(_event(by, AuditAction.CREATE, values["id"], _repr(facility, values), None, _snapshot(values), via, now))
+            events.append(_event(by, AuditAction.CREATE, values["id"], _repr(facility, values), None, _snapshot(values), via,
+                                 now, job))
     _update_many([after for after, _before in changed], UPDATED_FIELDS)
-    events += [_event(by, AuditAction.UPDATE, after["id"], _repr(facility, after), before, _snapshot(after), via, now)
+    events += [_event(by, AuditAction.UPDATE, after["id"], _repr(facility, after), before, _snapshot(after), via, now, job)
                for after, before in changed]
     _insert_many(AuditEvent, events)
     result.created += len(new)
@@ -323,9 +330,23 @@ def _repr(facility, values: dict) -> str:
     return ActivityValue.__str__(SimpleNamespace(facility=facility, **values))[:300]
 
 
-def _event(by, action, pk, text, before, after, via, now) -> dict:
+def _event(by, action, pk, text, before, after, via, now, job=None) -> dict:
+    """The audit event of one value, as audit.services.audit_record would record it (with its place), naming the job."""
     return {"at": now, "actor_id": by.pk, "action": action, "object_type": ActivityValue._meta.label_lower,
-            "object_id": str(pk), "object_repr": text[:300], "before": before, "after": after, "via": via}
+            "object_id": str(pk), "object_repr": text[:300], "before": before, "after": after, "via": via,
+            "facility_id": after["facility_id"], "park_id": None, "period": after["period"],
+            "import_job_id": job.pk if job is not None else None}
+
+
+def _record_import(*, by, facility, job, via, result: ImportResult) -> None:
+    """The one audit event of the import itself: its file and its counts (audit.describe shows it)."""
+    from loomlight.audit.services import audit_record_event
+
+    audit_record_event(
+        actor=by, action=AuditAction.IMPORT, object_type=job._meta.label_lower, object_id=str(job.pk),
+        object_repr=job.original_name, before=None, via=via, facility_id=facility.pk, import_job_id=job.pk,
+        after={"file": job.original_name, "year": job.year, "created": result.created, "updated": result.updated,
+               "unchanged": result.unchanged, "flagged": result.flag_count})
 
 
 def _insert_many(model, rows: list[dict]) -> None:
