@@ -35,10 +35,12 @@ def _login(page, base, username):
     page.wait_for_url(f"{base}/")
 
 
-@pytest.mark.parametrize("username", ["admin", "manager"])
-@pytest.mark.parametrize("locale, words", [("en-GB", ("Grid electricity purchased", "310,000", "320,000 kWh")),
-                                           ("vi-VN", ("Điện lưới mua vào", "310.000", "320.000 kWh"))])
-@pytest.mark.parametrize("width", [1366, 390])
+#: two readers, two languages, two widths: each case a different reader, language and width (browser tests are kept few)
+CASES = [("admin", "en-GB", ("Grid electricity purchased", "310,000", "320,000 kWh"), 1366),
+         ("manager", "vi-VN", ("Điện lưới mua vào", "310.000", "320.000 kWh"), 390)]
+
+
+@pytest.mark.parametrize(("username", "locale", "words", "width"), CASES)
 def test_the_trail_reads_on_desktop_and_phone(browser, live_server, changes, screenshot_dir, username, locale, words,
                                               width):
     context = browser.new_context(locale=locale, viewport={"width": width, "height": 900})
