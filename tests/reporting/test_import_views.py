@@ -189,6 +189,26 @@ def test_a_result_without_flags_says_none(client, world, django_capture_on_commi
     assert 'data-testid="flagged"' not in body
 
 
+def test_a_finished_import_says_its_months_are_drafts_and_where_it_is_audited(client, world, django_capture_on_commit_callbacks):
+    """Given a data-entry clerk's import, then its result page says the months are drafts to submit (a link to the
+    monthly data page's "Submit complete months") and, to the facility's manager who may read the audit trail, links
+    the import's one entry there; the clerk, who may not read the audit trail, gets no such link."""
+    client.force_login(world.users["data_entry"])
+    wb = _download_template(client, world)
+    fill(wb, "2025-01", "electricity_grid", 1250, "MWh")
+    job = _upload(client, world, wb, django_capture_on_commit_callbacks)
+    url = reverse("reporting:import_job", args=[world.own.pk, job.pk])
+    body = client.get(url).content.decode()
+    step = body[body.index('data-testid="import-next"'):body.index("</p>", body.index('data-testid="import-next"'))]
+    assert "The imported months are drafts: nobody reviews them until they are submitted." in step
+    assert f'href="/data/facilities/{world.own.pk}/2025/#submit-complete"' in step
+    assert 'data-testid="import-audit"' not in step
+    client.force_login(world.users["manager"])
+    body = client.get(url).content.decode()
+    assert f'href="/audit/?import={job.pk}" data-testid="import-audit"' in body
+    assert client.get(f"/audit/?import={job.pk}").status_code == 200
+
+
 def test_same_upload_twice_changes_nothing(client, world, django_capture_on_commit_callbacks):
     client.force_login(world.users["data_entry"])
     wb = _download_template(client, world)

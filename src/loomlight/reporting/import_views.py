@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -87,8 +88,13 @@ def import_job(request, pk, job):
     facility = _facility_for_entry(request, pk)
     job = get_object_or_404(ImportJob, pk=job, facility=facility)
     template = "reporting/import_job_status.html" if request.headers.get("HX-Request") else "reporting/import_job.html"
+    from loomlight.registry import policy
+
+    # the import's one entry in the audit trail, for those who may read it (policy.can VIEW_AUDIT for the facility)
+    audit_url = (f"{reverse('audit:list')}?import={job.pk}"
+                 if policy.can(request.user, policy.Action.VIEW_AUDIT, facility) else "")
     return render(request, template, {"facility": facility, "job": job, "flagged": flagged_rows(facility, job.flagged),
-                                            "rule": RULE})
+                                      "rule": RULE, "audit_url": audit_url})
 
 
 @login_required
