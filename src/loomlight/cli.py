@@ -45,6 +45,8 @@ def _worker() -> subprocess.Popen:
 def cmd_demo(args) -> int:
     os.environ["LOOMLIGHT_ENV"] = "demo"
     os.environ.setdefault("LOOMLIGHT_DATA_DIR", str(Path.cwd() / "var" / "demo"))
+    # the links of the e-mails the demo prints lead to the demo's own port
+    os.environ.setdefault("LOOMLIGHT_SITE_URL", f"http://127.0.0.1:{args.port}")
     _django()
     _call("migrate", "--no-input", "--verbosity", "0")
     from loomlight.demo.generator import load_demo

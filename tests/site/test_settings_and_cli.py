@@ -95,6 +95,30 @@ def test_demo_command_builds_once_and_keeps_one_programme(tmp_path):
     assert db.execute("select count(*) from registry_facility").fetchone()[0] >= 60
 
 
+def test_the_demos_e_mails_link_to_the_demos_own_port(monkeypatch):
+    """Given ``loomlight demo --port 8123``, then the e-mails it prints (notifications) link to port 8123, not to
+    the development default of 8000; a LOOMLIGHT_SITE_URL set by the user is kept."""
+    import argparse
+
+    from loomlight import cli
+
+    class Summary:
+        def lines(self):
+            return []
+
+    monkeypatch.setattr(cli, "_django", lambda: None)
+    monkeypatch.setattr(cli, "_call", lambda *a: None)
+    monkeypatch.setattr("loomlight.demo.generator.load_demo", lambda: Summary())
+    monkeypatch.setenv("LOOMLIGHT_ENV", "test")          # restored after the test (cmd_demo sets it to "demo")
+    monkeypatch.setenv("LOOMLIGHT_DATA_DIR", "/tmp/unused")
+    monkeypatch.delenv("LOOMLIGHT_SITE_URL", raising=False)
+    assert cli.cmd_demo(argparse.Namespace(port=8123, no_serve=True)) == 0
+    assert os.environ["LOOMLIGHT_SITE_URL"] == "http://127.0.0.1:8123"
+    monkeypatch.setenv("LOOMLIGHT_SITE_URL", "https://demo.example.org")
+    cli.cmd_demo(argparse.Namespace(port=8123, no_serve=True))
+    assert os.environ["LOOMLIGHT_SITE_URL"] == "https://demo.example.org"
+
+
 def _setting(env_overrides: dict, expression: str) -> str:
     result = _run_django(env_overrides, "shell", "-c", f"from django.conf import settings; print({expression})")
     assert result.returncode == 0, result.stderr
