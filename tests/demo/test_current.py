@@ -94,6 +94,19 @@ def test_the_managers_facility_has_due_overdue_and_returned_months_and_a_flag(ap
     assert policy.can(user("dataentry"), policy.Action.ENTER_DATA, facility)
 
 
+def test_the_assessor_finds_flagged_values_in_submitted_months(april):
+    """Each of the 8 facilities with a review backlog holds electricity typed ten times too large in its latest
+    submitted month (February 2026, built on 10 April 2026): the assessor's "flagged values in submitted months"."""
+    submitted = ReportingPeriod.objects.filter(status="submitted")
+    flagged = [(v.facility_id, v.period, v.metric, v.flag) for v in ActivityValue.objects.exclude(flag="")
+               if submitted.filter(facility_id=v.facility_id, period=v.period).exists()]
+    typed_too_large = [row for row in flagged if row[3] == "high"]
+    assert len(typed_too_large) == 8
+    assert {(p, m) for _facility, p, m, _f in typed_too_large} == {(_month(2026, 2), "electricity_grid")}
+    # besides them, the plan's own anomalies (a month at a fifth) may flag a value low
+    assert {f for *_rest, f in flagged} <= {"high", "low"}
+
+
 def test_a_few_facilities_are_late_by_several_months(april):
     today = BUILD.date()
     overdue = Counter()

@@ -206,9 +206,10 @@ def month_state(pattern: str, period: datetime.date, today: datetime.date) -> st
 
 def flagged_month(pattern: str, today: datetime.date) -> datetime.date | None:
     """The month in which the facility of ``pattern`` holds a value typed ten times too large, still to confirm or
-    correct on ``today``: the manager's draft month, a returned facility's returned month."""
+    correct on ``today``: the manager's draft month, a returned facility's returned month, a backlog facility's
+    latest submitted month (for the assessor's "flagged values in submitted months")."""
     states = PATTERNS[pattern]
-    wanted = {"manager": DRAFT, "returned": RETURNED}.get(pattern)
+    wanted = {"manager": DRAFT, "returned": RETURNED, "backlog": SUBMITTED}.get(pattern)
     if wanted is None:
         return None
     return month_add(last_complete_month(today), -states.index(wanted))
