@@ -214,6 +214,7 @@ def test_tenants_reporting_state(world, programme):
     assert rows(q) == [("Own Dyehouse", D(2026, 3, 20), "overdue")]
     assert q.items[0].url == f"/registry/facilities/{world.own.pk}/"
     assert q.summary == (("Overdue", 1), ("Submitted", 1), ("Returned with comments", 0), ("Verified", 0))
+    assert q.more_url == "/data/rate/"   # every tenant's months, on the reporting rate page it may open
 
 
 def test_cetp_results(world, programme):

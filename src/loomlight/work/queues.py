@@ -412,8 +412,12 @@ def tenants_reporting(user, *, today: datetime.date) -> Queue:
                           for pk, name, status in overdue[:ITEMS])
     summary = ((_("Overdue"), len(overdue)), (_("Submitted"), counts[PeriodStatus.SUBMITTED]),
                (_("Returned with comments"), counts[PeriodStatus.RETURNED]), (_("Verified"), counts[PeriodStatus.VERIFIED]))
+    from loomlight.reporting.rate import may_open
+
+    more = may_open(user)
     return Queue("tenants_reporting", _("Tenants' reporting for %(month)s") % {"month": _month_label(month)}, len(overdue),
-                 visible_items, empty, summary)
+                 visible_items, empty, summary, more_url=reverse("reporting:rate") if more else "",
+                 more_label=_("Every tenant's months: the reporting rate") if more else "")
 
 
 #: How many of the central plants' newest samples the park operator's queue judges.
