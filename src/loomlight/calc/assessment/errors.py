@@ -38,8 +38,7 @@ class Code(StrEnum):
     DUPLICATE_KEY = "F022"
     ALIAS = "F023"               # YAML anchors and aliases are refused: a framework is read as written
     TOO_LARGE = "F024"
-    BAD_EVIDENCE = "F025"
-    UNREADABLE = "F026"          # the file cannot be opened or is not UTF-8 (the CLI)
+    UNREADABLE = "F025"          # the file cannot be opened or is not UTF-8 (the CLI)
 
 
 @dataclass(frozen=True)

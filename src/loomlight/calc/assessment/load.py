@@ -28,6 +28,7 @@ from loomlight.calc.assessment.tree import DIMENSIONLESS
 from loomlight.calc.units import UnitError, parse_unit
 
 MAX_BYTES = 2_000_000
+MAX_DEPTH = 32   # a framework needs 8 (sections > questions > columns > choices > a choice's label)
 ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 MAX_ID = 64
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")
@@ -90,7 +91,15 @@ def parse(text: str, file: str) -> tuple[object, list[FrameworkError]]:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         return None, [FrameworkError(Code.TOO_LARGE, file, 0, f"the file is larger than {MAX_BYTES:,} bytes")]
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return None, [FrameworkError(Code.YAML_SYNTAX, file, event.start_mark.line + 1,
+                                                 f"the lists and mappings are nested more than {MAX_DEPTH} deep")]
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 return None, [FrameworkError(Code.ALIAS, file, event.start_mark.line + 1,
                                              "anchors (&) and aliases (*) are not allowed: write each question out")]
@@ -106,6 +115,8 @@ def parse(text: str, file: str) -> tuple[object, list[FrameworkError]]:
                                      f"not valid YAML: {exc.problem or exc.context}")]
     except yaml.YAMLError as exc:
         return None, [FrameworkError(Code.YAML_SYNTAX, file, 0, f"not valid YAML: {exc}")]
+    except RecursionError:
+        return None, [FrameworkError(Code.YAML_SYNTAX, file, 0, "not valid here: the lists and mappings are nested too deeply")]
     return document, [FrameworkError(code, file, line, message) for code, line, message in loader.problems]
 
 
@@ -420,7 +431,7 @@ class _Checker:
             self.error(Code.BAD_WHEN_CONDITION, data.line, f"the when of “{qid}” has exactly one of {', '.join(CONDITION_OPS)}")
             return None
         target_id, op = data.get("question"), ops[0]
-        target = self.seen_questions.get(target_id)
+        target = self.seen_questions.get(target_id) if isinstance(target_id, str) else None
         at = self.line_of(data, "question")
         if target_id == qid:
             self.error(Code.BAD_WHEN_TARGET, at, f"the when of “{qid}” names the question itself")

@@ -11,7 +11,9 @@ The rules, in order:
    (``applies_to``: subject kind and processes, of the question and of its section), is not skipped (its
    ``when:`` is met by the earlier answer; a question whose condition looks at a skipped, unanswered or "na"
    answer is skipped too) and is not answered "na" (only where the framework allows it). A question that does
-   not count adds nothing to what is earned nor to what could be earned: it never lowers a score.
+   not count adds nothing to what is earned nor to what could be earned: the score is the score of the
+   framework without it, never below leaving it open or failing it (it can be below a partial answer: the
+   other questions of its level then carry its weight, as in Higg FEM).
    An unanswered counted question earns 0 of its points: a gap is shown as a gap.
 2. **Points of an answer.** yes_no: its points for yes, 0 for no. single_choice: the chosen choice's points.
    multiple_choice: the sum of the chosen choices' points. number: the points of the best threshold met
@@ -30,6 +32,9 @@ The rules, in order:
 6. **What would raise the score most**: each counted question earning less than its points, with the
    percentage points the total would gain if it alone earned its full points (gating taken into account),
    largest first.
+Monotonic: a better answer (more points) never lowers the total or a section, provided the follow-ups it
+opens are answered as well (an opened question left unanswered is a gap); a follow-up opened by a *worse*
+answer ("if no, is there a plan?") closes with the better one, and its points go with it.
 References: Cascale, Higg FEM 4.0 scoring methodology (howtohigg.cascale.org): level weights, gating, the
 redistribution of a section that does not apply. ../shared/reference/frameworks.md §1.3-1.4.
 """
