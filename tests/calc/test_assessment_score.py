@@ -154,6 +154,8 @@ def best_of(qid):
 def test_a_better_answer_never_lowers_the_score(answers, subject, qid, data):
     # given any answers, and one answer replaced by one that earns at least as many points
     options = [v for v in ANSWER_SPACE[qid] if v not in (None, "na")]
+    if answers.get(qid) == "na":   # "na" is not a worse answer: it takes the question out (the next test)
+        answers = {k: v for k, v in answers.items() if k != qid}
     before = score(FRAMEWORK, answers, subject)
     current = answers.get(qid)
     worse_rank = options.index(current) if current in options else -1
@@ -227,3 +229,21 @@ def test_skipped_questions_never_count(answers, subject, recycled):
     recycled_score = next(a for a in one.answers if a.question == "water.recycled")
     assert recycled_score.possible == 0.0 and recycled_score.total_contribution == 0.0
     assert recycled_score.status in ("skipped", "not_applicable")
+
+
+anything = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12),
+              st.sampled_from(["na", "yes", "iso14001;x", "12 L", "1e400", "-0", "2026-02-30", "5 kWh"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["source", "volume", "x"]), inner, max_size=3),
+                            st.tuples(inner, inner)), max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([*ANSWER_SPACE, "unknown.q"]), anything, max_size=8), subjects_st)
+def test_any_answers_give_a_score_or_named_errors_never_an_exception(answers, subject):
+    try:
+        result = score(FRAMEWORK, answers, subject)
+    except AnswersInvalid as exc:
+        assert exc.errors and all(e.question and e.message and e.code in AnswerCode for e in exc.errors)
+    else:
+        assert result.percent is None or 0.0 <= result.percent <= 100.0 + TOL
