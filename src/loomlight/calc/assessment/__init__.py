@@ -45,11 +45,11 @@ from loomlight.calc.assessment.errors import (
     AnswerCode, AnswerError, AnswersInvalid, Code, FrameworkError, FrameworkInvalid,
 )
 from loomlight.calc.assessment.load import load, validate
-from loomlight.calc.assessment.score import NA, Result, Subject, check_answers, explain, score
+from loomlight.calc.assessment.score import NA, Result, Subject, check_answers, score
 from loomlight.calc.assessment.tree import Framework, Question, Section, canonical_json, content_hash
 
 __all__ = [
     "NA", "AnswerCode", "AnswerError", "AnswersInvalid", "Code", "Framework", "FrameworkError", "FrameworkInvalid",
-    "Question", "Result", "Section", "Subject", "canonical_json", "check_answers", "content_hash", "explain", "load",
+    "Question", "Result", "Section", "Subject", "canonical_json", "check_answers", "content_hash", "load",
     "score", "validate",
 ]

@@ -42,7 +42,6 @@ redistribution of a section that does not apply. ../shared/reference/frameworks.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from loomlight.calc.assessment.errors import AnswerCode, AnswerError, AnswersInvalid
@@ -312,41 +311,40 @@ def _reached(rows) -> str | None:
     return reached
 
 
-def _compute(framework: Framework, status: dict, full: str | None = None):
+def _section(framework: Framework, section, status: dict, full: str | None = None):
+    """(counted rows, level shares, percent or None, gated) of one section; ``full``: that question at full points."""
     level_weights = dict(framework.level_weights)
-    per_section, gated_ids = [], set()
-    for section in framework.sections:
-        rows = []   # (question, level, earned, possible)
-        for q in section.questions:
-            state, earned = status[q.id]
-            if state in ("full", "partial", "failed", "unanswered"):
-                rows.append((q, q.level, q.points if q.id == full else earned, q.points))
-        sums = {lv: [0.0, 0.0] for lv in LEVELS}
-        for q, lv, e, p in rows:
-            sums[lv][0] += e
-            sums[lv][1] += p
-        gate = framework.level_gating and any(e < p for q, lv, e, p in rows if lv == "foundational")
-        if gate:
-            gated_ids |= {q.id for q, lv, e, p in rows if lv != "foundational" and e > 0}
-            for lv in LEVELS[1:]:
-                sums[lv][0] = 0.0
-        present = [lv for lv in LEVELS if sums[lv][1] > 0]
-        weight_sum = sum(level_weights[lv] for lv in present)
-        shares = {lv: level_weights[lv] / weight_sum / sums[lv][1] * 100.0 for lv in present}
-        percent = sum(sums[lv][0] * shares[lv] for lv in present) if present else None
-        per_section.append((section, rows, shares, percent, gate))
-    counted_weight = sum(s.weight for s, rows, sh, pct, g in per_section if pct is not None)
-    total = (sum(s.weight * pct for s, rows, sh, pct, g in per_section if pct is not None) / counted_weight
-             if counted_weight else None)
-    return per_section, counted_weight, total, gated_ids
+    rows = []   # (question, level, earned, possible)
+    for q in section.questions:
+        state, earned = status[q.id]
+        if state in ("full", "partial", "failed", "unanswered"):
+            rows.append((q, q.level, q.points if q.id == full else earned, q.points))
+    sums = {lv: [0.0, 0.0] for lv in LEVELS}
+    for q, lv, e, p in rows:
+        sums[lv][0] += e
+        sums[lv][1] += p
+    gate = framework.level_gating and any(e < p for q, lv, e, p in rows if lv == "foundational")
+    if gate:
+        for lv in LEVELS[1:]:
+            sums[lv][0] = 0.0
+    present = [lv for lv in LEVELS if sums[lv][1] > 0]
+    weight_sum = sum(level_weights[lv] for lv in present)
+    shares = {lv: level_weights[lv] / weight_sum / sums[lv][1] * 100.0 for lv in present}
+    percent = sum(sums[lv][0] * shares[lv] for lv in present) if present else None
+    return rows, shares, percent, gate
 
 
-def score(framework: Framework, answers: dict, subject: Subject = Subject()) -> Result:
-    """Score ``answers`` (question id -> value or "na"; checked by ``check_answers``) for ``subject``."""
+def score(framework: Framework, answers: dict, subject: Subject = Subject(), *, gains: bool = True) -> Result:
+    """Score ``answers`` (question id -> value or "na"; checked by ``check_answers``) for ``subject``.
+
+    ``gains=False`` leaves ``raise_most`` empty (a re-scoring that needs only the figures)."""
     normal = check_answers(framework, answers)
     status = _status(framework, normal, subject)
-    per_section, counted_weight, total, gated_ids = _compute(framework, status)
-    answer_scores, section_scores, all_rows = [], [], []
+    per_section = [(section, *_section(framework, section, status)) for section in framework.sections]
+    counted_weight = sum(sec.weight for sec, rows, shares, pct, gate in per_section if pct is not None)
+    total = (sum(sec.weight * pct for sec, rows, shares, pct, gate in per_section if pct is not None) / counted_weight
+             if counted_weight else None)
+    answer_scores, section_scores, all_rows, raise_most = [], [], [], []
     for section, rows, shares, percent, gate in per_section:
         share = section.weight / counted_weight if percent is not None else 0.0
         counted = {q.id: (lv, e, p) for q, lv, e, p in rows}
@@ -358,6 +356,10 @@ def score(framework: Framework, answers: dict, subject: Subject = Subject()) -> 
                 contribution = 0.0 if withheld else e * shares[lv]
                 answer_scores.append(AnswerScore(q.id, section.id, q.level, state, 0.0 if withheld else e, p,
                                                  contribution, contribution * share, gated=withheld))
+                if gains and e < p:
+                    # only this section changes: the total moves by its share of the section's change
+                    better = _section(framework, section, status, full=q.id)[2]
+                    raise_most.append(Gain(q.id, section.id, p - e, (better - percent) * share))
             else:
                 answer_scores.append(AnswerScore(q.id, section.id, q.level, state, 0.0, 0.0, 0.0, 0.0))
         level_rows = tuple((lv, sum(e for q, l2, e, p in rows if l2 == lv), sum(p for q, l2, e, p in rows if l2 == lv))
@@ -365,25 +367,7 @@ def score(framework: Framework, answers: dict, subject: Subject = Subject()) -> 
         all_rows.extend((lv, e, p) for q, lv, e, p in rows)
         section_scores.append(SectionScore(section.id, percent is not None, percent, share,
                                            _reached([(lv, e, p) for q, lv, e, p in rows]), level_rows))
-    gains = []
-    if total is not None:
-        for a in answer_scores:
-            if a.possible > 0 and status[a.question][1] < a.possible:
-                _, _, better, _ = _compute(framework, status, full=a.question)
-                gains.append(Gain(a.question, a.section, a.possible - status[a.question][1], better - total))
     order = {q: i for i, q in enumerate(framework.questions)}
-    gains.sort(key=lambda g: (-round(g.total_gain, 9), order[g.question]))
+    raise_most.sort(key=lambda g: (-round(g.total_gain, 9), order[g.question]))
     return Result(framework.id, framework.version, framework.content_hash, total, _reached(all_rows),
-                  tuple(section_scores), tuple(answer_scores), tuple(gains))
-
-
-def explain(result: Result) -> list[str]:
-    """The result as lines of plain English (for the CLI and tests; the platform words it in the reader's language)."""
-    lines = [f"total: {_pct(result.percent)}; level reached: {result.level_reached or 'none'}"]
-    for s in result.sections:
-        lines.append(f"section {s.section}: {_pct(s.percent)} (weight share {s.weight_share:.1%}); level reached: {s.level_reached or 'none'}")
-    return lines
-
-
-def _pct(value: float | None) -> str:
-    return "not counted" if value is None or math.isnan(value) else f"{value:.1f} %"
+                  tuple(section_scores), tuple(answer_scores), tuple(raise_most))
