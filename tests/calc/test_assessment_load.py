@@ -271,3 +271,15 @@ def test_any_text_gives_errors_or_a_framework_never_an_exception(text):
 def test_deep_nesting_is_a_coded_error():
     assert [str(e) for e in validate("[" * 5000 + "]" * 5000, "deep.yaml")] == [
         "deep.yaml:1: F016 the lists and mappings are nested more than 32 deep"]
+
+
+def test_messages_say_what_is_wrong_and_what_to_write():
+    body = ("      - {id: q1, type: yes_no, text: Q, level: foundational, applies_to: {processes: [smelting]}}\n"
+            "      - {id: q1, type: multiple_choice, text: Q, level: foundational,"
+            " choices: [{code: a, label: A}, {code: a, label: B}]}\n")
+    assert [str(e) for e in validate(HEAD + body, "t.yaml")] == [
+        "t.yaml:8: F014 unknown process “smelting” in “q1”; write one of spinning, weaving, knitting, dyeing, printing,"
+        " finishing, cut_make_trim, laundry, footwear_assembly, tannery, wet_processing",
+        "t.yaml:9: F005 the question id “q1” is used twice (first on line 8)",
+        "t.yaml:9: F010 the choice code “a” of “q1” is used twice (first on line 9)",
+    ]

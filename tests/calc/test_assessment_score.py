@@ -247,3 +247,12 @@ def test_any_answers_give_a_score_or_named_errors_never_an_exception(answers, su
         assert exc.errors and all(e.question and e.message and e.code in AnswerCode for e in exc.errors)
     else:
         assert result.percent is None or 0.0 <= result.percent <= 100.0 + TOL
+
+
+def test_a_question_for_facilities_only_does_not_apply_to_a_shared_facility():
+    # given a shared laundry (wet processing): the water section applies, the facility-only permit does not
+    result = score(FRAMEWORK, {"water.permit": "permit.pdf"}, Subject("shared_facility", ("laundry",)))
+    status = {a.question: a.status for a in result.answers}
+    assert (status["water.metered"], status["water.permit"]) == ("unanswered", "not_applicable")
+    facility = score(FRAMEWORK, {"water.permit": "permit.pdf"}, DYEHOUSE)
+    assert {a.question: a.status for a in facility.answers}["water.permit"] == "unscored"

@@ -272,7 +272,8 @@ class _Checker:
             names = []
             for name, at in self.items(data[key], self.line_of(data, key), f"applies_to.{key}") if key in data else []:
                 if name not in allowed:
-                    self.error(Code.BAD_APPLICABILITY, at, f"unknown {key[:-1].replace('subject', 'subject kind')} “{name}” in {what}; write one of {', '.join(allowed)}")
+                    noun = "subject kind" if key == "subjects" else "process"
+                    self.error(Code.BAD_APPLICABILITY, at, f"unknown {noun} “{name}” in {what}; write one of {', '.join(allowed)}")
                 elif name not in names:
                     names.append(name)
             found[key] = tuple(sorted(names))
@@ -495,10 +496,10 @@ class _Checker:
             return None
         self.keys(data, QUESTION_KEYS, {"id", "type", "text", "level"}, "a question")
         qid = self.identifier(data.get("id"), self.line_of(data, "id"), "the question id") if "id" in data else None
+        name = qid or "?"
         if qid is not None and qid in self.seen_questions:
             self.error(Code.DUPLICATE_ID, self.line_of(data, "id"), f"the question id “{qid}” is used twice (first on line {self.seen_questions[qid].line})")
             qid = None
-        name = qid or "?"
         qtype = data.get("type")
         if "type" in data and qtype not in QUESTION_TYPES:
             self.error(Code.UNKNOWN_QUESTION_TYPE, self.line_of(data, "type"), f"unknown question type “{qtype}” in “{name}”; the types are {', '.join(QUESTION_TYPES)}")
