@@ -283,3 +283,15 @@ def test_messages_say_what_is_wrong_and_what_to_write():
         "t.yaml:9: F005 the question id “q1” is used twice (first on line 8)",
         "t.yaml:9: F010 the choice code “a” of “q1” is used twice (first on line 9)",
     ]
+
+
+def test_the_tree_is_immutable():
+    import dataclasses as dc
+
+    framework = load(MINI.read_text(encoding="utf-8"))
+    question = framework.questions["ems.policy"]
+    with pytest.raises(dc.FrozenInstanceError):
+        question.points = 99.0
+    with pytest.raises(dc.FrozenInstanceError):
+        framework.sections[0].weight = 5.0
+    assert isinstance(framework.sections, tuple) and isinstance(question.choices, tuple)
