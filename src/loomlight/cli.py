@@ -5,6 +5,7 @@
     loomlight worker                         run the background task worker (each task time-limited)
     loomlight manage ARGS...                 Django's management commands
     loomlight ghg INPUT.csv [options]        GHG inventory from a CSV (no database; --help)
+    loomlight assessment validate FILE.yaml  check a framework file (no database): coded errors, exit 1 on any
 """
 
 from __future__ import annotations
@@ -104,6 +105,31 @@ def cmd_manage(args) -> int:
     return 0
 
 
+def cmd_assessment_validate(args) -> int:
+    """Every coded error of each framework file on standard error (file:line: code problem); exit 1 on any.
+
+    Needs no database and no web server: only the pure ``loomlight.calc.assessment`` is imported."""
+    from loomlight.calc.assessment import Code, FrameworkError, validate
+
+    failed = False
+    for path in args.files:
+        try:
+            with open(path, encoding="utf-8-sig") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            errors = [FrameworkError(Code.UNREADABLE, path, 0, f"cannot be read: {getattr(exc, 'strerror', None) or exc}")]
+        else:
+            errors = validate(text, path)
+        for error in errors:
+            print(error, file=sys.stderr)
+        if errors:
+            failed = True
+            print(f"{path}: {len(errors)} error{'s' if len(errors) != 1 else ''}", file=sys.stderr)
+        else:
+            print(f"{path}: valid")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loomlight", description="Loomlight: sustainable-manufacturing programmes, open.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -125,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     from loomlight.accounting.cli import add_parser as add_ghg
 
     add_ghg(sub)
+
+    assessment = sub.add_parser("assessment", help="assessment frameworks as data (no database)")
+    assessment_sub = assessment.add_subparsers(dest="assessment_command", required=True)
+    validate = assessment_sub.add_parser("validate", help="check framework YAML files: coded errors, exit 1 on any")
+    validate.add_argument("files", nargs="+", metavar="FILE.yaml")
+    validate.set_defaults(func=cmd_assessment_validate)
 
     manage = sub.add_parser("manage", help="Django management commands (migrate, createsuperuser, ...)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -1,0 +1,178 @@
+"""The immutable tree of a framework version, its vocabulary, and its content hash.
+
+Every node is a frozen dataclass; every collection is a tuple, so a loaded framework cannot change under a
+response that answered it. ``content_hash`` is the sha256 of a canonical JSON of the normalised tree: two
+files that differ only in key order, quoting, comments or ``10`` against ``10.0`` have the same hash; a
+changed point, text or condition changes it. A published version is frozen by that hash.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+
+LANGUAGES = ("en", "vi", "km", "th")
+LEVELS = ("foundational", "intermediate", "aspirational")
+SUBJECTS = ("facility", "park", "shared_facility")
+#: The platform's production processes (registry.models.Process; tests/calc/test_assessment_load.py keeps them
+#: equal) and the group ``wet_processing`` (registry.models.WET_PROCESSES).
+PROCESSES = ("spinning", "weaving", "knitting", "dyeing", "printing", "finishing", "cut_make_trim", "laundry",
+             "footwear_assembly", "tannery")
+PROCESS_GROUPS = {"wet_processing": frozenset({"dyeing", "printing", "finishing", "laundry", "tannery"})}
+#: External frameworks a question may map to.
+SCHEMES = {
+    "higg_fem": "Higg Facility Environmental Module",
+    "higg_fslm": "Higg Facility Social & Labor Module",
+    "eip": "International Framework for Eco-Industrial Parks (v2.0, 2021)",
+    "zdhc": "ZDHC (Wastewater Guidelines, MRSL)",
+    "iso14001": "ISO 14001:2015",
+    "iso45001": "ISO 45001:2018",
+    "ilo": "ILO conventions and Better Work compliance points",
+}
+QUESTION_TYPES = ("yes_no", "single_choice", "multiple_choice", "number", "text", "date", "evidence", "table")
+COLUMN_TYPES = ("yes_no", "single_choice", "multiple_choice", "number", "text", "date")
+#: Higg FEM 4.0's level weights within a section (100 points: L1 25, L2 50, L3 25) and its gating (a facility
+#: that does not answer all scored Level 1 questions positively cannot score in Levels 2 and 3).
+#: Source: Cascale, "Higg FEM 4.0 scoring methodology" (howtohigg.cascale.org); ../shared/reference/frameworks.md §1.3-1.4.
+DEFAULT_LEVEL_WEIGHTS = {"foundational": 25.0, "intermediate": 50.0, "aspirational": 25.0}
+DEFAULT_LEVEL_GATING = True
+
+#: Units without a dimension that a number question may take (the units registry's catalogue has none):
+#: "1" for a plain count or ratio, "percent" (also written %). An answer to them is a bare number.
+DIMENSIONLESS = {"1": "1", "%": "percent", "percent": "percent"}
+
+Text = tuple[tuple[str, str], ...]   # ((language, text), ...) in LANGUAGES order; English always present
+
+
+def text_in(text: Text, language: str) -> str:
+    """The text in ``language``, else in English."""
+    found = dict(text)
+    return found.get(language) or found["en"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    label: Text
+    points: float
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A number meets it when value >= bound (``at_least``) or value <= bound (``at_most``), in the question's unit."""
+
+    bound: float
+    points: float
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    type: str
+    label: Text
+    choices: tuple[Choice, ...] = ()
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``when:``: the question applies only if the earlier ``question``'s answer meets this.
+
+    op is one of ``equals`` (yes_no, single_choice), ``in`` (single_choice), ``includes`` (multiple_choice),
+    ``at_least`` / ``at_most`` (number, in that question's unit), ``answered`` (any type)."""
+
+    question: str
+    op: str
+    value: object   # str, tuple[str, ...], float or True
+
+
+@dataclass(frozen=True)
+class Applicability:
+    subjects: tuple[str, ...] = ()    # empty: every subject kind
+    processes: tuple[str, ...] = ()   # empty: every facility; otherwise any one of them (groups expanded)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    scheme: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    section: str
+    type: str
+    text: Text
+    guidance: Text
+    level: str
+    points: float                 # the most this question can earn
+    choices: tuple[Choice, ...] = ()
+    unit: str | None = None
+    direction: str | None = None  # number: "at_least" (higher is better) or "at_most"
+    thresholds: tuple[Threshold, ...] = ()
+    columns: tuple[Column, ...] = ()
+    allow_na: bool = False
+    evidence_required: bool = False
+    evidence: Text = ()
+    applies_to: Applicability = Applicability()
+    when: Condition | None = None
+    maps_to: tuple[Mapping, ...] = ()
+    line: int = dataclasses.field(default=0, compare=False, hash=False)   # for messages; not in the hash
+
+    @property
+    def scored(self) -> bool:
+        return self.points > 0
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: Text
+    guidance: Text
+    weight: float
+    applies_to: Applicability
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    version: str
+    title: Text
+    guidance: Text
+    level_weights: tuple[tuple[str, float], ...]
+    level_gating: bool
+    sections: tuple[Section, ...]
+    source: str = dataclasses.field(default="", compare=False, hash=False)
+
+    @cached_property
+    def questions(self) -> dict[str, Question]:
+        return {q.id: q for s in self.sections for q in s.questions}
+
+    @cached_property
+    def content_hash(self) -> str:
+        return content_hash(self)
+
+
+def _plain(node):
+    if dataclasses.is_dataclass(node):
+        return {f.name: _plain(getattr(node, f.name)) for f in dataclasses.fields(node) if f.compare}
+    if isinstance(node, (tuple, list)):
+        return [_plain(item) for item in node]
+    if isinstance(node, float):
+        return node if not node.is_integer() else float(node)
+    return node
+
+
+def canonical_json(framework: Framework) -> str:
+    """The normalised tree as JSON with sorted keys and no spaces (line numbers and the file name left out)."""
+    return json.dumps(_plain(framework), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(framework: Framework) -> str:
+    """sha256 of ``canonical_json``, in hex: the identity of a frozen framework version."""
+    return hashlib.sha256(canonical_json(framework).encode("utf-8")).hexdigest()
