@@ -56,7 +56,8 @@ class LList(list):
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    """PyYAML's safe loader with constructors of its own (registered below), so that the global SafeLoader is left
+    as it was."""
 
 
 def _construct_mapping(loader, node):
