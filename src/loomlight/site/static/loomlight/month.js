@@ -25,10 +25,13 @@
       metric: field(row, "metric").value, qualifier: field(row, "qualifier").value,
       value: field(row, "value").value, unit: field(row, "unit").value
     });
+    // answers may come back out of order (a unit changed, then a value typed): only the row's latest check counts
+    var asked = (row.checkSeq || 0) + 1;
+    row.checkSeq = asked;
     fetch(url + "?" + query.toString(), {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
-        if (data) {
+        if (data && row.checkSeq === asked) {
           slot.textContent = data.error || data.message || "";
           row.classList.toggle("flagged", Boolean(data.flag || data.error));
         }
