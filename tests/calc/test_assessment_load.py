@@ -166,6 +166,38 @@ def test_the_example_framework_is_valid_and_keeps_its_tree():
         text: Q
         level: foundational
     """, [("F022", 10)]),
+    # from_data: an unknown source; a source in another unit; a park source on a facility question
+    ("""\
+      - id: q1
+        type: number
+        text: Q
+        level: foundational
+        unit: "1"
+        from_data: ltifr_per_hour
+      - id: q2
+        type: number
+        text: Q
+        level: foundational
+        unit: "1"
+        from_data: women_share
+      - id: q3
+        type: number
+        text: Q
+        level: foundational
+        unit: percent
+        applies_to: {subjects: [facility]}
+        from_data: cetp_compliance
+    """, [("F026", 13), ("F026", 19), ("F026", 26)]),
+    # from_data and allow_negative belong to number questions
+    ("""\
+      - id: q1
+        type: yes_no
+        text: Q
+        level: foundational
+        points: 1
+        from_data: ltifr_200k
+        allow_negative: true
+    """, [("F003", 13), ("F003", 14)]),
 ])
 def test_schema_errors_name_the_code_and_line(body, expected):
     assert errors_of(body) == expected
@@ -295,3 +327,33 @@ def test_the_tree_is_immutable():
     with pytest.raises(dc.FrozenInstanceError):
         framework.sections[0].weight = 5.0
     assert isinstance(framework.sections, tuple) and isinstance(question.choices, tuple)
+
+
+def test_a_question_answered_from_data_keeps_its_source_and_a_change_may_be_negative():
+    # given a reduction in energy intensity against the year before, answered from data, which may be negative
+    framework = load(HEAD + """\
+      - id: q1
+        type: number
+        text: Energy intensity reduction
+        level: foundational
+        unit: percent
+        from_data: energy_intensity_reduction
+        allow_negative: true
+        thresholds: [{at_least: 0, points: 2}, {at_least: 5, points: 5}]
+      - id: q2
+        type: number
+        text: Share recycled
+        level: foundational
+        unit: percent
+        thresholds: [{at_least: 10, points: 5}]
+    """, "t.yaml")
+    q1, q2 = framework.questions["q1"], framework.questions["q2"]
+    assert (q1.from_data, q1.allow_negative, q2.from_data, q2.allow_negative) == ("energy_intensity_reduction", True, None, False)
+    from loomlight.calc.assessment import AnswersInvalid, score
+    # then a rise of 3 % (-3) earns nothing and a fall of 6 % the top threshold; q2 refuses a negative share
+    assert [a.earned for a in score(framework, {"q1": "-3", "q2": "12"}).answers] == [0.0, 5.0]
+    assert [a.earned for a in score(framework, {"q1": "\u22126 %", "q2": "12"}).answers] == [0.0, 5.0]
+    assert [a.earned for a in score(framework, {"q1": "6 %", "q2": "12"}).answers] == [5.0, 5.0]
+    with pytest.raises(AnswersInvalid) as refused:
+        score(framework, {"q2": "-1"})
+    assert [(e.code.value, e.question) for e in refused.value.errors] == [("A005", "q2")]

@@ -39,6 +39,7 @@ class Code(StrEnum):
     ALIAS = "F023"               # YAML anchors and aliases are refused: a framework is read as written
     TOO_LARGE = "F024"
     UNREADABLE = "F025"          # the file cannot be opened or is not UTF-8 (the CLI)
+    BAD_DATA_SOURCE = "F026"     # `from_data:` unknown, on a question that is not a number, another unit or subject
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import yaml
 
 from loomlight.calc.assessment.errors import Code, FrameworkError, FrameworkInvalid
 from loomlight.calc.assessment.tree import (
-    COLUMN_TYPES, DEFAULT_LEVEL_GATING, DEFAULT_LEVEL_WEIGHTS, LANGUAGES, LEVELS, PROCESS_GROUPS, PROCESSES,
+    COLUMN_TYPES, DATA_SOURCES, DEFAULT_LEVEL_GATING, DEFAULT_LEVEL_WEIGHTS, LANGUAGES, LEVELS, PROCESS_GROUPS, PROCESSES,
     QUESTION_TYPES, SCHEMES, SUBJECTS, Applicability, Choice, Column, Condition, Framework, Mapping, Question,
     Section, Text, Threshold,
 )
@@ -36,9 +36,9 @@ VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")
 TOP_KEYS = {"id", "version", "title", "guidance", "scoring", "sections"}
 SECTION_KEYS = {"id", "title", "guidance", "weight", "applies_to", "questions"}
 QUESTION_KEYS = {"id", "type", "text", "guidance", "level", "points", "choices", "unit", "thresholds", "columns",
-                 "allow_na", "evidence", "applies_to", "when", "maps_to"}
+                 "allow_na", "evidence", "applies_to", "when", "maps_to", "from_data", "allow_negative"}
 TYPE_KEYS = {"choices": {"single_choice", "multiple_choice"}, "unit": {"number"}, "thresholds": {"number"},
-             "columns": {"table"}}
+             "columns": {"table"}, "from_data": {"number"}, "allow_negative": {"number"}}
 CONDITION_OPS = {"equals": {"yes_no", "single_choice"}, "in": {"single_choice"}, "includes": {"multiple_choice"},
                  "at_least": {"number"}, "at_most": {"number"}, "answered": set(QUESTION_TYPES)}
 
@@ -548,15 +548,32 @@ class _Checker:
         applies = self.applicability(data.get("applies_to"), self.line_of(data, "applies_to"), f"“{name}”")
         when = self.condition(data["when"], self.line_of(data, "when"), name) if "when" in data and qid else None
         maps_to = self.mappings(data["maps_to"], self.line_of(data, "maps_to"), name) if "maps_to" in data else ()
+        allow_negative = (self.flag(data["allow_negative"], self.line_of(data, "allow_negative"), f"allow_negative of “{name}”")
+                          if "allow_negative" in data and qtype == "number" else False)
+        from_data = (self.data_source(data["from_data"], self.line_of(data, "from_data"), name, unit, applies)
+                     if "from_data" in data and qtype == "number" else None)
         if qid is None or qtype is None or level not in LEVELS or not text:
             return None
         question = Question(id=qid, section=section_id, type=qtype, text=text, guidance=guidance, level=level,
                             points=points or 0.0, choices=choices, unit=unit, direction=direction,
                             thresholds=thresholds, columns=columns, allow_na=allow_na,
                             evidence_required=evidence_required, evidence=evidence, applies_to=applies, when=when,
-                            maps_to=maps_to, line=line)
+                            maps_to=maps_to, from_data=from_data, allow_negative=allow_negative, line=line)
         self.seen_questions[qid] = question
         return question
+
+    def data_source(self, value, line: int, qid: str, unit: str | None, applies: Applicability) -> str | None:
+        if not isinstance(value, str) or value not in DATA_SOURCES:
+            self.error(Code.BAD_DATA_SOURCE, line, f"unknown data source {_kind(value)} in “{qid}”; the sources are {', '.join(DATA_SOURCES)}")
+            return None
+        wanted_unit, subjects = DATA_SOURCES[value]
+        if unit is not None and unit != wanted_unit:
+            self.error(Code.BAD_DATA_SOURCE, line, f"“{qid}” is answered from {value}, which is in {wanted_unit}: write unit: {wanted_unit}")
+            return None
+        if applies.subjects and not set(applies.subjects) <= set(subjects):
+            self.error(Code.BAD_DATA_SOURCE, line, f"{value} is known only for {', '.join(subjects)}, not for every subject “{qid}” applies to")
+            return None
+        return value
 
     def evidence(self, value, line: int, qid: str) -> tuple[bool, Text]:
         data = self.mapping(value, line, f"the evidence of “{qid}”")

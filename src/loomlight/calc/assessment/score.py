@@ -112,24 +112,34 @@ def _codes(value) -> list[str] | None:
     return None
 
 
-def _number(question_unit: str, value, qid: str) -> float:
-    """value [number in the question's unit, or (value, unit), or "value unit"] -> value in the question's unit."""
+def _signed(text: str) -> tuple[float, str]:
+    text = text.strip()
+    return (-1.0, text[1:].strip()) if text.startswith(("-", "\u2212")) else (1.0, text)
+
+
+def _number(question_unit: str, value, qid: str, negative: bool = False) -> float:
+    """value [number in the question's unit, or (value, unit), or "value unit"] -> value in the question's unit.
+    Below zero only where the question allows it (``allow_negative``: a change); the sign is read apart so that
+    the units parser, which refuses negative quantities, sees the magnitude."""
+    sign = 1.0
+    if negative and isinstance(value, str):
+        sign, value = _signed(value)
+    elif negative and isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+        sign, value = -1.0, -value
     if question_unit in DIMENSIONLESS.values():
         if isinstance(value, str):
             value = value.strip().removesuffix("%").removesuffix("percent").strip() if question_unit == "percent" else value
         number = parse_number(value)
-        if number < 0:
-            raise UnitError(UnitErrorCode.NEGATIVE, f"{number:g} is negative: answer zero or more.")
-        return number
-    if isinstance(value, str) and " " in value.strip():
+    elif isinstance(value, str) and " " in value.strip():
         magnitude, unit = value.strip().split(None, 1)
-        value = (magnitude, unit)
-    if isinstance(value, tuple) and len(value) == 2:
-        return to_canonical(value[0], value[1], question_unit).value
-    number = parse_number(value)
+        number = to_canonical(magnitude, unit, question_unit).value
+    elif isinstance(value, tuple) and len(value) == 2:
+        number = to_canonical(value[0], value[1], question_unit).value
+    else:
+        number = parse_number(value)
     if number < 0:
         raise UnitError(UnitErrorCode.NEGATIVE, f"{number:g} is negative: answer zero or more.")
-    return number
+    return sign * number
 
 
 def _one(question, value, where: str) -> tuple[object, AnswerError | None]:
@@ -153,7 +163,7 @@ def _one(question, value, where: str) -> tuple[object, AnswerError | None]:
         return (codes[0] if qtype == "single_choice" else tuple(sorted(set(codes)))), None
     if qtype == "number":
         try:
-            return _number(question.unit, value, where), None
+            return _number(question.unit, value, where, getattr(question, "allow_negative", False)), None
         except UnitError as exc:
             return None, AnswerError(AnswerCode.BAD_NUMBER, where, f"{exc} (the unit is {question.unit})")
     if qtype == "date":

@@ -34,6 +34,28 @@ SCHEMES = {
 }
 QUESTION_TYPES = ("yes_no", "single_choice", "multiple_choice", "number", "text", "date", "evidence", "table")
 COLUMN_TYPES = ("yes_no", "single_choice", "multiple_choice", "number", "text", "date")
+#: What the platform can answer a number question from (``from_data:``): source -> (unit, subject kinds). The
+#: platform's assessments app computes each for the subject and year (assessments/from_data.py) and shows it as
+#: "from data" with its source, still open to the assessor; the pure core only checks the name, the unit and the
+#: subject kind. Rates are per 200,000 or 1,000,000 hours worked (OSHA 29 CFR 1904.7 and ILO practice); an
+#: intensity change is the reduction in percent against the year before (negative: it rose).
+DATA_SOURCES = {
+    "ltifr_200k": ("1", ("facility",)),
+    "ltifr_1m": ("1", ("facility",)),
+    "trir_200k": ("1", ("facility",)),
+    "trir_1m": ("1", ("facility",)),
+    "women_share": ("percent", ("facility",)),
+    "energy_intensity": ("MJ/kg", ("facility",)),
+    "water_intensity": ("L/kg", ("facility",)),
+    "energy_intensity_reduction": ("percent", ("facility",)),
+    "water_intensity_reduction": ("percent", ("facility",)),
+    "zdhc_wastewater_compliance": ("percent", ("facility", "shared_facility")),
+    "mrsl_conformance": ("percent", ("facility",)),
+    "park_tenants_foundational": ("percent", ("park",)),
+    "park_tenants_intermediate": ("percent", ("park",)),
+    "cetp_compliance": ("percent", ("park", "shared_facility")),
+}
+
 #: Higg FEM 4.0's level weights within a section (100 points: L1 25, L2 50, L3 25) and its gating (a facility
 #: that does not answer all scored Level 1 questions positively cannot score in Levels 2 and 3).
 #: Source: Cascale, "Higg FEM 4.0 scoring methodology" (howtohigg.cascale.org); ../shared/reference/frameworks.md §1.3-1.4.
@@ -121,6 +143,8 @@ class Question:
     applies_to: Applicability = Applicability()
     when: Condition | None = None
     maps_to: tuple[Mapping, ...] = ()
+    from_data: str | None = None  # a DATA_SOURCES name: the platform offers its value as the answer
+    allow_negative: bool = False  # number: may the answer be below zero (a change, a balance)
     line: int = dataclasses.field(default=0, compare=False, hash=False)   # for messages; not in the hash
 
     @property
