@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "loomlight.evidence",
     "loomlight.inventories",
     "loomlight.notifications",
+    "loomlight.assessments",
     "loomlight.api",
     "loomlight.demo",
 ]
