@@ -22,6 +22,7 @@ urlpatterns = [
     path("evidence/", include("loomlight.evidence.urls")),
     path("emissions/", include("loomlight.inventories.urls")),
     path("notifications/", include("loomlight.notifications.urls")),
+    path("assessments/", include("loomlight.assessments.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("operator/", admin.site.urls),
 ]

@@ -39,6 +39,14 @@ def number(value, decimals=None):
 
 
 @register.filter
+def share(value, decimals=0):
+    """``{{ fraction|share }}``: a fraction 0..1 as a percentage in the reader's format ("45 %"); "—" for None."""
+    if value is None:
+        return "—"
+    return f"{format_number(value * 100, decimals=int(decimals))} %"
+
+
+@register.filter
 def country(code):
     """``{{ row.country|country }}``: a country's name in the reader's language, its ISO 3166-1 code in the title
     (tables and downloads of the analytics engine group by the code)."""
