@@ -240,7 +240,7 @@ def cmd_assessment_questions(args) -> int:
     return 0
 
 
-def _read_answers(path: str, framework) -> tuple[dict, dict, list[str]]:
+def _read_answers(path: str, framework) -> tuple[dict, dict, list[tuple[int, str]]]:
     """(raw answers, question id -> its line, errors) of an ANSWERS.csv (columns question, answer); every error names the file and the line."""
     import csv
     import io
@@ -250,21 +250,21 @@ def _read_answers(path: str, framework) -> tuple[dict, dict, list[str]]:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
-        return {}, {}, [f"{path}: cannot be read: {exc.strerror or exc}"]
+        return {}, {}, [(0, f"{path}: cannot be read: {exc.strerror or exc}")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        return {}, {}, [f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8 CSV"]
+        return {}, {}, [(line, f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8 CSV")]
     if not text.strip():
-        return {}, {}, [f"{path}: the file is empty: write a header row question,answer and one row an answer"]
+        return {}, {}, [(0, f"{path}: the file is empty: write a header row question,answer and one row per answer")]
     reader = csv.reader(io.StringIO(text, newline=""))
     answers, lines, errors = {}, {}, []
     try:
         header = [cell.strip().lower() for cell in next(reader)]
         missing = [c for c in ("question", "answer") if c not in header]
         if missing:
-            return {}, {}, [f"{path}:1: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the header row names question,answer"]
+            return {}, {}, [(1, f"{path}:1: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the header row names question,answer")]
         at_q, at_a = header.index("question"), header.index("answer")
         line = reader.line_num
         for cells in reader:
@@ -272,15 +272,15 @@ def _read_answers(path: str, framework) -> tuple[dict, dict, list[str]]:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) > len(header):
-                errors.append(f"{path}:{start}: more cells ({len(cells)}) than columns ({len(header)})")
+                errors.append((start, f"{path}:{start}: more cells ({len(cells)}) than columns ({len(header)})"))
                 continue
             qid = cells[at_q].strip() if at_q < len(cells) else ""
             value = cells[at_a] if at_a < len(cells) else ""
             if not qid:
-                errors.append(f"{path}:{start}: no question id in the question column")
+                errors.append((start, f"{path}:{start}: no question id in the question column"))
                 continue
             if qid in lines:
-                errors.append(f"{path}:{start}: {qid} is answered twice (first on line {lines[qid]})")
+                errors.append((start, f"{path}:{start}: {qid} is answered twice (first on line {lines[qid]})"))
                 continue
             lines[qid] = start
             question = framework.questions.get(qid)
@@ -288,19 +288,19 @@ def _read_answers(path: str, framework) -> tuple[dict, dict, list[str]]:
                 try:
                     value = json.loads(value)
                 except ValueError as exc:
-                    errors.append(f"{path}:{start}: A002 {qid}: a table is answered with a JSON list of row objects, "
-                                  f"e.g. [{{\"{question.columns[0].id}\": ...}}]; not valid JSON: {exc.msg}")
+                    errors.append((start, f"{path}:{start}: A002 {qid}: a table is answered with a JSON list of row objects, "
+                                  f"e.g. [{{\"{question.columns[0].id}\": ...}}]; not valid JSON: {exc.msg}"))
                     continue
             answers[qid] = value
     except csv.Error as exc:
-        errors.append(f"{path}:{reader.line_num}: not a valid CSV line: {exc}")
+        errors.append((reader.line_num, f"{path}:{reader.line_num}: not a valid CSV line: {exc}"))
     return answers, lines, errors
 
 
 def cmd_assessment_score(args) -> int:
     """Score ANSWERS.csv against a framework: text (default) or JSON on standard output; a bad answer is named by
     its line on standard error, exit 1, and nothing is printed on standard output."""
-    from loomlight.calc.assessment import AnswersInvalid, Subject, score
+    from loomlight.calc.assessment import AnswersInvalid, Subject, check_answers, score
     from loomlight.calc.assessment.tree import PROCESSES, SUBJECTS
 
     processes = tuple(p.strip() for p in (args.process or "").split(",") if p.strip())
@@ -317,19 +317,18 @@ def cmd_assessment_score(args) -> int:
         kind = named.pop() if len(named) == 1 else "facility"
     assert kind in SUBJECTS
     answers, lines, errors = _read_answers(args.answers, framework)
-    if not errors:
-        try:
-            result = score(framework, answers, Subject(kind, processes))
-        except AnswersInvalid as exc:
-            for error in exc.errors:
-                qid = error.question.split("[", 1)[0]
-                errors.append((lines.get(qid, 0), f"{args.answers}:{lines.get(qid, 0)}: {error.code.value} {error.question}: {error.message}"))
-            errors = [text for _, text in sorted(errors, key=lambda e: e[0])]
+    try:
+        check_answers(framework, answers)   # every bad answer, beside the file's own errors, in line order
+    except AnswersInvalid as exc:
+        for error in exc.errors:
+            line = lines.get(error.question.split("[", 1)[0], 0)
+            errors.append((line, f"{args.answers}:{line}: {error.code.value} {error.question}: {error.message}"))
     if errors:
-        for error in errors:
+        for _, error in sorted(errors, key=lambda e: e[0]):
             print(error, file=sys.stderr)
         print(f"{args.answers}: {len(errors)} error{'s' if len(errors) != 1 else ''}; nothing scored", file=sys.stderr)
         return 1
+    result = score(framework, answers, Subject(kind, processes))
     subject = Subject(kind, processes)
     print(_score_json(result, subject) if args.format == "json" else _score_text(result, subject, framework))
     return 0
