@@ -287,9 +287,9 @@ def _read_answers(path: str, framework) -> tuple[dict, dict, list[tuple[int, str
             if question is not None and question.type == "table" and value.strip() and value.strip().lower() != "na":
                 try:
                     value = json.loads(value)
-                except ValueError as exc:
+                except (ValueError, RecursionError) as exc:
                     errors.append((start, f"{path}:{start}: A002 {qid}: a table is answered with a JSON list of row objects, "
-                                  f"e.g. [{{\"{question.columns[0].id}\": ...}}]; not valid JSON: {exc.msg}"))
+                                  f"e.g. [{{\"{question.columns[0].id}\": ...}}]; not valid JSON: {getattr(exc, 'msg', 'nested too deeply')}"))
                     continue
             answers[qid] = value
     except csv.Error as exc:
@@ -301,7 +301,7 @@ def cmd_assessment_score(args) -> int:
     """Score ANSWERS.csv against a framework: text (default) or JSON on standard output; a bad answer is named by
     its line on standard error, exit 1, and nothing is printed on standard output."""
     from loomlight.calc.assessment import AnswersInvalid, Subject, check_answers, score
-    from loomlight.calc.assessment.tree import PROCESSES, SUBJECTS
+    from loomlight.calc.assessment.tree import PROCESSES
 
     processes = tuple(p.strip() for p in (args.process or "").split(",") if p.strip())
     unknown = [p for p in processes if p not in PROCESSES]
@@ -315,22 +315,21 @@ def cmd_assessment_score(args) -> int:
     if kind is None:
         named = {k for s in framework.sections for k in s.applies_to.subjects}
         kind = named.pop() if len(named) == 1 else "facility"
-    assert kind in SUBJECTS
     answers, lines, errors = _read_answers(args.answers, framework)
     try:
         check_answers(framework, answers)   # every bad answer, beside the file's own errors, in line order
     except AnswersInvalid as exc:
         for error in exc.errors:
-            line = lines.get(error.question.split("[", 1)[0], 0)
+            line = lines.get(error.question) or lines.get(error.question.split("[", 1)[0], 0)
             errors.append((line, f"{args.answers}:{line}: {error.code.value} {error.question}: {error.message}"))
     if errors:
         for _, error in sorted(errors, key=lambda e: e[0]):
             print(error, file=sys.stderr)
         print(f"{args.answers}: {len(errors)} error{'s' if len(errors) != 1 else ''}; nothing scored", file=sys.stderr)
         return 1
-    result = score(framework, answers, Subject(kind, processes))
     subject = Subject(kind, processes)
-    print(_score_json(result, subject) if args.format == "json" else _score_text(result, subject, framework))
+    result = score(framework, answers, subject)
+    print(_score_json(result, subject) if args.format == "json" else _score_text(result, subject))
     return 0
 
 
@@ -357,7 +356,7 @@ def _aligned(header: list[str], rows: list[list[str]], right: set[int]) -> list[
             for r in [header, *rows]]
 
 
-def _score_text(result, subject, framework) -> str:
+def _score_text(result, subject) -> str:
     total = f"{_fmt(result.percent)} %" if result.percent is not None else "no score (no question counts)"
     where = f" ({', '.join(subject.processes)})" if subject.processes else ""
     lines = [f"{result.framework} {result.version}: {total}; level reached: {result.level_reached or 'none'}",

@@ -1,10 +1,22 @@
-"""``loomlight assessment validate FILE.yaml``: coded errors on standard error, exit 1 on any error, 0 when valid;
-no database and no web server (Django is never imported)."""
+"""``loomlight assessment validate | questions | score``: no database and no web server (Django is never imported).
 
+validate: coded errors on standard error, exit 1 on any error, 0 when valid. questions: one question a row, CSV or
+JSON. score: the figures of a CSV of answers for the mini framework (hand-computed below), every bad answer named
+by its line on standard error with nothing on standard output and exit 1; usage errors exit 2."""
+
+import csv
+import io
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from loomlight.calc.assessment import builtin as builtin_module
+from loomlight.calc.assessment import load
 from loomlight.cli import main
 
 MINI = Path(__file__).parent / "frameworks" / "mini.yaml"
@@ -51,13 +63,6 @@ def test_the_command_needs_no_django():
 
 
 # ---- loomlight assessment score ------------------------------------------------------------------------------
-
-import json  # noqa: E402
-
-import pytest  # noqa: E402
-
-from loomlight.calc.assessment import builtin as builtin_module, load  # noqa: E402
-
 
 def write(tmp_path, text: str, name: str = "answers.csv", encoding: str = "utf-8"):
     path = tmp_path / name
@@ -273,9 +278,6 @@ def test_score_needs_no_django(tmp_path):
 # ---- loomlight assessment questions ----------------------------------------------------------------------------
 
 def test_questions_as_csv_one_row_a_question(capsys):
-    import csv
-    import io
-
     assert main(["assessment", "questions", str(MINI)]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert list(rows[0]) == ["id", "section", "type", "text", "choices", "thresholds", "columns", "points", "subjects",
@@ -310,3 +312,31 @@ def test_questions_as_json_in_another_language(capsys):
                      "level": "foundational", "unit": None, "allow_na": False, "from_data": None}
     assert rows[5]["thresholds"] == [{"at_least": 10.0, "points": 4.0}, {"at_least": 30.0, "points": 10.0}]
     assert rows[7]["processes"] == [["wet_processing"]]
+
+
+# ---- no traceback for any file --------------------------------------------------------------------------------
+
+cells = st.one_of(st.sampled_from(["ems.policy", "ems.targets", "water.recycled", "water.sources", "ems.certified", "nope",
+                                   "yes", "na", "some;all", "12 MJ/kg", "30 %", "-1", "1e400", '[{"source": "ground"}]',
+                                   '[{"volume": "3 t"}]', "[[[[", "", '"', "\n"]), st.text(max_size=8))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(cells, min_size=0, max_size=3), max_size=6), st.booleans())
+def test_any_file_gives_a_score_or_named_errors_never_a_traceback(tmp_path, capsys, rows, header):
+    # given any rows of cells (with or without the header row), written as CSV
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if header:
+        writer.writerow(["question", "answer"])
+    writer.writerows(rows)
+    path = tmp_path / "fuzz.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    # when scored; then it exits 0 with a score, or 1 with errors on standard error and nothing on standard output
+    code = main(["assessment", "score", str(MINI), str(path), "--process", "dyeing"])
+    out, err = capsys.readouterr()
+    assert code in (0, 1)
+    if code == 1:
+        assert out == "" and err.splitlines()[-1].endswith("nothing scored")
+    else:
+        assert out.startswith("test_mini 2026.1: ") and err == ""
