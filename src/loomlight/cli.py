@@ -441,7 +441,12 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "port", None) is not None and not 1 <= args.port <= 65535:
         print(f"loomlight: --port must be between 1 and 65535, not {args.port}", file=sys.stderr)
         return 2
-    return args.func(args) or 0
+    try:
+        return args.func(args) or 0
+    except BrokenPipeError:
+        # the reader stopped early (``loomlight assessment questions X | head``): no traceback, as other tools
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

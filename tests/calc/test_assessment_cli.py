@@ -152,6 +152,12 @@ def test_a_sewing_unit_without_processes_has_no_water_section(tmp_path, capsys):
     # then the total is ems alone, 65 %, and every water question is "not_applicable"
     assert body["percent"] == 65.0 and body["sections"][1]["counted"] is False
     assert {a["status"] for a in body["answers"] if a["section"] == "water"} == {"not_applicable"}
+    # and the text says so in words
+    assert main(["assessment", "score", str(MINI), write(tmp_path, EXAMPLE_CSV)]) == 0
+    text = capsys.readouterr().out.splitlines()
+    assert text[0] == "test_mini 2026.1: 65 %; level reached: foundational"
+    assert text[5] == "water         –  not counted  none"
+    assert "water.metered    water    foundational  not applicable       –              –" in text
 
 
 def test_every_bad_answer_is_named_by_its_line_and_nothing_is_printed(tmp_path, capsys):
