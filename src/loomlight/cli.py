@@ -6,6 +6,10 @@
     loomlight manage ARGS...                 Django's management commands
     loomlight ghg INPUT.csv [options]        GHG inventory from a CSV (no database; --help)
     loomlight assessment validate FILE.yaml  check a framework file (no database): coded errors, exit 1 on any
+    loomlight assessment questions FRAMEWORK [--version V] [--format csv|json] [--language L]
+                                             the questions, one a row (no database)
+    loomlight assessment score FRAMEWORK ANSWERS.csv [--format text|json] [--subject S] [--process P,...]
+                                             score answers (no database); a bad answer named by row, exit 1
 """
 
 from __future__ import annotations
@@ -130,6 +134,258 @@ def cmd_assessment_validate(args) -> int:
     return 1 if failed else 0
 
 
+ASSESSMENT_FRAMEWORK_HELP = "a built-in framework's id, or the path of a framework YAML file"
+
+
+def _assessment_framework(spec: str, version: str | None):
+    """(framework, None) for a built-in id or a YAML file's path, or (None, 1) after printing why not."""
+    from loomlight.calc.assessment import Code, FrameworkError, FrameworkInvalid, load
+    from loomlight.calc.assessment.builtin import UnknownFramework, builtin
+
+    if os.path.isfile(spec) or spec.endswith((".yaml", ".yml")) or os.sep in spec:
+        try:
+            with open(spec, encoding="utf-8-sig") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            print(FrameworkError(Code.UNREADABLE, spec, 0, f"cannot be read: {getattr(exc, 'strerror', None) or exc}"), file=sys.stderr)
+            return None, 1
+        try:
+            framework = load(text, spec)
+        except FrameworkInvalid as exc:
+            for error in exc.errors:
+                print(error, file=sys.stderr)
+            print(f"{spec}: {len(exc.errors)} error{'s' if len(exc.errors) != 1 else ''}", file=sys.stderr)
+            return None, 1
+        if version is not None and version != framework.version:
+            print(f"{spec}: the file is {framework.id} version {framework.version}, not {version}", file=sys.stderr)
+            return None, 1
+        return framework, None
+    try:
+        return builtin(spec, version), None
+    except UnknownFramework as exc:
+        print(f"loomlight: {exc}", file=sys.stderr)
+    except FrameworkInvalid as exc:
+        print(exc, file=sys.stderr)
+    return None, 1
+
+
+def _fmt(number: float) -> str:
+    """A figure for the terminal: at most two decimals, no trailing zeros (66.67, 50, 22.5)."""
+    text = f"{number:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _question_row(framework, section, q, language: str) -> dict:
+    """One question as a flat record (the rows of ``assessment questions``); lists stay lists for JSON."""
+    from loomlight.calc.assessment.tree import SUBJECTS, text_in
+
+    subjects = [k for k in SUBJECTS if (not section.applies_to.subjects or k in section.applies_to.subjects)
+                and (not q.applies_to.subjects or k in q.applies_to.subjects)]
+    processes = [list(a.processes) for a in (section.applies_to, q.applies_to) if a.processes]
+    when = None
+    if q.when is not None:
+        target = framework.questions[q.when.question]
+        value = q.when.value
+        words = {"equals": f"equals {value}", "in": f"in {','.join(value) if isinstance(value, tuple) else value}",
+                 "includes": f"includes {value}", "answered": "answered",
+                 "at_least": f"at least {_fmt(value) if isinstance(value, float) else value} {target.unit}",
+                 "at_most": f"at most {_fmt(value) if isinstance(value, float) else value} {target.unit}"}[q.when.op]
+        when = f"{q.when.question} {words}"
+    return {
+        "id": q.id, "section": section.id, "type": q.type, "text": text_in(q.text, language),
+        "choices": [{"code": c.code, "label": text_in(c.label, language), "points": c.points} for c in q.choices],
+        "thresholds": [{q.direction: t.bound, "points": t.points} for t in q.thresholds],
+        "columns": [{"id": c.id, "type": c.type, "unit": c.unit, "choices": [ch.code for ch in c.choices]} for c in q.columns],
+        "points": q.points, "subjects": subjects, "processes": processes, "when": when, "level": q.level,
+        "unit": q.unit, "allow_na": q.allow_na, "from_data": q.from_data,
+    }
+
+
+QUESTION_COLUMNS = ("id", "section", "type", "text", "choices", "thresholds", "columns", "points", "subjects",
+                    "processes", "when", "level", "unit", "allow_na", "from_data")
+
+
+def _question_cells(row: dict) -> list[str]:
+    sign = {"at_least": "≥", "at_most": "≤"}
+    cells = {
+        **row,
+        "choices": "; ".join(f"{c['code']}: {c['label']} ({_fmt(c['points'])})" for c in row["choices"]),
+        "thresholds": "; ".join(f"{sign[k]} {_fmt(v)}: {_fmt(t['points'])}" for t in row["thresholds"]
+                                for k, v in t.items() if k != "points"),
+        "columns": "; ".join(f"{c['id']} ({', '.join([c['type'], *([c['unit']] if c['unit'] else []), *c['choices']])})"
+                             for c in row["columns"]),
+        "points": _fmt(row["points"]), "subjects": ",".join(row["subjects"]),
+        "processes": " and ".join(",".join(group) for group in row["processes"]),
+        "when": row["when"] or "", "unit": row["unit"] or "", "allow_na": "yes" if row["allow_na"] else "no",
+        "from_data": row["from_data"] or "",
+    }
+    return [cells[c] for c in QUESTION_COLUMNS]
+
+
+def cmd_assessment_questions(args) -> int:
+    """The framework's questions, one a row: CSV (a header row, UTF-8) or JSON (a list of objects)."""
+    import csv
+    import json
+
+    framework, failed = _assessment_framework(args.framework, args.version)
+    if failed:
+        return failed
+    rows = [_question_row(framework, section, q, args.language) for section in framework.sections for q in section.questions]
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(QUESTION_COLUMNS)
+    writer.writerows(_question_cells(row) for row in rows)
+    return 0
+
+
+def _read_answers(path: str, framework) -> tuple[dict, dict, list[tuple[int, str]]]:
+    """(raw answers, question id -> its line, errors) of an ANSWERS.csv (columns question, answer); every error names the file and the line."""
+    import csv
+    import io
+    import json
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return {}, {}, [(0, f"{path}: cannot be read: {exc.strerror or exc}")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return {}, {}, [(line, f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8 CSV")]
+    if not text.strip():
+        return {}, {}, [(0, f"{path}: the file is empty: write a header row question,answer and one row per answer")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    answers, lines, errors = {}, {}, []
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+        missing = [c for c in ("question", "answer") if c not in header]
+        if missing:
+            return {}, {}, [(1, f"{path}:1: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the header row names question,answer")]
+        at_q, at_a = header.index("question"), header.index("answer")
+        line = reader.line_num
+        for cells in reader:
+            start, line = line + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(header):
+                errors.append((start, f"{path}:{start}: more cells ({len(cells)}) than columns ({len(header)})"))
+                continue
+            qid = cells[at_q].strip() if at_q < len(cells) else ""
+            value = cells[at_a] if at_a < len(cells) else ""
+            if not qid:
+                errors.append((start, f"{path}:{start}: no question id in the question column"))
+                continue
+            if qid in lines:
+                errors.append((start, f"{path}:{start}: {qid} is answered twice (first on line {lines[qid]})"))
+                continue
+            lines[qid] = start
+            question = framework.questions.get(qid)
+            if question is not None and question.type == "table" and value.strip() and value.strip().lower() != "na":
+                try:
+                    value = json.loads(value)
+                except (ValueError, RecursionError) as exc:
+                    errors.append((start, f"{path}:{start}: A002 {qid}: a table is answered with a JSON list of row objects, "
+                                  f"e.g. [{{\"{question.columns[0].id}\": ...}}]; not valid JSON: {getattr(exc, 'msg', 'nested too deeply')}"))
+                    continue
+            answers[qid] = value
+    except csv.Error as exc:
+        errors.append((reader.line_num, f"{path}:{reader.line_num}: not a valid CSV line: {exc}"))
+    return answers, lines, errors
+
+
+def cmd_assessment_score(args) -> int:
+    """Score ANSWERS.csv against a framework: text (default) or JSON on standard output; a bad answer is named by
+    its line on standard error, exit 1, and nothing is printed on standard output."""
+    from loomlight.calc.assessment import AnswersInvalid, Subject, check_answers, score
+    from loomlight.calc.assessment.tree import PROCESSES
+
+    processes = tuple(p.strip() for p in (args.process or "").split(",") if p.strip())
+    unknown = [p for p in processes if p not in PROCESSES]
+    if unknown:
+        print(f"loomlight: unknown process {', '.join(unknown)}; the processes are {', '.join(PROCESSES)}", file=sys.stderr)
+        return 2
+    framework, failed = _assessment_framework(args.framework, args.version)
+    if failed:
+        return failed
+    kind = args.subject
+    if kind is None:
+        named = {k for s in framework.sections for k in s.applies_to.subjects}
+        kind = named.pop() if len(named) == 1 else "facility"
+    answers, lines, errors = _read_answers(args.answers, framework)
+    try:
+        check_answers(framework, answers)   # every bad answer, beside the file's own errors, in line order
+    except AnswersInvalid as exc:
+        for error in exc.errors:
+            line = lines.get(error.question) or lines.get(error.question.split("[", 1)[0], 0)
+            errors.append((line, f"{args.answers}:{line}: {error.code.value} {error.question}: {error.message}"))
+    if errors:
+        for _, error in sorted(errors, key=lambda e: e[0]):
+            print(error, file=sys.stderr)
+        print(f"{args.answers}: {len(errors)} error{'s' if len(errors) != 1 else ''}; nothing scored", file=sys.stderr)
+        return 1
+    subject = Subject(kind, processes)
+    result = score(framework, answers, subject)
+    print(_score_json(result, subject) if args.format == "json" else _score_text(result, subject))
+    return 0
+
+
+STATUS_WORDS = {"not_applicable": "not applicable"}
+
+
+def _score_json(result, subject) -> str:
+    import dataclasses
+    import json
+
+    body = {"framework": result.framework, "version": result.version, "content_hash": result.content_hash,
+            "subject": {"kind": subject.kind, "processes": list(subject.processes)},
+            "percent": result.percent, "level_reached": result.level_reached,
+            "sections": [{**dataclasses.asdict(s), "levels": [{"level": lv, "earned": e, "possible": p} for lv, e, p in s.levels]}
+                         for s in result.sections],
+            "answers": [dataclasses.asdict(a) for a in result.answers],
+            "raise_most": [dataclasses.asdict(g) for g in result.raise_most]}
+    return json.dumps(body, ensure_ascii=False, indent=2)
+
+
+def _aligned(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return ["  ".join((cell.rjust(w) if i in right else cell.ljust(w)) for i, (cell, w) in enumerate(zip(r, widths))).rstrip()
+            for r in [header, *rows]]
+
+
+def _score_text(result, subject) -> str:
+    total = f"{_fmt(result.percent)} %" if result.percent is not None else "no score (no question counts)"
+    where = f" ({', '.join(subject.processes)})" if subject.processes else ""
+    lines = [f"{result.framework} {result.version}: {total}; level reached: {result.level_reached or 'none'}",
+             f"subject: {subject.kind}{where}; content hash {result.content_hash[:12]}", ""]
+    lines += _aligned(["section", "weight", "score", "level reached"],
+                      [[s.section, f"{_fmt(s.weight_share * 100)} %" if s.counted else "–",
+                        f"{_fmt(s.percent)} %" if s.percent is not None else "not counted", s.level_reached or "none"]
+                       for s in result.sections], right={1, 2})
+    lines.append("")
+    rows = []
+    for a in result.answers:
+        counted = a.status in ("full", "partial", "failed", "unanswered")
+        points = f"{_fmt(a.earned)}/{_fmt(a.possible)}{'*' if a.gated else ''}" if counted else "–"
+        rows.append([a.question, a.section, a.level, STATUS_WORDS.get(a.status, a.status), points,
+                     _fmt(a.total_contribution) if counted else "–"])
+    lines += _aligned(["question", "section", "level", "status", "points", "of total (pp)"], rows, right={4, 5})
+    if any(a.gated for a in result.answers):
+        lines.append("* earned points withheld: the section's foundational questions do not all earn full points")
+    lines.append("")
+    if result.raise_most:
+        lines.append("what would raise the score most (the total's gain in percentage points if that answer alone earned full points)")
+        lines += _aligned(["question", "section", "points", "total gain (pp)"],
+                          [[g.question, g.section, f"+{_fmt(g.points)}", f"+{_fmt(g.total_gain)}"] for g in result.raise_most],
+                          right={2, 3})
+    else:
+        lines.append("what would raise the score most: nothing (every counted question earns full points)")
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loomlight", description="Loomlight: sustainable-manufacturing programmes, open.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -157,6 +413,22 @@ def build_parser() -> argparse.ArgumentParser:
     validate = assessment_sub.add_parser("validate", help="check framework YAML files: coded errors, exit 1 on any")
     validate.add_argument("files", nargs="+", metavar="FILE.yaml")
     validate.set_defaults(func=cmd_assessment_validate)
+    questions = assessment_sub.add_parser("questions", help="a framework's questions, one a row (CSV or JSON)")
+    questions.add_argument("framework", metavar="FRAMEWORK", help=ASSESSMENT_FRAMEWORK_HELP)
+    questions.add_argument("--version", help="a built-in framework's version (default: the newest)")
+    questions.add_argument("--format", choices=("csv", "json"), default="csv")
+    questions.add_argument("--language", choices=("en", "vi", "km", "th"), default="en",
+                           help="the language of the text and choice labels (English where a text has no translation)")
+    questions.set_defaults(func=cmd_assessment_questions)
+    scoring = assessment_sub.add_parser("score", help="score a CSV of answers (question,answer) against a framework")
+    scoring.add_argument("framework", metavar="FRAMEWORK", help=ASSESSMENT_FRAMEWORK_HELP)
+    scoring.add_argument("answers", metavar="ANSWERS.csv")
+    scoring.add_argument("--version", help="a built-in framework's version (default: the newest)")
+    scoring.add_argument("--format", choices=("text", "json"), default="text")
+    scoring.add_argument("--subject", choices=("facility", "park", "shared_facility"),
+                         help="what is assessed (default: the one subject kind the framework's sections name, else facility)")
+    scoring.add_argument("--process", help="the facility's processes, separated by commas (e.g. dyeing,finishing)")
+    scoring.set_defaults(func=cmd_assessment_score)
 
     manage = sub.add_parser("manage", help="Django management commands (migrate, createsuperuser, ...)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
@@ -169,7 +441,12 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "port", None) is not None and not 1 <= args.port <= 65535:
         print(f"loomlight: --port must be between 1 and 65535, not {args.port}", file=sys.stderr)
         return 2
-    return args.func(args) or 0
+    try:
+        return args.func(args) or 0
+    except BrokenPipeError:
+        # the reader stopped early (``loomlight assessment questions X | head``): no traceback, as other tools
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
