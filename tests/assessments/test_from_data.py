@@ -17,6 +17,7 @@ from loomlight.assessments.from_data import FromData, values_for
 from loomlight.calc.assessment.tree import DATA_SOURCES
 from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
 from loomlight.inventories import services as inventories
+from loomlight.reporting.models import PeriodStatus, ReportingPeriod
 from loomlight.wastewater import services as wastewater
 from tests.april_2026 import april_2026, store_values  # noqa: F401 (april_2026: the frozen clock, autouse)
 
@@ -28,6 +29,12 @@ FACILITY_SOURCES = tuple(s for s, (_u, kinds) in DATA_SOURCES.items() if "facili
 def english():
     with translation.override("en"):
         yield
+
+
+def verify(facility, year, months):
+    """The months of ``year`` marked verified (the month records as the review leaves them)."""
+    ReportingPeriod.objects.bulk_create([ReportingPeriod(facility=facility, period=datetime.date(year, m, 1),
+                                                         status=PeriodStatus.VERIFIED) for m in months])
 
 
 def one(subject, year, source) -> FromData:
@@ -52,8 +59,9 @@ def safety_2025(facility, *, lost_time_months=range(1, 13)):
 
 
 def test_injury_rates_per_200000_and_per_million_hours(world):
-    # given 600,000 hours worked in 2025, 3 lost-time and 6 recordable injuries
+    # given 600,000 hours worked in 2025, 3 lost-time and 6 recordable injuries; January to October verified
     safety_2025(world.own)
+    verify(world.own, 2025, range(1, 11))
     # when the four rates are asked
     got = values_for(world.own, 2025, ["ltifr_200k", "ltifr_1m", "trir_200k", "trir_1m"])
     # then LTIFR = 3 x 200,000 / 600,000 = 1.0 and 3 x 1,000,000 / 600,000 = 5.0;
@@ -65,9 +73,10 @@ def test_injury_rates_per_200000_and_per_million_hours(world):
     ltifr = got["ltifr_200k"]
     assert (ltifr.unit, ltifr.months, ltifr.months_expected, ltifr.complete, ltifr.reason) == ("1", 12, 12, True, None)
     assert ltifr.basis == ("2025: 600,000 hours worked, 3 lost-time injuries (12 of 12 months reported); "
-                           "3 × 200,000 / 600,000 = 1")
+                           "3 × 200,000 / 600,000 = 1; 10 of 12 months verified")
     assert got["trir_1m"].basis == ("2025: 600,000 hours worked, 6 recordable injuries (12 of 12 months reported); "
-                                    "6 × 1,000,000 / 600,000 = 10")
+                                    "6 × 1,000,000 / 600,000 = 10; 10 of 12 months verified")
+    assert ltifr.months_verified == 10
 
 
 def test_the_basis_is_written_with_the_readers_number_format(world):
@@ -87,7 +96,7 @@ def test_a_month_with_hours_but_no_injury_count_is_left_out_of_both_sums(world):
     assert (got.months, got.months_expected, got.complete) == (11, 12, False)
     assert got.basis == ("Jan–Nov 2025: 550,000 hours worked, 3 lost-time injuries (11 of 12 months reported); "
                          "3 × 200,000 / 550,000 = 1.09; 1 month with hours worked but no count of lost-time injuries "
-                         "left out of both sums")
+                         "left out of both sums; 0 of 11 months verified")
 
 
 def test_no_hours_worked_is_a_gap_not_a_rate_of_zero(world):
@@ -132,7 +141,8 @@ def test_the_share_of_women_is_of_the_latest_month_that_reports_both(world):
     # then November: 330 / (330 + 270 = 600) = 55 %
     assert got.value == pytest.approx(55.0, rel=1e-12)
     assert (got.unit, got.months) == ("percent", 2)
-    assert got.basis == "Nov 2025, the latest month of 2025 that reports both: 330 women, 270 men; 330 / 600 = 55 %"
+    assert got.basis == ("Nov 2025, the latest month of 2025 that reports both: 330 women, 270 men; 330 / 600 = 55 %; "
+                         "0 of 2 months verified")
 
 
 def test_no_headcount_by_sex_is_a_gap(world):
@@ -146,7 +156,9 @@ def test_no_headcount_by_sex_is_a_gap(world):
 @pytest.fixture
 def output_by_mass(world):
     """Own Dyehouse, 1,000 kg of output a month: 2024 10 GJ of diesel and 100 m³ of water a month; 2025 12 GJ a
-    month in Jan-Mar and 8 GJ in Apr-Dec, 120 m³ a month; 2026 Jan-Mar 9 GJ a month, no water reported."""
+    month in Jan-Mar and 8 GJ in Apr-Dec, 120 m³ a month (January to June verified); 2026 Jan-Mar 9 GJ a month, no
+    water reported."""
+    verify(world.own, 2025, range(1, 7))
     inventory_values(world.own, [
         (2024, range(1, 13), "fuel_diesel", 10, "GJ"), (2024, range(1, 13), "water_municipal", 100, "m³"),
         (2024, range(1, 13), "production_kg", 1000, "kg"),
@@ -164,9 +176,9 @@ def test_intensities_per_kg_of_output(output_by_mass):
     assert got["water_intensity"].value == pytest.approx(120.0, rel=1e-12)
     assert (got["energy_intensity"].unit, got["water_intensity"].unit) == ("MJ/kg", "L/kg")
     assert got["energy_intensity"].basis == ("2025: 108 GJ of energy over 12,000 kg of output (12 of 12 months with "
-                                             "both) = 9 MJ/kg")
+                                             "both) = 9 MJ/kg; 6 of 12 months verified")
     assert got["water_intensity"].basis == ("2025: 1,440 m³ of water withdrawn over 12,000 kg of output (12 of 12 "
-                                            "months with both) = 120 L/kg")
+                                            "months with both) = 120 L/kg; 6 of 12 months verified")
     assert got["energy_intensity"].complete is True
 
 
@@ -178,7 +190,7 @@ def test_the_trend_of_a_complete_year_is_against_the_whole_year_before(output_by
     assert got["water_intensity_reduction"].value == pytest.approx(-20.0, rel=1e-12)
     assert got["water_intensity_reduction"].basis == (
         "2025 against 2024: 120 L/kg (12 months) against 100 L/kg (12 months); (100 − 120) / 100 = -20 % "
-        "(the intensity rose)")
+        "(the intensity rose); 6 of 12 months verified")
     assert got["energy_intensity_reduction"].complete is True
 
 
@@ -190,7 +202,7 @@ def test_the_trend_of_an_incomplete_year_compares_the_same_months(output_by_mass
     assert got.value == pytest.approx(25.0, rel=1e-12)
     assert (got.months, got.months_expected) == (3, 3)
     assert got.basis == ("Jan–Mar 2026 against Jan–Mar 2025: 9 MJ/kg (3 months) against 12 MJ/kg (3 months); "
-                         "(12 − 9) / 12 = 25 %")
+                         "(12 − 9) / 12 = 25 %; 0 of 3 months verified")
 
 
 def test_water_not_reported_is_a_gap_in_the_intensity_and_its_trend(output_by_mass):
@@ -315,7 +327,7 @@ def test_an_unknown_source_is_said(world):
 
 def test_only_the_sources_asked_are_read(world, django_assert_num_queries):
     safety_2025(world.own)
-    with django_assert_num_queries(1):     # the workforce values, once for the four rates
+    with django_assert_num_queries(2):     # the workforce values and the verified months, once for the five
         values_for(world.own, 2025, ["ltifr_200k", "ltifr_1m", "trir_200k", "trir_1m", "women_share"])
     with django_assert_num_queries(0):
         values_for(world.own, 2025, ["park_tenants_foundational"])
@@ -339,10 +351,10 @@ def _more(world, year):
                                    original_unit="kg")
 
 
-# A facility's every source: workforce values 1, inventories 1, the site's rules 2 (discharge routes, permits), the
+# A facility's every source: workforce values 1, their verified months 1, inventories 1, the site's rules 2 (discharge routes, permits), the
 # samples and their results 2, chemical uses 1. (A site with permits adds their limits and evidence, one with a route
 # to a central plant that plant's intake limits: 3 more at most, whatever the number of permits, limits or samples.)
-FACILITY_QUERIES = 7
+FACILITY_QUERIES = 8
 # A park's CETP compliance: its plants 1, the plants' rules 2, the samples and their results 2.
 PARK_QUERIES = 5
 

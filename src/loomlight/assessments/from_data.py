@@ -11,10 +11,11 @@ gives each one's definition and source. Injury rates:
 
     rate = injuries × base / hours worked        base = 200,000 h or 1,000,000 h
 
-References: OSHA, 29 CFR 1904 (Recording and Reporting Occupational Injuries and Illnesses) and its
-incidence-rate formula: 200,000 hours are 100 full-time workers × 40 hours a week × 50 weeks a year; the
-ILO's frequency rates (Resolution concerning statistics of occupational injuries, 16th ICLS, 1998) and
-GRI 403: Occupational Health and Safety 2018, Disclosure 403-9, per 1,000,000 hours worked.
+References: OSHA, 29 CFR Part 1904 (Recording and Reporting Occupational Injuries and Illnesses), the incidence
+rate as OSHA's interpretation letter of 23 August 2016 on Part 1904 states it: 200,000 hours are 100 employees
+× 40 hours a week × 50 weeks a year; ILO, Resolution concerning statistics of occupational injuries (resulting
+from occupational accidents), 16th ICLS (1998), §(a) the frequency rate per 1,000,000 hours worked, the base
+GRI 403: Occupational Health and Safety 2018, Disclosure 403-9, also uses (docs/data-sources.md).
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class FromData:
     months_expected: int
     complete: bool
     reason: str | None = None
+    #: of ``months``, how many are verified (``reporting.ReportingPeriod``); None for data without a verification
+    #: state of their own (lab results, the chemical inventory)
+    months_verified: int | None = None
 
 
 #: Hours in the base of each injury rate [h]: OSHA 29 CFR 1904 (100 full-time workers × 40 h × 50 weeks) and the
@@ -116,11 +120,14 @@ class _Context:
         return FromData(source, None, unit, basis, months, self.expected, False, reason)
 
     def found(self, source: str, value: float, basis: str, months: int, *, expected: int | None = None,
-              complete: bool | None = None) -> FromData:
+              complete: bool | None = None, verified: int | None = None) -> FromData:
         expected = self.expected if expected is None else expected
         if complete is None:
             complete = periods.year_complete(self.year, months, self.today, self.deadline)
-        return FromData(source, value, DATA_SOURCES[source][0], basis, months, expected, complete, None)
+        if verified is not None:
+            basis = _("%(basis)s; %(verified)s of %(months)s months verified") % {
+                "basis": basis, "verified": number(verified), "months": number(months)}
+        return FromData(source, value, DATA_SOURCES[source][0], basis, months, expected, complete, None, verified)
 
     def value(self, source: str) -> FromData:
         if source not in DATA_SOURCES:
@@ -159,6 +166,15 @@ class _Context:
             return out
         return self._once("workforce", read)
 
+    def verified_months(self) -> set[int]:
+        """The months of the year whose ``ReportingPeriod`` is verified: one query."""
+        def read():
+            from loomlight.reporting.models import PeriodStatus, ReportingPeriod
+
+            return {p.month for p in ReportingPeriod.objects.filter(
+                facility=self.subject, period__year=self.year, status=PeriodStatus.VERIFIED).values_list("period", flat=True)}
+        return self._once("verified", read)
+
     def rate(self, source: str) -> FromData:
         metric, base = RATES[source]
         values = self.workforce()
@@ -184,7 +200,7 @@ class _Context:
             "value": number(value, max_decimals=2)}
         if left_note:
             basis = _("%(basis)s; %(note)s") % {"basis": basis, "note": left_note}
-        return self.found(source, value, basis, len(counted))
+        return self.found(source, value, basis, len(counted), verified=len(self.verified_months() & set(counted)))
 
     def women_share(self, source: str) -> FromData:
         values = self.workforce()
@@ -202,7 +218,7 @@ class _Context:
                   "%(women)s / %(total)s = %(value)s %%") % {
             "month": label, "year": self.year, "women": number(women[month]), "men": number(men[month]),
             "total": number(total), "value": number(value, max_decimals=1)}
-        return self.found(source, value, basis, len(both))
+        return self.found(source, value, basis, len(both), verified=len(self.verified_months() & set(both)))
 
     # --- stored inventories -----------------------------------------------------------------------------------
 
@@ -216,7 +232,7 @@ class _Context:
             rows = (Inventory.objects.filter(facility=self.subject, period__year__in=(self.year - 1, self.year),
                                              gwp_set=gwp_set())
                     .values("period", "energy_gj", "water_withdrawn_m3", "production_kg", "production_m",
-                            "production_pieces", "production_pairs", "reported"))
+                            "production_pieces", "production_pairs", "reported", "status"))
             for row in rows:
                 out[row["period"].year][row["period"].month] = row
             return out
@@ -252,7 +268,7 @@ class _Context:
         if value is None:
             return self.gap(source, self._intensity_gap(source, rows, self.year))
         basis = self._intensity_basis(source, counted, amount, output, value)
-        return self.found(source, value, basis, len(counted))
+        return self.found(source, value, basis, len(counted), verified=_verified(rows, counted))
 
     def _intensity_basis(self, source: str, counted, amount: float, output: float, value: float) -> str:
         what = (_("%(amount)s GJ of energy") if source == "energy_intensity" else _("%(amount)s m³ of water withdrawn")) % {
@@ -292,7 +308,8 @@ class _Context:
         if value < 0:
             basis = _("%(basis)s (the intensity rose)") % {"basis": basis}
         complete = len(counted) == shown.length and len(counted_before) == shown.length
-        return self.found(source, value, basis, len(counted), expected=shown.length, complete=complete)
+        return self.found(source, value, basis, len(counted), expected=shown.length, complete=complete,
+                          verified=_verified(this_rows, counted))
 
     # --- wastewater -------------------------------------------------------------------------------------------
 
@@ -425,6 +442,13 @@ class _Context:
         kind = periods.YEAR if (first, last) == (1, 12) else periods.YEAR_TO_DATE
         return site_periods.period_label(periods.Period(datetime.date(self.year, first, 1),
                                                        datetime.date(self.year, last, 1), kind))
+
+
+def _verified(rows: dict[int, dict], months) -> int:
+    """How many of ``months`` of the stored inventory ``rows`` are verified (``Inventory.status``)."""
+    from loomlight.reporting.models import PeriodStatus
+
+    return sum(1 for m in months if rows[m]["status"] == PeriodStatus.VERIFIED)
 
 
 def _reported(row: dict, group: str) -> bool:
