@@ -149,6 +149,9 @@ def test_no_headcount_by_sex_is_a_gap(world):
     store_values(world.own, [(2025, (12,), "headcount_female", 340, "person")])
     got = one(world.own, 2025, "women_share")
     assert (got.value, got.reason) == (None, "no month of 2025 reports both women and men employed")
+    store_values(world.neighbour, [(2025, (12,), "headcount_female", 0, "person"), (2025, (12,), "headcount_male", 0, "person")])
+    got = one(world.neighbour, 2025, "women_share")
+    assert (got.value, got.reason) == (None, "Dec 2025 reports no one employed")
 
 
 # --- energy and water intensity and their trend ---------------------------------------------------------------
@@ -281,9 +284,47 @@ def test_cetp_compliance_of_a_park_and_of_its_plant(plant_samples):
     assert got.value == pytest.approx(200.0 / 3, rel=1e-12)
 
 
+def test_a_plants_permit_binds_its_cetp_compliance_but_not_the_zdhc_share(plant_samples, django_assert_num_queries):
+    world = plant_samples
+    # given the plant's permit: COD at most 120 mg/L
+    permit = wastewater.permit_save(by=world.users["park_operator"], shared_facility=world.cetp, number="9/GP",
+                                    issuing_body="DONRE", issued_on=datetime.date(2024, 1, 1))
+    wastewater.permit_limit_set(by=world.users["park_operator"], permit=permit, parameter="cod", limit_max="120",
+                                unit="mg/L")
+    # then COD 100 in, TSS 70 out (ZDHC), COD 140 out (the permit; within ZDHC's 150): 1 of 3 = 33.3 %
+    # (5 queries, and the permit's limits and evidence: 2 more)
+    with django_assert_num_queries(PARK_QUERIES + 2):
+        got = one(world.park, 2025, "cetp_compliance")
+    assert got.value == pytest.approx(100.0 / 3, rel=1e-12)
+    # ZDHC's foundational level alone: still 2 of 3
+    assert one(world.cetp, 2025, "zdhc_wastewater_compliance").value == pytest.approx(200.0 / 3, rel=1e-12)
+
+
+def test_a_result_that_cannot_be_judged_is_left_out_and_said(world):
+    # given COD below a detection limit of 200 mg/L (ZDHC foundational 150: cannot say) and TSS 30 mg/L (within 50)
+    event = _event(world, datetime.date(2025, 4, 2), [("tss", 30, "mg/L")])
+    wastewater.lab_result_set(by=world.users["data_entry"], event=event, parameter="cod", unit="mg/L",
+                              detection_limit=200, below_detection_limit=True)
+    got = one(world.own, 2025, "zdhc_wastewater_compliance")
+    assert got.value == pytest.approx(100.0, rel=1e-12)
+    assert got.basis == ("2025: 1 of 1 result meets the ZDHC foundational limit (1 sample in 1 month) = 100 %; "
+                         "1 result not judged (inconclusive or no limit)")
+
+
 def test_a_park_without_a_plant_has_no_cetp_compliance(world):
     got = one(world.other_park, 2025, "cetp_compliance")
     assert (got.value, got.reason) == (None, "the park has no central effluent treatment plant recorded")
+    from loomlight.registry.models import SharedFacility
+
+    solar = SharedFacility.objects.create(park=world.park, kind="rooftop_solar", name="Green Park Solar")
+    got = one(solar, 2025, "cetp_compliance")
+    assert (got.value, got.reason) == (None, "this shared facility is not a central effluent treatment plant")
+
+
+@pytest.mark.parametrize("year", [0, 1989, 2101, "2025", True, None])
+def test_a_year_no_record_may_name_is_refused(world, year):
+    with pytest.raises(ValueError, match="year must be a year from 1990 to 2100"):
+        values_for(world.own, year, ["ltifr_200k"])
 
 
 # --- chemicals ------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from loomlight.calc import periods
 from loomlight.calc.assessment.tree import DATA_SOURCES
 from loomlight.calc.chemicals import DeclarationState, ProductUse, conformant_share, declaration_state
 from loomlight.calc.wastewater import Outcome
+from loomlight.registry.validators import FIRST_YEAR, LAST_DATE
 from loomlight.registry.models import Facility, IndustrialPark, SharedFacility, SharedFacilityKind
 from loomlight.site import periods as site_periods
 from loomlight.site.numbers import number
@@ -91,7 +92,12 @@ def subject_kind(subject) -> str | None:
 
 def values_for(subject, year: int, sources) -> dict[str, FromData]:
     """{source: FromData} of ``subject`` (a Facility, SharedFacility or IndustrialPark) for calendar ``year``, for
-    the ``sources`` asked (names of ``DATA_SOURCES``; each computed once, whatever its repetitions)."""
+    the ``sources`` asked (names of ``DATA_SOURCES``; each computed once, whatever its repetitions).
+
+    ``year`` is a year a record may name (``registry.validators``: FIRST_YEAR to the year of LAST_DATE), else
+    ValueError: the caller (an assessment cycle) has checked it already."""
+    if not isinstance(year, int) or isinstance(year, bool) or not FIRST_YEAR <= year <= LAST_DATE.year:
+        raise ValueError(f"year must be a year from {FIRST_YEAR} to {LAST_DATE.year}, not {year!r}")
     context = _Context(subject, year)
     out = {}
     for source in dict.fromkeys(sources):
@@ -125,7 +131,8 @@ class _Context:
         if complete is None:
             complete = periods.year_complete(self.year, months, self.today, self.deadline)
         if verified is not None:
-            basis = _("%(basis)s; %(verified)s of %(months)s months verified") % {
+            basis = ngettext("%(basis)s; %(verified)s of %(months)s month verified",
+                             "%(basis)s; %(verified)s of %(months)s months verified", months) % {
                 "basis": basis, "verified": number(verified), "months": number(months)}
         return FromData(source, value, DATA_SOURCES[source][0], basis, months, expected, complete, None, verified)
 
@@ -193,11 +200,13 @@ class _Context:
         hours = sum(hours_by_month[m] for m in counted)
         injuries = sum(injuries_by_month[m] for m in counted)
         value = injuries * base / hours
-        basis = _("%(period)s: %(hours)s hours worked, %(injuries)s %(what)s (%(months)s of %(expected)s months "
-                  "reported); %(injuries)s × %(base)s / %(hours)s = %(value)s") % {
-            "period": self.months_label(counted), "hours": number(hours), "injuries": number(injuries), "what": what,
-            "months": number(len(counted)), "expected": number(self.expected), "base": number(base),
-            "value": number(value, max_decimals=2)}
+        basis = ngettext("%(period)s: %(hours)s, %(injuries)s (%(months)s of %(expected)s month reported); "
+                         "%(count)s × %(base)s / %(hours_number)s = %(value)s",
+                         "%(period)s: %(hours)s, %(injuries)s (%(months)s of %(expected)s months reported); "
+                         "%(count)s × %(base)s / %(hours_number)s = %(value)s", self.expected) % {
+            "period": self.months_label(counted), "hours": hours_worked(hours), "injuries": injury_count(metric, injuries),
+            "months": number(len(counted)), "expected": number(self.expected), "count": number(injuries),
+            "base": number(base), "hours_number": number(hours), "value": number(value, max_decimals=2)}
         if left_note:
             basis = _("%(basis)s; %(note)s") % {"basis": basis, "note": left_note}
         return self.found(source, value, basis, len(counted), verified=len(self.verified_months() & set(counted)))
@@ -273,8 +282,10 @@ class _Context:
     def _intensity_basis(self, source: str, counted, amount: float, output: float, value: float) -> str:
         what = (_("%(amount)s GJ of energy") if source == "energy_intensity" else _("%(amount)s m³ of water withdrawn")) % {
             "amount": number(amount)}
-        return _("%(period)s: %(what)s over %(output)s kg of output (%(months)s of %(expected)s months with both) = "
-                 "%(value)s %(unit)s") % {
+        return ngettext("%(period)s: %(what)s over %(output)s kg of output (%(months)s of %(expected)s month with "
+                        "both) = %(value)s %(unit)s",
+                        "%(period)s: %(what)s over %(output)s kg of output (%(months)s of %(expected)s months with "
+                        "both) = %(value)s %(unit)s", self.expected) % {
             "period": self.months_label(counted), "what": what, "output": number(output), "months": number(len(counted)),
             "expected": number(self.expected), "value": number(value, max_decimals=2), "unit": UNIT_WORDS[source]}
 
@@ -300,10 +311,10 @@ class _Context:
                                                            self.year - 1)}, months=len(counted))
         value = 100.0 * (last - this) / last
         unit = UNIT_WORDS[intensity]
-        basis = _("%(label)s: %(this)s %(unit)s (%(months)s months) against %(last)s %(unit)s (%(months_before)s "
-                  "months); (%(last)s − %(this)s) / %(last)s = %(value)s %%") % {
+        basis = _("%(label)s: %(this)s %(unit)s (%(months)s) against %(last)s %(unit)s (%(months_before)s); "
+                  "(%(last)s − %(this)s) / %(last)s = %(value)s %%") % {
             "label": label, "this": number(this, max_decimals=2), "last": number(last, max_decimals=2), "unit": unit,
-            "months": number(len(counted)), "months_before": number(len(counted_before)),
+            "months": month_count(len(counted)), "months_before": month_count(len(counted_before)),
             "value": number(value, max_decimals=1)}
         if value < 0:
             basis = _("%(basis)s (the intensity rose)") % {"basis": basis}
@@ -343,10 +354,13 @@ class _Context:
                       else _("no wastewater result recorded in %(year)s")) % {"year": self.year, "what": what}
             return self.gap(source, reason, months=months, basis=note)
         value = 100.0 * tallies[Outcome.PASS] / judged
-        basis = _("%(year)s: %(passed)s of %(judged)s results meet %(what)s (%(samples)s samples in %(months)s months) "
-                  "= %(value)s %%") % {
+        basis = ngettext("%(year)s: %(passed)s of %(judged)s result meets %(what)s (%(samples)s in %(months)s) "
+                         "= %(value)s %%",
+                         "%(year)s: %(passed)s of %(judged)s results meet %(what)s (%(samples)s in %(months)s) "
+                         "= %(value)s %%", judged) % {
             "year": self.year, "passed": number(tallies[Outcome.PASS]), "judged": number(judged), "what": what,
-            "samples": number(tallies["samples"]), "months": number(months), "value": number(value, max_decimals=1)}
+            "samples": ngettext("%(n)s sample", "%(n)s samples", tallies["samples"]) % {"n": number(tallies["samples"])},
+            "months": month_count(months), "value": number(value, max_decimals=1)}
         if note:
             basis = _("%(basis)s; %(note)s") % {"basis": basis, "note": note}
         # samples are not monthly: the year's share can still change until the year is over
@@ -413,8 +427,10 @@ class _Context:
         expired = states.count(DeclarationState.EXPIRED)
         missing = states.count(DeclarationState.MISSING)
         value = 100.0 * conformant / len(uses)
-        basis = _("%(year)s: %(conformant)s of %(products)s products used are declared ZDHC MRSL conformant with a "
-                  "declaration valid on %(on)s = %(value)s %%") % {
+        basis = ngettext("%(year)s: %(conformant)s of %(products)s product used is declared ZDHC MRSL conformant "
+                         "with a declaration valid on %(on)s = %(value)s %%",
+                         "%(year)s: %(conformant)s of %(products)s products used are declared ZDHC MRSL conformant "
+                         "with a declaration valid on %(on)s = %(value)s %%", len(uses)) % {
             "year": self.year, "conformant": number(conformant), "products": number(len(uses)),
             "on": date_format(on),
             "value": number(value, max_decimals=1)}
@@ -442,6 +458,23 @@ class _Context:
         kind = periods.YEAR if (first, last) == (1, 12) else periods.YEAR_TO_DATE
         return site_periods.period_label(periods.Period(datetime.date(self.year, first, 1),
                                                        datetime.date(self.year, last, 1), kind))
+
+
+def month_count(n: int) -> str:
+    """"1 month", "3 months"."""
+    return ngettext("%(n)s month", "%(n)s months", n) % {"n": number(n)}
+
+
+def hours_worked(hours: float) -> str:
+    """"600,000 hours worked"."""
+    return ngettext("%(n)s hour worked", "%(n)s hours worked", round(hours)) % {"n": number(hours)}
+
+
+def injury_count(metric: str, n: float) -> str:
+    """"3 lost-time injuries", "1 recordable injury"."""
+    if metric == "injuries_lost_time":
+        return ngettext("%(n)s lost-time injury", "%(n)s lost-time injuries", round(n)) % {"n": number(n)}
+    return ngettext("%(n)s recordable injury", "%(n)s recordable injuries", round(n)) % {"n": number(n)}
 
 
 def _verified(rows: dict[int, dict], months) -> int:
