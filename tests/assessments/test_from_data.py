@@ -416,3 +416,13 @@ def test_the_number_of_queries_does_not_grow_with_months_or_records(world, djang
     assert second["energy_intensity_reduction"].value == pytest.approx(0.0, abs=1e-12)
     with django_assert_num_queries(PARK_QUERIES):
         values_for(world.park, 2025, ["cetp_compliance", "park_tenants_foundational"])
+
+
+def test_the_reason_is_in_the_readers_language(world, settings, tmp_path):
+    from tests.site.catalogues import install
+
+    # a catalogue made for this test (the translators add the shipped words)
+    install(settings, tmp_path, "vi", {"no hours worked reported in %(year)s": "chưa báo cáo giờ làm việc năm %(year)s"})
+    with translation.override("vi"):
+        got = one(world.own, 2025, "ltifr_1m")
+    assert got.reason == "chưa báo cáo giờ làm việc năm 2025"
