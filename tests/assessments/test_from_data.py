@@ -13,7 +13,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from loomlight.assessments.from_data import FromData, values_for
+from loomlight.assessments.from_data import KINDS, FromData, values_for
 from loomlight.calc.assessment.tree import DATA_SOURCES
 from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
 from loomlight.inventories import services as inventories
@@ -359,6 +359,15 @@ def test_a_facility_without_data_has_no_value_and_a_reason_for_every_source(worl
     got = values_for(world.outside, 2025, FACILITY_SOURCES)
     assert set(got) == set(FACILITY_SOURCES)
     assert all(v.value is None and v.reason for v in got.values())
+
+
+def test_every_source_says_the_data_kinds_it_is_made_of(world):
+    assert set(KINDS) == set(DATA_SOURCES)
+    got = values_for(world.own, 2025, ["ltifr_200k", "zdhc_wastewater_compliance", "mrsl_conformance"])
+    assert {s: v.kinds for s, v in got.items()} == {"ltifr_200k": {"environmental"},
+                                                     "zdhc_wastewater_compliance": {"wastewater"},
+                                                     "mrsl_conformance": {"chemicals"}}
+    assert one(world.park, 2025, "park_tenants_foundational").kinds == {"assessments"}
 
 
 def test_an_unknown_source_is_said(world):

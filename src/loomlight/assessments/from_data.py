@@ -34,7 +34,7 @@ from loomlight.calc.assessment.tree import DATA_SOURCES
 from loomlight.calc.chemicals import DeclarationState, ProductUse, conformant_share, declaration_state
 from loomlight.calc.wastewater import Outcome
 from loomlight.registry.validators import FIRST_YEAR, LAST_DATE
-from loomlight.registry.models import Facility, IndustrialPark, SharedFacility, SharedFacilityKind
+from loomlight.registry.models import DataKind, Facility, IndustrialPark, SharedFacility, SharedFacilityKind
 from loomlight.site import periods as site_periods
 from loomlight.site.numbers import number
 
@@ -55,6 +55,9 @@ class FromData:
     #: of ``months``, how many are verified (``reporting.ReportingPeriod``); None for data without a verification
     #: state of their own (lab results, the chemical inventory)
     months_verified: int | None = None
+    #: the data kinds (``registry.models.DataKind``) the value is made of: a viewer sees it only with the right to
+    #: all of them (docs/architecture.md, "Data kinds of derived figures")
+    kinds: frozenset[str] = frozenset()
 
 
 #: Hours in the base of each injury rate [h]: OSHA 29 CFR 1904 (100 full-time workers × 40 h × 50 weeks) and the
@@ -74,6 +77,18 @@ INTENSITIES = {
     "water_intensity": ("water_withdrawn_m3", "water", 1000.0),
 }
 REDUCTIONS = {"energy_intensity_reduction": "energy_intensity", "water_intensity_reduction": "water_intensity"}
+#: The data kinds each source is made of (the monthly workforce values are environmental data, as every monthly
+#: value: the policy reads them with the facility's environmental data).
+KINDS = {
+    **dict.fromkeys(("ltifr_200k", "ltifr_1m", "trir_200k", "trir_1m", "women_share", "energy_intensity",
+                     "water_intensity", "energy_intensity_reduction", "water_intensity_reduction"),
+                    frozenset({DataKind.ENVIRONMENTAL.value})),
+    "zdhc_wastewater_compliance": frozenset({DataKind.WASTEWATER.value}),
+    "cetp_compliance": frozenset({DataKind.WASTEWATER.value}),
+    "mrsl_conformance": frozenset({DataKind.CHEMICALS.value}),
+    "park_tenants_foundational": frozenset({DataKind.ASSESSMENTS.value}),
+    "park_tenants_intermediate": frozenset({DataKind.ASSESSMENTS.value}),
+}
 #: Sources computed from the tenants' verified assessments: the assessments' models fill them in.
 FROM_ASSESSMENTS = ("park_tenants_foundational", "park_tenants_intermediate")
 WORKFORCE = ("hours_worked", "injuries_lost_time", "injuries_recordable", "headcount_female", "headcount_male")
@@ -123,7 +138,8 @@ class _Context:
 
     def gap(self, source: str, reason: str, *, months: int = 0, basis: str = "") -> FromData:
         unit = DATA_SOURCES[source][0] if source in DATA_SOURCES else ""
-        return FromData(source, None, unit, basis, months, self.expected, False, reason)
+        return FromData(source, None, unit, basis, months, self.expected, False, reason, None,
+                        KINDS.get(source, frozenset()))
 
     def found(self, source: str, value: float, basis: str, months: int, *, expected: int | None = None,
               complete: bool | None = None, verified: int | None = None) -> FromData:
@@ -134,7 +150,8 @@ class _Context:
             basis = ngettext("%(basis)s; %(verified)s of %(months)s month verified",
                              "%(basis)s; %(verified)s of %(months)s months verified", months) % {
                 "basis": basis, "verified": number(verified), "months": number(months)}
-        return FromData(source, value, DATA_SOURCES[source][0], basis, months, expected, complete, None, verified)
+        return FromData(source, value, DATA_SOURCES[source][0], basis, months, expected, complete, None, verified,
+                        KINDS[source])
 
     def value(self, source: str) -> FromData:
         if source not in DATA_SOURCES:
