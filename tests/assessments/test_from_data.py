@@ -208,6 +208,21 @@ def test_the_trend_of_an_incomplete_year_compares_the_same_months(output_by_mass
                          "(12 − 9) / 12 = 25 %; 0 of 3 months verified")
 
 
+def test_a_month_missing_this_year_is_left_out_of_the_year_before_too(world):
+    # given 2025: January 10, February 20, March 10 GJ; 2026: January and March 9 GJ, February not reported; 1,000 kg
+    # of output in each month with data
+    inventory_values(world.neighbour, [(2025, (1, 3), "fuel_diesel", 10, "GJ"), (2025, (2,), "fuel_diesel", 20, "GJ"),
+                                       (2025, (1, 2, 3), "production_kg", 1000, "kg"),
+                                       (2026, (1, 3), "fuel_diesel", 9, "GJ"), (2026, (1, 3), "production_kg", 1000, "kg")])
+    got = one(world.neighbour, 2026, "energy_intensity_reduction")
+    # then January and March of both years: 18 GJ / 2,000 kg = 9 MJ/kg against 20 GJ / 2,000 kg = 10 MJ/kg: 10 %
+    # (with February 2025 in the year before: 40 / 3,000 = 13.33 MJ/kg and 32.5 %, which no month of 2026 supports)
+    assert got.value == pytest.approx(10.0, rel=1e-12)
+    assert (got.months, got.months_expected, got.complete) == (2, 3, False)
+    assert got.basis == ("Jan–Mar 2026 against Jan–Mar 2025: 9 MJ/kg (2 months) against 10 MJ/kg (2 months); "
+                         "(10 − 9) / 10 = 10 %; 0 of 2 months verified")
+
+
 def test_water_not_reported_is_a_gap_in_the_intensity_and_its_trend(output_by_mass):
     world = output_by_mass
     got = values_for(world.own, 2026, ["water_intensity", "water_intensity_reduction"])

@@ -317,7 +317,8 @@ class _Context:
         shown, before = periods.comparison(self.year, [datetime.date(self.year, m, 1) for m in this_rows])
         months = [m for _y, m in shown.months]
         this, counted, _a, _o = self._intensity(intensity, this_rows, months)
-        last, counted_before, _a, _o = self._intensity(intensity, last_rows, months)
+        # the year before over the very months counted this year (a month missing this year is left out of both)
+        last, counted_before, _a, _o = self._intensity(intensity, last_rows, counted or months)
         label = site_periods.comparison_label(shown, before)
         if this is None:
             return self.gap(source, _("%(label)s: %(why)s") % {
