@@ -123,11 +123,31 @@ def test_a_subject_kind_the_source_does_not_know_gets_no_value(world):
     assert (got.value, got.reason) == (None, "cetp_compliance is computed only for industrial parks, shared facilities.")
 
 
-def test_the_tenants_shares_wait_for_the_assessments(world):
+def test_the_tenants_shares_count_their_verified_facility_environmental_assessments(world):
+    from loomlight.assessments.models import Assessment, FrameworkVersion
+
+    # given Green Park's two tenants: Own Dyehouse verified at the intermediate level in 2025, Neighbour Sewing with
+    # a 2025 self-assessment not yet verified (it does not count), and a verified 2024 cycle (another year)
+    version = FrameworkVersion.objects.create(framework_id="facility_env", version="t", content_hash="0" * 64,
+                                              source="", file_name="t.yaml")
+    Assessment.objects.create(framework=version, framework_code="facility_env", facility=world.own, year=2025,
+                              status="verified", level_reached="intermediate", percent=70.0)
+    Assessment.objects.create(framework=version, framework_code="facility_env", facility=world.neighbour, year=2025,
+                              status="submitted", level_reached="aspirational", percent=95.0)
+    Assessment.objects.create(framework=version, framework_code="facility_env", facility=world.neighbour, year=2024,
+                              status="verified", level_reached="foundational", percent=40.0)
     got = values_for(world.park, 2025, ["park_tenants_foundational", "park_tenants_intermediate"])
-    assert {s: (v.value, v.unit, v.reason) for s, v in got.items()} == {
-        "park_tenants_foundational": (None, "percent", "computed from the tenants' verified assessments"),
-        "park_tenants_intermediate": (None, "percent", "computed from the tenants' verified assessments")}
+    # then 1 of 2 tenants meets each level: 50 %; not complete, since one tenant has no verified assessment
+    assert {s: (v.value, v.unit, v.complete) for s, v in got.items()} == {
+        "park_tenants_foundational": (50.0, "percent", False), "park_tenants_intermediate": (50.0, "percent", False)}
+    assert got["park_tenants_intermediate"].basis == (
+        "2025: 1 of 2 tenant facilities reached the intermediate level in their verified facility environmental "
+        "assessments (1 verified) = 50.0 %")
+    # and a park without tenants has no share
+    from loomlight.registry.models import IndustrialPark
+    empty = IndustrialPark.objects.create(name="Empty Park", country="VN")
+    assert values_for(empty, 2025, ["park_tenants_foundational"])["park_tenants_foundational"].reason == (
+        "the park has no tenant facility recorded")
 
 
 # --- the share of women ---------------------------------------------------------------------------------------
@@ -420,8 +440,9 @@ def _more(world, year):
 # samples and their results 2, chemical uses 1. (A site with permits adds their limits and evidence, one with a route
 # to a central plant that plant's intake limits: 3 more at most, whatever the number of permits, limits or samples.)
 FACILITY_QUERIES = 8
-# A park's CETP compliance: its plants 1, the plants' rules 2, the samples and their results 2.
-PARK_QUERIES = 5
+# A park's CETP compliance: its plants 1, the plants' rules 2, the samples and their results 2; its tenants' share:
+# the tenants counted 1, their verified assessments' levels 1.
+PARK_QUERIES = 7
 
 
 def test_the_number_of_queries_does_not_grow_with_months_or_records(world, django_assert_num_queries, plant_samples):

@@ -89,7 +89,9 @@ KINDS = {
     "park_tenants_foundational": frozenset({DataKind.ASSESSMENTS.value}),
     "park_tenants_intermediate": frozenset({DataKind.ASSESSMENTS.value}),
 }
-#: Sources computed from the tenants' verified assessments: the assessments' models fill them in.
+#: The framework whose verified tenant assessments give a park's share of tenants meeting a level.
+TENANT_FRAMEWORK = "facility_env"
+#: Sources computed from the tenants' verified assessments.
 FROM_ASSESSMENTS = ("park_tenants_foundational", "park_tenants_intermediate")
 WORKFORCE = ("hours_worked", "injuries_lost_time", "injuries_recordable", "headcount_female", "headcount_male")
 
@@ -153,6 +155,29 @@ class _Context:
         return FromData(source, value, DATA_SOURCES[source][0], basis, months, expected, complete, None, verified,
                         KINDS[source])
 
+    def tenants_meeting(self, source: str) -> FromData:
+        """The share of the park's tenant facilities whose own verified facility environmental assessment of the
+        year reached the level (or a higher one); a tenant without a verified assessment does not meet it."""
+        from loomlight.assessments.models import Assessment
+        from loomlight.registry.models import Facility
+
+        level = "foundational" if source == "park_tenants_foundational" else "intermediate"
+        meeting = ("foundational", "intermediate", "aspirational") if level == "foundational" else ("intermediate", "aspirational")
+        tenants = self._once("tenants", lambda: Facility.objects.filter(park=self.subject).count())
+        if not tenants:
+            return self.gap(source, _("the park has no tenant facility recorded"))
+        levels = self._once("tenant_levels", lambda: list(
+            Assessment.objects.filter(facility__park=self.subject, year=self.year, framework_code=TENANT_FRAMEWORK,
+                                      status="verified").values_list("level_reached", flat=True)))
+        met = sum(1 for reached in levels if reached in meeting)
+        value = met / tenants * 100.0
+        what = _("the foundational level") if level == "foundational" else _("the intermediate level")
+        basis = ngettext("%(year)s: %(met)s of %(tenants)s tenant facility reached %(what)s in its verified facility environmental assessment (%(verified)s verified) = %(value)s %%",
+                         "%(year)s: %(met)s of %(tenants)s tenant facilities reached %(what)s in their verified facility environmental assessments (%(verified)s verified) = %(value)s %%",
+                         tenants) % {"year": self.year, "met": number(met), "tenants": number(tenants), "what": what,
+                                     "verified": number(len(levels)), "value": number(value, decimals=1)}
+        return self.found(source, value, basis, 12, expected=12, complete=len(levels) == tenants)
+
     def value(self, source: str) -> FromData:
         if source not in DATA_SOURCES:
             return self.gap(source, _("%(source)s is not a source of data the platform knows.") % {"source": source})
@@ -161,7 +186,7 @@ class _Context:
             return self.gap(source, _("%(source)s is computed only for %(kinds)s.") % {
                 "source": source, "kinds": ", ".join(str(KIND_NAMES[k]) for k in kinds)})
         if source in FROM_ASSESSMENTS:
-            return self.gap(source, _("computed from the tenants' verified assessments"))
+            return self.tenants_meeting(source)
         if source in RATES:
             return self.rate(source)
         if source == "women_share":

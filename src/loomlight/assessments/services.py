@@ -142,10 +142,8 @@ def _prefill_from_data(assessment: Assessment, *, via: str) -> None:
     sources = {q.from_data for q in tree.questions.values() if q.from_data}
     if not sources:
         return
-    try:
-        from loomlight.assessments.from_data import values_for
-    except ImportError:   # until the answers-from-data module lands (issue 17, point 3)
-        return
+    from loomlight.assessments.from_data import values_for
+
     found = values_for(assessment.subject, assessment.year, sources)
     for question in tree.questions.values():
         data = found.get(question.from_data) if question.from_data else None
