@@ -127,7 +127,8 @@ def sheet(assessment: Assessment, language: str) -> tuple[calc.Result, list[Sect
         for question in section.questions:
             answer = answers.get(question.id)
             value = answer.value if answer else None
-            chosen = set(value) if question.type == "multiple_choice" and isinstance(value, list) else {value}
+            chosen = (set(value) if question.type == "multiple_choice" and isinstance(value, list)
+                      else {value} if isinstance(value, str) else set())
             rows.append(Row(
                 question=question, text=text_in(question.text, language),
                 guidance=text_in(question.guidance, language) if question.guidance else "",
