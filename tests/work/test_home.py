@@ -13,19 +13,20 @@ from tests.work.programme import build
 from tests.work.test_queues import _grow
 
 HEADINGS = {
-    "data_entry": ["Months to report", "Months returned to you", "Values to confirm or correct",
-                   "Expired chemical declarations", "Wastewater samples due"],
-    "manager": ["Months to report", "Months returned to you", "Values to confirm or correct",
-                "Expired chemical declarations", "Wastewater samples due"],
-    "admin": ["Months awaiting verification", "Facilities late with February 2026",
-                 "Flagged values in submitted months"],
+    "data_entry": ["Overdue actions", "Months to report", "Months returned to you", "Values to confirm or correct",
+                   "Expired chemical declarations", "Wastewater samples due", "Assessments returned for evidence"],
+    "manager": ["Overdue actions", "Months to report", "Months returned to you", "Values to confirm or correct",
+                "Expired chemical declarations", "Wastewater samples due", "Assessments returned for evidence"],
+    "admin": ["Overdue actions", "Months awaiting verification", "Facilities late with February 2026",
+              "Flagged values in submitted months", "Assessments to verify"],
     "assessor": ["Months awaiting verification", "Facilities late with February 2026",
-                 "Flagged values in submitted months"],
+                 "Flagged values in submitted months", "Assessments to verify"],
     "operator": ["Months awaiting verification", "Facilities late with February 2026",
-                 "Flagged values in submitted months"],
-    "park_operator": ["Tenants&#x27; reporting for February 2026", "Central plant results"],
-    "brand": ["Newly shared with you", "Withdrawn or expired"],
-    "financier": ["Newly shared with you", "Withdrawn or expired"],
+                 "Flagged values in submitted months", "Assessments to verify"],
+    "park_operator": ["Overdue actions", "Tenants&#x27; reporting for February 2026", "Central plant results",
+                      "Assessments returned for evidence"],
+    "brand": ["Overdue actions", "Newly shared with you", "Withdrawn or expired"],
+    "financier": ["Overdue actions", "Newly shared with you", "Withdrawn or expired"],
     "nobody": [],
 }
 

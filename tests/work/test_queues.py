@@ -132,7 +132,8 @@ def test_data_entry_never_sees_another_facilitys_work(world, programme):
     for q in queues.for_user(user, today=TODAY):
         assert all(i.label.startswith("Own Dyehouse") for i in q.items), q.key
     assert [q.key for q in queues.for_user(user, today=TODAY)] == [
-        "months_due", "months_returned", "values_flagged", "declarations_expired", "lab_results_due"]
+        "actions_overdue", "months_due", "months_returned", "values_flagged", "declarations_expired", "lab_results_due",
+        "assessments_returned"]
 
 
 # --- verifiers -------------------------------------------------------------------------------------------------
@@ -241,12 +242,13 @@ def test_brand_sees_what_was_newly_shared_and_withdrawn(world, programme):
 
 
 def test_brand_sees_nothing_but_its_consents(world, programme):
-    assert [q.key for q in queues.for_user(world.users["brand"], today=TODAY)] == ["consents_granted", "consents_ended"]
+    assert [q.key for q in queues.for_user(world.users["brand"], today=TODAY)] == [
+        "actions_overdue", "consents_granted", "consents_ended"]
     other = queues.consents_granted(world.users["other_brand"], today=TODAY)
     assert rows(other) == [("Stranger Mill", D(2026, 4, 10), "granted")]
     financier = queues.for_user(world.users["financier"], today=TODAY)
-    assert [(q.count, q.items) for q in financier] == [(0, ()), (0, ())]
-    assert financier[0].empty == "Nothing new was shared with you in the last 30 days."
+    assert [(q.count, q.items) for q in financier] == [(0, ()), (0, ()), (0, ())]
+    assert financier[1].empty == "Nothing new was shared with you in the last 30 days."
 
 
 def test_a_user_without_a_role_has_no_queue(world, programme):
@@ -268,6 +270,10 @@ PINNED = [
     (queues.tenants_reporting, "park_operator", 1),
     (queues.consents_granted, "brand", 4),   # consents of facilities, of shared facilities; which facilities it sees (2)
     (queues.consents_ended, "brand", 4),
+    # an empty queue: its count alone (test_assessment_queries_with_items pins them with items)
+    (queues.actions_overdue, "manager", 1),
+    (queues.assessments_to_verify, "assessor", 1),
+    (queues.assessments_returned, "manager", 1),
 ]
 
 
@@ -335,3 +341,70 @@ def test_cetp_results_queries_are_fixed(world, programme, django_assert_num_quer
     user = fresh(world.users["park_operator"])
     with django_assert_num_queries(len(first.captured_queries)):
         queues.cetp_results(user, today=TODAY)
+
+
+# --- assessments and actions (issue 17) ------------------------------------------------------------------------
+
+def _assessment_world(world):
+    from loomlight.assessments import services
+    from tests.assessments.conftest import MINI
+
+    version = services.framework_publish(text=MINI.read_text(encoding="utf-8"), file_name="mini.yaml")
+    own = services.assessment_start(by=world.users["manager"], framework=version, subject=world.own, year=2025, today=TODAY)
+    neighbour = services.assessment_start(by=world.users["neighbour_manager"], framework=version, subject=world.neighbour,
+                                          year=2025, today=TODAY)
+    return own, neighbour
+
+
+def test_overdue_actions_stand_out_on_the_owners_home_page_only(world, programme):
+    """Given an action owned by Saigon Knit Group due 31 March 2026 (overdue on 10 April), one due in May, one owned by
+    the park operator's organisation overdue since January, then each owner sees its own overdue ones, oldest first."""
+    from loomlight.assessments import services
+
+    own, _neighbour = _assessment_world(world)
+    services.answers_save(by=world.users["manager"], assessment=own, answers={"ems.policy": "no"})
+    services.action_create(by=world.users["manager"], assessment=own, question="ems.policy", owner=world.group,
+                           title="Sign the policy", due_date=D(2026, 3, 31))
+    services.action_create(by=world.users["manager"], assessment=own, question="ems.policy", owner=world.group,
+                           title="Train the staff", due_date=D(2026, 5, 31))
+    plan = services.plan_create(by=world.users["park_operator"], park=world.park, title="Water reuse", year=2026)
+    services.action_create(by=world.users["park_operator"], plan=plan, owner=world.park_operator_org,
+                           title="Pipe treated water", due_date=D(2026, 1, 15))
+    manager = queues.actions_overdue(world.users["group_manager"], today=TODAY)
+    assert (manager.count, rows(manager)) == (1, [("Saigon Knit Group · Sign the policy", D(2026, 3, 31), "action_overdue")])
+    park = queues.actions_overdue(world.users["park_operator"], today=TODAY)
+    assert rows(park) == [("Park Operator JSC · Pipe treated water", D(2026, 1, 15), "action_overdue")]
+    for who in ("neighbour_manager", "brand", "assessor"):
+        assert queues.actions_overdue(world.users[who], today=TODAY).count == 0
+
+
+def test_assessments_to_verify_and_returned_for_evidence(world, programme):
+    from loomlight.assessments.models import Assessment
+
+    own, neighbour = _assessment_world(world)
+    Assessment.objects.filter(pk=own.pk).update(status="submitted", submitted_at=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC))
+    Assessment.objects.filter(pk=neighbour.pk).update(status="evidence_requested", verification_comment="Attach the permit")
+    verify = queues.assessments_to_verify(world.users["assessor"], today=TODAY)
+    assert rows(verify) == [("Own Dyehouse · Mini facility assessment 2025", D(2026, 2, 1), "assessment_submitted")]
+    assert queues.assessments_to_verify(world.users["manager"], today=TODAY).count == 0
+    returned = queues.assessments_returned(world.users["neighbour_manager"], today=TODAY)
+    assert [(i.label, i.comment) for i in returned.items] == [("Neighbour Sewing · Mini facility assessment 2025", "Attach the permit")]
+    assert queues.assessments_returned(world.users["manager"], today=TODAY).count == 0
+
+
+def test_assessment_queries_with_items(world, programme, django_assert_num_queries):
+    """With items, each queue is its count and one query for the items (with their subjects and framework versions),
+    whatever their number."""
+    from loomlight.assessments import services
+    from loomlight.assessments.models import Assessment
+
+    own, neighbour = _assessment_world(world)
+    Assessment.objects.filter(pk__in=[own.pk, neighbour.pk]).update(status="submitted")
+    plan = services.plan_create(by=world.users["park_operator"], park=world.park, title="Plan", year=2026)
+    for i in range(3):
+        services.action_create(by=world.users["park_operator"], plan=plan, owner=world.park_operator_org,
+                               title=f"Commitment {i}", due_date=D(2026, 1, 1 + i))
+    for selector, who, count in ((queues.assessments_to_verify, "assessor", 2), (queues.actions_overdue, "park_operator", 3)):
+        user = fresh(world.users[who])
+        with django_assert_num_queries(2):
+            assert selector(user, today=TODAY).count == count

@@ -51,6 +51,9 @@ STATES = {
     "granted": gettext_lazy("Newly shared"),
     "revoked": gettext_lazy("Withdrawn"),
     "ended": gettext_lazy("Expired"),
+    "action_overdue": gettext_lazy("Overdue"),
+    "assessment_submitted": gettext_lazy("Submitted"),
+    "evidence_requested": gettext_lazy("Evidence requested"),
 }
 
 
@@ -512,11 +515,72 @@ def consents_ended(user, *, today: datetime.date) -> Queue:
                  _("Nothing was withdrawn or expired in the last 30 days."))
 
 
+# --- assessments and actions (issue 17) ------------------------------------------------------------------
+
+def _assessment_label(a) -> str:
+    return _("%(subject)s · %(framework)s %(year)s") % {"subject": a.subject.name, "framework": _framework_title(a),
+                                                        "year": a.year}
+
+
+def _framework_title(a) -> str:
+    from django.utils.translation import get_language
+
+    from loomlight.calc.assessment.tree import text_in
+    return text_in(a.framework.tree().title, (get_language() or "en").split("-")[0])
+
+
+def actions_overdue(user, *, today: datetime.date) -> Queue:
+    """Open actions past their due date owned by an organisation the user answers for, the longest overdue first.
+    Two queries (and one per framework version named, to read its title once)."""
+    from loomlight.assessments.selectors import overdue_actions
+
+    qs = overdue_actions(user, today)
+    count = qs.count()
+    items = tuple(Item(_("%(owner)s · %(action)s") % {"owner": a.owner.name, "action": a.title}, a.due_date,
+                       "action_overdue", reverse("assessments:action", args=[a.pk]),
+                       detail=(a.facility or a.park).name if (a.facility_id or a.park_id) else "")
+                  for a in qs[:ITEMS]) if count else ()
+    return Queue("actions_overdue", _("Overdue actions"), count, items, _("No action is overdue."),
+                 more_url=reverse("assessments:actions") + "?state=overdue&mine=1" if count else "",
+                 more_label=_("All overdue actions") if count else "")
+
+
+def assessments_to_verify(user, *, today: datetime.date) -> Queue:
+    """Submitted assessments the user verifies, the longest waiting first. Two queries."""
+    from loomlight.assessments.access import assessments_verifiable
+
+    qs = (assessments_verifiable(user).filter(status="submitted")
+          .select_related("framework", "facility", "park", "shared_facility").order_by("submitted_at", "pk"))
+    count = qs.count()
+    items = tuple(Item(_assessment_label(a), a.submitted_at.date() if a.submitted_at else None, "assessment_submitted",
+                       reverse("assessments:detail", args=[a.pk])) for a in qs[:ITEMS]) if count else ()
+    return Queue("assessments_to_verify", _("Assessments to verify"), count, items, _("No assessment awaits verification."),
+                 more_url=reverse("assessments:list") + "?status=submitted" if count else "",
+                 more_label=_("All assessments to verify") if count else "")
+
+
+def assessments_returned(user, *, today: datetime.date) -> Queue:
+    """Assessments the assessor sent back for evidence, to complete and submit again. Two queries."""
+    from loomlight.assessments.access import assessments_answerable
+
+    qs = (assessments_answerable(user).filter(status="evidence_requested")
+          .select_related("framework", "facility", "park", "shared_facility").order_by("submitted_at", "pk"))
+    count = qs.count()
+    items = tuple(Item(_assessment_label(a), None, "evidence_requested", reverse("assessments:detail", args=[a.pk]),
+                       comment=a.verification_comment) for a in qs[:ITEMS]) if count else ()
+    return Queue("assessments_returned", _("Assessments returned for evidence"), count, items,
+                 _("No assessment waits for your evidence."))
+
+
 # --- which queues a user has ----------------------------------------------------------------------------
 
-STAFF = (months_due, months_returned, values_flagged, declarations_expired, lab_results_due)
-VERIFIERS = (months_awaiting_verification, facilities_late, values_flagged_submitted)
-PARK = (tenants_reporting, cetp_results)
+STAFF = (months_due, months_returned, values_flagged, declarations_expired, lab_results_due, assessments_returned)
+VERIFIERS = (months_awaiting_verification, facilities_late, values_flagged_submitted, assessments_to_verify)
+PARK = (tenants_reporting, cetp_results, assessments_returned)
+#: Roles that answer for an organisation's actions (assessments.access.organisations_answering): their home page
+#: starts with its overdue actions.
+ACTION_OWNERS = frozenset({Role.FACILITY_MANAGER, Role.FACILITY_DATA_ENTRY, Role.PARK_OPERATOR, Role.BRAND_VIEWER,
+                           Role.FINANCIER_VIEWER, Role.PROGRAMME_ADMIN})
 VIEWERS = (consents_granted, consents_ended)
 
 
@@ -525,12 +589,14 @@ def for_user(user, *, today: datetime.date) -> list[Queue]:
     operators, brands and financiers. An installation's operator (superuser) sees the verifiers' queues."""
     roles = policy.roles(user)
     selectors: list = []
+    if roles & ACTION_OWNERS:
+        selectors.append(actions_overdue)
     if roles & {Role.FACILITY_MANAGER, Role.FACILITY_DATA_ENTRY}:
         selectors += STAFF
     if roles & {Role.PROGRAMME_ADMIN, Role.ASSESSOR} or (user.is_authenticated and user.is_superuser):
         selectors += VERIFIERS
     if Role.PARK_OPERATOR in roles:
-        selectors += PARK
+        selectors += [q for q in PARK if q not in selectors]
     if roles & {Role.BRAND_VIEWER, Role.FINANCIER_VIEWER}:
         selectors += VIEWERS
     return [select(user, today=today) for select in selectors]
