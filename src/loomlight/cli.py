@@ -6,6 +6,7 @@
     loomlight manage ARGS...                 Django's management commands
     loomlight ghg INPUT.csv [options]        GHG inventory from a CSV (no database; --help)
     loomlight assessment validate FILE.yaml  check a framework file (no database): coded errors, exit 1 on any
+    loomlight assessment xlsform FRAMEWORK -o FILE.xlsx   the framework as an XLSForm for ODK/KoboToolbox (no database)
 """
 
 from __future__ import annotations
@@ -130,6 +131,46 @@ def cmd_assessment_validate(args) -> int:
     return 1 if failed else 0
 
 
+def _framework(name: str, version: str | None):
+    """A built-in framework's id (with ``version``) or a YAML file's path -> (Framework, None) or (None, message)."""
+    from loomlight.calc.assessment import FrameworkInvalid, load
+    from loomlight.calc.assessment.builtin import UnknownFramework, builtin
+
+    path = Path(name)
+    try:
+        if path.suffix in (".yaml", ".yml") or path.exists():
+            if version is not None:
+                return None, "--version is for a built-in framework; a file names its own version"
+            return load(path.read_text(encoding="utf-8-sig"), name), None
+        return builtin(name, version), None
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"{name}: cannot be read: {getattr(exc, 'strerror', None) or exc}"
+    except (FrameworkInvalid, UnknownFramework) as exc:
+        return None, str(exc)
+
+
+def cmd_assessment_xlsform(args) -> int:
+    """Write the framework version as an XLSForm (checked by pyxform); no database, no network."""
+    from loomlight.calc.assessment.xlsform import XLSFormInvalid, form_version, to_xlsform
+
+    framework, problem = _framework(args.framework, args.version)
+    if framework is None:
+        print(f"loomlight: {problem}", file=sys.stderr)
+        return 1
+    try:
+        data = to_xlsform(framework, subject=args.subject)
+    except XLSFormInvalid as exc:
+        print(f"loomlight: {exc}", file=sys.stderr)
+        return 1
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as exc:
+        print(f"loomlight: {args.output}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"{args.output}: XLSForm {framework.id} version {form_version(framework)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loomlight", description="Loomlight: sustainable-manufacturing programmes, open.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -157,6 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
     validate = assessment_sub.add_parser("validate", help="check framework YAML files: coded errors, exit 1 on any")
     validate.add_argument("files", nargs="+", metavar="FILE.yaml")
     validate.set_defaults(func=cmd_assessment_validate)
+    xlsform = assessment_sub.add_parser("xlsform", help="write a framework version as an XLSForm (ODK Collect, KoboToolbox)")
+    xlsform.add_argument("framework", metavar="FRAMEWORK", help="a built-in framework's id or a YAML file")
+    xlsform.add_argument("--version", help="the built-in framework's version (default: the newest)")
+    xlsform.add_argument("--subject", choices=("facility", "park", "shared_facility"),
+                         help="leave out what does not apply to this kind of subject")
+    xlsform.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    xlsform.set_defaults(func=cmd_assessment_xlsform)
 
     manage = sub.add_parser("manage", help="Django management commands (migrate, createsuperuser, ...)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

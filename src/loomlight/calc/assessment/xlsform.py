@@ -476,6 +476,10 @@ def _split(header: str) -> tuple[str, ...]:
     return tuple(part for part in header.replace("-", "/").split("/") if part)
 
 
+class _Unsupported(ValueError):
+    pass
+
+
 def _read_table(data: bytes, filename: str) -> list[list]:
     lower = filename.lower()
     if lower.endswith((".xlsx", ".xlsm")):
@@ -489,7 +493,7 @@ def _read_table(data: bytes, filename: str) -> list[list]:
         first = text.split("\n", 1)[0]
         delimiter = ";" if first.count(";") > first.count(",") else ","
         return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    raise ValueError("the file must be a CSV (.csv) or an Excel workbook (.xlsx)")
+    raise _Unsupported("the file must be a CSV (.csv) or an Excel workbook (.xlsx)")
 
 
 def _cell(value) -> str:
@@ -517,11 +521,14 @@ def parse_submissions(framework: Framework, data: bytes, filename: str) -> Submi
     version = form_version(framework)
     try:
         table = _read_table(data, filename)
-    except (ValueError, UnicodeDecodeError, OSError, KeyError, csv.Error) as exc:
-        reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else str(exc) if isinstance(exc, ValueError) and "must be" in str(exc) else "it cannot be read as a CSV or XLSX file"
-        return Submissions(version, (), (SubmissionError(SubmissionCode.UNREADABLE, 0, "", f"{filename}: {reason}"),))
+    except UnicodeDecodeError:
+        return _unreadable(version, f"{filename}: it is not UTF-8 text")
+    except _Unsupported as exc:
+        return _unreadable(version, f"{filename}: {exc}")
+    except Exception:   # noqa: BLE001 - a broken workbook raises whatever zipfile or openpyxl meet; never a 500
+        return _unreadable(version, f"{filename}: it cannot be read as a CSV or XLSX file")
     if not table or not any(_cell(v) for v in table[0]):
-        return Submissions(version, (), (SubmissionError(SubmissionCode.UNREADABLE, 0, "", f"{filename}: no header row"),))
+        return _unreadable(version, f"{filename}: no header row")
 
     names = Names.of(framework)
     paths = _paths(framework, names)
@@ -605,7 +612,7 @@ def parse_submissions(framework: Framework, data: bytes, filename: str) -> Submi
         answers: dict[str, object] = {}
         for qid, value in values.items():
             question = framework.questions[qid]
-            if question.type == "multiple_choice" and value:
+            if question.type == "multiple_choice" and value and value != NA:
                 answers[qid] = value.split()
             elif value:
                 answers[qid] = value
@@ -631,6 +638,10 @@ def parse_submissions(framework: Framework, data: bytes, filename: str) -> Submi
             continue
         rows.append(SubmissionRow(number, facility, year, version, normal, processes))
     return Submissions(version, tuple(rows), tuple(errors))
+
+
+def _unreadable(version: str, message: str) -> Submissions:
+    return Submissions(version, (), (SubmissionError(SubmissionCode.UNREADABLE, 0, "", message),))
 
 
 def _year(value: str) -> int | None:
