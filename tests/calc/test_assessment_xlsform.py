@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from loomlight.calc.assessment import check_answers, load
@@ -363,6 +365,45 @@ def test_an_unreadable_file_is_one_error():
     assert refusals(parse_submissions(MINI, b"a,b", "kobo.json")) == [(SubmissionCode.UNREADABLE, 0, "")]
 
 
+
+def kobo_xlsx_with_repeat(volume_of_second: object) -> bytes:
+    """KoboToolbox's XLSX: the main sheet, then the repeat's sheet joined by _parent_index to the main _index."""
+    book = Workbook()
+    main = book.active
+    main.title = "Mini facility assessment"
+    main.append(["facility", "year", "processes", "form_version", "water/water__metered", "_id", "_index"])
+    main.append(["VN-DYE-01", 2026, "dyeing", VERSION, "yes", 11, 1])
+    main.append(["VN-DYE-03", 2026, "laundry", VERSION, "no", 12, 2])
+    repeat = book.create_sheet("water__sources")
+    repeat.append(["water/water__sources/water__sources__source", "water/water__sources/water__sources__volume",
+                   "_index", "_parent_table_name", "_parent_index", "_submission__id", "_submission__uuid"])
+    repeat.append(["ground", 1200, 1, "Mini facility assessment", 1, 11, "u-11"])
+    repeat.append(["mains", 300.5, 2, "Mini facility assessment", 1, 11, "u-11"])
+    repeat.append(["mains", volume_of_second, 3, "Mini facility assessment", 2, 12, "u-12"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_kobo_xlsx_repeat_sheet_answers_the_table():
+    # given a table answered on Kobo's repeat sheet; then its rows join their submission by _parent_index
+    parsed = parse_submissions(MINI, kobo_xlsx_with_repeat(80), "kobo.xlsx")
+    assert parsed.errors == ()
+    assert [(r.facility_code, r.answers) for r in parsed.rows] == [
+        ("VN-DYE-01", {"water.metered": "yes",
+                       "water.sources": ((("source", "ground"), ("volume", 1200.0)),
+                                         (("source", "mains"), ("volume", 300.5)))}),
+        ("VN-DYE-03", {"water.metered": "no", "water.sources": ((("source", "mains"), ("volume", 80.0)),)}),
+    ]
+
+
+def test_a_bad_cell_of_a_repeat_sheet_is_named_by_sheet_row_and_column():
+    parsed = parse_submissions(MINI, kobo_xlsx_with_repeat("lots"), "kobo.xlsx")
+    assert [(e.code, e.sheet, e.row, e.column) for e in parsed.errors] == [
+        (SubmissionCode.BAD_VALUE, "water__sources", 4, "water/water__sources/water__sources__volume")]
+    assert str(parsed.errors[0]).startswith("sheet water__sources, row 4, column water/water__sources/water__sources__volume: S006")
+    assert [r.facility_code for r in parsed.rows] == ["VN-DYE-01"]
+
 # ---- the command -----------------------------------------------------------------------------------------------
 
 def test_the_command_writes_the_form(tmp_path, capsys):
@@ -383,3 +424,12 @@ def test_the_command_refuses_an_unknown_framework_and_writes_nothing(tmp_path, c
     out_text, err = capsys.readouterr()
     assert out_text == "" and err.startswith("loomlight: no built-in framework “no_such_framework”")
     assert not out.exists()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([*';,"\n\r /-_xyz019\x00', "ems/ems__policy", "ems/ems__certified", "facility",
+                                 "year", "form_version", VERSION, "na", "2026"]), max_size=80).map("".join))
+def test_no_input_raises(text):
+    # whatever the file holds, the answer is rows and coded errors, never an exception (no 500 upstream)
+    parsed = parse_submissions(MINI, text.encode("utf-8"), "any.csv")
+    assert all(isinstance(e.code, SubmissionCode) for e in parsed.errors)

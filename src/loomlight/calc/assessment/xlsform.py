@@ -36,9 +36,11 @@ the form's own words (the facility field, yes/no, "not applicable", constraint m
 space-separated codes (KoboToolbox's extra one-column-per-choice ``ems/ems__certified/iso14001`` is read only
 when the summary column is absent). Known meta columns are ignored; any other unknown column is an error.
 Each row gives facility, year, version and the answers normalised by ``check_answers``, or errors naming the
-row (the file's row, the header being row 1) and the column (its header as written). A table question cannot
-be imported (KoboToolbox puts repeats on other sheets, ODK Central in other files): it is answered on the
-platform, and a value in a column of it is an error.
+row (the file's row, the header being row 1) and the column (its header as written). A table (a repeat) is
+read from KoboToolbox's XLSX, which puts each repeat on a sheet named as it, its rows joined to the main
+sheet's ``_index`` by ``_parent_index`` (an error there names the sheet too). ODK Central exports repeats as
+other CSV files of a zip, which are not read: there, and in a CSV, a table is answered on the platform, and a
+value in a column of it is an error ("not importable").
 References: the XLSForm specification (xlsform.org, "XLSForm standard"); pyxform (github.com/XLSForm/pyxform);
 ODK Central's CSV export (docs.getodk.org/central-submissions); KoboToolbox data exports (support.kobotoolbox.org).
 """
@@ -113,10 +115,11 @@ class SubmissionError:
     row: int          # the file's row (header = 1); 0 for the file as a whole
     column: str       # the header as written; "" for the row or the file
     message: str
+    sheet: str = ""   # an XLSX's repeat sheet; "" for the main sheet or a CSV
 
     def __str__(self) -> str:
         where = f"row {self.row}" + (f", column {self.column}" if self.column else "") if self.row else "file"
-        return f"{where}: {self.code.value} {self.message}"
+        return f"{f'sheet {self.sheet}, ' if self.sheet else ''}{where}: {self.code.value} {self.message}"
 
 
 @dataclass(frozen=True)
@@ -480,19 +483,20 @@ class _Unsupported(ValueError):
     pass
 
 
-def _read_table(data: bytes, filename: str) -> list[list]:
+def _read_sheets(data: bytes, filename: str) -> list[tuple[str, list[list]]]:
+    """(sheet title, rows) of each sheet; a CSV is one sheet titled ""."""
     lower = filename.lower()
     if lower.endswith((".xlsx", ".xlsm")):
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]   # KoboToolbox: the main sheet first, repeats on the sheets after it
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # KoboToolbox: the main sheet first, each repeat on a sheet after it named as the repeat
+        return [(sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]) for sheet in book.worksheets]
     if lower.endswith(".csv"):
         text = data.decode("utf-8-sig")
         first = text.split("\n", 1)[0]
         delimiter = ";" if first.count(";") > first.count(",") else ","
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        return [("", list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))]
     raise _Unsupported("the file must be a CSV (.csv) or an Excel workbook (.xlsx)")
 
 
@@ -520,7 +524,8 @@ def parse_submissions(framework: Framework, data: bytes, filename: str) -> Submi
     with any error. Rows left wholly blank are passed over."""
     version = form_version(framework)
     try:
-        table = _read_table(data, filename)
+        sheets = _read_sheets(data, filename)
+        table = sheets[0][1]
     except UnicodeDecodeError:
         return _unreadable(version, f"{filename}: it is not UTF-8 text")
     except _Unsupported as exc:
@@ -559,6 +564,14 @@ def parse_submissions(framework: Framework, data: bytes, filename: str) -> Submi
     if not version_columns:
         errors.append(SubmissionError(SubmissionCode.OTHER_VERSION, 1, "form_version",
                                       f"no column names the form version; export the submissions with the form_version column ({version})"))
+
+    index_column = headers.index("_index") if "_index" in headers else None
+    tables: dict[str, dict[str, list]] = {}
+    if len(sheets) > 1:
+        if index_column is None:
+            errors.append(SubmissionError(SubmissionCode.UNKNOWN_COLUMN, 1, "_index",
+                                          "the file has repeat sheets but its first sheet has no _index column to join them by"))
+        tables = _repeat_sheets(framework, names, sheets[1:], errors)
 
     rows: list[SubmissionRow] = []
     for number, raw in enumerate(table[1:], start=2):
@@ -605,6 +618,7 @@ def parse_submissions(framework: Framework, data: bytes, filename: str) -> Submi
             elif kind == "table" and value and value != "0":
                 row_errors.append(SubmissionError(SubmissionCode.NOT_IMPORTABLE, number, header,
                                                   f"{target.question} is a table: it is answered on the platform, not imported"))
+        repeats = tables.get(_cell(raw[index_column]) if index_column is not None and index_column < len(raw) else "", {})
         if "processes" not in has and any(f.kind == "process_choice" for _, _, f in columns):
             processes = tuple(f.code for i, _, f in columns if f.kind == "process_choice" and cells[i].lower() in ("1", "true", "yes"))
         for qid, codes in picked.items():
@@ -616,6 +630,8 @@ def parse_submissions(framework: Framework, data: bytes, filename: str) -> Submi
                 answers[qid] = value.split()
             elif value:
                 answers[qid] = value
+        for qid, table_rows in repeats.items():
+            answers[qid] = [{col: value for col, (header, value) in cells_.items()} for sheet, at, cells_ in table_rows]
         for qid, (flag, header) in na_flags.items():
             if flag == "yes":
                 if answers.get(qid):
@@ -630,14 +646,74 @@ def parse_submissions(framework: Framework, data: bytes, filename: str) -> Submi
             normal = {}
             for error in exc.errors:
                 qid = error.question.split("[", 1)[0]
-                row_errors.append(SubmissionError(_ANSWER_CODES.get(error.code, SubmissionCode.BAD_VALUE), number,
-                                                  value_columns.get(qid, names.questions.get(qid, qid)),
-                                                  f"{qid}: {error.code.value} {error.message}"))
+                code = _ANSWER_CODES.get(error.code, SubmissionCode.BAD_VALUE)
+                message = f"{qid}: {error.code.value} {error.message}"
+                where = _repeat_cell(error.question, repeats.get(qid))
+                if where:   # a table's cell: the repeat sheet's own row and column
+                    row_errors.append(SubmissionError(code, where[1], where[2], message, sheet=where[0]))
+                else:
+                    row_errors.append(SubmissionError(code, number, value_columns.get(qid, names.questions.get(qid, qid)), message))
         if row_errors:
             errors.extend(row_errors)
             continue
         rows.append(SubmissionRow(number, facility, year, version, normal, processes))
     return Submissions(version, tuple(rows), tuple(errors))
+
+
+def _repeat_sheets(framework: Framework, names: Names, sheets, errors: list) -> dict[str, dict[str, list]]:
+    """KoboToolbox's repeat sheets -> {parent _index: {table question id: [(sheet, row, {column id: (header, value)})]}}.
+
+    A sheet is named as its repeat (cut to Excel's 31 characters); its rows join the main sheet's row whose
+    ``_index`` their ``_parent_index`` holds. A sheet or column that is no table of this form is an error."""
+    by_title = {names.questions[q.id][:31]: q for q in framework.questions.values() if q.type == "table"}
+    out: dict[str, dict[str, list]] = {}
+    for title, table in sheets:
+        question = by_title.get(title)
+        if question is None:
+            errors.append(SubmissionError(SubmissionCode.UNKNOWN_COLUMN, 0, "", f"the sheet “{title}” is no table of "
+                                          f"{framework.id} {framework.version}", sheet=title))
+            continue
+        if not table:
+            continue
+        name = names.questions[question.id]
+        group = names.sections[question.section]
+        known = {}
+        for column in question.columns:
+            cname = f"{name}__{column.id}"
+            for path in ((cname,), (name, cname), (group, name, cname)):
+                known[path] = column.id
+        headers = [_cell(h) for h in table[0]]
+        columns, parent = [], None
+        for index, header in enumerate(headers):
+            if header == "_parent_index":
+                parent = index
+            elif not header or header in META_COLUMNS or header.startswith(("_submission_", *META_PREFIXES)):
+                continue
+            elif _split(header) in known:
+                columns.append((index, header, known[_split(header)]))
+            else:
+                errors.append(SubmissionError(SubmissionCode.UNKNOWN_COLUMN, 1, header,
+                                              f"“{header}” is no column of the table {question.id}", sheet=title))
+        if parent is None:
+            errors.append(SubmissionError(SubmissionCode.UNKNOWN_COLUMN, 1, "_parent_index",
+                                          "a repeat sheet needs its _parent_index column", sheet=title))
+            continue
+        for number, raw in enumerate(table[1:], start=2):
+            cells = {col: (header, _cell(raw[i]) if i < len(raw) else "") for i, header, col in columns}
+            if not any(v for h, v in cells.values()):
+                continue
+            key = _cell(raw[parent]) if parent < len(raw) else ""
+            out.setdefault(key, {}).setdefault(question.id, []).append((title, number, cells))
+    return out
+
+
+def _repeat_cell(where: str, table_rows) -> tuple[str, int, str] | None:
+    """check_answers' ``qid[n].column`` -> (sheet, row, header) of that cell, or None."""
+    if not table_rows or "[" not in where:
+        return None
+    number, _, column = where.split("[", 1)[1].partition("].")
+    sheet, row, cells = table_rows[int(number) - 1]
+    return sheet, row, cells.get(column, (column, ""))[0]
 
 
 def _unreadable(version: str, message: str) -> Submissions:
