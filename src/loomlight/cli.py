@@ -10,6 +10,7 @@
                                              the questions, one a row (no database)
     loomlight assessment score FRAMEWORK ANSWERS.csv [--format text|json] [--subject S] [--process P,...]
                                              score answers (no database); a bad answer named by row, exit 1
+    loomlight assessment xlsform FRAMEWORK -o FILE.xlsx   the framework as an XLSForm for ODK/KoboToolbox (no database)
 """
 
 from __future__ import annotations
@@ -386,6 +387,27 @@ def _score_text(result, subject) -> str:
     return "\n".join(lines)
 
 
+def cmd_assessment_xlsform(args) -> int:
+    """Write the framework version as an XLSForm (checked by pyxform); no database, no network."""
+    from loomlight.calc.assessment.xlsform import XLSFormInvalid, form_version, to_xlsform
+
+    framework, failed = _assessment_framework(args.framework, args.version)
+    if framework is None:
+        return failed
+    try:
+        data = to_xlsform(framework, subject=args.subject)
+    except XLSFormInvalid as exc:
+        print(f"loomlight: {exc}", file=sys.stderr)
+        return 1
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as exc:
+        print(f"loomlight: {args.output}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"{args.output}: XLSForm {framework.id} version {form_version(framework)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loomlight", description="Loomlight: sustainable-manufacturing programmes, open.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -429,6 +451,13 @@ def build_parser() -> argparse.ArgumentParser:
                          help="what is assessed (default: the one subject kind the framework's sections name, else facility)")
     scoring.add_argument("--process", help="the facility's processes, separated by commas (e.g. dyeing,finishing)")
     scoring.set_defaults(func=cmd_assessment_score)
+    xlsform = assessment_sub.add_parser("xlsform", help="write a framework version as an XLSForm (ODK Collect, KoboToolbox)")
+    xlsform.add_argument("framework", metavar="FRAMEWORK", help="a built-in framework's id or a YAML file")
+    xlsform.add_argument("--version", help="the built-in framework's version (default: the newest)")
+    xlsform.add_argument("--subject", choices=("facility", "park", "shared_facility"),
+                         help="leave out what does not apply to this kind of subject")
+    xlsform.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    xlsform.set_defaults(func=cmd_assessment_xlsform)
 
     manage = sub.add_parser("manage", help="Django management commands (migrate, createsuperuser, ...)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
