@@ -50,18 +50,19 @@ def level_label(level: str | None) -> str:
 
 
 def status_label(status: str, gated: bool = False) -> str:
-    """What became of one question, in words (``AnswerScore.status``)."""
+    """What became of one question, in a few words that fit a table cell (``AnswerScore.status``); the
+    appendix's introduction says what each means."""
     if gated:
-        return _("Points withheld: the foundational level of this section is not met")
+        return _("Withheld: foundational level not met")
     labels = {
         "full": _("Full points"),
         "partial": _("Part of the points"),
         "failed": _("No points"),
         "unanswered": _("Gap: not answered"),
-        "skipped": _("Skipped: an earlier answer makes it unnecessary"),
-        "not_applicable": _("Does not apply to this subject"),
+        "skipped": _("Skipped"),
+        "not_applicable": _("Does not apply"),
         "na": _("Answered not applicable"),
-        "unscored": _("Not scored (information only)"),
+        "unscored": _("Not scored"),
     }
     return labels[status]
 

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -57,7 +58,10 @@ def static_path(url: str) -> Path:
     path = unquote(parts.path)
     prefix = "/" + settings.STATIC_URL.strip("/") + "/"
     if path.startswith(prefix):
-        found = finders.find(path.removeprefix(prefix))
+        try:
+            found = finders.find(path.removeprefix(prefix))
+        except SuspiciousFileOperation:   # "/static/../../etc/passwd"
+            found = None
         if found:
             return Path(found).resolve()
     candidate = Path(path).resolve()
