@@ -52,7 +52,7 @@ def level_label(level: str | None) -> str:
 def status_label(status: str, gated: bool = False) -> str:
     """What became of one question, in a few words that fit a table cell (``AnswerScore.status``); the
     appendix's introduction says what each means."""
-    if gated:
+    if gated and status in ("full", "partial"):   # a gap stays a gap, a failure a failure
         return _("Withheld: foundational level not met")
     labels = {
         "full": _("Full points"),
