@@ -170,3 +170,13 @@ def test_the_footer_quotes_the_translated_words_for_css():
     and a quote or a backslash in a translation cannot end the string early."""
     assert page_footer_css() == '@page { @bottom-right { content: "Page " counter(page) " of " counter(pages); } }'
     assert site_pdf._css_string('a "b" \\c') == '"a \\"b\\" \\\\c"'
+
+
+@override_settings(TEMPLATES=PROBE_TEMPLATES)
+def test_rules_computed_for_a_document_are_added_after_the_print_stylesheet(no_network):
+    """Given a rule made from the document's data (as the scorecard's bar widths are, templates having no
+    inline style), when it is passed as ``css``, then it overrides pdf.css: the paragraphs are set in Tlwg Typo
+    while the heading (DejaVu Sans Bold) and the footer (DejaVu Sans) keep pdf.css's font."""
+    pdf = render_pdf("pdf_probe.html", {"heading": "Bars", "body": "text"}, language="en",
+                     css='p { font-family: "Tlwg Typo"; }')
+    assert font_names(pdf) == {"DejaVu-Sans", "DejaVu-Sans-Bold", "Tlwg-Typo"}

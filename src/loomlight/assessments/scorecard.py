@@ -115,6 +115,7 @@ def _context(framework, result, subject_name, year, language, state_label, verif
             "percent": _percent(s.percent) if s.counted else _("Does not apply: its weight goes to the other sections"),
             "weight": _percent(s.weight_share * 100) if s.counted else "",
             "level": level_label(s.level_reached) if s.counted else "",
+            "bar": f"bar-{len(sections)}",
             "bar_width": f"{max(0.0, min(100.0, s.percent or 0.0)):.1f}",   # CSS, not for reading: always a dot
         })
         rows = []
@@ -160,4 +161,5 @@ def scorecard_pdf(*, framework: Framework, result: Result, subject_name: str, ye
     context = scorecard_context(framework=framework, result=result, subject_name=subject_name, year=year,
                                 language=language, status_label=status_label, verified_by=verified_by,
                                 verified_at=verified_at, actions=actions)
-    return render_pdf(TEMPLATE, context, language=language)
+    bars = "".join(f".{s['bar']} span {{ width: {s['bar_width']}%; }}" for s in context["sections"])
+    return render_pdf(TEMPLATE, context, language=language, css=bars)

@@ -97,16 +97,18 @@ def page_footer_css() -> str:
     return "@page { @bottom-right { content: %s; } }" % " ".join(content)
 
 
-def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
+def render_pdf(template_name: str, context: dict, *, language: str, css: str = "") -> bytes:
     """The template rendered in ``language`` and laid out as an A4 PDF [bytes].
 
     The context gains ``pdf_language`` (for ``<html lang>``). Local static images and stylesheets may be linked;
-    any other URL is refused (logged by WeasyPrint as a warning) and left out."""
+    any other URL is refused (logged by WeasyPrint as a warning) and left out. ``css``: rules of this document
+    computed from its data (a bar's width), added after pdf.css: templates carry no inline style (the
+    Content-Security-Policy rule every template follows, tests/site/test_templates_csp.py)."""
     from weasyprint import CSS, HTML
 
     fetcher = _fetcher()
     with translation.override(language):
         html = render_to_string(template_name, {**context, "pdf_language": language})
         stylesheets = [CSS(filename=finders.find(STYLESHEET), url_fetcher=fetcher),
-                       CSS(string=page_footer_css(), url_fetcher=fetcher)]
+                       CSS(string=page_footer_css() + css, url_fetcher=fetcher)]
     return HTML(string=html, base_url="file:///", url_fetcher=fetcher).write_pdf(stylesheets=stylesheets)
