@@ -194,6 +194,27 @@ def test_the_context_is_all_in_the_readers_language_and_a_scorecard_renders_in_a
     assert time.perf_counter() - started < 2.0
 
 
+def test_a_result_of_another_framework_version_is_refused():
+    """Given a result scored against mini.yaml and a revised framework (its title changed, so another content
+    hash), when a scorecard is asked of the two, then it is refused naming both versions, and nothing is made."""
+    revised = load(MINI.read_text(encoding="utf-8").replace("Mini facility assessment", "Mini assessment, revised"),
+                   "mini.yaml")
+    result = score(FRAMEWORK, EXAMPLE, DYEHOUSE)
+    with pytest.raises(ValueError) as refused:
+        scorecard_pdf(framework=revised, result=result, subject_name="X", year=2026, language="en",
+                      status_label="Verified")
+    assert str(refused.value) == (f"the result is of test_mini 2026.1 ({HASH12}), "
+                                  f"not of test_mini 2026.1 ({revised.content_hash[:12]})")
+
+
+def test_a_verifier_without_a_date_is_named_alone():
+    """Given a verifier's name but no date, when the scorecard's context is built, then it names the verifier
+    without inventing a date."""
+    context = scorecard_context(framework=FRAMEWORK, result=score(FRAMEWORK, EXAMPLE, DYEHOUSE), subject_name="X",
+                                year=2026, language="en", status_label="Verified", verified_by="An Assessor")
+    assert context["verification"] == "Verified by An Assessor"
+
+
 @pytest.mark.parametrize("language", ["en", "vi", "km", "th"])
 def test_a_scorecard_with_nothing_answered_shows_every_question_as_a_gap(language):
     """Given a sewing facility that has answered nothing, when its scorecard is made in any language, then the

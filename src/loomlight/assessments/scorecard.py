@@ -90,7 +90,12 @@ def _day(value) -> str:
 
 def scorecard_context(*, framework: Framework, result: Result, subject_name: str, year: int, language: str,
                       status_label: str, verified_by: str | None = None, verified_at=None, actions=()) -> dict:
-    """What the template shows, every string and number already in ``language`` (the template holds no logic)."""
+    """What the template shows, every string and number already in ``language`` (the template holds no logic).
+
+    ValueError when ``result`` was not scored against this very ``framework`` (its content hash)."""
+    if result.content_hash != framework.content_hash:
+        raise ValueError(f"the result is of {result.framework} {result.version} ({result.content_hash[:12]}), "
+                         f"not of {framework.id} {framework.version} ({framework.content_hash[:12]})")
     with override(language):
         return _context(framework, result, subject_name, year, language, status_label, verified_by, verified_at, actions)
 
