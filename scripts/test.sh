@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what the tests need (Debian's PostgreSQL, Chromium,
-# Java for Spark, gettext and fonts; the Python package with its test and spark
-# extras in .venv), then the whole suite on SQLite and again on PostgreSQL. The
+# Java for Spark, gettext, fonts, Pango and HarfBuzz for WeasyPrint; the Python
+# package with its test and spark extras in .venv), then the whole suite on SQLite and again on PostgreSQL. The
 # portfolio-engine tests (tests/analytics: DuckDB, Spark, PostgreSQL) use no
 # Django database and run once, in the first pass. Ends with pytest's summary line.
 set -euo pipefail
@@ -17,6 +17,11 @@ command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 [ -d /usr/share/fonts/truetype/khmeros ] || need+=(fonts-khmeros)
 [ -d /usr/share/fonts/truetype/tlwg ] || need+=(fonts-thai-tlwg)
+[ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
+libs=$(/sbin/ldconfig -p)   # WeasyPrint (PDF scorecards) loads Pango and HarfBuzz's subsetter
+grep -q 'libpango-1.0.so.0 ' <<<"$libs" || need+=(libpango-1.0-0)
+grep -q 'libpangoft2-1.0.so.0 ' <<<"$libs" || need+=(libpangoft2-1.0-0)
+grep -q 'libharfbuzz-subset.so.0 ' <<<"$libs" || need+=(libharfbuzz-subset0)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need[*]}"
   as_root apt-get update -qq
