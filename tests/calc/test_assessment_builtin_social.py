@@ -112,7 +112,7 @@ def test_no_two_questions_share_an_english_text():
 
 # ---- mappings -------------------------------------------------------------------------------------------------
 
-# The section names of the Higg FSLM as /work/shared/reference/frameworks.md §1.10 gives them (howtohigg.org).
+# The section names of the Higg FSLM as ../shared/reference/frameworks.md §1.10 gives them (howtohigg.org).
 FSLM_SECTIONS = {"Recruitment & Hiring", "Working Hours", "Wages & Benefits", "Employee Treatment",
                  "Employee Involvement", "Health & Safety", "Termination", "Management Systems"}
 # ISO 45001:2018 clauses used: 4.4 OH&S management system, 5.4 consultation and participation of workers,
@@ -346,4 +346,5 @@ def test_the_content_hash_is_stable():
     text = resources.files(PACKAGE).joinpath("facility_social-2026.1.yaml").read_text(encoding="utf-8")
     first, second = load(text, "a.yaml"), load(text, "b.yaml")
     assert first.content_hash == second.content_hash == FRAMEWORK.content_hash
-    assert re.fullmatch(r"[0-9a-f]{64}", FRAMEWORK.content_hash)
+    # version 2026.1 is frozen by this hash: a changed point, text or mapping needs a new version file
+    assert FRAMEWORK.content_hash == "b6fd6ecbbd2aa8afc530308d94aab4fd58785ba6df9bd00c8052d0573d8ed2a2"
