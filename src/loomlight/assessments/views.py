@@ -107,6 +107,7 @@ def assessment_list(request):
                 return redirect("assessments:detail", created.pk)
     titles = {f.framework_id: _title(f) for f in frameworks}
     return render(request, "assessments/list.html", {
+        "collector": bool(subjects),
         "rows": [(a, titles.get(a.framework_code) or a.framework_code) for a in rows],
         "frameworks": [(f.pk, f.framework_id, titles[f.framework_id], f.version, sorted(f.subject_kinds())) for f in frameworks],
         "subjects": subjects, "form": form, "errors": errors,
@@ -323,6 +324,96 @@ def assessment_compare(request, pk, other):
         "first": first, "second": second, "title": _title(second.framework), "totals": totals,
         "changes": [c for c in changes if c.changed], "unchanged": sum(1 for c in changes if not c.changed),
     })
+
+
+def _names_people(user, assessment: Assessment) -> bool:
+    """Whether the reader sees who answered, submitted and verified: the subject's people and the programme, not a
+    brand or financier reading through a consent (as the API's consents withhold the facility's usernames)."""
+    return access.can_answer(user, assessment) or access.can_verify(user, assessment)
+
+
+@login_required
+def assessment_scorecard(request, pk):
+    """The scorecard as a PDF in the reader's language: scores by section and level, actions, and the point-by-point
+    explanation as an appendix; a score not yet verified says so on its first line."""
+    from django.http import HttpResponse
+
+    from loomlight.assessments.scorecard import ScorecardAction, scorecard_pdf
+
+    assessment = _assessment(request, pk)
+    language = _language()
+    named = _names_people(request.user, assessment)
+    actions = [ScorecardAction(a.title, a.owner.name, a.due_date, a.get_status_display())
+               for a in selectors.actions_for(request.user, assessment=assessment)]
+    verified = assessment.status == AssessmentStatus.VERIFIED
+    pdf = scorecard_pdf(framework=assessment.framework.tree(), result=assessment.result(), subject_name=assessment.subject.name,
+                        year=assessment.year, language=language, status_label=assessment.get_status_display(),
+                        verified_by=(assessment.verified_by.username if named and assessment.verified_by else
+                                     (_("an assessor") if verified else None)),
+                        verified_at=assessment.verified_at if verified else None, actions=actions)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"scorecard-{assessment.framework_code}-{assessment.year}-{assessment.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- field collection -------------------------------------------------------------------------------------------
+
+def _collector(user) -> bool:
+    """Who takes field forms and imports submissions: whoever may open a cycle for some subject."""
+    return bool(_startable_subjects(user))
+
+
+@login_required
+def framework_xlsform(request, pk):
+    from django.http import HttpResponse
+
+    from loomlight.assessments.field import xlsform_bytes
+
+    if not _collector(request.user):
+        raise PermissionDenied
+    version = FrameworkVersion.objects.filter(pk=pk).first()
+    if version is None:
+        raise Http404
+    subject = request.GET.get("subject") or None
+    if subject not in (None, *sorted(version.subject_kinds())):
+        raise Http404
+    data = xlsform_bytes(version, subject)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{version.framework_id}-{version.version}{"-" + subject if subject else ""}.xlsx"'
+    return response
+
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+@login_required
+def framework_import(request, pk):
+    from loomlight.assessments.field import ImportRefused, submissions_import
+
+    if not _collector(request.user):
+        raise PermissionDenied
+    version = FrameworkVersion.objects.filter(pk=pk).first()
+    if version is None:
+        raise Http404
+    kinds = sorted(version.subject_kinds())
+    context = {"version": version, "title": _title(version), "kinds": kinds, "errors": None, "imported": None,
+               "problem": "", "kind": request.POST.get("kind", kinds[0] if kinds else "facility")}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if context["kind"] not in kinds:
+            context["problem"] = _("Choose what the form assessed.")
+        elif upload is None:
+            context["problem"] = _("Choose the file exported from KoboToolbox or ODK Central.")
+        elif upload.size > MAX_IMPORT_BYTES:
+            context["problem"] = _("The file is larger than %(mb)s MB.") % {"mb": MAX_IMPORT_BYTES // 1024 // 1024}
+        else:
+            try:
+                context["imported"] = submissions_import(by=request.user, version=version, data=upload.read(),
+                                                         filename=upload.name, subject_kind=context["kind"])
+            except ImportRefused as exc:
+                context["errors"] = exc.errors
+    return render(request, "assessments/import.html", context)
 
 
 # --- parks: tenants and joint action plans ---------------------------------------------------------------------
