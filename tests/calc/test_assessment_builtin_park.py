@@ -7,10 +7,11 @@ below are exact fractions, the tolerance only absorbs binary rounding of thirds.
 """
 
 import dataclasses
+from importlib import resources
 
 import pytest
 
-from loomlight.calc.assessment import Subject, score
+from loomlight.calc.assessment import Subject, load, score
 from loomlight.calc.assessment.builtin import builtin, builtin_versions
 from loomlight.calc.assessment.tree import LANGUAGES, LEVELS
 
@@ -111,8 +112,6 @@ def test_every_question_maps_to_an_external_clause():
 
 
 def test_content_hash_is_stable():
-    from loomlight.calc.assessment import load
-    from importlib import resources
     text = resources.files("loomlight.calc.assessment.frameworks").joinpath("industrial_park-2026.1.yaml").read_text(encoding="utf-8")
     again = load(text, "industrial_park-2026.1.yaml")
     assert again.content_hash == FRAMEWORK.content_hash == builtin("industrial_park", "2026.1").content_hash
