@@ -250,6 +250,9 @@ def assessment_detail(request, pk):
         "own": can_verify and services._own(user, assessment),
         "can_reopen": can_verify and assessment.status == AssessmentStatus.VERIFIED,
         "missing": missing, "previous": previous,
+        # what a value from data was computed from (hours, injuries, water, lab results) is the facility's data of
+        # other kinds: shown to its people and the programme, not to a brand reading through an "assessments" consent
+        "names_people": _names_people(user, assessment), "who": _who(user, assessment),
         "benchmark": benchmark, "histogram": _histogram(benchmark),
         "actions": list(selectors.actions_for(user, assessment=assessment)),
         "can_create_action": access.can_create_action(user, assessment),
@@ -330,6 +333,20 @@ def _names_people(user, assessment: Assessment) -> bool:
     """Whether the reader sees who answered, submitted and verified: the subject's people and the programme, not a
     brand or financier reading through a consent (as the API's consents withhold the facility's usernames)."""
     return access.can_answer(user, assessment) or access.can_verify(user, assessment)
+
+
+def _who(user, assessment: Assessment) -> dict[str, str]:
+    """Who submitted, verified and reopened: usernames for the subject's people and the programme; in words for
+    a brand or financier."""
+    named = _names_people(user, assessment)
+
+    def name(person, anonymous):
+        if person is None:
+            return "—"
+        return person.username if named else str(anonymous)
+    return {"submitted": name(assessment.submitted_by, _("the assessed")),
+            "verified": name(assessment.verified_by, _("an assessor")),
+            "reopened": name(assessment.reopened_by, _("an assessor"))}
 
 
 @login_required
