@@ -923,6 +923,18 @@ def _write(demo: DemoPlan, *, with_passwords: bool, today: datetime.date) -> Non
     plants = {s.name: s for s in SharedFacility.objects.filter(park__in=parks.values(), kind="cetp")}
     write_discharge(demo.discharge, users=users, facilities=facilities, plants=plants, via=VIA)
     _write_series(demo, today, since=None)
+    _write_assessments(demo, users, facilities, parks, today)
+
+
+def _write_assessments(demo: DemoPlan, users: dict, facilities: dict, parks: dict, today: datetime.date) -> None:
+    """The assessment cycles, actions and joint plans (demo/assessments.py), after the months they read from data."""
+    from loomlight.demo.assessments import write_assessments
+
+    people = dict(users)
+    people["operator"] = get_user_model().objects.get(username=OPERATOR)
+    people["manager_facility"] = Membership.objects.get(user=users["manager"], role=Role.FACILITY_MANAGER).facility_id
+    people["park_id"] = Membership.objects.get(user=users["park"], role=Role.PARK_OPERATOR).park_id
+    write_assessments(facilities, parks, people, today, demo.seed)
 
 
 def _create_user(u: UserPlan, password_hash: str | None):
