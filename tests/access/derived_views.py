@@ -28,6 +28,7 @@ class Ids:
     evidence: int
     job: int
     permit: int
+    assessment: int = 0   # Own Dyehouse's facility environmental assessment (its comment is the assessments canary)
 
 
 @dataclass(frozen=True)
@@ -135,10 +136,28 @@ DERIVED: list[View] = [
       for by in ("facility", "park", "country", "process", "month", "total")),
     View("api:inventory_summary", query=f"year={YEAR}&by=facility&park=PARK", fmt="json"),
     View("api:inventory_summary", query=f"year={YEAR}&by=month&programme=PROGRAMME", fmt="json"),
+    # assessments (issue 17): answers, scores and their explanation are of kind "assessments"; a value from data is
+    # shown as an answer, what it was computed from only to the facility's people and the programme
+    View("assessments:list"),
+    View("assessments:detail", lambda i: {"pk": i.assessment}),
+    View("assessments:actions"),
+    View("assessments:park_tenants", lambda i: {"pk": i.park}),
+    View("assessments:park_plans", lambda i: {"pk": i.park}),
 ]
 
 #: Routes that show no facility's derived data, and why.
 NOT_DERIVED: dict[str, str] = {
+    "assessments:transition": "POST: submit, return, verify or reopen an assessment (assessments.services)",
+    "assessments:review": "POST: an assessor's decision on one answer",
+    "assessments:action_create": "POST: an action from a failed requirement",
+    "assessments:file": "an evidence file attached to an answer, to the readers of its assessment (selectors.load, 404 otherwise)",
+    "assessments:compare": "two cycles of assessments:detail side by side, through the same reader check (selectors.load) and sheet",
+    "assessments:scorecard": "the PDF of assessments:detail's score and explanation, through the same reader check (tests/assessments/test_field.py)",
+    "assessments:xlsform": "a framework's blank field form: questions, no facility's data",
+    "assessments:import": "a form to upload field submissions; its report names rows and columns of the uploaded file",
+    "assessments:action": "one action: its title, owner, dates and completion, to readers of assessments:actions",
+    "assessments:action_file": "the evidence of an action's completion, to readers of assessments:actions",
+    "assessments:plan": "one joint action plan's commitments, to readers of assessments:park_plans",
     "wastewater:facility_discharge": "the form for where a facility's wastewater goes: its manager and the programme admin only (403 otherwise)",
     "wastewater:shared_discharge": "the form for where a central plant's wastewater goes: its park's operator and the programme admin only",
     "wastewater:facility_permit_new": "the form to add a facility's permit: its manager and the programme admin only",

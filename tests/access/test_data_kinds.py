@@ -40,6 +40,7 @@ CANARIES = {
     DataKind.WASTEWATER: ["917346", "Canary Lab Q9", "Canary Permit 8/GP"],
     DataKind.CHEMICALS: ["538291", "Canary Auxiliary QX"],
     SHARED: ["627183", "Canary CETP Lab Z3"],
+    DataKind.ASSESSMENTS: ["Canary Assessment K7"],
 }
 #: every column made of a kind: shown in pages as data-column, in JSON as keys, in files as headers
 LABELS = {field.name: str(field.verbose_name) for field in Inventory._meta.concrete_fields}
@@ -87,9 +88,15 @@ def canary(world, django_capture_on_commit_callbacks):
     job = ImportJob.objects.create(facility=world.own, year=YEAR, file="imports/none.xlsx", original_name="x.xlsx",
                                    size=1, status="failed", error_count=1, created_by=manager,
                                    errors=[{"code": "not_a_number", "problem": "p", "fix": "f", "value": "x"}])
+    from loomlight.assessments import services as assessments
+
+    assessment = assessments.assessment_start(by=manager, framework=assessments.builtin_framework("facility_env"),
+                                              subject=world.own, year=YEAR)
+    assessments.answers_save(by=manager, assessment=assessment, answers={"ems.policy": "yes"},
+                             comments={"ems.policy": "Canary Assessment K7"})
     world.ids = Ids(facility=world.own.pk, park=world.park.pk, programme=world.programme.pk,
                     organisation=world.group.pk, shared=world.cetp.pk, event=event.pk, shared_event=shared_event.pk,
-                    evidence=evidence.pk, job=job.pk, permit=permit.pk)
+                    evidence=evidence.pk, job=job.pk, permit=permit.pk, assessment=assessment.pk)
     world.canaries = {**CANARIES, DataKind.GHG: _markers_ghg(world)}
     return world
 
