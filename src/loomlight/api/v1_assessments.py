@@ -200,7 +200,8 @@ class QuestionOut(Schema):
 class AssessmentFilters(PageQuery):
     framework: text(description="A framework id, e.g. facility_environment.") = ""
     year: int | None = Field(None, ge=2000, le=2100)
-    status: text(description="draft, submitted, evidence_requested or verified.") = ""
+    status: described(str, {"type": "string", "enum": ["", *AssessmentStatus.values],
+                            "description": "draft, submitted, evidence_requested (returned for evidence) or verified."}) = ""
     facility: Id | None = Field(None, description="A facility's id.")
     park: Id | None = Field(None, description="A park's id: the park's own assessments, its shared facilities' and its tenants'.")
 
