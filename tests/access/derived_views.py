@@ -28,6 +28,7 @@ class Ids:
     evidence: int
     job: int
     permit: int
+    assessment: int = 0
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,13 @@ DERIVED: list[View] = [
       for by in ("facility", "park", "country", "process", "month", "total")),
     View("api:inventory_summary", query=f"year={YEAR}&by=facility&park=PARK", fmt="json"),
     View("api:inventory_summary", query=f"year={YEAR}&by=month&programme=PROGRAMME", fmt="json"),
+    # assessments (issue 17): scores, answers and actions are of kind "assessments"
+    View("api:assessment_list", fmt="json"),
+    View("api:assessment_list", query="park=PARK", fmt="json"),
+    View("api:assessment_detail", lambda i: {"assessment_id": i.assessment}, fmt="json"),
+    View("api:assessment_detail", lambda i: {"assessment_id": i.assessment}, query="explain=true", fmt="json"),
+    View("api:assessment_answers", lambda i: {"assessment_id": i.assessment}, fmt="json"),
+    View("api:assessment_actions", lambda i: {"assessment_id": i.assessment}, fmt="json"),
 ]
 
 #: Routes that show no facility's derived data, and why.
@@ -179,4 +187,6 @@ NOT_DERIVED: dict[str, str] = {
     "inventories:target": "POST: sets a target",
     "notifications:read": "POST: marks the user's own notifications read",
     "notifications:settings": "a form of the user's own notification settings, no data",
+    "api:framework_list": "the frameworks an assessment answers (ids, versions, titles, counts of questions): no facility's data",
+    "api:framework_questions": "a framework version's questions as published: no facility's data",
 }
