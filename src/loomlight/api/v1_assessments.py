@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
-from loomlight.api.schemas import DATE, Id, In, PageQuery, Page, described, text
+from loomlight.api.schemas import DATE, TEXT_PATTERN, Id, In, Page, PageQuery, Said, described, text
 from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _page, _visible
 from loomlight.assessments import access, services
 from loomlight.assessments.models import (
@@ -196,6 +196,20 @@ class QuestionOut(Schema):
 
 
 # --- input --------------------------------------------------------------------------------------------------
+#
+# An answer is any JSON value its question's type takes (calc.assessment.check_answers judges it and names the
+# question at fault). The document says what In refuses before that: text with a NUL anywhere, and true or false
+# as the value itself or in its list (a yes/no answer is "yes" or "no"; a table's cells may be true or false).
+
+_STR = {"type": "string", "pattern": TEXT_PATTERN}
+_CELL = {"anyOf": [_STR, {"type": "number"}, {"type": "boolean"}, {"type": "null"}]}
+_ROW = {"type": "object", "propertyNames": _STR, "additionalProperties": _CELL}
+_PLAIN = [_STR, {"type": "number"}, {"type": "null"}]
+#: the value sent on its own (review): no true or false, nor in a list
+ANSWER = {"anyOf": [*_PLAIN, _ROW, {"type": "array", "items": {"anyOf": [*_PLAIN, _ROW, {"type": "array", "items": {"anyOf": _PLAIN}}]}}]}
+#: the values of the mapping question -> answer (PUT answers)
+ANSWERS = {"type": "object", "propertyNames": _STR, "additionalProperties": {
+    "anyOf": [*_PLAIN, {"type": "boolean"}, _ROW, {"type": "array", "items": {"anyOf": [_CELL, _ROW, {"type": "array", "items": _CELL}]}}]}}
 
 class AssessmentFilters(PageQuery):
     framework: text(description="A framework id, e.g. facility_environment.") = ""
@@ -219,48 +233,50 @@ class StartIn(In):
 
 
 class AnswersIn(In):
-    answers: dict[str, Any] = Field(..., description="Question id -> answer: \"yes\"/\"no\", a choice code, a list of codes "
+    answers: described(dict[str, Any], ANSWERS) = Field(..., description="Question id -> answer: \"yes\"/\"no\", a choice code, a list of codes "
                                                      "(or codes separated by ;), a number or \"value unit\" text, an ISO "
                                                      "date, a text, table rows as objects, \"na\" where allowed; \"\" or "
                                                      "null clears it. All or nothing.")
-    comments: dict[str, text(maxLength=10_000)] = Field(default_factory=dict, description="Question id -> comment.")
+    comments: described(dict[str, str], {"type": "object", "propertyNames": _STR, "additionalProperties": _STR}) = Field(
+        default_factory=dict, description="Question id -> comment.")
 
 
 class ReviewIn(In):
     decision: Literal["accepted", "adjusted", "evidence_requested"]
-    value: Any = Field(None, description="With adjusted: the new answer, as in PUT answers.")
-    comment: text(maxLength=10_000) = Field("", description="Required unless accepted: the facility reads it.")
+    value: described(Any, ANSWER) = Field(None, description="With adjusted: the new answer, as in PUT answers.")
+    comment: text() = Field("", description="Required unless accepted: the facility reads it.")
 
 
 class ReturnIn(In):
-    comment: text(maxLength=10_000) = Field("", description="What the subject is to do, beside the evidence asked on each answer.")
+    comment: text() = Field("", description="What the subject is to do, beside the evidence asked on each answer.")
 
 
 class VerifyIn(In):
     mode: Literal["on_site", "remote"]
-    comment: text(maxLength=10_000) = ""
+    comment: text() = ""
 
 
 class ReopenIn(In):
-    reason: text(maxLength=10_000) = Field(..., description="Why the verified assessment is reopened: recorded with it.")
+    reason: Said = Field(..., description="Why the verified assessment is reopened: recorded with it.")
 
 
 class ActionIn(In):
     owner: Id = Field(..., description="The id of the organisation that owns the action.")
-    title: text(maxLength=200)
+    title: described(str, {"type": "string", "maxLength": 200, "allOf": [{"pattern": r"\S"}, {"pattern": TEXT_PATTERN}]}) = Field(
+        ..., description="What is to be done.")
     due_date: described(datetime.date, DATE)
-    description: text(maxLength=10_000) = ""
+    description: text() = ""
     question: text(maxLength=64) = Field("", description="The failed or partly met question it answers (optional).")
 
 
 class ActionReportIn(In):
     status: Literal["in_progress", "completed"]
-    note: text(maxLength=10_000) = Field("", description="How it was done: required when completed.")
+    note: text() = Field("", description="How it was done: required when completed.")
 
 
 class ActionVerifyIn(In):
     accept: bool
-    comment: text(maxLength=10_000) = Field("", description="Required when not accepted: what is still missing.")
+    comment: text() = Field("", description="Required when not accepted: what is still missing.")
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
