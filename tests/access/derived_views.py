@@ -143,6 +143,13 @@ DERIVED: list[View] = [
     View("assessments:actions"),
     View("assessments:park_tenants", lambda i: {"pk": i.park}),
     View("assessments:park_plans", lambda i: {"pk": i.park}),
+    # assessments (issue 17): scores, answers and actions are of kind "assessments"
+    View("api:assessment_list", fmt="json"),
+    View("api:assessment_list", query="park=PARK", fmt="json"),
+    View("api:assessment_detail", lambda i: {"assessment_id": i.assessment}, fmt="json"),
+    View("api:assessment_detail", lambda i: {"assessment_id": i.assessment}, query="explain=true", fmt="json"),
+    View("api:assessment_answers", lambda i: {"assessment_id": i.assessment}, fmt="json"),
+    View("api:assessment_actions", lambda i: {"assessment_id": i.assessment}, fmt="json"),
 ]
 
 #: Routes that show no facility's derived data, and why.
@@ -198,4 +205,6 @@ NOT_DERIVED: dict[str, str] = {
     "inventories:target": "POST: sets a target",
     "notifications:read": "POST: marks the user's own notifications read",
     "notifications:settings": "a form of the user's own notification settings, no data",
+    "api:framework_list": "the frameworks an assessment answers (ids, versions, titles, counts of questions): no facility's data",
+    "api:framework_questions": "a framework version's questions as published: no facility's data",
 }

@@ -40,7 +40,8 @@ CANARIES = {
     DataKind.WASTEWATER: ["917346", "Canary Lab Q9", "Canary Permit 8/GP"],
     DataKind.CHEMICALS: ["538291", "Canary Auxiliary QX"],
     SHARED: ["627183", "Canary CETP Lab Z3"],
-    DataKind.ASSESSMENTS: ["Canary Assessment K7"],
+    # an assessment's answers (a comment), its verification and its actions
+    DataKind.ASSESSMENTS: ["Canary Answer Note K7", "Canary Verification V6", "Canary Action T8"],
 }
 #: every column made of a kind: shown in pages as data-column, in JSON as keys, in files as headers
 LABELS = {field.name: str(field.verbose_name) for field in Inventory._meta.concrete_fields}
@@ -53,6 +54,25 @@ def _markers_ghg(world) -> list[str]:
 
 def _evidence_pdf() -> SimpleUploadedFile:
     return SimpleUploadedFile("canary-utility-bill.pdf", b"%PDF-1.4\n% a bill\n%%EOF\n", content_type="application/pdf")
+
+
+def _verified_assessment(world):
+    """Own Dyehouse's 2025 cycle of the mini framework, answered with a canary comment, verified with a canary
+    comment, and an action with a canary title."""
+    from loomlight.assessments import services as assessments
+    from tests.assessments.conftest import COMPLETE, MINI
+
+    manager, assessor = world.users["manager"], world.users["assessor"]
+    mini = assessments.framework_publish(text=MINI.read_text(encoding="utf-8"), file_name="mini.yaml")
+    assessment = assessments.assessment_start(by=manager, framework=mini, subject=world.own, year=YEAR)
+    assessments.answers_save(by=manager, assessment=assessment, answers=COMPLETE, comments={"ems.policy": "Canary Answer Note K7"})
+    assessments.answer_file_attach(by=manager, assessment=assessment, question="ems.policy",
+                                   uploaded=SimpleUploadedFile("policy.pdf", b"%PDF-1.4\n% policy\n", content_type="application/pdf"))
+    assessments.assessment_submit(by=manager, assessment=assessment)
+    assessments.assessment_verify(by=assessor, assessment=assessment, mode="remote", comment="Canary Verification V6")
+    assessments.action_create(by=assessor, owner=world.group, title="Canary Action T8", due_date=datetime.date(YEAR, 12, 31),
+                              assessment=assessment, question="ems.certified")
+    return assessment
 
 
 @pytest.fixture
@@ -88,12 +108,7 @@ def canary(world, django_capture_on_commit_callbacks):
     job = ImportJob.objects.create(facility=world.own, year=YEAR, file="imports/none.xlsx", original_name="x.xlsx",
                                    size=1, status="failed", error_count=1, created_by=manager,
                                    errors=[{"code": "not_a_number", "problem": "p", "fix": "f", "value": "x"}])
-    from loomlight.assessments import services as assessments
-
-    assessment = assessments.assessment_start(by=manager, framework=assessments.builtin_framework("facility_env"),
-                                              subject=world.own, year=YEAR)
-    assessments.answers_save(by=manager, assessment=assessment, answers={"ems.policy": "yes"},
-                             comments={"ems.policy": "Canary Assessment K7"})
+    assessment = _verified_assessment(world)
     world.ids = Ids(facility=world.own.pk, park=world.park.pk, programme=world.programme.pk,
                     organisation=world.group.pk, shared=world.cetp.pk, event=event.pk, shared_event=shared_event.pk,
                     evidence=evidence.pk, job=job.pk, permit=permit.pk, assessment=assessment.pk)

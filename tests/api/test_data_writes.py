@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from loomlight.assessments.models import Action, Answer, AnswerFile, Assessment
 from loomlight.audit.models import AuditEvent
 from loomlight.chemicals import services as chemicals
 from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
@@ -20,6 +21,7 @@ from loomlight.reporting.models import ActivityValue, ApplicableMetrics, Reporti
 from loomlight.wastewater import services as wastewater
 from loomlight.wastewater.models import Discharge, DischargePermit, IntakeLimit, LabResult, PermitLimit, SamplingEvent
 from tests.api.conftest import FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED, error
+from tests.assessments.conftest import COMPLETE, MINI
 
 ROLES = ["operator", "admin", "assessor", "park_operator", "manager", "group_manager", "data_entry",
          "neighbour_manager", "brand", "other_brand", "financier", "nobody", None]
@@ -49,6 +51,38 @@ def data(world):
     return {"event": event, "plant": plant, "product": product, "permit": permit}
 
 
+@pytest.fixture
+def cycles(world):
+    """Own Dyehouse's cycles of the mini framework (tests/calc/frameworks/mini.yaml), each answered completely by
+    its manager, in each state a route starts from: 2025 in progress (with an open action and one reported
+    completed), 2024 submitted, 2023 submitted with evidence asked on one answer, 2022 verified."""
+    from loomlight.assessments import services as assessments
+
+    manager, assessor = world.users["manager"], world.users["assessor"]
+    mini = assessments.framework_publish(text=MINI.read_text(encoding="utf-8"), file_name="mini.yaml")
+
+    def cycle(year):
+        a = assessments.assessment_start(by=manager, framework=mini, subject=world.own, year=year)
+        assessments.answers_save(by=manager, assessment=a, answers=COMPLETE)
+        assessments.answer_file_attach(by=manager, assessment=a, question="ems.policy",
+                                       uploaded=SimpleUploadedFile("policy.pdf", PDF, content_type="application/pdf"))
+        return a
+
+    draft, submitted, returnable, verified = cycle(2025), cycle(2024), cycle(2023), cycle(2022)
+    for a in (submitted, returnable, verified):
+        assessments.assessment_submit(by=manager, assessment=a)
+    assessments.answer_review(by=assessor, assessment=returnable, question="ems.targets", decision="evidence_requested",
+                              comment="Attach the targets.")
+    assessments.assessment_verify(by=assessor, assessment=verified, mode="remote")
+    due = datetime.date(2026, 6, 30)
+    opened = assessments.action_create(by=assessor, owner=world.group, title="Certify to ISO 50001", due_date=due,
+                                       assessment=draft, question="ems.certified")
+    done = assessments.action_create(by=assessor, owner=world.group, title="Meter the boiler", due_date=due, assessment=draft)
+    assessments.action_report(by=manager, action=done, status="completed", note="Meter fitted.")
+    return {"draft": draft, "submitted": submitted, "returnable": returnable, "verified": verified,
+            "action": opened, "done": done}
+
+
 def _state() -> dict:
     """Every stored row of the data the routes write, and the audit trail's length."""
     return {
@@ -62,6 +96,10 @@ def _state() -> dict:
         "permits": list(DischargePermit.objects.order_by("pk").values()),
         "permit limits": list(PermitLimit.objects.order_by("pk").values()),
         "months": list(ReportingPeriod.objects.order_by("pk").values()),
+        "assessments": list(Assessment.objects.order_by("pk").values()),
+        "answers": list(Answer.objects.order_by("pk").values()),
+        "answer files": list(AnswerFile.objects.order_by("pk").values()),
+        "actions": list(Action.objects.order_by("pk").values()),
         "audit": AuditEvent.objects.count(),
     }
 
@@ -82,6 +120,14 @@ PLANT_VIEWERS = {"assessor", "manager", "group_manager", "data_entry", "neighbou
 PLANT_READERS = PLANT_VIEWERS - {"brand"}
 
 
+#: who answers Own Dyehouse's assessments (its people); who verifies them (the programme's assessors and admins)
+ANSWERERS = {"operator", "manager", "group_manager", "data_entry"}
+VERIFIERS = {"operator", "admin", "assessor"}
+#: who opens a cycle for the facility (its people and its verifiers); who sees the facility but may not
+ASSESSMENT_STARTERS = ANSWERERS | VERIFIERS
+FACILITY_SEERS = {"park_operator", "brand"}
+
+
 @dataclass
 class Route:
     method: str
@@ -91,6 +137,8 @@ class Route:
     readers: set                # see it, may not write: 403
     body: dict | None = None
     files: dict = field(default_factory=dict)   # multipart uploads
+    cycles: bool = False        # needs the ``cycles`` fixture (assessments in each state)
+    outsider: int = 404         # the status of a caller who sees nothing of it
 
 
 ROUTES = {
@@ -127,6 +175,30 @@ ROUTES = {
     # evidence backs environmental data: the brand's consent names it, so the brand sees the facility (403)
     "evidence": Route("upload", "/facilities/{own}/evidence", 201, FACILITY_WRITERS, FACILITY_READERS | {"brand"},
                       {"kind": "utility_bill", "period": "2025-03"}, {"file": ("bill.pdf", PDF)}),
+    # assessments (assessments.access): the facility's people answer, the programme's assessors verify; each reads
+    # what the other does (403); a brand or financier sees them only with a consent naming "assessments" (404)
+    "assessment started": Route("post", "/assessments", 201, ASSESSMENT_STARTERS, FACILITY_SEERS, {
+        "framework": "test_mini", "version": "2026.1", "subject_type": "facility", "subject_id": "{own}", "year": 2021},
+        cycles=True, outsider=422),   # a facility the caller cannot see is an unknown id
+    "answers saved": Route("put", "/assessments/{draft}/answers", 200, ANSWERERS, VERIFIERS,
+                           {"answers": {"ems.targets": "some"}, "comments": {"ems.targets": "For energy and water."}}, cycles=True),
+    "answer file": Route("upload", "/assessments/{draft}/answers/ems.targets/files", 201, ANSWERERS, VERIFIERS, {},
+                         {"file": ("targets.pdf", PDF)}, cycles=True),
+    "assessment submitted": Route("post", "/assessments/{draft}/submit", 200, ANSWERERS, VERIFIERS, cycles=True),
+    "answer reviewed": Route("post", "/assessments/{submitted}/answers/water.recycled/review", 200, VERIFIERS, ANSWERERS - {"operator"},
+                             {"decision": "adjusted", "value": "20", "comment": "The meter log shows 20 %."}, cycles=True),
+    "assessment returned": Route("post", "/assessments/{returnable}/return", 200, VERIFIERS, ANSWERERS - {"operator"},
+                                 {"comment": "See the targets."}, cycles=True),
+    "assessment verified": Route("post", "/assessments/{submitted}/verify", 200, VERIFIERS, ANSWERERS - {"operator"},
+                                 {"mode": "on_site"}, cycles=True),
+    "assessment reopened": Route("post", "/assessments/{verified}/reopen", 200, VERIFIERS, ANSWERERS - {"operator"},
+                                 {"reason": "The meter was found faulty."}, cycles=True),
+    "action created": Route("post", "/assessments/{draft}/actions", 201, ANSWERERS | VERIFIERS, set(), {
+        "owner": "{group}", "title": "Fit sub-meters", "due_date": "2026-09-30", "question": "ems.certified"}, cycles=True),
+    "action reported": Route("post", "/actions/{action}/report", 200, ANSWERERS, VERIFIERS - {"operator"},
+                             {"status": "in_progress", "note": "Quotes asked."}, cycles=True),
+    "action verified": Route("post", "/actions/{done}/verify", 200, VERIFIERS, ANSWERERS - {"operator"},
+                             {"accept": True}, cycles=True),
 }
 
 
@@ -135,32 +207,38 @@ def _expected(route: Route, who: str | None) -> int:
         return 401
     if who in route.writers:
         return route.status
-    return 403 if who in route.readers else 404
+    return 403 if who in route.readers else route.outsider
 
 
 def _call(api, world, data, route: Route, who):
-    path = route.path.format(own=world.own.pk, cetp=world.cetp.pk, event=data["event"].pk, plant=data["plant"].pk,
-                             product=data["product"].pk, permit=data["permit"].pk)
+    ids = {name: row.pk for name, row in data.items()}
+    path = route.path.format(own=world.own.pk, cetp=world.cetp.pk, **ids)
     if route.method == "upload":
         fields = {**route.body, **{name: SimpleUploadedFile(n, content) for name, (n, content) in route.files.items()}}
         return api.upload(who, path, fields)
     if route.method == "delete":
         return api.delete(who, path)
-    body = {k: (world.cetp.pk if v == "{cetp}" else v) for k, v in route.body.items()} if route.body else route.body
+    references = {"{cetp}": world.cetp.pk, "{own}": world.own.pk, "{group}": world.group.pk}
+    body = {k: references.get(v, v) if isinstance(v, str) else v for k, v in route.body.items()} if route.body else route.body
     return getattr(api, route.method)(who, path, body)
 
 
 @pytest.mark.parametrize("who", ROLES)
 @pytest.mark.parametrize("name", ROUTES)
-def test_access_matrix(api, world, data, name, who):
+def test_access_matrix(api, world, data, name, who, request):
     route = ROUTES[name]
+    if route.cycles:
+        data = {**data, **request.getfixturevalue("cycles")}
     if who:
         api.token(who)  # issuing a token is audited: before the state is taken
     before = _state()
     response = _call(api, world, data, route, who)
     expected = _expected(route, who)
     assert response.status_code == expected, (name, who, response.content)
-    if expected >= 400:
+    if expected == 422:   # an outsider's id is unknown (v1: looked up only among what the caller may see)
+        assert response.json()["error"]["code"] == "validation_error" and set(response.json()["error"]["fields"]) == {"subject_id"}
+        assert _state() == before
+    elif expected >= 400:
         assert response.json() == {401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND}[expected]
         assert _state() == before
     else:

@@ -53,6 +53,20 @@ V1_PATHS = {
     "/api/v1/facilities/{facility_id}/inventory": {"get"},
     "/api/v1/facilities/{facility_id}/target": {"put"},
     "/api/v1/inventory/summary": {"get"},
+    "/api/v1/assessments": {"get", "post"},
+    "/api/v1/assessments/{assessment_id}": {"get"},
+    "/api/v1/assessments/{assessment_id}/answers": {"get", "put"},
+    "/api/v1/assessments/{assessment_id}/answers/{question}/files": {"post"},
+    "/api/v1/assessments/{assessment_id}/answers/{question}/review": {"post"},
+    "/api/v1/assessments/{assessment_id}/submit": {"post"},
+    "/api/v1/assessments/{assessment_id}/return": {"post"},
+    "/api/v1/assessments/{assessment_id}/verify": {"post"},
+    "/api/v1/assessments/{assessment_id}/reopen": {"post"},
+    "/api/v1/assessments/{assessment_id}/actions": {"get", "post"},
+    "/api/v1/actions/{action_id}/report": {"post"},
+    "/api/v1/actions/{action_id}/verify": {"post"},
+    "/api/v1/frameworks": {"get"},
+    "/api/v1/frameworks/{framework_id}/{version}/questions": {"get"},
 }
 
 

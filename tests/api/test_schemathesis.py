@@ -59,6 +59,14 @@ RULES_OF_THE_DATA = [re.compile(p) for p in (
     r"central plant|cannot expire before|^Give the permit's number|^Name the body",  # a route's plant; a permit's days
     r"already in an earlier limit",                          # a permit's limits, one per parameter
     r"^Consent can be given to a brand or a financier only",  # the grantee's kind (found at 60 examples a route)
+    # assessments (issue 17): the framework versions published, the cycle's state, the answers a question's type
+    # takes (calc.assessment.check_answers), and the fields the workflow needs together
+    r"^Unknown framework or version|does not assess this kind of subject|^Choose a year from 2000 to|cycle of this framework is already open",
+    r"^This assessment is |^Only (a submitted|a verified|an assessment in progress)|^Answer this question|^Attach the evidence",
+    r"^Ask for evidence on at least one|^You answered or submitted|^Evidence is still requested for",
+    r"[Nn]ot a question of|^answer |^unknown choice|is not a number|is negative|cannot be answered not applicable|^a table is answered|^unknown column|the unit is",
+    r"^Say why, for the facility|^Say what is still missing|^Say how it was done",
+    r"^This requirement is met|^Choose an organisation you can see|^This action is |^Only a completed action|^You reported this action",
 )]
 
 
@@ -79,8 +87,23 @@ def fuzz_world(world):
     product = chemicals.chemical_product_save(by=entry, facility=world.own, data={"name": "Salt", "supplier": "SaltCo"})
     chemicals.chemical_use_set(by=entry, product=product, period=datetime.date(2025, 5, 1), value=400, unit="kg")
     evidence_attach(by=entry, facility=world.own, kind="utility_bill", uploaded=SimpleUploadedFile("bill.pdf", b"%PDF-1.4 a bill"))
-    world.records = {"event": event, "product": product}
+    assessment, action = _assessment(world)
+    world.records = {"event": event, "product": product, "assessment": assessment, "action": action}
     return world
+
+
+def _assessment(world):
+    """Own Dyehouse's 2025 cycle of the mini framework, partly answered by its manager, with an open action."""
+    from loomlight.assessments import services as assessments
+    from tests.assessments.conftest import MINI
+
+    manager = world.users["manager"]
+    mini = assessments.framework_publish(text=MINI.read_text(encoding="utf-8"), file_name="mini.yaml")
+    assessment = assessments.assessment_start(by=manager, framework=mini, subject=world.own, year=2025)
+    assessments.answers_save(by=manager, assessment=assessment, answers={"ems.policy": "yes", "ems.targets": "some"})
+    action = assessments.action_create(by=manager, owner=world.group, title="Set targets", due_date=datetime.date(2026, 6, 30),
+                                       assessment=assessment, question="ems.targets")
+    return assessment, action
 
 
 def _choices(world) -> dict[str, list]:
@@ -95,10 +118,17 @@ def _choices(world) -> dict[str, list]:
         "product_id": [world.records["product"].pk, MISSING],
         "period": ["2025-03", "2025-05", f"{datetime.date.today():%Y-%m}", "1990-01"],
         "parameter": ["cod", "ph", "cadmium"],
+        "assessment_id": [world.records["assessment"].pk, MISSING],
+        "action_id": [world.records["action"].pk, MISSING],
+        "question": ["ems.policy", "ems.targets", "water.recycled", "water.sources", "unknown"],
+        "framework_id": ["test_mini", "unknown"],
+        "version": ["2026.1", "1.0"],
     }
 
 
 def _valid(name: str, value) -> bool:
+    if name == "framework_id" or name in ("question", "version"):
+        return isinstance(value, str)
     if name.endswith("_id"):
         return type(value) is int and value >= 1
     if name == "period":
