@@ -68,6 +68,9 @@ def test_returning_and_reopening_need_their_words(api, submitted):
     ({"months": []}, {"months": ["List should have at least 1 item after validation, not 0"]}),   # the schema's minItems
     ({"months": [{"facility": 1, "period": "2026-13"}]}, None),     # the schema's pattern
     ({"months": [{"facility": 1, "period": "2026-01", "extra": 1}]}, None),
+    # an id no database holds (SQLite's integers end at 2**63 - 1): refused by the schema, not a 500
+    ({"months": [{"facility": 2**64, "period": "2026-01"}]}, None),
+    ({"months": [{"facility": 0, "period": "2026-01"}]}, None),
 ])
 def test_a_malformed_request_changes_nothing(api, submitted, body, fields):
     api.token("assessor")

@@ -170,7 +170,7 @@ def period_reopen(request, facility_id: int, period: Period, payload: ReasonIn):
 # --- many months at once (issue 16): reporting.bulk ---------------------------------------------------------
 
 class MonthIn(In):
-    facility: int = Field(..., description="The facility's id.")
+    facility: int = Field(..., ge=1, le=2**63 - 1, description="The facility's id.")
     period: Period
 
 
