@@ -140,3 +140,33 @@ def test_actions_from_a_gap_and_a_joint_plan(client, world, cycle):
                                                              "title": "Pipe treated water to tenants", "due_date": "2026-09-30"})
     assert plan.actions.get().owner == world.park_operator_org
     assert client.get(reverse("assessments:park_tenants", args=[world.park.pk])).status_code == 200
+
+
+def test_the_score_page_s_queries_are_pinned(client, world, mini, cycle, django_assert_num_queries, pdf_file):
+    """The page of one assessment runs a fixed number of queries whatever its answers, files, actions and peers
+    (issue 17 point 12; benchmarks/assessment_page.py times it): the assessment with its framework, subject and
+    people in one, its answers and their files in two, the reader's rights as subqueries, the previous cycle, the
+    files missing to submit, the actions, the owners to choose from; the verified page reads its peers in one."""
+    client.force_login(world.users["manager"])
+    url = reverse("assessments:detail", args=[cycle.pk])
+    services.answers_save(by=world.users["manager"], assessment=cycle, answers={"ems.policy": "no"})
+    client.get(url)
+    with django_assert_num_queries(QUERIES_MANAGER) as few:
+        assert client.get(url).status_code == 200
+    services.answers_save(by=world.users["manager"], assessment=cycle, answers=COMPLETE,
+                          comments={q: "checked" for q in COMPLETE})
+    services.answer_file_attach(by=world.users["manager"], assessment=cycle, question="ems.policy", uploaded=pdf_file())
+    services.answer_file_attach(by=world.users["manager"], assessment=cycle, question="ems.targets", uploaded=pdf_file("t.pdf"))
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+    # the verified page with its peers' benchmark: one query more for the peers, whatever their number
+    services.assessment_submit(by=world.users["manager"], assessment=cycle)
+    services.assessment_verify(by=world.users["assessor"], assessment=cycle, mode="remote")
+    client.force_login(world.users["assessor"])
+    client.get(url)
+    with django_assert_num_queries(QUERIES_ASSESSOR_VERIFIED):
+        assert client.get(url).status_code == 200
+
+
+QUERIES_MANAGER = 12
+QUERIES_ASSESSOR_VERIFIED = 13

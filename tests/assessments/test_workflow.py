@@ -188,3 +188,17 @@ def test_a_framework_for_parks_is_not_started_for_a_facility(world, db):
     assert codes(refused) == {"framework": ["wrong_subject"]}
     park = services.assessment_start(by=world.users["park_operator"], framework=park_only, subject=world.park, year=2025, today=TODAY)
     assert (park.subject, park.subject_kind) == (world.park, "park")
+
+
+def test_rescoring_a_portfolio_restores_each_score_from_its_scored_answers(world, mini):
+    # given two cycles with their stored scores, one of them altered behind the services' back
+    first = start(world, mini)
+    services.answers_save(by=world.users["manager"], assessment=first, answers=COMPLETE)
+    second = start(world, mini, year=2024)
+    services.answers_save(by=world.users["manager"], assessment=second, answers={"ems.policy": "yes"})
+    Assessment.objects.filter(pk=first.pk).update(percent=12.0, level_reached="")
+    # when the portfolio is re-scored, then only the altered one is written, back to the hand-scored 97.5 %
+    assert services.assessments_rescore(Assessment.objects.all()) == 1
+    first.refresh_from_db()
+    assert (first.percent, first.level_reached) == (pytest.approx(97.5, abs=1e-9), "intermediate")
+    assert services.assessments_rescore(Assessment.objects.all()) == 0

@@ -256,3 +256,15 @@ def test_a_question_for_facilities_only_does_not_apply_to_a_shared_facility():
     assert (status["water.metered"], status["water.permit"]) == ("unanswered", "not_applicable")
     facility = score(FRAMEWORK, {"water.permit": "permit.pdf"}, DYEHOUSE)
     assert {a.question: a.status for a in facility.answers}["water.permit"] == "unscored"
+
+
+def test_normalising_twice_gives_the_same_answers():
+    """check_answers takes its own output (a stored answer set is scored again as it was stored)."""
+    from loomlight.calc.assessment import check_answers
+
+    framework = load(MINI.read_text(encoding="utf-8"), "mini.yaml")
+    raw = {"ems.policy": "yes", "ems.certified": "iso14001;iso50001", "water.recycled": "35 %",
+           "water.sources": [{"source": "ground", "volume": "1000"}, {"source": "mains"}]}
+    once = check_answers(framework, raw)
+    assert check_answers(framework, once) == once
+    assert once["water.sources"] == ((("source", "ground"), ("volume", 1000.0)), (("source", "mains"),))

@@ -87,6 +87,9 @@ class Assessment(models.Model):
     percent = models.FloatField(_("score [%]"), null=True, blank=True)
     level_reached = models.CharField(_("level reached"), max_length=16, blank=True)
     section_scores = models.JSONField(_("section scores"), default=dict, blank=True)
+    #: the normalised answers the stored score was computed from (question -> value as check_answers gives it,
+    #: lists for tuples), one document per assessment so that re-scoring a portfolio reads one row per assessment
+    scored_answers = models.JSONField(_("answers scored"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)

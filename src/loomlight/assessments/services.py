@@ -98,11 +98,48 @@ def _subject_kind(subject) -> str:
 
 
 def _score(assessment: Assessment) -> None:
-    result = assessment.result(gains=False)
+    tree = assessment.framework.tree()
+    normal = calc.check_answers(tree, assessment.answer_values())
+    result = calc.score(tree, normal, assessment.calc_subject(), gains=False)
     assessment.percent = result.percent
     assessment.level_reached = result.level_reached or ""
     assessment.section_scores = {s.section: s.percent for s in result.sections if s.counted}
-    assessment.save(update_fields=["percent", "level_reached", "section_scores"])
+    assessment.scored_answers = {q: _stored(v) for q, v in normal.items()}
+    assessment.save(update_fields=["percent", "level_reached", "section_scores", "scored_answers"])
+
+
+def _normal(value):
+    """A stored normalised answer back as check_answers gives it (tuples where JSON has lists)."""
+    if isinstance(value, list):
+        return tuple(tuple(tuple(cell) for cell in row) if isinstance(row, list) else row for row in value)
+    return value
+
+
+def assessments_rescore(queryset, *, chunk: int = 2000) -> int:
+    """Recompute the stored score of every assessment of ``queryset`` from its scored answers and its pinned
+    framework version (``calc.assessment.batch``: one compiled plan per version and subject), writing only those
+    whose figures changed; returns how many changed. For a fix of the scoring code, never of a framework: a
+    version's content is frozen."""
+    from loomlight.calc.assessment.batch import compile_plan, rescore
+
+    plans: dict = {}
+    changed = []
+    rows = (queryset.select_related("framework", "facility")
+            .only("pk", "framework__content_hash", "framework__source", "framework__file_name", "facility__processes",
+                  "facility_id", "park_id", "shared_facility_id", "percent", "level_reached", "section_scores",
+                  "scored_answers"))
+    for assessment in rows.iterator(chunk_size=chunk):
+        subject = assessment.calc_subject()
+        key = (assessment.framework.content_hash, subject)
+        if key not in plans:
+            plans[key] = compile_plan(assessment.framework.tree(), subject)
+        figures = rescore(plans[key], [{q: _normal(v) for q, v in assessment.scored_answers.items()}])[0]
+        sections = {s.section: s.percent for s in figures.sections if s.percent is not None}
+        if (figures.percent, figures.level_reached or "", sections) != (assessment.percent, assessment.level_reached, assessment.section_scores):
+            assessment.percent, assessment.level_reached, assessment.section_scores = figures.percent, figures.level_reached or "", sections
+            changed.append(assessment)
+    Assessment.objects.bulk_update(changed, ["percent", "level_reached", "section_scores"], batch_size=chunk)
+    return len(changed)
 
 
 def _event(by, assessment: Assessment, before: dict, via: str) -> None:

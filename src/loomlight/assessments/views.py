@@ -211,8 +211,11 @@ def assessment_detail(request, pk):
     assessment = _assessment(request, pk)
     user = request.user
     language = _language()
-    can_answer = access.can_answer(user, assessment) and assessment.status in services.EDITABLE
-    can_verify = access.can_verify(user, assessment)
+    answers_for = access.can_answer(user, assessment)      # the reader's rights, asked once each
+    verifies = access.can_verify(user, assessment)
+    own = verifies and services._own(user, assessment)
+    can_answer = answers_for and assessment.status in services.EDITABLE
+    can_verify = verifies
     errors: dict[str, list[str]] = {}
     posted = None
     if request.method == "POST":
@@ -245,18 +248,17 @@ def assessment_detail(request, pk):
     return render(request, "assessments/detail.html", {
         "assessment": assessment, "framework": framework, "title": text_in(framework.title, language),
         "result": result, "sections": sections, "gains": gains, "errors": errors, "posted": posted,
-        "can_answer": can_answer, "can_verify": can_verify and assessment.status == AssessmentStatus.SUBMITTED
-        and not services._own(user, assessment),
-        "own": can_verify and services._own(user, assessment),
+        "can_answer": can_answer, "can_verify": can_verify and assessment.status == AssessmentStatus.SUBMITTED and not own,
+        "own": own,
         "can_reopen": can_verify and assessment.status == AssessmentStatus.VERIFIED,
         "missing": missing, "previous": previous,
         # what a value from data was computed from (hours, injuries, water, lab results) is the facility's data of
         # other kinds: shown to its people and the programme, not to a brand reading through an "assessments" consent
-        "names_people": _names_people(user, assessment), "who": _who(user, assessment),
+        "names_people": answers_for or verifies, "who": _who(user, assessment, answers_for or verifies),
         "benchmark": benchmark, "histogram": _histogram(benchmark),
         "actions": list(selectors.actions_for(user, assessment=assessment)),
-        "can_create_action": access.can_create_action(user, assessment),
-        "owners": policy.organisations_visible(user).order_by("name") if access.can_create_action(user, assessment) else [],
+        "can_create_action": answers_for or verifies,
+        "owners": list(policy.organisations_visible(user).order_by("name")) if (answers_for or verifies) and gains else [],
         "modes": VerificationMode.choices, "today": timezone.localdate(),
         "level_label": selectors.level_label(result.level_reached),
     })
@@ -335,10 +337,9 @@ def _names_people(user, assessment: Assessment) -> bool:
     return access.can_answer(user, assessment) or access.can_verify(user, assessment)
 
 
-def _who(user, assessment: Assessment) -> dict[str, str]:
-    """Who submitted, verified and reopened: usernames for the subject's people and the programme; in words for
-    a brand or financier."""
-    named = _names_people(user, assessment)
+def _who(user, assessment: Assessment, named: bool) -> dict[str, str]:
+    """Who submitted, verified and reopened: usernames for the subject's people and the programme (``named``); in
+    words for a brand or financier."""
 
     def name(person, anonymous):
         if person is None:

@@ -214,7 +214,17 @@ def check_answers(framework: Framework, answers: dict) -> dict[str, object]:
     return out
 
 
+def _pairs(row):
+    """A row as check_answers gives it back ((column, value) pairs), read again as a mapping: normalising twice
+    gives the same answers."""
+    if isinstance(row, (list, tuple)) and all(isinstance(c, (list, tuple)) and len(c) == 2 and isinstance(c[0], str) for c in row):
+        return dict(row)
+    return row
+
+
 def _rows(question: Question, value) -> tuple[tuple, list[AnswerError]]:
+    if isinstance(value, (list, tuple)):
+        value = [_pairs(r) for r in value]
     if not isinstance(value, (list, tuple)) or not all(isinstance(r, dict) for r in value):
         return (), [AnswerError(AnswerCode.BAD_VALUE, question.id, "a table is answered with a list of rows, each a mapping of column ids to values")]
     columns = {c.id: c for c in question.columns}
