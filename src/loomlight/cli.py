@@ -116,8 +116,22 @@ def cmd_assessment_validate(args) -> int:
     Needs no database and no web server: only the pure ``loomlight.calc.assessment`` is imported."""
     from loomlight.calc.assessment import Code, FrameworkError, validate
 
+    from loomlight.calc.assessment.builtin import builtin_path, builtin_versions
+
     failed = False
+    shipped = builtin_versions()
     for path in args.files:
+        if not os.path.exists(path) and path in shipped:   # a built-in framework's id: its newest version's file
+            from importlib import resources
+
+            from loomlight.calc.assessment.builtin import PACKAGE
+            name = builtin_path(path)
+            errors = validate(resources.files(PACKAGE).joinpath(name).read_text(encoding="utf-8"), name)
+            for error in errors:
+                print(error, file=sys.stderr)
+            failed = failed or bool(errors)
+            print(f"{name}: {'valid' if not errors else f'{len(errors)} errors'}", file=sys.stderr if errors else sys.stdout)
+            continue
         try:
             with open(path, encoding="utf-8-sig") as fh:
                 text = fh.read()

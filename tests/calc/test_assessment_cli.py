@@ -346,3 +346,11 @@ def test_any_file_gives_a_score_or_named_errors_never_a_traceback(tmp_path, caps
         assert out == "" and err.splitlines()[-1].endswith("nothing scored")
     else:
         assert out.startswith("test_mini 2026.1: ") and err == ""
+
+
+def test_validate_takes_a_built_in_framework_s_id(capsys):
+    from loomlight.cli import main
+
+    assert main(["assessment", "validate", "facility_env", "facility_social", "industrial_park"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "facility_env-2026.1.yaml: valid", "facility_social-2026.1.yaml: valid", "industrial_park-2026.1.yaml: valid"]
