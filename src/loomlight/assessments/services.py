@@ -85,6 +85,17 @@ def builtin_frameworks() -> list[FrameworkVersion]:
     return [builtin_framework(framework_id) for framework_id in builtin_versions()]
 
 
+def frameworks_current() -> list[FrameworkVersion]:
+    """What a new cycle may answer: the newest shipped version of each built-in framework, and the newest
+    published version of every other framework (published through the API or the operator's admin)."""
+    shipped = builtin_frameworks()
+    ids = {v.framework_id for v in shipped}
+    others = {}
+    for version in FrameworkVersion.objects.exclude(framework_id__in=ids).order_by("framework_id", "published_at", "pk"):
+        others[version.framework_id] = version
+    return shipped + [others[k] for k in sorted(others)]
+
+
 # --- cycles --------------------------------------------------------------------------------------------------
 
 def _subject_kind(subject) -> str:
@@ -124,15 +135,15 @@ def assessments_rescore(queryset, *, chunk: int = 2000) -> int:
 
     plans: dict = {}
     changed = []
-    rows = (queryset.select_related("framework", "facility")
-            .only("pk", "framework__content_hash", "framework__source", "framework__file_name", "facility__processes",
-                  "facility_id", "park_id", "shared_facility_id", "percent", "level_reached", "section_scores",
-                  "scored_answers"))
+    trees = {v.pk: v.tree() for v in FrameworkVersion.objects.filter(pk__in=queryset.values("framework_id"))}
+    rows = (queryset.select_related("facility")
+            .only("pk", "framework_id", "facility__processes", "facility_id", "park_id", "shared_facility_id", "percent",
+                  "level_reached", "section_scores", "scored_answers"))
     for assessment in rows.iterator(chunk_size=chunk):
         subject = assessment.calc_subject()
-        key = (assessment.framework.content_hash, subject)
+        key = (assessment.framework_id, subject)
         if key not in plans:
-            plans[key] = compile_plan(assessment.framework.tree(), subject)
+            plans[key] = compile_plan(trees[assessment.framework_id], subject)
         figures = rescore(plans[key], [{q: _normal(v) for q, v in assessment.scored_answers.items()}])[0]
         sections = {s.section: s.percent for s in figures.sections if s.percent is not None}
         if (figures.percent, figures.level_reached or "", sections) != (assessment.percent, assessment.level_reached, assessment.section_scores):

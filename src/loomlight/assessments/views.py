@@ -69,7 +69,7 @@ def _subject(value: str):
 
 @login_required
 def assessment_list(request):
-    frameworks = services.builtin_frameworks()
+    frameworks = services.frameworks_current()
     queryset = (access.assessments_visible(request.user)
                 .select_related("framework", "facility", "park", "shared_facility", "shared_facility__park"))
     status = request.GET.get("status", "")
