@@ -306,12 +306,13 @@ def test_the_audit_trail_records_the_demo(demo):
         "wastewater.discharge": 38, "wastewater.dischargepermit": 5, "wastewater.permitlimit": 35,
         "evidence.evidence": 4, "wastewater.intakelimit": 6,
         "reporting.reportingperiod": months, "demo.build": 1,  # the day, seed and last month of the build
+        "assessments.frameworkversion": 3,  # the three built-in frameworks, published for the demo's cycles
     }
     actors = Counter(events.exclude(object_type="reporting.reportingperiod").values_list("actor__username", flat=True))
     # the manager grants two consents, revokes one and records its facility's route; the park operator shares its
     # central plant's results and records the plant's route, permit (1 + 7 limits) and 6 intake limits; the
     # operator also grants the three recent consents, revokes one and records the build
-    assert actors == {"operator": 128 - 3 + 36 + 4 + 28 + 4 + 3 + 1 + 1, "manager": 3 + 1, "park": 1 + 1 + 8 + 6}
+    assert actors == {"operator": 128 - 3 + 36 + 4 + 28 + 4 + 3 + 1 + 1 + 3, "manager": 3 + 1, "park": 1 + 1 + 8 + 6}
     # the months: submitted by the facility's users (the manager's by its manager), reviewed by the assessor
     reporting = events.filter(object_type="reporting.reportingperiod")
     manager_months = ReportingPeriod.objects.filter(facility__name="Hung Phat Sportswear").exclude(status="draft").count()

@@ -63,8 +63,8 @@ def framework_publish(*, text: str, file_name: str, by=None, builtin: bool = Fal
     return version
 
 
-def builtin_framework(framework_id: str, version: str | None = None) -> FrameworkVersion:
-    """The stored version of a shipped framework, published on first use."""
+def builtin_framework(framework_id: str, version: str | None = None, *, by=None, via: str = "system") -> FrameworkVersion:
+    """The stored version of a shipped framework, published on first use (by ``by``, recorded as ``via``)."""
     from importlib import resources
 
     from loomlight.calc.assessment import builtin
@@ -75,7 +75,7 @@ def builtin_framework(framework_id: str, version: str | None = None) -> Framewor
     if found:
         return found
     text = resources.files(builtin.PACKAGE).joinpath(name).read_text(encoding="utf-8")
-    return framework_publish(text=text, file_name=name, builtin=True, via="system")
+    return framework_publish(text=text, file_name=name, builtin=True, by=by, via=via)
 
 
 def builtin_frameworks() -> list[FrameworkVersion]:

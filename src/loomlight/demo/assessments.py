@@ -176,7 +176,8 @@ def write_assessments(facilities: dict, parks: dict, users: dict, today: datetim
     if not default_storage.exists(EVIDENCE_NAME):
         default_storage.save(EVIDENCE_NAME, ContentFile(EVIDENCE_PDF))
     rng = random.Random(seed * 7 + 17)
-    env, social, park_fw = (builtin_framework(f) for f in ("facility_env", "facility_social", "industrial_park"))
+    env, social, park_fw = (builtin_framework(f, by=users["operator"], via="demo")
+                            for f in ("facility_env", "facility_social", "industrial_park"))
     year = today.year - 1
     base = timezone.make_aware(datetime.datetime.combine(min(today - datetime.timedelta(days=60), datetime.date(today.year, 12, 31)),
                                                          datetime.time(9)))
