@@ -480,7 +480,7 @@ def _split(header: str) -> tuple[str, ...]:
 
 
 class _Unsupported(ValueError):
-    pass
+    """A file that is neither a CSV nor an XLSX this reader knows (reported as S001)."""
 
 
 def _read_sheets(data: bytes, filename: str) -> list[tuple[str, list[list]]]:
