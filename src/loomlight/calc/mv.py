@@ -316,9 +316,9 @@ def avoided(baseline: Baseline, months: list[Month], *, confidence: float = 0.68
         flags.append(Flag("mv.extrapolation", "the drivers of " + ", ".join(extrapolated) + " lie outside the "
                           "baseline's range: the baseline is extrapolated there", {"periods": tuple(extrapolated)}))
     if rho != baseline.autocorrelation:
-        flags.append(Flag("mv.autocorrelation_bounded", f"the residuals' autocorrelation {baseline.autocorrelation:.3g} "
-                          f"was taken as {rho:.3g} in the uncertainty", {"rho": baseline.autocorrelation,
-                                                                         "used": rho}))
+        flags.append(Flag("mv.autocorrelation_bounded", "the residuals' autocorrelation "
+                          f"{baseline.autocorrelation:.3g} was taken as {rho:.3g} in the uncertainty",
+                          {"rho": baseline.autocorrelation, "used": rho}))
     if saved and uncertainty > 0.5 * abs(saved):
         flags.append(Flag("mv.uncertain", "the uncertainty is more than half the avoided use (ASHRAE Guideline 14 "
                           "asks for less than 50 % at 68 % confidence)", {"ratio": uncertainty / abs(saved)}))
