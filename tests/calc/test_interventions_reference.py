@@ -67,16 +67,18 @@ def test_a_row_without_figures_ships_gaps_not_zeros():
             thermal.capex_high, thermal.lifetime_years, thermal.degradation_per_year) == (None,) * 8
 
 
-def test_rooftop_solar_ships_the_median_degradation_and_leaves_capex_and_lifetime_empty():
+def test_rooftop_solar_ships_degradation_and_lifetime_and_leaves_capex_empty():
     """Jordan & Kurtz, Progress in Photovoltaics 21 (2013), abstract: 'Nearly 2000 degradation rates ... showing a
-    median value of 0.5%/year'. No C&I capex or lifetime was read in a citable source: those stay None, not 0."""
+    median value of 0.5%/year'. EREA & DEA Vietnam Technology Catalogue (2019), sheet '4 Solar PV': 'Technical
+    lifetime (years)' 25. No C&I capex was read in a citable source: it stays None, not 0."""
     for code in ("rooftop_solar_pv", "park_group_rooftop_solar"):
         solar = intervention(code)
-        assert solar.degradation_per_year == 0.5 / 100
-        assert solar.year == 2013 and "Jordan" in solar.source and "Kurtz" in solar.source
+        assert solar.degradation_per_year == 0.5 / 100 and solar.lifetime_years == 25
+        assert solar.year == 2019 and "Jordan" in solar.source and "Vietnamese Power Sector" in solar.source
+        assert "Technical lifetime (years)" in solar.table and "Inverter lifetime (years)' 15" in solar.checked
         assert solar.verified == "primary" and solar.confidence == "medium" and solar.has_figures
-        assert (solar.capex_low, solar.capex_typical, solar.capex_high, solar.lifetime_years, solar.saving_typical,
-                solar.payback_years_reported) == (None,) * 6
+        assert (solar.capex_low, solar.capex_typical, solar.capex_high, solar.saving_typical,
+                solar.payback_years_reported) == (None,) * 5
         assert solar.size_unit == "kWp" and solar.capex_unit == "USD/kWp"
     assert "not shipped" in intervention("rooftop_solar_pv").note
 
