@@ -293,6 +293,16 @@ def test_hourly_load_caps_self_consumption_hour_by_hour():
     assert sc.load_basis == "hourly_profile"
 
 
+def test_a_leap_year_generation_meets_a_leap_year_load():
+    """2024 has 8784 hours; the load profile follows the generation's year (1 January 2024 is a Monday)."""
+    y = solar.generation(HCMC, Array(10.0), year=2024, monthly_ghi_kwh_m2_day=[4.5] * 12, irradiance_source="t")
+    assert y.year == 2024
+    sc = solar.self_consumption(y, monthly_load_kwh=[1000.0] * 12)
+    assert sc.self_consumed_kwh + sc.exported_kwh == pytest.approx(y.annual_kwh, rel=1e-12)
+    assert sc.coverage_share == pytest.approx(sc.self_consumed_kwh / 12_000.0, rel=1e-12)
+    assert solar.load_profile([1000.0] * 12, year=2024)[:24].tolist()[6] > 0      # a Monday, 06:00
+
+
 @pytest.mark.parametrize("kwargs, field", [
     ({}, "monthly_load_kwh"),
     ({"monthly_load_kwh": [1.0] * 11}, "monthly_load_kwh"),

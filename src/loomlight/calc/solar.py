@@ -75,6 +75,7 @@ class Yield:
     scaled_to: str                      # "clear_sky" | "monthly_irradiance:<source>" | "weather_file"
     explanation: Explanation = field(compare=False)
     flags: tuple[Flag, ...] = ()
+    year: int = 0                       # added: the calendar year of the hours (0: not known)
 
 
 @dataclass(frozen=True)
@@ -363,7 +364,7 @@ def generation(site: Site, array: Array, *, year: int = 2025, weather=None,
     explanation = Explanation(inputs, tuple(factors), tuple(steps), flags=tuple(f.text for f in flags),
                               flag_codes=tuple(flags))
     return Yield(tuple(float(x) for x in ac_kwh), tuple(float(x) for x in monthly), annual, specific, scaled_to,
-                 explanation, tuple(flags))
+                 explanation, tuple(flags), year)
 
 
 def _month_of_hours(n: int, year: int):
@@ -402,14 +403,19 @@ def load_profile(monthly_kwh, *, profile: str = "two_shifts", year: int = 2025, 
 
 
 def self_consumption(yield_: Yield, *, monthly_load_kwh=None, hourly_load_kwh=None, profile: str = "two_shifts",
-                     year: int = 2025) -> SelfConsumption:
+                     year: int | None = None) -> SelfConsumption:
     """Hour by hour, self-consumed = min(generation, load), exported = generation − self-consumed.
 
     ``hourly_load_kwh``: one value per hour of the generation's year; else ``monthly_load_kwh`` (12 totals) spread
-    by ``profile`` (added to the contract, with ``year`` for its weekdays; see ``load_profile``)."""
+    by ``profile`` (added to the contract, with ``year`` for its weekdays, by default the generation's; see
+    ``load_profile``)."""
     import numpy as np
     gen = np.asarray(yield_.hourly_kwh, dtype=float)
     n = len(gen)
+    if year is None:
+        year = yield_.year or (2024 if n == 8784 else 2025)
+    if n not in (8760, 8784) or (n == 8784 and not calendar.isleap(year)):
+        raise SolarError("yield", f"the generation must have one value per hour of {year} (got {n})")
     if hourly_load_kwh is not None:
         values = list(hourly_load_kwh)
         if len(values) != n:
