@@ -186,9 +186,31 @@ def test_a_tmy3_file_is_read():
     assert day[0:7].sum() == 0 and day[17:].sum() == 0      # hour-ending 08:00-16:00 → hours 7..15
 
 
+def test_a_pvgis_tmy_json_is_read_and_its_utc_hours_moved_to_local_standard_time():
+    """PVGIS labels hours in UTC: sun from 01:00 to 09:00 UTC is 08:00 to 16:00 at UTC+7."""
+    import json
+    rows = []
+    days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    for month, n in enumerate(days, start=1):
+        for day in range(1, n + 1):
+            for hour in range(24):
+                sun = 600.0 if 1 <= hour <= 8 else 0.0
+                rows.append({"time(UTC)": f"2015{month:02d}{day:02d}:{hour:02d}00", "T2m": 30.0, "RH": 70.0,
+                             "G(h)": sun, "Gb(n)": sun, "Gd(h)": sun / 6, "IR(h)": 400.0, "WS10m": 2.0,
+                             "WD10m": 180.0, "SP": 101000.0})
+    doc = {"inputs": {"location": {"latitude": 10.78, "longitude": 106.7, "elevation": 10.0}},
+           "meta": {"inputs": {}}, "outputs": {"months_selected": [], "tmy_hourly": rows}}
+    y = solar.generation(HCMC, Array(10.0), weather=(json.dumps(doc).encode(), "pvgis_json"))
+    assert y.scaled_to == "weather_file" and y.annual_kwh > 0
+    day = np.array(y.hourly_kwh).reshape(365, 24).sum(axis=0)
+    assert day[:8].sum() == 0 and day[16:].sum() == 0 and day[8:16].min() > 0
+
+
 @pytest.mark.parametrize("weather, message", [
     ((b"not a weather file", "epw"), "could not be read as a EPW file"),
+    ((b"{not json", "pvgis_json"), "could not be read as a PVGIS TMY (json) file"),
     ((b"", "epw"), "empty"),
+    (("LOCATION,...", "epw"), "as bytes"),
     ((b"x", "csv"), "unknown format"),
     (b"just bytes", "bytes and its format"),
 ])

@@ -187,7 +187,9 @@ def read_weather(data: bytes, fmt: str, *, offset_h: float):
 
     if fmt not in WEATHER_FORMATS:
         raise SolarError("weather", f"unknown format {fmt!r}; one of {', '.join(WEATHER_FORMATS)}")
-    if not isinstance(data, (bytes, bytearray)) or not data:
+    if not isinstance(data, (bytes, bytearray)):
+        raise SolarError("weather", "give the file's content as bytes")
+    if not data:
         raise SolarError("weather", "the weather file is empty")
     suffix = {"tmy3": ".csv", "epw": ".epw", "pvgis_json": ".json", "pvgis_csv": ".csv"}[fmt]
     handle = tempfile.NamedTemporaryFile("wb", suffix=suffix, delete=False)
@@ -200,7 +202,7 @@ def read_weather(data: bytes, fmt: str, *, offset_h: float):
             elif fmt == "epw":
                 frame, _ = pvlib.iotools.read_epw(handle.name)
             else:
-                result = pvlib.iotools.read_pvgis_tmy(handle.name, outputformat=fmt.split("_")[1])
+                result = pvlib.iotools.read_pvgis_tmy(handle.name, pvgis_format=fmt.split("_")[1])
                 frame = result[0]
         except SolarError:
             raise
