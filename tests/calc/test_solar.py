@@ -93,6 +93,16 @@ def test_the_shipped_station_within_50_km_is_used(monkeypatch):
     assert solar.generation(far, Array(10.0)).scaled_to == "clear_sky"
 
 
+def test_a_country_row_is_used_where_no_place_is_within_reach(monkeypatch):
+    country = ref.MonthlyIrradiance("Viet Nam", "VN", None, None, (4.5,) * 12, "Country source", "Table 2", "2020",
+                                    "test")
+    monkeypatch.setattr(ref, "irradiance", lambda: (country,))
+    y = solar.generation(Site(12.0, 106.70, 0.0, "Asia/Ho_Chi_Minh", "VN"), Array(10.0))
+    assert y.scaled_to == "monthly_irradiance:Viet Nam (country VN): Country source, Table 2"
+    assert "solar_country_irradiance" in {f.code for f in y.flags}
+    assert solar.generation(Site(12.0, 106.70, 0.0, "Asia/Ho_Chi_Minh", "KH"), Array(10.0)).scaled_to == "clear_sky"
+
+
 def test_ac_energy_is_dc_times_losses_and_inverter(scaled_hcmc):
     dc = next(s for s in scaled_hcmc.explanation.steps if s.code == "solar_dc").value
     assert scaled_hcmc.annual_kwh == pytest.approx(dc * 0.86 * 0.96, rel=1e-12)

@@ -17,7 +17,7 @@ Model chain (choices and why, also in docs/architecture.md):
 - clear sky: Ineichen with pvlib's Linke turbidity climatology (``lookup_linke_turbidity``, offline);
 - scaling: each month's clear-sky GHI multiplied by sourced monthly GHI / clear-sky monthly GHI, so that the
   month's total matches the source; the place used is the nearest row of ``solar_irradiance.csv`` within 50 km
-  (``reference.solar.MAX_STATION_KM``), or the caller's ``monthly_ghi_kwh_m2_day`` with its ``source``;
+  (``reference.solar.MAX_STATION_KM``), else the row of the site's country (no coordinates, flagged), or the caller's ``monthly_ghi_kwh_m2_day`` with its ``source``;
 - decomposition: Erbs (GHI → DHI, DNI from the closure equation), because the scaled series is GHI only and Erbs needs
   nothing else (DIRINT and DISC need dew point or pressure series that clear sky does not give);
 - transposition: Hay-Davies, which needs only GHI/DNI/DHI and extraterrestrial DNI, and is less sensitive than
@@ -291,11 +291,16 @@ def generation(site: Site, array: Array, *, year: int = 2025, weather=None,
             target = np.array([_number("monthly_ghi_kwh_m2_day", v, low=0.0, high=12.0) for v in values])
             source = irradiance_source or "given"
         else:
-            found = ref.nearest(site.latitude, site.longitude)
+            found = ref.nearest(site.latitude, site.longitude, country=site.country)
             if found is not None:
                 row, km = found
                 target = np.array(row.kwh_m2_day)
-                source = f"{row.place} ({km:.0f} km): {row.source.split(' (http')[0]}, {row.table}"
+                where = f"{row.place} ({km:.0f} km)" if km is not None else f"{row.place} (country {row.country})"
+                source = f"{where}: {row.source.split(' (http')[0]}, {row.table}"
+                if km is None:
+                    flags.append(Flag("solar_country_irradiance",
+                                      f"scaled to the country's monthly irradiance ({row.country}): no sourced place "
+                                      f"within {ref.MAX_STATION_KM:.0f} km", {"country": row.country}))
         if target is None:
             scaled_to = "clear_sky"
             flags.append(Flag("solar_clear_sky",

@@ -43,8 +43,8 @@ class SolarDefault:
 class MonthlyIrradiance:
     place: str
     country: str
-    latitude: float
-    longitude: float
+    latitude: float | None          # None: a country-level row (used where no place is within reach)
+    longitude: float | None
     kwh_m2_day: tuple[float, ...]     # 12 monthly means of daily GHI
     source: str
     table: str
@@ -73,7 +73,9 @@ def parse_irradiance(text: str) -> tuple[MonthlyIrradiance, ...]:
     rows = []
     for row in csv.DictReader(text.splitlines()):
         rows.append(MonthlyIrradiance(
-            row["place"], row["country"], float(row["latitude"]), float(row["longitude"]),
+            row["place"], row["country"].strip().upper(),
+            float(row["latitude"]) if row["latitude"].strip() else None,
+            float(row["longitude"]) if row["longitude"].strip() else None,
             tuple(float(row[m]) for m in MONTHS), row["source"], row["table"], row["year"], row["checked"]))
     return tuple(rows)
 
@@ -91,14 +93,22 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
-def nearest(latitude: float, longitude: float, *, table=None,
-            max_km: float = MAX_STATION_KM) -> tuple[MonthlyIrradiance, float] | None:
-    """The nearest place of ``table`` (the shipped one by default) within ``max_km``, with its distance."""
+def nearest(latitude: float, longitude: float, *, country: str = "", table=None,
+            max_km: float = MAX_STATION_KM) -> tuple[MonthlyIrradiance, float | None] | None:
+    """The nearest place of ``table`` (the shipped one by default) within ``max_km``, with its distance; else the
+    row of ``country`` (ISO alpha-2) without coordinates, with distance None; else None."""
+    rows = irradiance() if table is None else table
     best = None
-    for row in irradiance() if table is None else table:
+    for row in rows:
+        if row.latitude is None or row.longitude is None:
+            continue
         d = distance_km(latitude, longitude, row.latitude, row.longitude)
         if d <= max_km and (best is None or d < best[1]):
             best = (row, d)
+    if best is None and country:
+        for row in rows:
+            if row.latitude is None and row.country == country.strip().upper():
+                return row, None
     return best
 
 
