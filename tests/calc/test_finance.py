@@ -173,3 +173,127 @@ def test_interest_tax_shield_in_the_equity_flow():
     # nothing paid at year 0 by the factory, all positive after: no equity IRR, flagged
     assert result.irr_equity is None
     assert any(f.code == "finance.irr_not_found" and f.params["which"] == "equity" for f in result.flags)
+
+
+# --- flags --------------------------------------------------------------------------------------------------
+
+def test_no_payback_within_the_lifetime_is_flagged():
+    # savings 20,000/yr for 5 years never repay 550,000 (simple payback 27.5 yr > 5)
+    result = evaluate(pv_case(lifetime_years=5, savings_per_year=25_500.0))
+    assert result.discounted_payback_years is None
+    assert round(result.simple_payback_years, 1) == 27.5
+    assert "finance.no_payback" in {f.code for f in result.flags}
+
+
+def test_a_loss_every_year_has_no_simple_payback_and_no_irr():
+    result = evaluate(pv_case(savings_per_year=5_000.0))
+    assert result.simple_payback_years is None
+    assert result.irr is None
+    assert any(f.code == "finance.irr_not_found" and f.params == {"which": "project", "why": "no_sign_change"}
+               for f in result.flags)
+
+
+def test_nothing_abated_gives_no_abatement_cost():
+    for tco2e, code in ((0.0, "finance.nothing_abated"), (-3.0, "finance.nothing_abated"),
+                        (None, "finance.tco2e_not_computed")):
+        result = evaluate(pv_case(tco2e_per_year=tco2e))
+        assert result.abatement_cost_per_tco2e is None
+        assert code in {f.code for f in result.flags}
+
+
+def test_flows_changing_sign_twice_flag_several_irrs():
+    # −100, +230, −132: NPV = 0 at 10 % and at 20 % (−100(1+r)^2 + 230(1+r) − 132 = 0 ⇒ 1+r = 1.1 or 1.2);
+    # the root nearest 0 % is 10 %
+    assert irr([-100, 230, -132]) == pytest.approx(0.10, abs=1e-10)
+    # in a case: savings 200 falling 15 % a year, half of 1,000 borrowed at 10 % over 10 years (service
+    # 500 × CRF(10 %, 10) = 500 × 0.1627454 = 81.37): E_0 = −500, E_1 = 200 − 81.37 > 0, E_7 = 200 × 0.85^6 − 81.37
+    # = 75.43 − 81.37 < 0, E_11 = 200 × 0.85^10 = 39.37 > 0: three changes of sign in the equity flows
+    result = evaluate(CaseInputs(capex=1_000.0, lifetime_years=15, discount_rate=0.08, savings_per_year=200.0,
+                                 escalation=-0.15, loan=Loan(0.5, 0.10, 10)))
+    equity = [f.equity_flow for f in result.flows]
+    assert equity[0] == -500 and equity[1] > 0 and equity[7] < 0 and equity[11] > 0
+    assert any(f.code == "finance.irr_multiple" and f.params == {"which": "equity"} for f in result.flags)
+    assert npv(result.irr_equity, equity) == pytest.approx(0, abs=1e-8)
+    # the project flows (all positive after the outlay) have one IRR, not flagged
+    assert not any(f.code == "finance.irr_multiple" and f.params == {"which": "project"} for f in result.flags)
+
+
+def test_every_metric_has_a_step_with_its_code():
+    result = evaluate(pv_case(grant=50_000.0, loan=Loan(0.5, 0.06, 10)))
+    codes = [s.code for s in result.explanation.steps]
+    for code in ("finance.capex_net", "finance.crf", "finance.loan_annuity", "finance.npv", "finance.npv_project",
+                 "finance.irr", "finance.irr_equity", "finance.simple_payback", "finance.discounted_payback",
+                 "finance.benefit_cost_ratio", "finance.eac", "finance.abatement_cost", "finance.tco2e_lifetime",
+                 "finance.levelised_cost"):
+        assert code in codes
+    by_code = {s.code: s for s in result.explanation.steps}
+    assert by_code["finance.npv"].value == result.npv
+    assert by_code["finance.abatement_cost"].value == result.abatement_cost_per_tco2e
+    assert {f.code for f in result.explanation.inputs} >= {"finance.capex", "finance.grant", "finance.loan.rate"}
+
+
+# --- bad input ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("changes, field", [
+    ({"capex": -1.0}, "capex"),
+    ({"capex": math.nan}, "capex"),
+    ({"capex": "100"}, "capex"),
+    ({"lifetime_years": 0}, "lifetime_years"),
+    ({"lifetime_years": 51}, "lifetime_years"),
+    ({"lifetime_years": 20.0}, "lifetime_years"),
+    ({"lifetime_years": True}, "lifetime_years"),
+    ({"discount_rate": -1.0}, "discount_rate"),
+    ({"discount_rate": math.inf}, "discount_rate"),
+    ({"savings_per_year": math.nan}, "savings_per_year"),
+    ({"opex_change": -math.inf}, "opex_change"),
+    ({"escalation": -1.0}, "escalation"),
+    ({"grant": 600_000.0}, "grant"),
+    ({"grant": -1.0}, "grant"),
+    ({"loan": Loan(1.2, 0.05, 10)}, "loan.share"),
+    ({"loan": Loan(-0.1, 0.05, 10)}, "loan.share"),
+    ({"loan": Loan(0.5, math.nan, 10)}, "loan.rate"),
+    ({"loan": Loan(0.5, -0.01, 10)}, "loan.rate"),
+    ({"loan": Loan(0.5, 0.05, 21)}, "loan.tenor_years"),
+    ({"loan": Loan(0.5, 0.05, 0)}, "loan.tenor_years"),
+    ({"loan": Loan(0.5, 0.05, 5.5)}, "loan.tenor_years"),
+    ({"tax_rate": -0.1}, "tax_rate"),
+    ({"tax_rate": 1.0}, "tax_rate"),
+    ({"tco2e_per_year": math.nan}, "tco2e_per_year"),
+    ({"energy_per_year": -5.0}, "energy_per_year"),
+    ({"energy_kind": "stored"}, "energy_kind"),
+    ({"currency": ""}, "currency"),
+])
+def test_a_bad_input_is_refused_naming_its_field(changes, field):
+    with pytest.raises(FinanceError) as refused:
+        evaluate(pv_case(**changes))
+    assert refused.value.field == field
+    assert str(refused.value).startswith(f"{field}: ")
+
+
+# --- properties ---------------------------------------------------------------------------------------------
+
+conventional = st.tuples(st.floats(1.0, 1e7), st.lists(st.floats(0.01, 1e6), min_size=1, max_size=30))
+
+
+@settings(max_examples=200, deadline=None)
+@given(conventional, st.floats(-0.5, 2.0), st.floats(0.001, 0.5))
+def test_npv_decreases_with_the_discount_rate_for_a_conventional_project(case, rate, step):
+    # one outlay then positive flows: every later flow's PV falls as r rises
+    outlay, inflows = case
+    flows = [-outlay] + inflows
+    assert npv(rate + step, flows) < npv(rate, flows)
+
+
+@settings(max_examples=200, deadline=None)
+@given(conventional)
+def test_npv_at_the_irr_is_zero(case):
+    outlay, inflows = case
+    flows = [-outlay] + inflows
+    rate = irr(flows)
+    scale = outlay + sum(inflows)
+    if rate is None:
+        # none found only when NPV keeps its sign across the scanned range: NPV(10) is still positive (a return
+        # above 1,000 %) or NPV just above −99 % is still negative
+        assert npv(10.0, flows) > 0 or npv(-0.99, flows) < 0
+    else:
+        assert abs(npv(rate, flows)) <= 1e-9 * scale

@@ -134,7 +134,7 @@ IRR_LOW, IRR_HIGH = -0.99, 10.0
 _GRID = np.unique(np.concatenate([np.linspace(IRR_LOW, -0.2, 80), np.linspace(-0.2, 1.0, 241),
                                   np.geomspace(1.0, IRR_HIGH, 81)]))
 _V = 1.0 / (1.0 + _GRID)                        # discount factor per grid rate
-_ORDER = np.argsort(np.abs(_GRID[:-1] + _GRID[1:]))   # grid intervals, the nearest 0 % first
+_VPOW = _V[:, None] ** np.arange(52)[None, :]   # v^t for t = 0..51 (a lifetime of 50 years at most, and one spare)
 
 
 def crf(rate: float, years: int) -> float:
@@ -170,7 +170,7 @@ def _irr(flows) -> tuple[float | None, str]:
     flows = [float(f) for f in flows]
     if _sign_changes(flows) == 0:
         return None, "no_sign_change"
-    values = np.polyval(flows[::-1], _V)    # NPV at every grid rate (Horner in v = 1/(1+r))
+    values = _VPOW[:, :len(flows)] @ np.asarray(flows) if len(flows) <= 52 else np.polyval(flows[::-1], _V)
     exact = np.flatnonzero(values == 0)
     cross = np.flatnonzero(values[:-1] * values[1:] < 0)
     candidates = [(abs(_GRID[i]), float(_GRID[i])) for i in exact]
