@@ -263,8 +263,8 @@ def _npvs(inputs: CaseInputs, lines: tuple[Line, ...], values: dict[str, np.ndar
 
 def _crf_array(rate: np.ndarray, years: int) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        growth = (1.0 + rate) ** years
-        return np.where(rate == 0, 1.0 / years, rate * growth / (growth - 1.0))
+        log_growth = years * np.log1p(rate)
+        return np.where(rate == 0, 1.0 / years, rate * np.exp(log_growth) / np.expm1(log_growth))
 
 
 def draw_inputs(inputs: CaseInputs, *, lines: tuple[Line, ...] = (), ranges: dict, draws: int = 10_000,
@@ -347,6 +347,8 @@ def tornado(inputs: CaseInputs, *, lines: tuple[Line, ...] = (), ranges: dict | 
         else:
             base = _base(inputs, lines, path)
             low, high = sorted((base * (1 - swing), base * (1 + swing)))
+            if path == "capex":
+                low = max(low, float(inputs.grant))         # a capex below the grant is no case
             if path == "lifetime_years":
                 tenor = inputs.loan.tenor_years if inputs.loan else 1
                 low, high = max(float(tenor), 1.0, float(round(low))), min(50.0, float(round(high)))
