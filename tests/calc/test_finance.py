@@ -65,6 +65,16 @@ def test_irr_is_none_when_the_flows_never_change_sign():
     assert irr([-100, -10]) is None
 
 
+def test_irr_beyond_1000_percent_is_not_found():
+    # −1 then +20: r = 20/1 − 1 = 1,900 %, beyond the scanned (−99 %, 1,000 %)
+    assert irr([-1, 20]) is None
+    result = evaluate(CaseInputs(capex=1.0, lifetime_years=1, discount_rate=0.1, savings_per_year=20.0))
+    assert any(f.code == "finance.irr_not_found" and f.params == {"which": "project", "why": "no_root"}
+               for f in result.flags)
+    # and 900 % (−1 then +10) is found
+    assert irr([-1, 10]) == pytest.approx(9.0, rel=1e-10)
+
+
 def test_irr_of_a_negative_return():
     # −100 then +90: 90/(1+r) = 100 ⇒ r = −0.10
     assert irr([-100, 90]) == pytest.approx(-0.10, abs=1e-12)

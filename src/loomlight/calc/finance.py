@@ -36,6 +36,17 @@ Metrics (RETScreen's, ../shared/reference/ghg-roi-biomass.md §4.2):
 - ``tco2e_lifetime`` = tco2e_per_year × N (a constant factor over the lifetime, said so);
 - ``levelised_cost`` = (capex × CRF + CRF × PV(opex)) / ``energy_per_year`` — of saved energy, or of
   electricity generated for solar (``energy_kind``), in currency per ``energy_unit``; None without energy.
+
+A ratio whose divisor is so near zero that it overflows is None (a gap), never infinite. Amounts are bounded at
+``MAX_AMOUNT`` (10^15) and escalation at 100 % a year, so 50 escalated years never overflow.
+
+Beside the contract: ``validate(inputs)`` (the checks of ``evaluate``, for a form or an import to call alone),
+``loan_schedule(principal, rate, years)`` (interest and principal per year), ``STEP_CODES`` and ``FLAG_CODES``
+(every code the explanation carries) and ``MINUS`` (the operator of a difference in ``terms``).
+
+References: RETScreen financial analysis and its metric definitions (../shared/reference/ghg-roi-biomass.md §4.1,
+§4.2); the EAC and marginal abatement cost by the annuity method (GECS, ibid. §4.4); the IRR's several roots for
+flows that change sign more than once: Descartes' rule of signs on Σ F_t v^t, v = 1/(1+r).
 """
 
 from __future__ import annotations

@@ -10,6 +10,16 @@ lines, so the money saved is Σ quantity × price + money). A distribution: ``Un
 ``LogNormal(median, gsd)``. Draws use ``numpy.random.default_rng(seed)``, one stream per input in the order given,
 so a seed reproduces every draw. NPV is the factory's (``CaseResult.npv``) computed for all draws at once
 (arrays of draws × years); 10,000 draws of a case in well under 1 s.
+
+Beside the contract: a range may be a pair ``(low, high)`` (a uniform draw, as ``loomlight case`` input gives it);
+``draw_inputs`` (the draws of ``monte_carlo``) and ``npv_of_draws`` (their NPVs, equal to ``finance.evaluate``'s
+for each drawn case) for a caller that wants the draws themselves. A drawn lifetime is rounded to whole years
+(1..50) and the years beyond it are masked; a draw outside an input's domain (a negative capex, a rate at or below
+−100 %, a lifetime below the loan's tenor, a grant above the capex) is refused naming the input, not clipped.
+With saving lines, ``savings_per_year`` must equal their sum (it is the same number) and is not drawn itself.
+
+References: RETScreen's sensitivity and risk analysis (500 draws, ../shared/reference/ghg-roi-biomass.md §4.1);
+numpy's ``Generator.spawn`` for independent child streams.
 """
 
 from __future__ import annotations
