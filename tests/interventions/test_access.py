@@ -38,6 +38,8 @@ def cases(world):
 
 
 OWN = {"own_shared", "own_idea", "own_private"}
+#: what a consent names for a case to be read through it: the case and the data it is made of
+CASE_KINDS = ["business_cases", "environmental", "ghg"]
 #: what each role reads without any consent naming business cases (the brand's consent names profile and
 #: environmental data only: it reads none)
 VISIBLE = {
@@ -96,8 +98,14 @@ def test_a_brand_reads_a_facility_s_cases_only_with_a_consent_naming_business_ca
     brand = world.users["brand"]
     # given the brand's consent naming profile and environmental data only: no case
     assert _names(cases, access.cases_visible(brand)) == set()
-    # when the facility grants a consent naming business cases: every case of that facility, read only, not internal
-    _consent(world, world.brand, ["profile", "business_cases"])
+    # a consent naming business cases but not the environmental and GHG data the cases are made of: still none
+    partial = Consent.objects.get(facility=world.own, grantee=world.brand)
+    partial.data_kinds = ["profile", "business_cases", "ghg"]
+    partial.save()
+    assert _names(cases, access.cases_visible(brand)) == set()
+    # when the facility names all three: every case of that facility, read only, not internal
+    partial.data_kinds = ["profile", "business_cases", "ghg", "environmental"]
+    partial.save()
     assert _names(cases, access.cases_visible(brand)) == OWN
     assert _names(cases, access.cases_internal(brand)) == set()
     assert _names(cases, access.cases_editable(brand)) == set()
@@ -110,12 +118,12 @@ def test_a_financier_reads_only_shared_cases_from_seeking_finance_with_a_consent
     # shared cases, but no consent: nothing
     assert _names(cases, access.cases_visible(financier)) == set()
     # a consent that does not name business cases: still nothing
-    first = _consent(world, world.financier, ["profile", "environmental"])
+    first = _consent(world, world.financier, ["profile", "environmental", "ghg"])
     assert _names(cases, access.cases_visible(financier)) == set()
     # a consent naming business cases: the shared case seeking finance only (not the shared idea, not the private one)
     first.revoked_at, first.revoked_by = datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC), world.users["manager"]
     first.save()
-    _consent(world, world.financier, ["business_cases"])
+    _consent(world, world.financier, CASE_KINDS)
     assert _names(cases, access.cases_visible(financier)) == {"own_shared"}
     assert _names(cases, access.cases_internal(financier)) == set()
     # the facility withdraws the sharing: gone again
@@ -124,7 +132,7 @@ def test_a_financier_reads_only_shared_cases_from_seeking_finance_with_a_consent
 
 
 def test_a_revoked_consent_shows_nothing(world, cases):
-    consent = _consent(world, world.brand, ["business_cases"])
+    consent = _consent(world, world.brand, CASE_KINDS)
     consent.revoked_at, consent.revoked_by = datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC), world.users["manager"]
     consent.save()
     assert _names(cases, access.cases_visible(world.users["brand"])) == set()
@@ -148,7 +156,7 @@ def test_who_deletes(world, cases):
 
 def test_groups_below_three_facilities_are_withheld_from_who_sees_through_consent(world, cases):
     # given a consent to the brand naming business cases from Own Dyehouse alone
-    _consent(world, world.brand, ["business_cases"])
+    _consent(world, world.brand, CASE_KINDS)
     brand = world.users["brand"]
     pipeline = selectors.pipeline(brand)
     # then the facility's figures are given (its own 3 cases), the park's and the country's (one facility each)
@@ -163,7 +171,7 @@ def test_groups_below_three_facilities_are_withheld_from_who_sees_through_consen
 
     for i in (1, 2):
         tenant = Facility.objects.create(name=f"Tenant {i}", country="VN", park=world.park, tier=1, processes=["cut_make_trim"])
-        Consent.objects.create(facility=tenant, grantee=world.brand, data_kinds=["business_cases"],
+        Consent.objects.create(facility=tenant, grantee=world.brand, data_kinds=CASE_KINDS,
                                valid_from=datetime.date(2020, 1, 1), granted_by=world.users["manager"])
         _case(tenant, f"Tenant {i} LED", "idea")
     park = [g for g in selectors.pipeline(brand)["groups"] if g["scope"] == "park"]
