@@ -104,7 +104,7 @@ def test_the_default_text_names_units_the_grid_factor_and_how_it_was_computed(tm
     assert "  avoided emissions          16.480 t CO2e/year\n" in text
     assert "  abatement cost             -21.97 USD/t CO2e\n" in text
     assert "  grid factor                0.6592 t CO2/MWh (inventory: combined_margin, VN 2023) [margin factor]\n" in text
-    assert "    source                   Viet Nam Ministry of Natural Resources and Environment (MONRE)" in text
+    assert "    source                   DCC annual grid emission factor announcements, tabulated in" in text
     assert "How computed\n" in text
     assert "avoided by saving 0 (grid electricity saved): 25000 kWh / 1,000 kWh/MWh x 0.6592 t CO2/MWh = 16.48 t CO2/year" in text
 

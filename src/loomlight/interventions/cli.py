@@ -57,7 +57,7 @@ def text_summary(out: dict) -> str:
         flags = f" [{', '.join(grid['flags'])}]" if grid["flags"] else ""
         lines.append(f"  grid factor                {grid['value']:g} {grid['unit']} ({grid['type']}: {grid['factor_type']}, "
                      f"{grid['country']} {grid['year']}){flags}")
-        lines.append(f"    source                   {grid['publisher']}: {grid['source']}")
+        lines.append(f"    source                   {grid['source']}")
     else:
         lines.append("  grid factor                none shipped for this country")
     if "npv_p50" in out:
