@@ -258,3 +258,16 @@ def test_a_grant_lowers_the_outlay_but_not_the_cost_of_the_measure(tmp_path):
     assert out["simple_payback_years"] == pytest.approx(8000 / 3000)
     assert out["eac"] == pytest.approx(-362.02519, abs=1e-4)
     assert out["abatement_cost_per_tco2e"] == pytest.approx(-21.96755, abs=1e-4)
+
+
+def test_the_readme_example_prints_what_the_readme_shows(tmp_path):
+    # given the example file of the README; when it is run; then the lines the README shows are printed, as shown
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("An example, `case.json`"):]
+    doc = section[section.index("```json\n") + 8:section.index("  ```\n")]
+    shown = section[section.index("  ```\n  Business case"):].split("\n  ```\n")[0].splitlines()[1:]
+    result = run(tmp_path, None, raw=doc)
+    assert (result.returncode, result.stderr) == (0, "")
+    printed = result.stdout.splitlines()
+    expected = [line[2:] for line in shown if not line.startswith("    ... ")]
+    assert printed[:len(expected)] == expected
