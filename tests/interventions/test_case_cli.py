@@ -185,6 +185,10 @@ def refused(tmp_path, doc=None, raw=None, subprocess_=False):
      "lifetime_years, tax_rate, loan.rate, savings_per_year, savings[i].quantity, savings[i].price, savings[i].money"),
     ({"monte_carlo": {"ranges": {"capex": {"distribution": "beta", "low": 1, "high": 2}}}},
      "monte_carlo.ranges.capex.distribution: “beta” is not one of uniform, triangular, normal, lognormal"),
+    ({"monte_carlo": {"ranges": {"capex": {"distribution": "normal", "mean": 10000, "sd": 8000}}}},
+     "monte_carlo.ranges.capex: the range gives a negative capex"),
+    ({"monte_carlo": {"ranges": {"savings[0].price": {"distribution": "lognormal", "median": 0.1, "gsd": 0.5}}}},
+     "monte_carlo.ranges.savings[0].price.gsd: must be at least 1 (a geometric standard deviation), not 0.5"),
     ({"grid_factor": "average"}, "grid_factor: “average” is not one of inventory, firm, intermittent, operating_margin"),
 ])
 def test_every_refusal_names_its_path_on_stderr_with_nothing_on_stdout(tmp_path, change, first_line):

@@ -76,6 +76,7 @@ class Case:
     draws: int | None = None
     seed: int | None = None
     flags: list[Flag] = field(default_factory=list)
+    range_names: dict = field(default_factory=dict)     # calc.uncertainty's name → the document's spelling
 
 
 class _Checker:
@@ -255,13 +256,13 @@ def parse(doc) -> Case:
                 flags.append(Flag("no_grid_factor", f"no grid factor for {country.upper()} ({grid_choice}): no "
                                                     "electricity saving could be counted", {"country": country}))
 
-    ranges, draws, seed = {}, None, None
+    ranges, draws, seed, range_names = {}, None, None, {}
     if "monte_carlo" in doc and c.keys(get("monte_carlo"), "monte_carlo", MONTE_CARLO_KEYS, ("ranges",)):
         raw = get("monte_carlo")
         draws = (c.number(raw.get("draws"), "monte_carlo.draws", low=1, high=MAX_DRAWS, integer=True)
                  if "draws" in raw else DEFAULT_DRAWS)
         seed = c.number(raw.get("seed"), "monte_carlo.seed", low=0, integer=True) if "seed" in raw else 0
-        ranges = _ranges(c, raw.get("ranges"), lines, loan is not None or "loan" in doc)
+        ranges, range_names = _ranges(c, raw.get("ranges"), lines, loan is not None or "loan" in doc)
 
     if c.errors:
         raise DocumentInvalid(c.errors)
@@ -273,7 +274,7 @@ def parse(doc) -> Case:
         opex_change=opex, escalation=escalation, grant=grant, loan=loan, tax_rate=tax,
         tco2e_per_year=avoided.tco2e_per_year if avoided is not None else None,
         energy_per_year=energy_per_year, energy_unit=energy_unit, energy_kind=energy_kind, currency=currency)
-    return Case(inputs, tuple(lines), avoided, grid, ranges, draws, seed, flags)
+    return Case(inputs, tuple(lines), avoided, grid, ranges, draws, seed, flags, range_names)
 
 
 def _renumber(field_name: str, physical_index: list[int]) -> str:
@@ -316,18 +317,19 @@ def _energy(avoided, physical, override, flags) -> tuple[float | None, str, str]
     return (total if total > 0 else None), "GJ", kind
 
 
-def _ranges(c: _Checker, raw, lines, has_loan: bool) -> dict:
+def _ranges(c: _Checker, raw, lines, has_loan: bool) -> tuple[dict, dict]:
     if not isinstance(raw, dict) or not raw:
         c.fail("monte_carlo.ranges", f"must be an object {{input: [low, high]}}, not {_kind(raw)}")
-        return {}
-    out = {}
+        return {}, {}
+    out, names = {}, {}
     for name, spec in raw.items():
         path = f"monte_carlo.ranges.{name}"
         key = _input_path(c, name, path, lines, has_loan)
         dist = _distribution(c, spec, path)
         if key is not None and dist is not None:
             out[key] = dist
-    return out
+            names[key] = name
+    return out, names
 
 
 def _input_path(c: _Checker, name: str, path: str, lines, has_loan: bool) -> str | None:
@@ -457,6 +459,10 @@ def evaluate_document(doc) -> dict:
         try:
             mc = uncertainty.monte_carlo(inputs, lines=case.lines, ranges=case.ranges, draws=case.draws, seed=case.seed)
         except ValueError as exc:
+            # calc.uncertainty names the input first ("capex: the range gives a negative capex")
+            name, _sep, message = str(exc).partition(": ")
+            if name in case.range_names and message:
+                raise DocumentInvalid([(f"monte_carlo.ranges.{case.range_names[name]}", message)]) from None
             raise DocumentInvalid([("monte_carlo.ranges", str(exc))]) from None
         out.update({"npv_p10": mc.npv_p10, "npv_p50": mc.npv_p50, "npv_p90": mc.npv_p90, "npv_mean": mc.npv_mean,
                     "probability_npv_positive": mc.probability_npv_positive,
