@@ -83,3 +83,46 @@ def calc_message(exc) -> str:
         return _("A %(measures)s needs a density to be converted with a calorific value per %(basis)s.") % {
             "measures": dimension_name(p.get("measures", "")), "basis": dimension_name(p.get("basis", ""))}
     return str(exc)
+
+
+# --- business cases (issue 18): the steps and flags of calc.finance, calc.mv, calc.solar and avoided emissions ---
+
+def case_step_text(step: dict) -> str:
+    """A step of a business case's explanation in the reader's language; a code this module does not know yet is
+    shown in calc's English (``what``) rather than lost."""
+    code, p = step.get("code", ""), step.get("params") or {}
+    texts = {
+        "savings": _("Money saved in the first year: each saving's quantity times its price, summed."),
+        "crf": _("Capital recovery factor: the share of the investment to repay each year over the lifetime at the "
+                 "discount rate."),
+        "npv": _("Net present value: each year's net flow discounted to today and summed, the investment counted at "
+                 "year 0."),
+        "npv_project": _("Net present value of the project, without the loan."),
+        "irr": _("Internal rate of return: the discount rate at which the net present value is zero."),
+        "simple_payback": _("Simple payback: the investment less the grant, divided by the first year's net benefit."),
+        "discounted_payback": _("Discounted payback: when the cumulative discounted flow first reaches zero."),
+        "benefit_cost_ratio": _("Benefit-cost ratio: the discounted benefits divided by the investment less the grant."),
+        "eac": _("Equivalent annual cost: the investment times the capital recovery factor, plus the operating cost "
+                 "change, less the savings (the grant is not deducted: it is the measure's cost, whoever pays it)."),
+        "abatement_cost": _("Abatement cost: the equivalent annual cost divided by the tonnes of CO2e avoided a year."),
+        "levelised_cost": _("Levelised cost: the yearly cost of the investment and operation divided by the energy a year."),
+        "tco2e_lifetime": _("Emissions avoided over the lifetime: the tonnes a year times the lifetime, at a constant factor."),
+        "avoided_electricity": _("Electricity avoided times the grid's emission factor."),
+        "avoided_fuel": _("Fuel avoided, as energy, times its emission factors and the global warming potentials."),
+    }
+    return texts.get(code) or step.get("what", "")
+
+
+def case_flag_text(flag: dict) -> str:
+    """A flag of a business case in the reader's language (calc's English for a code not known here)."""
+    code = flag.get("code", "")
+    texts = {
+        "no_irr": _("No internal rate of return: the flows never change sign, or no rate between −99 % and 1000 % "
+                    "makes the net present value zero."),
+        "no_tax": _("No tax is modelled (tax rate 0)."),
+        "no_payback": _("The investment is not paid back within the lifetime."),
+        "proxy_year": _("A factor or price of an earlier year was used: none is published for the year of the case."),
+        "no_emission_factor": _("Some savings have no emission factor (water, chemicals, waste): they avoid no "
+                                "emissions counted here."),
+    }
+    return texts.get(code) or flag.get("text", "")

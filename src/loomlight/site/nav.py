@@ -33,6 +33,7 @@ FACILITY_PAGES = (
     ("emissions", _("Emissions"), DataKind.GHG, "inventories:facility", "inventories:facility_year"),
     ("wastewater", _("Wastewater"), DataKind.WASTEWATER, "wastewater:facility", None),
     ("chemicals", _("Chemical inventory"), DataKind.CHEMICALS, "chemicals:facility", "chemicals:facility_year"),
+    ("cases", _("Business cases"), DataKind.BUSINESS_CASES, "interventions:facility", None),
 )
 
 

@@ -1,0 +1,169 @@
+"""What the business-case pages show, prepared from a case's stored result and document: the outputs with their
+units, the explanation's steps in the reader's language, the tornado and the Monte Carlo (recomputed from the
+document, seeded), and the abatement-cost curve as the JSON that site/static/loomlight/cases.js draws.
+
+Numbers go to the charts as numbers; cases.js formats them with the page's CLDR symbols (``number-format``), as
+dashboard.js does.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from loomlight.site.calc_messages import case_step_text, case_flag_text
+from loomlight.site.numbers import number
+
+#: Monte Carlo on the page: draws and seed (fixed, so that every visit shows the same percentiles).
+PAGE_DRAWS = 2000
+PAGE_SEED = 18
+
+
+def category_name(code: str) -> str:
+    return {
+        "efficiency": pgettext("intervention", "Energy efficiency"), "renewable": pgettext("intervention", "Renewable energy"),
+        "fuel_switch": pgettext("intervention", "Fuel switching"), "water": pgettext("intervention", "Water"),
+        "chemicals": pgettext("intervention", "Chemicals"), "waste": pgettext("intervention", "Waste"),
+        "social": pgettext("intervention", "Social and governance"),
+    }.get(code, code)
+
+
+def baseline_line(metric: str, row) -> dict:
+    """A saving line of the builder from the baseline's row of ``metric`` (None: the facility reports none)."""
+    from loomlight.inventories.explain import metric_name
+
+    line = {"metric": metric, "name": metric_name(metric), "quantity": None, "unit": "", "months": 0, "price": None,
+            "price_source": "", "proxy_year": False, "price_year": None, "price_reason": ""}
+    if row is None:
+        line["price_reason"] = _("The facility reports no such use: enter the yearly use.")
+        return line
+    get = row.get if isinstance(row, dict) else lambda k, d=None: getattr(row, k, d)
+    line.update(quantity=get("quantity"), unit=get("unit", ""), months=get("months", 0) or 0)
+    price = get("price")
+    if price is None:
+        line["price_reason"] = _("No price is shipped for this country and year: enter the price you pay.")
+    else:
+        pget = price.get if isinstance(price, dict) else lambda k, d=None: getattr(price, k, d)
+        line.update(price=pget("usd_per_unit"), price_source=pget("source", ""), price_year=pget("year"),
+                    proxy_year="proxy_year" in (pget("flags", ()) or ()))
+    return line
+
+
+def _output(key, label, value, unit, digits=None):
+    return {"key": key, "label": label, "value": value, "text": "" if value is None else number(value, decimals=digits),
+            "unit": unit}
+
+
+def outputs(result: dict) -> list[dict]:
+    """The outputs in the order a reader asks for them; None is a gap ("not computed"), never 0."""
+    currency = result.get("currency", "USD")
+    share = lambda v: None if v is None else v * 100   # noqa: E731
+    grid = result.get("grid_factor") or {}
+    return [
+        _output("npv", _("Net present value (the factory's)"), result.get("npv"), currency, 0),
+        _output("npv_project", _("Net present value (the project's)"), result.get("npv_project"), currency, 0),
+        _output("irr", _("Internal rate of return (project)"), share(result.get("irr")), "%", 1),
+        _output("irr_equity", _("Internal rate of return (equity)"), share(result.get("irr_equity")), "%", 1),
+        _output("simple_payback_years", _("Simple payback"), result.get("simple_payback_years"), _("years"), 1),
+        _output("discounted_payback_years", _("Discounted payback"), result.get("discounted_payback_years"), _("years"), 1),
+        _output("benefit_cost_ratio", _("Benefit-cost ratio"), result.get("benefit_cost_ratio"), "", 2),
+        _output("levelised_cost", _("Levelised cost"), result.get("levelised_cost"),
+                result.get("levelised_cost_unit") or "", None),
+        _output("tco2e_per_year", _("Emissions avoided a year"), result.get("tco2e_per_year"), "t CO2e", 1),
+        _output("tco2e_lifetime", _("Emissions avoided over the lifetime"), result.get("tco2e_lifetime"), "t CO2e", 0),
+        _output("abatement_cost_per_tco2e", _("Abatement cost"), result.get("abatement_cost_per_tco2e"),
+                f"{currency}/t CO2e", 1),
+    ] + ([{"key": "grid_factor", "label": _("Grid factor used"), "value": grid.get("value"),
+           "text": number(grid.get("value")), "unit": grid.get("unit", ""),
+           "note": grid_factor_words(grid)}] if grid else [])
+
+
+def grid_factor_words(grid: dict) -> str:
+    kind = grid.get("type", "")
+    words = {"inventory": _("the inventory's factor"), "operating_margin": _("the operating margin"),
+             "firm": _("the combined margin for firm generation"),
+             "intermittent": _("the combined margin for intermittent generation")}.get(kind, kind)
+    return _("%(kind)s, %(source)s %(year)s") % {"kind": words, "source": grid.get("source", ""), "year": grid.get("year", "")}
+
+
+def explanation(result: dict) -> list[dict]:
+    """The steps of the result's explanation as sentences and formulas in the reader's language."""
+    from loomlight.inventories.explain import formula
+
+    found = result.get("explanation") or {}
+    steps = []
+    for part in ("avoided_emissions", "finance"):
+        steps += ((found.get(part) or {}).get("steps") or []) if isinstance(found, dict) else []
+    out = []
+    for step in steps:
+        terms = step.get("terms") or ()
+        out.append({"code": step.get("code", ""), "what": case_step_text(step),
+                    "formula": formula(terms, step.get("value"), step.get("unit", "")) if terms else step.get("formula", "")})
+    return {"steps": out, "flags": [case_flag_text(f) for f in result.get("flags") or []]}
+
+
+def _inputs_of(document: dict):
+    """calc.finance.CaseInputs and the saving lines of a stored document, through interventions.document."""
+    from loomlight.interventions import document as documents
+
+    return documents.parse({k: v for k, v in document.items() if k != "solar"})
+
+
+def uncertainty(document: dict) -> dict | None:
+    """The tornado and the Monte Carlo of a stored case, recomputed (seeded); None when they cannot be."""
+    from loomlight.calc import uncertainty as mc
+
+    try:
+        parsed = _inputs_of(document)
+        inputs, lines = parsed.inputs, tuple(parsed.lines)
+        ranges = dict(parsed.ranges or {}) or _default_ranges(inputs)
+        bars = mc.tornado(inputs, lines=lines, ranges=ranges)
+        draws = mc.monte_carlo(inputs, lines=lines, ranges=ranges, draws=PAGE_DRAWS, seed=PAGE_SEED)
+    except (ValueError, TypeError, KeyError, AttributeError, NotImplementedError, ImportError):
+        return None
+    return {
+        "ranges_given": bool(parsed.ranges), "draws": draws.draws, "seed": draws.seed,
+        "p10": draws.npv_p10, "p50": draws.npv_p50, "p90": draws.npv_p90,
+        "positive": draws.probability_npv_positive,
+        "chart": {
+            "tornado": {"inputs": [input_name(b.input) for b in bars], "low": [b.npv_low for b in bars],
+                        "high": [b.npv_high for b in bars], "low_label": _("input at its low value"),
+                        "high_label": _("input at its high value")},
+            "histogram": {"labels": [f"{number(lo, decimals=0)}–{number(hi, decimals=0)}" for lo, hi, _n in draws.histogram],
+                          "counts": [n for _lo, _hi, n in draws.histogram], "name": _("draws")},
+        },
+    }
+
+
+def _default_ranges(inputs) -> dict:
+    """±20 % on capex and the money saved, ±2 points on the discount rate: stated on the page."""
+    from loomlight.calc.uncertainty import Uniform
+
+    return {"capex": Uniform(inputs.capex * 0.8, inputs.capex * 1.2),
+            "savings_per_year": Uniform(inputs.savings_per_year * 0.8, inputs.savings_per_year * 1.2),
+            "discount_rate": Uniform(max(inputs.discount_rate - 0.02, 0.0), inputs.discount_rate + 0.02)}
+
+
+def input_name(path: str) -> str:
+    return {"capex": _("investment"), "savings_per_year": _("money saved a year"), "discount_rate": _("discount rate"),
+            "opex_change": _("operating costs"), "escalation": _("escalation"), "grant": _("grant"),
+            "lifetime_years": _("lifetime"), "tax_rate": _("tax rate"), "loan.rate": _("loan interest")}.get(path, path)
+
+
+def curve_chart(curve) -> dict:
+    """The curve as staircase areas (x = cumulative t CO2e a year, y = cost per t), no-regret bars apart."""
+    regret, no_regret, labels = [], [], []
+    for bar in curve.bars:
+        target = no_regret if bar.no_regret else regret
+        target += [[bar.x_from, 0], [bar.x_from, bar.cost_per_tco2e], [bar.x_to, bar.cost_per_tco2e], [bar.x_to, 0], None]
+        labels.append({"from": bar.x_from, "to": bar.x_to, "label": bar.label, "cost": bar.cost_per_tco2e,
+                       "tco2e": bar.tco2e_per_year, "no_regret": bar.no_regret})
+    return {"no_regret": no_regret, "regret": regret, "bars": labels,
+            "names": {"no_regret": _("no regret (saves money)"), "regret": _("costs money per t avoided")},
+            "x_label": _("t CO2e avoided a year"), "y_label": _("cost per t CO2e")}
+
+
+def left_out_reason(item) -> str:
+    if item.tco2e_per_year is None:
+        return _("avoided emissions not computed (no emission factor for what it saves)")
+    return _("avoids no emissions")
