@@ -29,23 +29,24 @@ def category_name(code: str) -> str:
 
 
 def baseline_line(metric: str, row) -> dict:
-    """A saving line of the builder from the baseline's row of ``metric`` (None: the facility reports none)."""
+    """A saving line of the builder from the baseline's ``MetricBaseline`` of ``metric`` (None: none reported)."""
     from loomlight.inventories.explain import metric_name
+    from loomlight.reference.metrics import metrics
 
-    line = {"metric": metric, "name": metric_name(metric), "quantity": None, "unit": "", "months": 0, "price": None,
-            "price_source": "", "proxy_year": False, "price_year": None, "price_reason": ""}
+    known = metrics().get(metric)
+    line = {"metric": metric, "name": metric_name(metric), "quantity": None,
+            "unit": getattr(known, "canonical_unit", "") if known else "", "months": 0, "gap": False, "price": None,
+            "price_unit": "", "price_currency": "", "price_source": "", "proxy_year": False, "price_year": None, "price_reason": ""}
     if row is None:
-        line["price_reason"] = _("The facility reports no such use: enter the yearly use.")
+        line["price_reason"] = _("The facility reports no such use in this year: enter the yearly use and the price.")
         return line
-    get = row.get if isinstance(row, dict) else lambda k, d=None: getattr(row, k, d)
-    line.update(quantity=get("quantity"), unit=get("unit", ""), months=get("months", 0) or 0)
-    price = get("price")
-    if price is None:
+    line.update(quantity=row.quantity, unit=row.unit, months=row.months, gap=row.gap)
+    if row.price is None:
         line["price_reason"] = _("No price is shipped for this country and year: enter the price you pay.")
     else:
-        pget = price.get if isinstance(price, dict) else lambda k, d=None: getattr(price, k, d)
-        line.update(price=pget("usd_per_unit"), price_source=pget("source", ""), price_year=pget("year"),
-                    proxy_year="proxy_year" in (pget("flags", ()) or ()))
+        line.update(price=row.price, price_unit=row.price_unit, price_currency=row.price_currency,
+                    price_source=row.price_source, price_year=row.price_year,
+                    proxy_year="proxy_year" in row.price_flags)
     return line
 
 

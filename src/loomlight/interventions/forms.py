@@ -30,7 +30,7 @@ DOCUMENT_FIELDS = {
 
 def document_field(path: str, lines: int) -> str:
     """The form field of a document path (``savings[1].price`` → ``line-1-price``); ``__all__`` when unknown."""
-    path = path or ""
+    path = (path or "").removeprefix("document.")
     if path.startswith("savings[") and "]" in path:
         index, _sep, rest = path[len("savings["):].partition("]")
         if index.isdigit() and int(index) < lines:

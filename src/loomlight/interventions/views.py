@@ -9,22 +9,26 @@ page's request from the stored document, seeded, so they are the same on every v
 
 from __future__ import annotations
 
-from dataclasses import dataclass\n\nfrom django.contrib import messages
+from dataclasses import dataclass
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum\nfrom django.http import Http404, HttpResponse
+from django.db.models import Count
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from loomlight.interventions import access, charts, exports, services
-from loomlight.interventions import baseline as baselines
+from loomlight.interventions import access, charts, exports, selectors, services
 from loomlight.interventions.forms import CaseForm, document_field, initial_from_document
 from loomlight.interventions.models import BusinessCase, Instrument, Stage
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind, Facility, Organisation
 from loomlight.site.lookups import facility_with_data
 
+#: Metrics of the catalogue a case does not save but adds (own solar, certificates): not a saving line.
+NOT_SAVED = ("electricity_solar_self_consumed", "rec_ppa", "rec_irec")
 SOLAR = "renewable"   # the catalogue category whose cases take the rooftop-solar inputs (with a solar code)
 
 
@@ -80,6 +84,12 @@ def facility_cases(request, pk):
     return case_list(request, facility=facility)
 
 
+def _baseline_for(facility, year=None):
+    from loomlight.interventions.baseline import baseline_for
+
+    return baseline_for(facility, year=year)
+
+
 def _months_by_status(pairs) -> dict:
     """{(facility, year): {status: months}} for the years the cases were computed from, in one query."""
     from loomlight.reporting.models import ReportingPeriod
@@ -102,12 +112,11 @@ def _applies(item, facility: Facility) -> bool:
 
 
 def _lines(item, base) -> list[dict]:
-    """One saving line per metric the intervention saves, with the baseline's yearly quantity and price."""
-    lines = []
-    for metric in item.metrics:
-        row = base.metric(metric) if base is not None else None
-        lines.append(charts.baseline_line(metric, row))
-    return lines
+    """One saving line per metric the intervention acts on that the facility reports in the baseline year (the
+    catalogue lists every fuel a steam measure may save); none reported: the first, to be entered by hand."""
+    reported = [m for m in item.metrics if base is not None and m in base.metrics and m not in NOT_SAVED]
+    chosen = reported or [m for m in item.metrics if m not in NOT_SAVED][:1]
+    return [charts.baseline_line(m, base.metrics.get(m) if base is not None else None) for m in chosen]
 
 
 def _grouped(items) -> list[tuple[str, list]]:
@@ -118,9 +127,12 @@ def _grouped(items) -> list[tuple[str, list]]:
 
 
 def _form_initial(item, lines, facility: Facility) -> dict:
-    initial = {"title": f"{_(item.name)} · {facility.name}", "capex": item.capex_typical if item.size_unit == "facility" else None,
-               "lifetime_years": item.lifetime_years, "discount_rate": 10, "escalation": 0, "tax_rate": 0,
-               "grid_factor": "inventory", "currency": "USD"}
+    currencies = {line["price_currency"] for line in lines if line.get("price_currency")}
+    currency = currencies.pop() if len(currencies) == 1 else "USD"   # the prices' own currency, else USD
+    per_facility = item.size_unit == "facility" and (item.capex_currency or "USD") == currency
+    initial = {"title": f"{_(item.name)} · {facility.name}", "capex": item.capex_typical if per_facility else None,
+               "lifetime_years": int(item.lifetime_years) if item.lifetime_years else None, "discount_rate": 10,
+               "escalation": 0, "tax_rate": 0, "grid_factor": "inventory", "currency": currency}
     for i, line in enumerate(lines):
         initial[f"line-{i}-baseline"] = line.get("quantity")
         if item.saving_typical is not None:
@@ -142,14 +154,14 @@ def case_new(request):
     if item is None:
         applicable = [i for i in _catalogue().values() if _applies(i, facility)]
         return render(request, "interventions/choose.html", {"facility": facility, "groups": _grouped(applicable)})
-    base = baselines.baseline_for(facility)
+    base = _baseline_for(facility)
     lines = _lines(item, base)
     solar = _is_solar(item)
     form = CaseForm(request.POST or None, lines=lines, solar=solar, initial=_form_initial(item, lines, facility))
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_create(by=request.user, facility=facility, intervention=item.code,
-                                        title=form.cleaned_data["title"], baseline_year=base.year if base else None,
+                                        title=form.cleaned_data["title"], baseline_year=base.year,
                                         document=form.document(country=facility.country, year=_year(base)))
         except ValidationError as exc:
             _add_errors(form, exc, len(lines))
@@ -213,7 +225,7 @@ def case_edit(request, pk):
     item = _intervention(case.intervention)
     if item is None or case.facility is None:
         raise Http404
-    base = baselines.baseline_for(case.facility, year=case.baseline_year)
+    base = _baseline_for(case.facility, year=case.baseline_year)
     lines = _lines(item, base)
     initial = {"title": case.title, **initial_from_document(case.document, lines)}
     form = CaseForm(request.POST or None, lines=lines, solar=_is_solar(item), initial=initial)
@@ -266,9 +278,6 @@ def case_share(request, pk):
 
 # --- the curve -----------------------------------------------------------------------------------------------
 
-SCOPES = ("facility", "park", "country", "programme")
-
-
 @dataclass
 class FoundCurve:
     curve: object
@@ -276,25 +285,52 @@ class FoundCurve:
     currency: str
 
 
-def _scoped(user, scope: str, key: str):
-    """The cases of a scope the user reads, and the scope's subject (404 for one they may not open)."""
-    cases = access.cases_visible(user).select_related("facility", "park")
+def _subject(user, scope: str, key: str):
+    """The scope's subject, 404 for one the user may not open."""
     if scope == "facility":
-        subject = facility_with_data(user, int(key), DataKind.BUSINESS_CASES)
-        return cases.filter(facility_id=subject.pk), subject
-    if scope == "park":
-        subject = policy.parks_visible(user).filter(pk=int(key)).first()
-        if subject is None:
+        return facility_with_data(user, int(key), DataKind.BUSINESS_CASES)
+    if scope == "country":
+        if len(key) != 2 or not key.isalpha():
             raise Http404
-        return cases.filter(Q(park_id=subject.pk) | Q(facility__park_id=subject.pk)), subject
-    if scope == "programme":
-        subject = policy.programmes_visible(user).filter(pk=int(key)).first()
-        if subject is None:
-            raise Http404
-        return cases.filter(programme_id=subject.pk), subject
-    if len(key) != 2 or not key.isalpha():
+        return key.upper()
+    found = (policy.parks_visible(user) if scope == "park" else policy.programmes_visible(user)).filter(pk=int(key)).first()
+    if found is None:
         raise Http404
-    return cases.filter(Q(facility__country=key.upper()) | Q(park__country=key.upper())), key.upper()
+    return found
+
+
+def _sequenced(user, facility, items):
+    """A facility's measures in sequence (``calc.macc.sequence``: efficiency first, then fuel switching, then solar
+    on the reduced load): each case's avoided t CO2e and money saved scaled by the share of its own saving that
+    is left once the measures before it have saved theirs; its equivalent annual cost rises by the money it no
+    longer saves."""
+    from dataclasses import replace
+
+    from loomlight.calc import macc
+
+    cases = {str(c.pk): c for c in access.cases_visible(user).filter(pk__in=[int(i.key) for i in items])}
+    base = _baseline_for(facility)
+    use = {m: row.quantity for m, row in base.metrics.items() if row.quantity}
+    steps, standalone = [], {}
+    for item in items:
+        lines = [s for s in (cases[item.key].document.get("savings") or []) if s.get("metric") in use and s.get("quantity")]
+        standalone[item.key] = {s["metric"]: float(s["quantity"]) for s in lines}
+        steps.append(macc.Step(key=item.key, category=item.category,
+                               saves={m: min(q / use[m], 1.0) for m, q in standalone[item.key].items()}, adds={}))
+    if not steps:
+        return items
+    saved = dict(zip([s.key for s in steps], macc.sequence(use, steps)))   # in the order given
+    out = []
+    for item in items:
+        alone = sum(standalone.get(item.key, {}).values())
+        if not alone or item.key not in saved:
+            out.append(item)
+            continue
+        ratio = max(min(sum(saved[item.key].values()) / alone, 1.0), 0.0)
+        money = cases[item.key].figure("savings_per_year") or 0.0
+        out.append(replace(item, eac=item.eac + money * (1 - ratio),
+                           tco2e_per_year=None if item.tco2e_per_year is None else item.tco2e_per_year * ratio))
+    return out
 
 
 def _curve(request):
@@ -302,15 +338,14 @@ def _curve(request):
 
     scope = request.GET.get("scope", "")
     key = request.GET.get("id", "")
-    if scope not in SCOPES or (scope != "country" and not key.isdigit()):
+    if scope not in selectors.SCOPES or (scope != "country" and not key.isdigit()):
         raise Http404
-    cases, subject = _scoped(request.user, scope, key)
-    catalogue = _catalogue()
-    rows = list(cases.order_by("pk"))
-    items = [macc.Item(key=str(c.pk), label=c.title, category=getattr(catalogue.get(c.intervention), "category", ""),
-                       tco2e_per_year=c.figure("tco2e_per_year"), eac=c.figure("eac") or 0.0,
-                       facility=c.subject.name, group=c.intervention) for c in rows]
-    currencies = {c.currency for c in rows} or {"USD"}
+    subject = _subject(request.user, scope, key)
+    items = selectors.curve_items(request.user, scope, key)
+    if scope == "facility" and items:
+        items = _sequenced(request.user, subject, items)
+    currencies = set(access.cases_visible(request.user).filter(pk__in=[int(i.key) for i in items])
+                     .values_list("currency", flat=True)) or {"USD"}
     return scope, key, FoundCurve(macc.curve(items), subject, ", ".join(sorted(currencies)))
 
 
@@ -337,47 +372,19 @@ def curve_download(request, fmt):
 
 # --- the pipeline --------------------------------------------------------------------------------------------
 
-#: Below this many facilities a group's totals are not shown to who reads them through consent (PRODUCT.md).
-MIN_FACILITIES = 3
-
-
 @login_required
 def pipeline(request):
-    from loomlight.interventions.models import FINANCED_STAGES, MeasuredSavings
-
-    cases = list(access.cases_visible(request.user).select_related("facility", "park", "facility__park").order_by("pk"))
-    internal = set(access.cases_internal(request.user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
-    measured = {}
-    for row in (MeasuredSavings.objects.filter(case__in=[c.pk for c in cases], accepted=True)
-                .values("case_id").annotate(total=Sum("avoided_money"))):
-        measured[row["case_id"]] = float(row["total"] or 0)
-    columns = []
-    for value, label in Stage.choices:
-        mine = [c for c in cases if c.stage == value]
-        columns.append({"stage": value, "label": label, "count": len(mine),
-                        "amount": sum(float(c.amount or 0) for c in mine), "cases": mine})
-    groups: dict = {}
+    found = selectors.pipeline(request.user)
+    cases = list(access.cases_visible(request.user).only("pk", "title", "stage").order_by("pk"))
+    by_stage = {}
     for c in cases:
-        for kind, subject in (("facility", c.facility), ("park", c.park or (c.facility.park if c.facility_id else None))):
-            if subject is None:
-                continue
-            g = groups.setdefault((kind, subject.pk), {"kind": kind, "subject": subject, "facilities": set(),
-                                                       "mobilised": 0.0, "expected": 0.0, "measured": 0.0,
-                                                       "cases": 0, "internal": True})
-            g["cases"] += 1
-            g["facilities"].add(c.facility_id or f"park{c.park_id}")
-            g["internal"] = g["internal"] and c.pk in internal
-            if c.stage in FINANCED_STAGES:
-                g["mobilised"] += float(c.amount or 0)
-            g["expected"] += c.figure("savings_per_year") or 0.0
-            g["measured"] += measured.get(c.pk, 0.0)
-    rows = [g for g in groups.values() if g["kind"] == "facility" or g["internal"] or len(g["facilities"]) >= MIN_FACILITIES]
-    withheld = len(groups) - len(rows)
+        by_stage.setdefault(c.stage, []).append(c)
+    labels = dict(Stage.choices)
+    columns = [{**s, "label": labels[s["stage"]], "cases": by_stage.get(s["stage"], [])} for s in found["stages"]]
     return render(request, "interventions/pipeline.html", {
-        "columns": columns, "rows": sorted(rows, key=lambda g: (g["kind"] != "park", g["subject"].name)),
-        "withheld": withheld, "financier": "financier_viewer" in policy.roles(request.user),
-        "total": {"count": len(cases),
-                  "mobilised": sum(float(c.amount or 0) for c in cases if c.stage in FINANCED_STAGES)},
+        "columns": columns, "groups": found["groups"], "withheld": found["withheld"],
+        "min_facilities": found["min_facilities"], "count": len(cases),
+        "financier": "financier_viewer" in policy.roles(request.user),
     })
 
 
