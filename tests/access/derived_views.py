@@ -29,6 +29,7 @@ class Ids:
     job: int
     permit: int
     assessment: int = 0   # Own Dyehouse's facility environmental assessment (its comment is the assessments canary)
+    case: int = 0         # Own Dyehouse's business case, shared with financiers (its title is the business-cases canary)
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,18 @@ DERIVED: list[View] = [
     View("api:assessment_detail", lambda i: {"assessment_id": i.assessment}, query="explain=true", fmt="json"),
     View("api:assessment_answers", lambda i: {"assessment_id": i.assessment}, fmt="json"),
     View("api:assessment_actions", lambda i: {"assessment_id": i.assessment}, fmt="json"),
+    # business cases (issue 18): built on a facility's environmental and ghg data, shown with "business_cases"
+    View("interventions:list"),
+    View("interventions:facility", lambda i: _facility(i)),
+    View("interventions:detail", lambda i: {"pk": i.case}),
+    View("interventions:curve", query="scope=facility&id=FACILITY"),
+    View("interventions:curve", query="scope=park&id=PARK"),
+    View("interventions:curve", query="scope=programme&id=PROGRAMME"),
+    View("interventions:curve", query="scope=country&id=VN"),
+    View("interventions:curve_download", lambda i: {"fmt": "csv"}, query="scope=facility&id=FACILITY", fmt="csv"),
+    View("interventions:curve_download", lambda i: {"fmt": "xlsx"}, query="scope=programme&id=PROGRAMME", fmt="xlsx"),
+    View("interventions:pipeline"),
+    View("interventions:financier_export", fmt="xlsx"),
 ]
 
 #: Routes that show no facility's derived data, and why.
@@ -207,4 +220,9 @@ NOT_DERIVED: dict[str, str] = {
     "notifications:settings": "a form of the user's own notification settings, no data",
     "api:framework_list": "the frameworks an assessment answers (ids, versions, titles, counts of questions): no facility's data",
     "api:framework_questions": "a framework version's questions as published: no facility's data",
+    "interventions:new": "the case builder: for who may create a case for the facility only (404/403 otherwise); "
+                         "its figures are the facility's own year, to its own people",
+    "interventions:edit": "the form of interventions:detail's inputs, for who may edit the case only (403 otherwise)",
+    "interventions:stage": "POST: moves a case's stage",
+    "interventions:share": "POST: shares a case with financiers, or stops",
 }
