@@ -87,3 +87,23 @@ def test_a_year_not_over_is_not_complete_even_with_twelve_months(world):
     baseline = baseline_for(world.neighbour, today=datetime.date(2026, 1, 10), deadline_day=20)
     # then 2025 is the latest year, not a complete one
     assert (baseline.year, baseline.reason, baseline.complete) == (2025, "latest", False)
+
+
+def test_prices_of_the_country_and_year_and_a_missing_price_is_none(history):
+    baseline = baseline_for(history, today=TODAY, deadline_day=20)
+    electricity, water = baseline.metrics["electricity_grid"], baseline.metrics["water_municipal"]
+    # EVN's average retail price from 11 October 2024, 2,103.11 VND/kWh (reference/energy_prices.csv), of the year itself
+    assert (electricity.price, electricity.price_unit, electricity.price_currency, electricity.price_year,
+            electricity.price_flags) == (2103.11, "VND/kWh", "VND", 2024, ())
+    assert electricity.price_source.startswith("EVN adjustment of the average retail electricity price")
+    # no municipal water tariff is shipped for Viet Nam: None (the user enters one), never 0
+    assert (water.price, water.price_unit, water.price_year) == (None, "", None)
+
+
+def test_a_price_of_an_earlier_year_is_flagged_proxy_year(world):
+    for month in range(1, 13):
+        _value(world.neighbour, 2026, month, "electricity_grid", 10.0, "kWh")
+    baseline = baseline_for(world.neighbour, 2026, today=datetime.date(2027, 3, 1), deadline_day=20)
+    electricity = baseline.metrics["electricity_grid"]
+    # 2026 has no shipped price: the latest earlier one (2025, 2,204.0655 VND/kWh) answers, flagged
+    assert (electricity.price, electricity.price_year, electricity.price_flags) == (2204.0655, 2025, ("proxy_year",))
