@@ -46,7 +46,7 @@ def test_the_curve_xlsx_headers_are_in_the_readers_language(client, world):
 def test_the_financier_export_holds_only_the_shared_cases(client, world):
     shared = _case(world.own, "LED at Own", shared_with_financiers=True)
     _case(world.own, "Not shared at Own", shared_with_financiers=False)
-    Consent.objects.create(facility=world.own, grantee=world.financier, data_kinds=["profile", "business_cases"],
+    Consent.objects.create(facility=world.own, grantee=world.financier, data_kinds=["profile", "business_cases", "environmental", "ghg"],
                            valid_from=datetime.date(2020, 1, 1), granted_by=world.users["manager"])
     response = _login(client, world, "financier").get(reverse("interventions:financier_export"))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active

@@ -49,6 +49,8 @@ def _login(client, world, name):
 
 
 def _consent(world, organisation, kinds):
+    """A consent from Own Dyehouse naming ``kinds``; a case is read through consent with business cases and the
+    environmental and GHG data it is made of (interventions.access.KINDS)."""
     Consent.objects.create(facility=world.own, grantee=organisation, data_kinds=["profile", *kinds],
                            valid_from=datetime.date(2020, 1, 1), granted_by=world.users["manager"])
 
@@ -82,7 +84,7 @@ def test_a_brand_without_a_consent_naming_business_cases_sees_none(client, world
 def test_a_brand_with_a_consent_naming_business_cases_reads_the_case_without_the_history(client, world, cases):
     own, _neighbour = cases
     own.stage_changes.create(from_stage="", to_stage=Stage.IDEA, by=world.users["manager"], note="Canary internal note")
-    _consent(world, world.other_brand, ["business_cases"])
+    _consent(world, world.other_brand, ["business_cases", "environmental", "ghg"])
     client = _login(client, world, "other_brand")
     body = client.get(reverse("interventions:detail", args=[own.pk])).content.decode()
     assert "LED at Own" in body and "Canary internal note" not in body and "manager" not in body
@@ -93,7 +95,7 @@ def test_a_financier_sees_only_shared_cases_with_a_consent(client, world, cases)
     own, _neighbour = cases
     client = _login(client, world, "financier")
     assert "LED at Own" not in client.get(reverse("interventions:list")).content.decode()   # no consent yet
-    _consent(world, world.financier, ["business_cases"])
+    _consent(world, world.financier, ["business_cases", "environmental", "ghg"])
     assert "LED at Own" in client.get(reverse("interventions:list")).content.decode()
     BusinessCase.objects.filter(pk=own.pk).update(shared_with_financiers=False)
     assert "LED at Own" not in client.get(reverse("interventions:list")).content.decode()
@@ -101,7 +103,7 @@ def test_a_financier_sees_only_shared_cases_with_a_consent(client, world, cases)
 
 
 def test_the_financiers_pipeline_lists_the_shared_case_and_offers_the_export(client, world, cases):
-    _consent(world, world.financier, ["business_cases"])
+    _consent(world, world.financier, ["business_cases", "environmental", "ghg"])
     body = _login(client, world, "financier").get(reverse("interventions:pipeline")).content.decode()
     assert "LED at Own" in body and "Motors at Neighbour" not in body
     assert 'data-testid="financier-export"' in body
@@ -209,3 +211,11 @@ def test_the_curve_reads_in_a_fixed_number_of_queries(client, world, cases, djan
     with django_assert_num_queries(9):   # the same with 2 cases or 12: one query for the cases, none per bar
         response = client.get(url)
     assert response.content.decode().count("data-bar=") == 12
+
+
+def test_a_financier_reads_the_curve_of_the_cases_shared_with_them(client, world, cases):
+    own, _neighbour = cases
+    _case(world.own, "Not shared at Own", shared_with_financiers=False)
+    _consent(world, world.financier, ["business_cases", "environmental", "ghg"])
+    body = _login(client, world, "financier").get(reverse("interventions:curve") + f"?scope=facility&id={world.own.pk}").content.decode()
+    assert f'data-bar="{own.pk}"' in body and "Not shared at Own" not in body

@@ -152,15 +152,10 @@ def input_name(path: str) -> str:
 
 
 def curve_chart(curve) -> dict:
-    """The curve as staircase areas (x = cumulative t CO2e a year, y = cost per t), no-regret bars apart."""
-    regret, no_regret, labels = [], [], []
-    for bar in curve.bars:
-        target = no_regret if bar.no_regret else regret
-        target += [[bar.x_from, 0], [bar.x_from, bar.cost_per_tco2e], [bar.x_to, bar.cost_per_tco2e], [bar.x_to, 0], None]
-        labels.append({"from": bar.x_from, "to": bar.x_to, "label": bar.label, "cost": bar.cost_per_tco2e,
-                       "tco2e": bar.tco2e_per_year, "no_regret": bar.no_regret})
-    return {"no_regret": no_regret, "regret": regret, "bars": labels,
-            "names": {"no_regret": _("no regret (saves money)"), "regret": _("costs money per t avoided")},
+    """The curve's bars for cases.js: x from/to (cumulative t CO2e a year), the cost per t, no regret or not."""
+    bars = [{"from": bar.x_from, "to": bar.x_to, "label": bar.label, "cost": bar.cost_per_tco2e,
+             "tco2e": bar.tco2e_per_year, "no_regret": bar.no_regret} for bar in curve.bars]
+    return {"bars": bars, "names": {"no_regret": _("no regret (saves money)"), "regret": _("costs money per t avoided")},
             "x_label": _("t CO2e avoided a year"), "y_label": _("cost per t CO2e")}
 
 

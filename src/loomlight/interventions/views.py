@@ -205,7 +205,7 @@ def case_detail(request, pk):
     stage_form = None
     if access.can_edit(request.user, case):
         stage_form = {"stages": [s for s in Stage.choices if s[0] != Stage.VERIFIED],
-                      "instruments": Instrument.choices,
+                      "next": _next_stage(case.stage), "instruments": Instrument.choices,
                       "financiers": Organisation.objects.filter(kind="financier").order_by("name")}
     return render(request, "interventions/detail.html", {
         "case": case, "item": item, "result": result, "outputs": charts.outputs(result),
@@ -215,6 +215,11 @@ def case_detail(request, pk):
         "may_edit": access.can_edit(request.user, case), "may_share": access.can_share(request.user, case),
         "financier_view": financier_view,
     })
+
+
+def _next_stage(stage: str) -> str:
+    order = list(Stage.values)
+    return order[order.index(stage) + 1] if stage in order[:-1] else ""
 
 
 @login_required

@@ -38,19 +38,21 @@
         series: [{ name: h.name, type: "bar", data: h.counts, barCategoryGap: "0%" }]
       });
     } else if (key === "curve" && data.bars) {
-      // bars of varying width as filled steps on a value axis: x = cumulative t CO2e a year, y = cost per t
-      var series = [];
-      [["no_regret", "#2e7d32"], ["regret", "#c62828"]].forEach(function (pair) {
-        if (!data[pair[0]].length) { return; }
-        series.push({ name: data.names[pair[0]], type: "line", data: data[pair[0]].map(function (p) { return p === null ? [null, null] : p; }),
-                      connectNulls: false, symbol: "none", lineStyle: { color: pair[1], width: 1 },
-                      itemStyle: { color: pair[1] }, areaStyle: { color: pair[1], opacity: 0.7, origin: 0 } });
+      // bars of varying width: each a filled rectangle (a closed line with its area) on a value axis, x the
+      // cumulative t CO2e a year, y the cost per t; the no-regret bars in green, the others in red
+      var colours = { no_regret: "#2e7d32", regret: "#c62828" };
+      var series = data.bars.map(function (b) {
+        var kind = b.no_regret ? "no_regret" : "regret";
+        return { name: data.names[kind], type: "line", symbol: "none", silent: false,
+                 data: [[b.from, 0], [b.from, b.cost], [b.to, b.cost], [b.to, 0]],
+                 lineStyle: { color: colours[kind], width: 1 }, itemStyle: { color: colours[kind] },
+                 areaStyle: { color: colours[kind], opacity: 0.75, origin: 0 } };
       });
       draw(el, {
         grid: { left: 64, right: 24, top: 32, bottom: 48 },
         legend: { top: 0 },
-        tooltip: { trigger: "item", renderMode: "richText", formatter: function (p) {
-          var x = p.value && p.value[0];
+        tooltip: { trigger: "axis", renderMode: "richText", formatter: function (p) {
+          var x = (Array.isArray(p) ? p[0] : p).axisValue;
           var bar = data.bars.filter(function (b) { return x >= b.from && x <= b.to; })[0];
           return bar ? bar.label + "\n" + number(bar.cost) + " / t · " + number(bar.tco2e) + " t" : "";
         } },
