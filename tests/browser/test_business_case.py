@@ -27,7 +27,6 @@ def _history(world):
 
 def test_from_the_facility_page_to_a_saved_case_and_its_curve(live_server, world, browser, screenshot_dir):
     from loomlight.interventions.models import BusinessCase
-    from loomlight.reference.interventions import intervention
 
     _history(world)
     base, errors = live_server.url, []
@@ -42,7 +41,9 @@ def test_from_the_facility_page_to_a_saved_case_and_its_curve(live_server, world
     page.click("[data-testid=new-case] button[type=submit]")
     page.click("[data-intervention=led_lighting]")
     form = page.locator("[data-testid=case-form]")
-    assert form.locator("input[name=line-0-baseline]").input_value() == "120000.0"   # 12 × 10,000 kWh of YEAR
+    assert form.locator("input[name=line-0-baseline]").input_value() == "120000"   # 12 × 10,000 kWh of YEAR
+    form.locator("input[name=line-0-share]").fill("40")
+    form.locator("input[name=lifetime_years]").fill("10")
     form.locator("input[name=capex]").fill("20000")
     form.locator("input[name=line-0-price]").fill("0.08")
     form.locator("input[name=currency]").fill("USD")
@@ -50,8 +51,8 @@ def test_from_the_facility_page_to_a_saved_case_and_its_curve(live_server, world
     page.wait_for_selector("[data-testid=outputs]")
     case = BusinessCase.objects.get(facility=world.own)
     assert page.url.endswith(f"/cases/{case.pk}/")
-    # the saving saved: the year's 120,000 kWh × the catalogue's typical share for LED lighting
-    assert case.document["savings"][0]["quantity"] == pytest.approx(120000 * intervention("led_lighting").saving_typical)
+    # the saving saved: 40 % of the year's 120,000 kWh
+    assert case.document["savings"][0] == {"metric": "electricity_grid", "quantity": 48000.0, "unit": "kWh", "price": 0.08}
     page.click("[data-testid=explanation] summary")
     page.goto(f"{base}/cases/curve/?scope=facility&id={world.own.pk}")
     page.wait_for_selector("[data-case-chart=curve][data-drawn='1']")

@@ -148,7 +148,7 @@ def test_the_form_is_prefilled_from_the_last_full_year(client, world, electricit
     url = reverse("interventions:new") + f"?facility={world.own.pk}&intervention=led_lighting"
     body = _login(client, world, "manager").get(url).content.decode()
     assert "of 2025, its last full year" in body
-    assert 'name="line-0-baseline" value="120000.0"' in body
+    assert 'name="line-0-baseline" value="120000"' in body and "120,000 kWh reported in 12 months" in body
     assert 'name="line-0-price"' in body
 
 

@@ -28,6 +28,14 @@ DOCUMENT_FIELDS = {
 }
 
 
+def plain(value) -> str | None:
+    """A number as a form field holds it: digits and a point, no exponent, no trailing zeros ("120000", "0.08")."""
+    if value is None:
+        return None
+    text = f"{float(value):.10f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
 def document_field(path: str, lines: int) -> str:
     """The form field of a document path (``savings[1].price`` → ``line-1-price``); ``__all__`` when unknown."""
     path = (path or "").removeprefix("document.")
@@ -43,7 +51,7 @@ class CaseForm(forms.Form):
     """One case's inputs; ``lines`` (one per metric the intervention saves) add their fields
     ``line-<i>-baseline``, ``-share`` (%), ``-price``, with ``-metric`` and ``-unit`` fixed from the baseline."""
 
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200, widget=forms.TextInput(attrs={"size": 60}))
     capex = forms.FloatField(label=gettext_lazy("Investment (capex)"), min_value=0)
     lifetime_years = forms.IntegerField(label=gettext_lazy("Lifetime [years]"), min_value=1, max_value=50)
     discount_rate = forms.FloatField(label=gettext_lazy("Discount rate [% a year]"), min_value=-50, max_value=100)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loomlight.interventions import access, charts, exports, selectors, services
-from loomlight.interventions.forms import CaseForm, document_field, initial_from_document
+from loomlight.interventions.forms import CaseForm, document_field, initial_from_document, plain
 from loomlight.interventions.models import BusinessCase, Instrument, Stage
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind, Facility, Organisation
@@ -134,10 +134,10 @@ def _form_initial(item, lines, facility: Facility) -> dict:
                "lifetime_years": int(item.lifetime_years) if item.lifetime_years else None, "discount_rate": 10,
                "escalation": 0, "tax_rate": 0, "grid_factor": "inventory", "currency": currency}
     for i, line in enumerate(lines):
-        initial[f"line-{i}-baseline"] = line.get("quantity")
+        initial[f"line-{i}-baseline"] = plain(line.get("quantity"))
         if item.saving_typical is not None:
-            initial[f"line-{i}-share"] = round(item.saving_typical * 100, 6)
-        initial[f"line-{i}-price"] = line.get("price")
+            initial[f"line-{i}-share"] = plain(item.saving_typical * 100)
+        initial[f"line-{i}-price"] = plain(line.get("price"))
     return initial
 
 
