@@ -42,7 +42,8 @@ CANARIES = {
     SHARED: ["627183", "Canary CETP Lab Z3"],
     # an assessment's answers (a comment), its verification and its actions
     DataKind.ASSESSMENTS: ["Canary Answer Note K7", "Canary Verification V6", "Canary Action T8"],
-    DataKind.BUSINESS_CASES: ["Canary Case C5"],   # a business case's title
+    # a business case's title (its figures derive from environmental and GHG data too: interventions.access)
+    DataKind.BUSINESS_CASES: ["Canary Case B5"],
 }
 #: every column made of a kind: shown in pages as data-column, in JSON as keys, in files as headers
 LABELS = {field.name: str(field.verbose_name) for field in Inventory._meta.concrete_fields}
@@ -55,6 +56,19 @@ def _markers_ghg(world) -> list[str]:
 
 def _evidence_pdf() -> SimpleUploadedFile:
     return SimpleUploadedFile("canary-utility-bill.pdf", b"%PDF-1.4\n% a bill\n%%EOF\n", content_type="application/pdf")
+
+
+def _business_case(world):
+    """Own Dyehouse's business case with a canary title, shared with financiers and seeking finance."""
+    from loomlight.interventions.models import BusinessCase
+
+    return BusinessCase.objects.create(
+        facility=world.own, intervention="led_lighting", title="Canary Case B5", stage="seeking_finance",
+        shared_with_financiers=True, created_by=world.users["manager"],
+        document={"country": "VN", "year": YEAR, "capex": 1000, "lifetime_years": 5, "discount_rate": 0.1,
+                  "savings": [{"metric": "electricity_grid", "quantity": 1000, "unit": "kWh", "price": 0.1}]},
+        result={"npv": 1.0, "eac": -10.0, "tco2e_per_year": 0.66, "savings_per_year": 100.0, "flags": [],
+                "grid_factor": {"value": 0.6592, "unit": "t CO2/MWh"}})
 
 
 def _verified_assessment(world):
@@ -74,18 +88,6 @@ def _verified_assessment(world):
     assessments.action_create(by=assessor, owner=world.group, title="Canary Action T8", due_date=datetime.date(YEAR, 12, 31),
                               assessment=assessment, question="ems.certified")
     return assessment
-
-
-def _business_case(world):
-    """Own Dyehouse's LED case, shared with financiers, seeking finance, with a canary title (its stored result is
-    hand-made: the walk reads what the pages show of it, not the finance)."""
-    from loomlight.interventions.models import BusinessCase
-
-    return BusinessCase.objects.create(
-        facility=world.own, intervention="led_lighting", title="Canary Case C5", baseline_year=YEAR, stage="seeking_finance",
-        shared_with_financiers=True, document={"country": "VN", "year": YEAR, "capex": 1000, "lifetime_years": 10,
-                                               "discount_rate": 0.1, "savings": [{"money": 300}]},
-        result={"currency": "USD", "npv": 843.4, "eac": -137.3, "tco2e_per_year": 1.5, "savings_per_year": 300.0})
 
 
 @pytest.fixture
@@ -122,11 +124,10 @@ def canary(world, django_capture_on_commit_callbacks):
                                    size=1, status="failed", error_count=1, created_by=manager,
                                    errors=[{"code": "not_a_number", "problem": "p", "fix": "f", "value": "x"}])
     assessment = _verified_assessment(world)
-    case = _business_case(world)
     world.ids = Ids(facility=world.own.pk, park=world.park.pk, programme=world.programme.pk,
                     organisation=world.group.pk, shared=world.cetp.pk, event=event.pk, shared_event=shared_event.pk,
                     evidence=evidence.pk, job=job.pk, permit=permit.pk, assessment=assessment.pk,
-                    case=case.pk)
+                    case=_business_case(world).pk)
     world.canaries = {**CANARIES, DataKind.GHG: _markers_ghg(world)}
     return world
 
