@@ -54,6 +54,7 @@ def test_from_the_facility_page_to_a_saved_case_and_its_curve(live_server, world
     # the saving saved: 40 % of the year's 120,000 kWh
     assert case.document["savings"][0] == {"metric": "electricity_grid", "quantity": 48000.0, "unit": "kWh", "price": 0.08}
     page.click("[data-testid=explanation] summary")
+    page.screenshot(path=os.path.join(screenshot_dir, "case-saved-explained.png"), full_page=True)
     page.goto(f"{base}/cases/curve/?scope=facility&id={world.own.pk}")
     page.wait_for_selector("[data-case-chart=curve][data-drawn='1']")
     assert page.locator(f"[data-bar='{case.pk}']").count() == 1

@@ -219,3 +219,32 @@ def test_a_financier_reads_the_curve_of_the_cases_shared_with_them(client, world
     _consent(world, world.financier, ["business_cases", "environmental", "ghg"])
     body = _login(client, world, "financier").get(reverse("interventions:curve") + f"?scope=facility&id={world.own.pk}").content.decode()
     assert f'data-bar="{own.pk}"' in body and "Not shared at Own" not in body
+
+
+def test_save_creates_the_case_through_the_service_and_lands_on_its_page(client, world, electricity_2025):
+    """Given 120,000 kWh in 2025, when the manager saves 40 % of it at 0.08 USD/kWh for 20,000 USD over 10 years
+    at 10 %, then the case holds that document (rates as fractions) and its page shows the NPV: 48,000 kWh ×
+    0.08 = 3,840 USD a year; NPV = −20,000 + 3,840 × (1 − 1.1^−10) / 0.1 = −20,000 + 3,840 × 6.144567 = 3,595.14."""
+    url = reverse("interventions:new") + f"?facility={world.own.pk}&intervention=led_lighting"
+    response = _login(client, world, "manager").post(url, {
+        "facility": world.own.pk, "intervention": "led_lighting", "title": "LED", "capex": "20000",
+        "lifetime_years": "10", "discount_rate": "10", "escalation": "0", "grid_factor": "inventory", "currency": "USD",
+        "line-0-baseline": "120000", "line-0-share": "40", "line-0-price": "0.08"})
+    case = BusinessCase.objects.get(facility=world.own)
+    assert response.status_code == 302 and response["Location"] == reverse("interventions:detail", args=[case.pk])
+    assert case.baseline_year == 2025 and case.stage == Stage.IDEA
+    assert case.document["savings"] == [{"metric": "electricity_grid", "quantity": 48000.0, "unit": "kWh", "price": 0.08}]
+    assert case.document["discount_rate"] == 0.1 and case.document["capex"] == 20000.0
+    assert round(case.result["npv"], 2) == 3595.14
+    body = client.get(response["Location"]).content.decode()
+    assert '<div class="number">3,595</div>' in body
+
+
+def test_edit_shows_the_stored_inputs_and_is_refused_to_a_reader(client, world, cases, electricity_2025):
+    own, _neighbour = cases
+    _consent(world, world.other_brand, ["business_cases", "environmental", "ghg"])
+    assert _login(client, world, "other_brand").get(reverse("interventions:edit", args=[own.pk])).status_code == 403
+    body = _login(client, world, "manager").get(reverse("interventions:edit", args=[own.pk])).content.decode()
+    # the stored 100,000 kWh saved of the 120,000 kWh year: 83.333333 %; 10 % as a rate
+    assert 'name="line-0-share" value="83.333333"' in body and 'name="discount_rate" value="10"' in body
+    assert 'name="capex" value="20000"' in body

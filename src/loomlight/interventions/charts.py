@@ -59,7 +59,6 @@ def outputs(result: dict) -> list[dict]:
     """The outputs in the order a reader asks for them; None is a gap ("not computed"), never 0."""
     currency = result.get("currency", "USD")
     share = lambda v: None if v is None else v * 100   # noqa: E731
-    grid = result.get("grid_factor") or {}
     return [
         _output("npv", _("Net present value (the factory's)"), result.get("npv"), currency, 0),
         _output("npv_project", _("Net present value (the project's)"), result.get("npv_project"), currency, 0),
@@ -74,17 +73,23 @@ def outputs(result: dict) -> list[dict]:
         _output("tco2e_lifetime", _("Emissions avoided over the lifetime"), result.get("tco2e_lifetime"), "t CO2e", 0),
         _output("abatement_cost_per_tco2e", _("Abatement cost"), result.get("abatement_cost_per_tco2e"),
                 f"{currency}/t CO2e", 1),
-    ] + ([{"key": "grid_factor", "label": _("Grid factor used"), "value": grid.get("value"),
-           "text": number(grid.get("value")), "unit": grid.get("unit", ""),
-           "note": grid_factor_words(grid)}] if grid else [])
+    ]
 
 
-def grid_factor_words(grid: dict) -> str:
-    kind = grid.get("type", "")
-    words = {"inventory": _("the inventory's factor"), "operating_margin": _("the operating margin"),
-             "firm": _("the combined margin for firm generation"),
-             "intermittent": _("the combined margin for intermittent generation")}.get(kind, kind)
-    return _("%(kind)s, %(source)s %(year)s") % {"kind": words, "source": grid.get("source", ""), "year": grid.get("year", "")}
+def grid_factor(result: dict) -> dict | None:
+    """The grid factor the avoided emissions used, named: value, unit, which factor, its source and year."""
+    grid = result.get("grid_factor") or {}
+    if not grid or grid.get("value") is None:
+        return None
+    return {"text": number(grid["value"]), "unit": grid.get("unit", ""), "kind": grid_kind(grid.get("type", "")),
+            "source": grid.get("source", ""), "year": grid.get("year")}
+
+
+def grid_kind(kind: str) -> str:
+    from loomlight.inventories.explain import factor_type_name
+
+    return {"inventory": _("the factor of the facility's inventory"), "firm": _("the combined margin for firm generation"),
+            "intermittent": _("the combined margin for intermittent generation")}.get(kind) or factor_type_name(kind)
 
 
 def explanation(result: dict) -> list[dict]:

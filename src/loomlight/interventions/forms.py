@@ -148,12 +148,13 @@ def initial_from_document(doc: dict, lines) -> dict:
         initial.update(loan_share=round(loan["share"] * 100, 6), loan_rate=round(loan["rate"] * 100, 6),
                        loan_tenor_years=loan["tenor_years"])
     initial.update(doc.get("solar") or {})
+    initial = {k: plain(v) if isinstance(v, float) else v for k, v in initial.items()}
     by_metric = {s.get("metric"): s for s in doc.get("savings", [])}
     for i, line in enumerate(lines):
         saved = by_metric.get(line["metric"])
         if saved and line.get("quantity"):
-            initial[f"line-{i}-baseline"] = line["quantity"]
-            initial[f"line-{i}-share"] = round(saved["quantity"] / line["quantity"] * 100, 6)
+            initial[f"line-{i}-baseline"] = plain(line["quantity"])
+            initial[f"line-{i}-share"] = plain(round(saved["quantity"] / line["quantity"] * 100, 6))
         if saved:
-            initial[f"line-{i}-price"] = saved.get("price")
+            initial[f"line-{i}-price"] = plain(saved.get("price"))
     return initial

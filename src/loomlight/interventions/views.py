@@ -208,7 +208,7 @@ def case_detail(request, pk):
                       "next": _next_stage(case.stage), "instruments": Instrument.choices,
                       "financiers": Organisation.objects.filter(kind="financier").order_by("name")}
     return render(request, "interventions/detail.html", {
-        "case": case, "item": item, "result": result, "outputs": charts.outputs(result),
+        "case": case, "item": item, "result": result, "outputs": charts.outputs(result), "grid": charts.grid_factor(result),
         "flows": result.get("flows") or [], "explanation": charts.explanation(result),
         "uncertainty": charts.uncertainty(case.document), "history": [] if financier_view else list(case.stage_changes.select_related("by", "financier")),
         "measurements": list(case.measurements.all()), "stage_form": stage_form,
