@@ -80,8 +80,16 @@ def case_list(request, facility=None):
 
 @login_required
 def facility_cases(request, pk):
-    facility = facility_with_data(request.user, pk, DataKind.BUSINESS_CASES)
-    return case_list(request, facility=facility)
+    return case_list(request, facility=_facility(request.user, pk))
+
+
+def _facility(user, pk) -> Facility:
+    """The facility ``pk`` when the user reads its cases' kinds (business cases and the environmental and GHG data
+    they are made of: ``access.KINDS``), 404 otherwise: the same rule as its link (site/nav.py)."""
+    facility = facility_with_data(user, pk, DataKind.BUSINESS_CASES)
+    if not set(access.KINDS) <= policy.data_kinds(user, facility):
+        raise Http404
+    return facility
 
 
 def _baseline_for(facility, year=None):
@@ -293,7 +301,7 @@ class FoundCurve:
 def _subject(user, scope: str, key: str):
     """The scope's subject, 404 for one the user may not open."""
     if scope == "facility":
-        return facility_with_data(user, int(key), DataKind.BUSINESS_CASES)
+        return _facility(user, int(key))
     if scope == "country":
         if len(key) != 2 or not key.isalpha():
             raise Http404
