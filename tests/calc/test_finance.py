@@ -65,6 +65,16 @@ def test_irr_is_none_when_the_flows_never_change_sign():
     assert irr([-100, -10]) is None
 
 
+def test_irr_beyond_1000_percent_is_not_found():
+    # −1 then +20: r = 20/1 − 1 = 1,900 %, beyond the scanned (−99 %, 1,000 %)
+    assert irr([-1, 20]) is None
+    result = evaluate(CaseInputs(capex=1.0, lifetime_years=1, discount_rate=0.1, savings_per_year=20.0))
+    assert any(f.code == "finance.irr_not_found" and f.params == {"which": "project", "why": "no_root"}
+               for f in result.flags)
+    # and 900 % (−1 then +10) is found
+    assert irr([-1, 10]) == pytest.approx(9.0, rel=1e-10)
+
+
 def test_irr_of_a_negative_return():
     # −100 then +90: 90/(1+r) = 100 ⇒ r = −0.10
     assert irr([-100, 90]) == pytest.approx(-0.10, abs=1e-12)
@@ -297,3 +307,31 @@ def test_npv_at_the_irr_is_zero(case):
         assert npv(10.0, flows) > 0 or npv(-0.99, flows) < 0
     else:
         assert abs(npv(rate, flows)) <= 1e-9 * scale
+
+
+def test_too_large_amounts_and_escalation_are_refused():
+    for changes, field in (({"capex": 1e16}, "capex"), ({"escalation": 1.5}, "escalation"),
+                           ({"discount_rate": -0.9999999}, "discount_rate")):
+        with pytest.raises(FinanceError) as refused:
+            evaluate(pv_case(lifetime_years=50, **changes))
+        assert refused.value.field == field
+
+
+amount = st.floats(-1e9, 1e9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(capex=st.floats(0, 1e9), lifetime=st.integers(1, 50), rate=st.floats(-0.99, 5), savings=amount, opex=amount,
+       growth=st.floats(-0.99, 1), grant_share=st.floats(0, 1), loan=st.none() | st.tuples(st.floats(0, 1),
+       st.floats(0, 1), st.integers(1, 50)), tax=st.floats(0, 0.99), tco2e=st.none() | amount)
+def test_any_valid_case_gives_finite_figures_or_gaps(capex, lifetime, rate, savings, opex, growth, grant_share, loan,
+                                                      tax, tco2e):
+    # given any case inside the domain validate accepts: every figure is a finite number or None, never NaN
+    loan = Loan(loan[0], loan[1], min(loan[2], lifetime)) if loan else None
+    result = evaluate(CaseInputs(capex=capex, lifetime_years=lifetime, discount_rate=rate, savings_per_year=savings,
+                                 opex_change=opex, escalation=growth, grant=capex * grant_share, loan=loan,
+                                 tax_rate=tax, tco2e_per_year=tco2e))
+    for value in (result.npv, result.npv_project, result.irr, result.irr_equity, result.simple_payback_years,
+                  result.discounted_payback_years, result.benefit_cost_ratio, result.crf, result.eac,
+                  result.abatement_cost_per_tco2e):
+        assert value is None or math.isfinite(value)

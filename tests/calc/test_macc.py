@@ -173,11 +173,14 @@ class TestSequence:
         ({"e": 1.0}, [step("s", "efficiency", {"e": -0.1})], "s.saves.e"),
         ({"e": 1.0}, [step("s", "efficiency", {"x": 0.1})], "s.saves.x"),
         ({"e": 1.0}, [step("s", "fuel_switch", {"e": 0.1}, {"b": -1.0})], "s.adds.b"),
+        ({"e": "lots"}, [], "baseline.e"),
+        ({"e": 1.0}, [step("s", "efficiency", {"e": None})], "s.saves.e"),
     ])
     def test_bad_input_names_the_field(self, baseline, steps, field):
         with pytest.raises(MaccError) as caught:
             sequence(baseline, steps)
         assert caught.value.field == field
+        assert str(caught.value).startswith(field + ": ")
 
     @settings(max_examples=200, deadline=None)
     @given(quantities=st.dictionaries(st.sampled_from(["kwh", "coal", "water"]),
@@ -198,3 +201,18 @@ class TestSequence:
         by_category = sorted(steps, key=lambda s: ORDER.index(s.category) if s.category in ORDER else 3)
         reordered = sequence(quantities, by_category)
         assert {s.key: o for s, o in zip(by_category, reordered)} == {s.key: o for s, o in zip(steps, out)}
+
+
+class TestEacManyAgreesWithFinance:
+    @settings(max_examples=100, deadline=None)
+    @given(capex=st.floats(0, 1e7), opex=st.floats(-1e5, 1e5), savings=st.floats(0, 1e6),
+           years=st.integers(1, 40), rate=st.floats(0, 0.3), growth=st.floats(-0.05, 0.1))
+    def test_the_vectorised_eac_is_calc_finance_eac(self, capex, opex, savings, years, rate, growth):
+        # given a case; when the programme curve's vectorised EAC and calc.finance.evaluate compute it; then they
+        # agree (one formula in two places: the curve must never disagree with the case page)
+        from loomlight.calc.finance import CaseInputs, evaluate
+
+        result = evaluate(CaseInputs(capex=capex, lifetime_years=years, discount_rate=rate, savings_per_year=savings,
+                                     opex_change=opex, escalation=growth))
+        fast = float(eac_many(capex, opex, savings, years, rate, growth))
+        assert fast == pytest.approx(result.eac, rel=1e-9, abs=1e-6)

@@ -36,6 +36,17 @@ Metrics (RETScreen's, ../shared/reference/ghg-roi-biomass.md §4.2):
 - ``tco2e_lifetime`` = tco2e_per_year × N (a constant factor over the lifetime, said so);
 - ``levelised_cost`` = (capex × CRF + CRF × PV(opex)) / ``energy_per_year`` — of saved energy, or of
   electricity generated for solar (``energy_kind``), in currency per ``energy_unit``; None without energy.
+
+A ratio whose divisor is so near zero that it overflows is None (a gap), never infinite. Amounts are bounded at
+``MAX_AMOUNT`` (10^15) and escalation at 100 % a year, so 50 escalated years never overflow.
+
+Beside the contract: ``validate(inputs)`` (the checks of ``evaluate``, for a form or an import to call alone),
+``loan_schedule(principal, rate, years)`` (interest and principal per year), ``STEP_CODES`` and ``FLAG_CODES``
+(every code the explanation carries) and ``MINUS`` (the operator of a difference in ``terms``).
+
+References: RETScreen financial analysis and its metric definitions (../shared/reference/ghg-roi-biomass.md §4.1,
+§4.2); the EAC and marginal abatement cost by the annuity method (GECS, ibid. §4.4); the IRR's several roots for
+flows that change sign more than once: Descartes' rule of signs on Σ F_t v^t, v = 1/(1+r).
 """
 
 from __future__ import annotations
@@ -146,8 +157,8 @@ def crf(rate: float, years: int) -> float:
         raise FinanceError("lifetime_years", "must be at least 1")
     if rate == 0:
         return 1.0 / years
-    growth = (1.0 + rate) ** years
-    return rate * growth / (growth - 1.0)
+    log_growth = years * math.log1p(rate)       # (1+r)^N − 1 as expm1(N ln(1+r)): exact for a rate near 0
+    return rate * math.exp(log_growth) / math.expm1(log_growth)
 
 
 def npv(rate: float, flows) -> float:
@@ -199,6 +210,11 @@ def annuity(principal: float, rate: float, years: int) -> float:
 
 # --- validation -------------------------------------------------------------------------------------------
 
+#: The largest magnitude of an amount (money, tonnes, energy) a case takes: 10^15, far above any factory's, so that
+#: no sum of 50 escalated years overflows.
+MAX_AMOUNT = 1e15
+
+
 def _number(name: str, value, *, allow_none: bool = False) -> float | None:
     if value is None and allow_none:
         return None
@@ -207,6 +223,8 @@ def _number(name: str, value, *, allow_none: bool = False) -> float | None:
     value = float(value)
     if not math.isfinite(value):
         raise FinanceError(name, f"must be a finite number (got {value!r})")
+    if abs(value) > MAX_AMOUNT:
+        raise FinanceError(name, f"is too large (at most {MAX_AMOUNT:.0e} in magnitude)")
     return value
 
 
@@ -228,8 +246,9 @@ def validate(inputs: CaseInputs) -> None:
         raise FinanceError("discount_rate", "must be more than −100 %")
     _number("savings_per_year", inputs.savings_per_year)
     _number("opex_change", inputs.opex_change)
-    if _number("escalation", inputs.escalation) <= -1:
-        raise FinanceError("escalation", "must be more than −100 %")
+    escalation = _number("escalation", inputs.escalation)
+    if not -1 < escalation <= 1:
+        raise FinanceError("escalation", "must be more than −100 % and at most 100 % a year")
     grant = _number("grant", inputs.grant)
     if grant < 0:
         raise FinanceError("grant", "must be zero or more")
@@ -277,6 +296,12 @@ def loan_schedule(principal: float, rate: float, years: int) -> tuple[tuple[floa
         balance -= repaid
         rows.append((interest, repaid))
     return tuple(rows)
+
+
+def _ratio(a: float, b: float) -> float | None:
+    """a / b, or None when it overflows (a divisor near zero: no meaningful figure)."""
+    value = a / b
+    return value if math.isfinite(value) else None
 
 
 def _discounted_payback(cumulative: list[float], discounted: list[float]) -> float | None:
@@ -327,20 +352,23 @@ def evaluate(inputs: CaseInputs) -> CaseResult:
 
     npv_project = npv(r, project)
     npv_equity = npv(r, equity)
+    if not (math.isfinite(npv_project) and math.isfinite(npv_equity) and math.isfinite(pv_savings)
+            and math.isfinite(pv_opex)):
+        raise FinanceError("discount_rate", "is too close to −100 %: the discounted flows overflow")
     irr_project, why_project = _irr(project)
     irr_equity, why_equity = _irr(equity)
     b1 = s1 - o1
-    simple = (net / b1 if net > 0 else 0.0) if b1 > 0 else None
+    simple = (_ratio(net, b1) if net > 0 else 0.0) if b1 > 0 else None
     discounted = _discounted_payback(cum, disc)
     pv_benefits = pv_savings - pv_opex
-    bcr = pv_benefits / net if net > 0 else None
+    bcr = _ratio(pv_benefits, net) if net > 0 else None
     k = crf(r, n)
     eac = capex * k + k * pv_opex - k * pv_savings
     tco2e = inputs.tco2e_per_year
-    abatement = eac / tco2e if tco2e is not None and tco2e > 0 else None
+    abatement = _ratio(eac, tco2e) if tco2e is not None and tco2e > 0 else None
     tco2e_lifetime = tco2e * n if tco2e is not None else None
     energy = inputs.energy_per_year
-    levelised = (capex * k + k * pv_opex) / energy if energy else None
+    levelised = _ratio(capex * k + k * pv_opex, energy) if energy else None
 
     flags: list[Flag] = []
     if not tax_rate:
@@ -359,7 +387,7 @@ def evaluate(inputs: CaseInputs) -> CaseResult:
                           "stays below zero", {"lifetime_years": n}))
     if tco2e is None:
         flags.append(Flag("finance.tco2e_not_computed", "tCO2e avoided not computed: no abatement cost"))
-    elif tco2e <= 0:
+    elif abatement is None:
         flags.append(Flag("finance.nothing_abated", "nothing abated: no abatement cost", {"tco2e_per_year": tco2e}))
     if grant > 0:
         flags.append(Flag("finance.eac_without_grant", "the grant is not deducted in the EAC and the abatement "
