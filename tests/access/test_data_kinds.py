@@ -59,16 +59,17 @@ def _evidence_pdf() -> SimpleUploadedFile:
 
 
 def _business_case(world):
-    """Own Dyehouse's business case with a canary title, shared with financiers and seeking finance."""
-    from loomlight.interventions.models import BusinessCase
+    """Own Dyehouse's business case with a canary title, evaluated by the services (its result holds every figure,
+    flag and explanation a case shows), seeking finance and shared with financiers."""
+    from loomlight.interventions import services as cases
 
-    return BusinessCase.objects.create(
-        facility=world.own, intervention="led_lighting", title="Canary Case B5", stage="seeking_finance",
-        shared_with_financiers=True, created_by=world.users["manager"],
-        document={"country": "VN", "year": YEAR, "capex": 1000, "lifetime_years": 5, "discount_rate": 0.1,
-                  "savings": [{"metric": "electricity_grid", "quantity": 1000, "unit": "kWh", "price": 0.1}]},
-        result={"npv": 1.0, "eac": -10.0, "tco2e_per_year": 0.66, "savings_per_year": 100.0, "flags": [],
-                "grid_factor": {"value": 0.6592, "unit": "t CO2/MWh"}})
+    manager = world.users["manager"]
+    case = cases.case_create(by=manager, facility=world.own, intervention="led_lighting", title="Canary Case B5", document={
+        "country": "VN", "year": YEAR, "capex": 1000, "lifetime_years": 5, "discount_rate": 0.1,
+        "savings": [{"metric": "electricity_grid", "quantity": 1000, "unit": "kWh", "price": 0.1}]})
+    for stage in ("feasibility", "seeking_finance"):
+        cases.case_stage_set(by=manager, case=case, stage=stage)
+    return cases.case_share(by=manager, case=case, shared=True)
 
 
 def _verified_assessment(world):

@@ -171,3 +171,19 @@ def test_stage_moves_through_the_api(api, world, cases):
     body = response.json()
     assert (body["stage"], body["amount"], body["financier"]["name"]) == ("financed", "20000.50", "Green Finance Bank")
     assert body["stages"][-1]["by"] == "manager"
+
+
+def test_a_case_created_through_the_api_has_the_hand_worked_figures(api, world):
+    from tests.interventions.test_models_services import DOCUMENT
+
+    response = api.post("manager", "/cases", {"facility": world.own.pk, "intervention": "led_lighting", "title": "LED",
+                                              "document": DOCUMENT, "baseline_year": 2023})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    # the hand-worked case of test_models_services: NPV 8,953.93 USD, payback 2 years, 32.96 t CO2e a year
+    assert (round(body["figures"]["npv"], 2), body["figures"]["simple_payback_years"], body["figures"]["tco2e_per_year"]) == (
+        8953.93, 2.0, 32.96)
+    assert (body["stage"], body["created_by"], body["programme"], body["document"]["country"]) == (
+        "idea", "manager", world.programme.pk, "VN")
+    assert [(s["from_stage"], s["to_stage"]) for s in body["stages"]] == [("", "idea")]
+    assert body["result"]["flows"][0]["project_flow"] == -10000.0
