@@ -248,3 +248,32 @@ def test_edit_shows_the_stored_inputs_and_is_refused_to_a_reader(client, world, 
     # the stored 100,000 kWh saved of the 120,000 kWh year: 83.333333 %; 10 % as a rate
     assert 'name="line-0-share" value="83.333333"' in body and 'name="discount_rate" value="10"' in body
     assert 'name="capex" value="20000"' in body
+
+
+def test_a_rooftop_solar_case_is_computed_from_its_generation_and_the_facilitys_load(client, world, electricity_2025):
+    """Given Own Dyehouse at 11.051° N, 106.661° E with 10,000 kWh of grid electricity a month, when the manager
+    saves a 50 kWp rooftop array, then the case's savings are the solar used on site (at most the generation, and
+    at most the 120,000 kWh of load) priced at the grid price, and the export at 0."""
+    url = reverse("interventions:new") + f"?facility={world.own.pk}&intervention=rooftop_solar_pv"
+    response = _login(client, world, "manager").post(url, {
+        "facility": world.own.pk, "intervention": "rooftop_solar_pv", "title": "Solar", "capex": "40000",
+        "lifetime_years": "20", "discount_rate": "10", "escalation": "0", "grid_factor": "inventory", "currency": "USD",
+        "kwp": "50", "tilt_deg": "10", "azimuth_deg": "180", "export_price": "0", "line-0-price": "0.08"})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    case = BusinessCase.objects.get(facility=world.own)
+    used = case.document["savings"][0]
+    assert used["metric"] == "electricity_solar_self_consumed" and used["price"] == 0.08
+    assert 0 < used["quantity"] <= 120000
+    assert case.document["solar"] == {"kwp": 50.0, "tilt_deg": 10.0, "azimuth_deg": 180.0, "export_price": 0.0}
+    assert case.result["tco2e_per_year"] > 0
+
+
+def test_a_solar_case_without_the_facilitys_location_says_so_and_saves_nothing(client, world, electricity_2025):
+    world.own.latitude = world.own.longitude = None
+    world.own.save()
+    url = reverse("interventions:new") + f"?facility={world.own.pk}&intervention=rooftop_solar_pv"
+    response = _login(client, world, "manager").post(url, {
+        "facility": world.own.pk, "intervention": "rooftop_solar_pv", "title": "Solar", "capex": "40000",
+        "lifetime_years": "20", "discount_rate": "10", "grid_factor": "inventory", "currency": "USD", "kwp": "50",
+        "line-0-price": "0.08"})
+    assert 'data-testid="no-location"' in response.content.decode() and BusinessCase.objects.count() == 0

@@ -24,7 +24,8 @@ DOCUMENT_FIELDS = {
     "loan.share": "loan_share", "loan.rate": "loan_rate", "loan.tenor_years": "loan_tenor_years", "loan": "loan_share",
     "grid_factor": "grid_factor", "currency": "currency", "title": "title",
     "solar.kwp": "kwp", "solar.roof_area_m2": "roof_area_m2", "solar.tilt_deg": "tilt_deg",
-    "solar.azimuth_deg": "azimuth_deg",
+    "solar.azimuth_deg": "azimuth_deg", "area_m2": "roof_area_m2", "array.kwp": "kwp", "array.tilt_deg": "tilt_deg",
+    "array.azimuth_deg": "azimuth_deg",
 }
 
 
@@ -77,6 +78,8 @@ class CaseForm(forms.Form):
     tilt_deg = forms.FloatField(label=gettext_lazy("Tilt [°]"), min_value=0, max_value=90, initial=10, required=False)
     azimuth_deg = forms.FloatField(label=gettext_lazy("Azimuth [°, 180 = south]"), min_value=0, max_value=360,
                                    initial=180, required=False)
+    export_price = forms.FloatField(label=gettext_lazy("Price paid for electricity exported [per kWh] (0: none)"),
+                                    min_value=0, initial=0, required=False)
 
     def __init__(self, *args, lines=(), solar=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,7 +94,7 @@ class CaseForm(forms.Form):
             self.fields[f"line-{i}-price"] = forms.FloatField(
                 label=_("Price [per %(unit)s]") % {"unit": unit}, min_value=0, required=True)
         if not solar:
-            for name in ("kwp", "roof_area_m2", "tilt_deg", "azimuth_deg"):
+            for name in ("kwp", "roof_area_m2", "tilt_deg", "azimuth_deg", "export_price"):
                 del self.fields[name]
 
     def line_fields(self):
@@ -114,18 +117,20 @@ class CaseForm(forms.Form):
             self.add_error("grant", _("The grant cannot exceed the investment."))
         return data
 
-    def document(self, *, country: str, year: int) -> dict:
-        """The ``loomlight case`` document of the cleaned inputs (rates as fractions)."""
+    def document(self, *, country: str, year: int, savings: list | None = None) -> dict:
+        """The ``loomlight case`` document of the cleaned inputs (rates as fractions); ``savings`` replaces the
+        lines' (a solar case's, computed from its generation)."""
         d = self.cleaned_data
+        given = savings
         savings = []
-        for i, line in enumerate(self.lines):
+        for i, line in enumerate(self.lines if given is None else ()):
             baseline, share = d.get(f"line-{i}-baseline"), d.get(f"line-{i}-share")
             if baseline is None or share is None:
                 continue
             savings.append({"metric": line["metric"], "quantity": baseline * share / 100, "unit": line["unit"],
                             "price": d[f"line-{i}-price"]})
         doc = {"country": country, "year": year, "capex": d["capex"], "lifetime_years": d["lifetime_years"],
-               "discount_rate": d["discount_rate"] / 100, "savings": savings,
+               "discount_rate": d["discount_rate"] / 100, "savings": savings if given is None else given,
                "escalation": (d.get("escalation") or 0) / 100, "opex_change": d.get("opex_change") or 0,
                "grant": d.get("grant") or 0, "tax_rate": (d.get("tax_rate") or 0) / 100,
                "grid_factor": d["grid_factor"], "currency": d["currency"].upper()}
@@ -133,7 +138,8 @@ class CaseForm(forms.Form):
             doc["loan"] = {"share": d["loan_share"] / 100, "rate": d["loan_rate"] / 100,
                            "tenor_years": d["loan_tenor_years"]}
         if self.solar:
-            doc["solar"] = {k: d[k] for k in ("kwp", "roof_area_m2", "tilt_deg", "azimuth_deg") if d.get(k) is not None}
+            doc["solar"] = {k: d[k] for k in ("kwp", "roof_area_m2", "tilt_deg", "azimuth_deg", "export_price")
+                            if d.get(k) is not None}
         return doc
 
 

@@ -29,7 +29,10 @@ from loomlight.site.lookups import facility_with_data
 
 #: Metrics of the catalogue a case does not save but adds (own solar, certificates): not a saving line.
 NOT_SAVED = ("electricity_solar_self_consumed", "rec_ppa", "rec_irec")
-SOLAR = "renewable"   # the catalogue category whose cases take the rooftop-solar inputs (with a solar code)
+#: The catalogue's measures that take the rooftop-solar inputs (calc.solar) in the builder.
+SOLAR_PV = ("rooftop_solar_pv",)
+#: Measures of a park, not of one facility (a park's case is built through the API).
+PARK_ONLY = ("park_group_rooftop_solar",)
 
 
 def _catalogue():
@@ -42,8 +45,12 @@ def _intervention(code: str):
     return _catalogue().get(code)
 
 
+def _location_missing(facility) -> bool:
+    return facility.latitude is None or facility.longitude is None
+
+
 def _is_solar(item) -> bool:
-    return item is not None and "solar" in item.code and item.category == SOLAR
+    return item is not None and item.code in SOLAR_PV
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -160,17 +167,22 @@ def case_new(request):
     code = request.GET.get("intervention") or request.POST.get("intervention", "")
     item = _intervention(code) if code else None
     if item is None:
-        applicable = [i for i in _catalogue().values() if _applies(i, facility)]
+        applicable = [i for i in _catalogue().values() if _applies(i, facility) and i.code not in PARK_ONLY]
         return render(request, "interventions/choose.html", {"facility": facility, "groups": _grouped(applicable)})
     base = _baseline_for(facility)
     lines = _lines(item, base)
     solar = _is_solar(item)
     form = CaseForm(request.POST or None, lines=lines, solar=solar, initial=_form_initial(item, lines, facility))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not (solar and _location_missing(facility)):
+        from loomlight.calc.solar import SolarError
+
         try:
             case = services.case_create(by=request.user, facility=facility, intervention=item.code,
                                         title=form.cleaned_data["title"], baseline_year=base.year,
-                                        document=form.document(country=facility.country, year=_year(base)))
+                                        document=_document(form, facility, base, solar))
+        except SolarError as exc:
+            form.add_error(document_field(exc.field, len(lines)) if document_field(exc.field, len(lines)) in form.fields
+                           else None, str(exc).split(": ", 1)[-1])
         except ValidationError as exc:
             _add_errors(form, exc, len(lines))
         else:
@@ -178,8 +190,55 @@ def case_new(request):
             return redirect("interventions:detail", case.pk)
     return render(request, "interventions/form.html", {
         "facility": facility, "item": item, "form": form, "baseline": base, "lines": lines, "solar": solar,
-        "location_missing": solar and (facility.latitude is None or facility.longitude is None),
+        "location_missing": solar and _location_missing(facility),
     })
+
+
+def _monthly_kwh(facility, year: int) -> list[float] | None:
+    """The facility's grid electricity of each month of ``year`` [kWh]; a month not reported is the mean of the
+    reported ones (said on the case); None without any."""
+    from loomlight.reporting.models import ActivityValue
+
+    found = {p.month: v for p, v in ActivityValue.objects.filter(facility=facility, period__year=year,
+                                                                 metric="electricity_grid").values_list("period", "value")}
+    if not found:
+        return None
+    mean = sum(found.values()) / len(found)
+    return [found.get(m, mean) for m in range(1, 13)]
+
+
+def _solar_savings(facility, base, form) -> list[dict]:
+    """A rooftop solar case's saving lines from its generation (``calc.solar``: pvlib at the facility's coordinates,
+    self-consumption against its monthly grid electricity): the solar used on site replaces grid electricity at
+    the grid price, the export is paid at the export price. SolarError naming the field for a bad input."""
+    from babel.core import get_global
+
+    from loomlight.calc import solar
+
+    d = form.cleaned_data
+    kwp = d.get("kwp") or solar.size_from_roof(d["roof_area_m2"])[0]
+    zones = get_global("territory_zones").get(facility.country, ["UTC"])
+    site = solar.Site(latitude=facility.latitude, longitude=facility.longitude, timezone=zones[0], country=facility.country)
+    array = solar.Array(kwp=kwp, tilt_deg=d.get("tilt_deg") or 0.0, azimuth_deg=d.get("azimuth_deg") or 180.0)
+    year = _year(base)
+    made = solar.generation(site, array, year=year)
+    load = _monthly_kwh(facility, year)
+    used = solar.self_consumption(made, monthly_load_kwh=load) if load else None
+    price = d.get("line-0-price")
+    if used is None:   # no electricity reported: all of it counted as used on site would be a guess
+        raise solar.SolarError("kwp", _("The facility reports no grid electricity in %(year)s: the solar used on site "
+                                        "cannot be estimated.") % {"year": year})
+    lines = [{"metric": "electricity_solar_self_consumed", "quantity": used.self_consumed_kwh, "unit": "kWh", "price": price}]
+    if used.exported_kwh > 0:
+        lines.append({"metric": "electricity_exported", "quantity": used.exported_kwh, "unit": "kWh",
+                      "price": d.get("export_price") or 0.0})
+    return lines
+
+
+def _document(form, facility, base, solar_case: bool) -> dict:
+    """The case document of a valid form; a solar case's savings from its generation (SolarError to the field)."""
+    savings = _solar_savings(facility, base, form) if solar_case else None
+    return form.document(country=facility.country, year=_year(base), savings=savings)
 
 
 def _year(base) -> int:
@@ -242,10 +301,14 @@ def case_edit(request, pk):
     lines = _lines(item, base)
     initial = {"title": case.title, **initial_from_document(case.document, lines)}
     form = CaseForm(request.POST or None, lines=lines, solar=_is_solar(item), initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not (_is_solar(item) and _location_missing(case.facility)):
+        from loomlight.calc.solar import SolarError
+
         try:
             services.case_update(by=request.user, case=case, title=form.cleaned_data["title"],
-                                 document=form.document(country=case.facility.country, year=_year(base)))
+                                 document=_document(form, case.facility, base, _is_solar(item)))
+        except SolarError as exc:
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             _add_errors(form, exc, len(lines))
         else:
@@ -254,7 +317,7 @@ def case_edit(request, pk):
     return render(request, "interventions/form.html", {
         "facility": case.facility, "item": item, "form": form, "baseline": base, "lines": lines,
         "solar": _is_solar(item), "case": case,
-        "location_missing": _is_solar(item) and (case.facility.latitude is None or case.facility.longitude is None),
+        "location_missing": _is_solar(item) and _location_missing(case.facility),
     })
 
 
