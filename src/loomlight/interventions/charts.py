@@ -122,7 +122,7 @@ def uncertainty(document: dict) -> dict | None:
     try:
         parsed = _inputs_of(document)
         inputs, lines = parsed.inputs, tuple(parsed.lines)
-        ranges = dict(parsed.ranges or {}) or _default_ranges(inputs)
+        ranges = dict(parsed.ranges or {}) or _default_ranges(inputs, lines)
         bars = mc.tornado(inputs, lines=lines, ranges=ranges)
         draws = mc.monte_carlo(inputs, lines=lines, ranges=ranges, draws=PAGE_DRAWS, seed=PAGE_SEED)
     except (ValueError, TypeError, KeyError, AttributeError, NotImplementedError, ImportError):
@@ -132,7 +132,7 @@ def uncertainty(document: dict) -> dict | None:
         "p10": draws.npv_p10, "p50": draws.npv_p50, "p90": draws.npv_p90,
         "positive": draws.probability_npv_positive,
         "chart": {
-            "tornado": {"inputs": [input_name(b.input) for b in bars], "low": [b.npv_low for b in bars],
+            "tornado": {"inputs": [input_name(b.input, document) for b in bars], "low": [b.npv_low for b in bars],
                         "high": [b.npv_high for b in bars], "low_label": _("input at its low value"),
                         "high_label": _("input at its high value")},
             "histogram": {"labels": [f"{number(lo, decimals=0)}–{number(hi, decimals=0)}" for lo, hi, _n in draws.histogram],
@@ -141,16 +141,32 @@ def uncertainty(document: dict) -> dict | None:
     }
 
 
-def _default_ranges(inputs) -> dict:
-    """±20 % on capex and the money saved, ±2 points on the discount rate: stated on the page."""
+def _default_ranges(inputs, lines) -> dict:
+    """±20 % on capex and on each saving (its quantity, or its money), ±2 points on the discount rate: stated on
+    the page."""
     from loomlight.calc.uncertainty import Uniform
 
-    return {"capex": Uniform(inputs.capex * 0.8, inputs.capex * 1.2),
-            "savings_per_year": Uniform(inputs.savings_per_year * 0.8, inputs.savings_per_year * 1.2),
-            "discount_rate": Uniform(max(inputs.discount_rate - 0.02, 0.0), inputs.discount_rate + 0.02)}
+    ranges = {"capex": Uniform(inputs.capex * 0.8, inputs.capex * 1.2)}
+    for i, line in enumerate(lines):
+        name, value = ("quantity", line.quantity) if line.quantity is not None else ("money", line.money)
+        if value:
+            ranges[f"savings.{i}.{name}"] = Uniform(min(value * 0.8, value * 1.2), max(value * 0.8, value * 1.2))
+    if not lines:
+        ranges["savings_per_year"] = Uniform(inputs.savings_per_year * 0.8, inputs.savings_per_year * 1.2)
+    ranges["discount_rate"] = Uniform(max(inputs.discount_rate - 0.02, 0.0), inputs.discount_rate + 0.02)
+    return ranges
 
 
-def input_name(path: str) -> str:
+def input_name(path: str, document: dict | None = None) -> str:
+    from loomlight.inventories.explain import metric_name
+
+    if path.startswith("savings."):
+        _s, index, what = (path.split(".") + ["", ""])[:3]
+        savings = (document or {}).get("savings") or []
+        line = savings[int(index)] if index.isdigit() and int(index) < len(savings) else {}
+        metric = metric_name(line["metric"]) if line.get("metric") else _("money saved")
+        return {"quantity": _("%(metric)s saved") % {"metric": metric}, "price": _("price of %(metric)s") % {"metric": metric},
+                "money": _("money saved")}.get(what, path)
     return {"capex": _("investment"), "savings_per_year": _("money saved a year"), "discount_rate": _("discount rate"),
             "opex_change": _("operating costs"), "escalation": _("escalation"), "grant": _("grant"),
             "lifetime_years": _("lifetime"), "tax_rate": _("tax rate"), "loan.rate": _("loan interest")}.get(path, path)
