@@ -125,16 +125,20 @@ def uncertainty(document: dict) -> dict | None:
         ranges = dict(parsed.ranges or {}) or _default_ranges(inputs, lines)
         bars = mc.tornado(inputs, lines=lines, ranges=ranges)
         draws = mc.monte_carlo(inputs, lines=lines, ranges=ranges, draws=PAGE_DRAWS, seed=PAGE_SEED)
+        from loomlight.calc.finance import evaluate
+
+        base = evaluate(inputs).npv
     except (ValueError, TypeError, KeyError, AttributeError, NotImplementedError, ImportError):
         return None
     return {
-        "ranges_given": bool(parsed.ranges), "draws": draws.draws, "seed": draws.seed,
+        "ranges_given": bool(parsed.ranges), "base": base, "draws": draws.draws, "seed": draws.seed,
         "p10": draws.npv_p10, "p50": draws.npv_p50, "p90": draws.npv_p90,
         "positive": draws.probability_npv_positive,
         "chart": {
-            "tornado": {"inputs": [input_name(b.input, document) for b in bars], "low": [b.npv_low for b in bars],
-                        "high": [b.npv_high for b in bars], "low_label": _("input at its low value"),
-                        "high_label": _("input at its high value")},
+            # each bar from the base NPV: the change with the input at its low and at its high value
+            "tornado": {"inputs": [input_name(b.input, document) for b in bars],
+                        "low": [b.npv_low - base for b in bars], "high": [b.npv_high - base for b in bars],
+                        "low_label": _("input at its low value"), "high_label": _("input at its high value")},
             "histogram": {"labels": [f"{number(lo, decimals=0)}–{number(hi, decimals=0)}" for lo, hi, _n in draws.histogram],
                           "counts": [n for _lo, _hi, n in draws.histogram], "name": _("draws")},
         },

@@ -22,18 +22,19 @@
     if (key === "tornado" && data.tornado) {
       var t = data.tornado;
       draw(el, {
-        grid: { left: 120, right: 24, top: 24, bottom: 28 },
+        grid: { left: 120, right: 24, top: 44, bottom: 28 },
         legend: { top: 0, data: [t.low_label, t.high_label] },
-        xAxis: { type: "value", scale: true, axisLabel: { formatter: number } },
-        yAxis: { type: "category", data: t.inputs.slice().reverse() },
-        series: [{ name: t.low_label, type: "bar", data: t.low.slice().reverse() },
-                 { name: t.high_label, type: "bar", data: t.high.slice().reverse() }]
+        xAxis: { type: "value", splitNumber: 4, axisLabel: { formatter: number, hideOverlap: true } },
+        yAxis: { type: "category", data: t.inputs.slice().reverse(), axisLabel: { width: 110, overflow: "break" } },
+        series: [{ name: t.low_label, type: "bar", stack: "swing", data: t.low.slice().reverse() },
+                 { name: t.high_label, type: "bar", stack: "swing", data: t.high.slice().reverse() }]
       });
     } else if (key === "histogram" && data.histogram) {
       var h = data.histogram;
       draw(el, {
-        grid: { left: 48, right: 16, top: 16, bottom: 60 },
-        xAxis: { type: "category", data: h.labels, axisLabel: { rotate: 45 } },
+        grid: { left: 48, right: 16, top: 16, bottom: 96 },
+        xAxis: { type: "category", data: h.labels,
+                 axisLabel: { rotate: 45, interval: el.clientWidth < 600 ? 3 : 1 } },   // every label where they fit
         yAxis: { type: "value" },
         series: [{ name: h.name, type: "bar", data: h.counts, barCategoryGap: "0%" }]
       });
