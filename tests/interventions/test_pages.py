@@ -282,3 +282,36 @@ def test_a_solar_case_without_the_facilitys_location_says_so_and_saves_nothing(c
         "lifetime_years": "20", "discount_rate": "10", "grid_factor": "inventory", "currency": "USD", "kwp": "50",
         "line-0-price": "0.08"})
     assert 'data-testid="no-location"' in response.content.decode() and BusinessCase.objects.count() == 0
+
+
+def test_the_case_shows_its_measurements_accepted_and_refused_with_the_reasons(client, world, cases):
+    from loomlight.interventions.models import MeasuredSavings
+
+    own, _neighbour = cases
+    common = {"case": own, "metric": "electricity_grid", "unit": "kWh", "baseline_from": datetime.date(2024, 1, 1),
+              "baseline_to": datetime.date(2024, 12, 1)}
+    MeasuredSavings.objects.create(**common, accepted=False,
+                                   model={"cv_rmse": 0.213, "nmbe": 0.004, "r2": 0.41, "reasons": ["cv_rmse"]})
+    MeasuredSavings.objects.create(**common, accepted=True, reporting_from=datetime.date(2025, 1, 1),
+                                   reporting_to=datetime.date(2025, 6, 1), avoided_quantity=12000.0, uncertainty=1500.0,
+                                   avoided_money="960.00",
+                                   model={"cv_rmse": 0.052, "nmbe": -0.001, "r2": 0.93, "reasons": []})
+    body = _login(client, world, "manager").get(reverse("interventions:detail", args=[own.pk])).content.decode()
+    assert "Baseline refused (ASHRAE Guideline 14)" in body and "CV(RMSE) 21.3 %" in body and "CV(RMSE) above 15 %" in body
+    assert "Baseline accepted (ASHRAE Guideline 14)" in body and "Avoided: 12,000 ± 1,500 kWh" in body
+    assert "960 USD" in body and "2025-01–2025-06" in body
+
+
+def test_the_stage_form_moves_the_case_and_a_refusal_is_said_with_nothing_changed(client, world, cases):
+    own, _neighbour = cases
+    client = _login(client, world, "manager")
+    url = reverse("interventions:stage", args=[own.pk])
+    response = client.post(url, {"stage": "financed", "note": ""}, follow=True)
+    own.refresh_from_db()
+    assert own.stage == Stage.SEEKING_FINANCE and own.stage_changes.count() == 0
+    assert "Name the financier or the instrument." in response.content.decode()
+    client.post(url, {"stage": "financed", "financier": world.financier.pk, "instrument": "green_loan", "amount": "15000"})
+    own.refresh_from_db()
+    assert (own.stage, own.financier_id, own.instrument, str(own.amount)) == ("financed", world.financier.pk, "green_loan", "15000.00")
+    _login(client, world, "neighbour_manager")
+    assert client.post(url, {"stage": "implemented"}).status_code == 404
