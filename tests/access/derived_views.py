@@ -160,6 +160,18 @@ DERIVED: list[View] = [
     View("api:case_curve", query="scope=park&id=PARK", fmt="json"),
     View("api:case_curve", query="scope=programme&id=PROGRAMME", fmt="json"),
     View("api:case_curve", query="scope=country&id=VN", fmt="json"),
+    # the business-case pages (the same rule: interventions.access)
+    View("interventions:list"),
+    View("interventions:facility", lambda i: _facility(i)),
+    View("interventions:detail", lambda i: {"pk": i.case}),
+    View("interventions:curve", query="scope=facility&id=FACILITY"),
+    View("interventions:curve", query="scope=park&id=PARK"),
+    View("interventions:curve", query="scope=programme&id=PROGRAMME"),
+    View("interventions:curve", query="scope=country&id=VN"),
+    View("interventions:curve_download", lambda i: {"fmt": "csv"}, query="scope=facility&id=FACILITY", fmt="csv"),
+    View("interventions:curve_download", lambda i: {"fmt": "xlsx"}, query="scope=programme&id=PROGRAMME", fmt="xlsx"),
+    View("interventions:pipeline"),
+    View("interventions:financier_export", fmt="xlsx"),
 ]
 
 #: Routes that show no facility's derived data, and why.
@@ -218,4 +230,9 @@ NOT_DERIVED: dict[str, str] = {
     "api:framework_list": "the frameworks an assessment answers (ids, versions, titles, counts of questions): no facility's data",
     "api:framework_questions": "a framework version's questions as published: no facility's data",
     "api:intervention_list": "the intervention catalogue (reference data, sourced): no facility's data",
+    "interventions:new": "the case builder: for who may create a case for the facility only (404/403 otherwise); "
+                         "its figures are the facility's own year, to its own people",
+    "interventions:edit": "the form of interventions:detail's inputs, for who may edit the case only (403 otherwise)",
+    "interventions:stage": "POST: moves a case's stage",
+    "interventions:share": "POST: shares a case with financiers, or stops",
 }

@@ -199,7 +199,8 @@ def leaks(world, view, response, granted: frozenset[str]) -> list[str]:
 
 
 def url(view, ids: Ids) -> str:
-    query = view.query.replace("PARK", str(ids.park)).replace("PROGRAMME", str(ids.programme))
+    query = (view.query.replace("PARK", str(ids.park)).replace("PROGRAMME", str(ids.programme))
+             .replace("FACILITY", str(ids.facility)))
     return reverse(view.name, kwargs=view.kwargs(ids)) + (f"?{query}" if query else "")
 
 

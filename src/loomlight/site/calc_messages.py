@@ -83,3 +83,76 @@ def calc_message(exc) -> str:
         return _("A %(measures)s needs a density to be converted with a calorific value per %(basis)s.") % {
             "measures": dimension_name(p.get("measures", "")), "basis": dimension_name(p.get("basis", ""))}
     return str(exc)
+
+
+# --- business cases (issue 18): the steps and flags of calc.finance and interventions.avoided -----------------
+
+def _case_steps() -> dict:
+    return {
+        "finance.capex_net": _("Investment less the grant"),
+        "finance.benefit_year1": _("Net benefit in the first year: savings less the change of operating costs"),
+        "finance.loan_annuity": _("Yearly debt service of the loan (an annuity)"),
+        "finance.crf": _("Capital recovery factor: the share of an investment repaid each year over the lifetime "
+                         "at the discount rate"),
+        "finance.npv_project": _("Net present value of the project: its flows after tax, before financing, "
+                                 "discounted and summed"),
+        "finance.npv": _("Net present value for the factory: its flows after the grant, the loan and tax, "
+                         "discounted and summed"),
+        "finance.irr": _("Internal rate of return of the project: the discount rate at which its net present "
+                         "value is zero"),
+        "finance.irr_equity": _("Internal rate of return of the factory's own money"),
+        "finance.simple_payback": _("Simple payback: the investment less the grant, divided by the first year's "
+                                    "net benefit"),
+        "finance.discounted_payback": _("Discounted payback: when the cumulative discounted flow first reaches zero"),
+        "finance.benefit_cost_ratio": _("Benefit-cost ratio: the discounted benefits divided by the investment "
+                                        "less the grant"),
+        "finance.eac": _("Equivalent annual cost: the investment times the capital recovery factor, plus the "
+                         "operating costs, less the savings (the grant is not deducted: it is the measure's cost, "
+                         "whoever pays it)"),
+        "finance.abatement_cost": _("Abatement cost: the equivalent annual cost divided by the t CO2e avoided a year"),
+        "finance.tco2e_lifetime": _("t CO2e avoided over the lifetime: the t CO2e a year times the lifetime"),
+        "finance.levelised_cost": _("Levelised cost: the yearly cost of the investment and operation divided by "
+                                    "the energy a year"),
+        "avoided_electricity": _("Electricity avoided times the grid's emission factor"),
+        "avoided_fuel": _("Fuel avoided, as energy, times its emission factors and global warming potentials"),
+        "avoided_total": _("Emissions avoided a year: the saving lines counted, summed"),
+    }
+
+
+def case_step_text(step: dict) -> str:
+    """A step of a business case's explanation in the reader's language; a code not known here is shown in
+    calc's English (``what``) rather than lost."""
+    return _case_steps().get(step.get("code", "")) or step.get("what", "")
+
+
+def case_flag_text(flag: dict) -> str:
+    """A flag of a business case in the reader's language: the finance's and the case document's here, the grid
+    factor's as the emissions pages write them (``inventories.explain.flag_text``), else calc's English."""
+    from loomlight.inventories.explain import flag_text
+
+    code, p = flag.get("code", ""), flag.get("params") or {}
+    texts = {
+        "finance.no_tax": _("No tax modelled: the flows are before profit tax."),
+        "finance.irr_not_found": _("No internal rate of return: the flows never change sign, or no rate between "
+                                   "−99 % and 1000 % makes the net present value zero."),
+        "finance.irr_multiple": _("The flows change sign more than once: there may be several internal rates of "
+                                  "return."),
+        "finance.no_payback": _("Not paid back within the lifetime."),
+        "finance.nothing_abated": _("Nothing abated: no abatement cost."),
+        "finance.tco2e_not_computed": _("The t CO2e avoided are not computed: no abatement cost."),
+        "finance.eac_without_grant": _("The grant is not deducted in the equivalent annual cost and the abatement "
+                                       "cost: they are the measure's cost, whoever pays it."),
+        "finance.constant_factor": _("The t CO2e avoided are the same every year of the lifetime (a constant "
+                                     "emission factor)."),
+        "no_physical_savings": _("Every saving is given in money: the avoided emissions are not computed."),
+        "no_grid_factor": _("No grid emission factor for this country and year: electricity avoided is not counted."),
+        "no_energy": _("Not every saving is energy: no levelised cost."),
+        "energy_summed": _("Electricity and fuel savings are summed as final energy (3.6 GJ per MWh) for the "
+                           "levelised cost."),
+        "saving_not_counted": _("A saving emits nothing counted here (water, chemicals, waste): it avoids no "
+                                "emissions."),
+        "biogenic_apart": _("Biogenic CO2 is reported apart and never counted as avoided."),
+    }
+    if code in texts:
+        return texts[code]
+    return flag_text({"code": code, "params": p, "text": flag.get("text", "")})

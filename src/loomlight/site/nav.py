@@ -26,13 +26,17 @@ class Link(NamedTuple):
     current: bool
 
 
-#: A facility's data pages: (key, label, the data kind its view requires, its URL name, the URL name with a year).
+#: A facility's data pages: (key, label, the data kind its view requires — or a tuple of kinds, all of them —, its
+#: URL name, the URL name with a year).
 FACILITY_PAGES = (
     ("dashboard", _("Dashboard"), DataKind.ENVIRONMENTAL, "reporting:dashboard", "reporting:dashboard_year"),
     ("data", _("Monthly data"), DataKind.ENVIRONMENTAL, "reporting:facility", "reporting:facility_year"),
     ("emissions", _("Emissions"), DataKind.GHG, "inventories:facility", "inventories:facility_year"),
     ("wastewater", _("Wastewater"), DataKind.WASTEWATER, "wastewater:facility", None),
     ("chemicals", _("Chemical inventory"), DataKind.CHEMICALS, "chemicals:facility", "chemicals:facility_year"),
+    # a case is made of its own figures and the facility's environmental and GHG data (interventions.access.KINDS)
+    ("cases", _("Business cases"), (DataKind.BUSINESS_CASES, DataKind.ENVIRONMENTAL, DataKind.GHG),
+     "interventions:facility", None),
 )
 
 
@@ -42,7 +46,7 @@ def facility_links(user, facility, *, year: int | None = None, current: str | No
     kinds = policy.data_kinds(user, facility)
     links = []
     for key, label, kind, name, name_year in FACILITY_PAGES:
-        if kind not in kinds:
+        if not set(kind if isinstance(kind, tuple) else (kind,)) <= kinds:
             continue
         url = reverse(name_year, args=[facility.pk, year]) if year and name_year else reverse(name, args=[facility.pk])
         links.append(Link(key, str(label), url, key == current))

@@ -23,6 +23,7 @@ urlpatterns = [
     path("emissions/", include("loomlight.inventories.urls")),
     path("notifications/", include("loomlight.notifications.urls")),
     path("assessments/", include("loomlight.assessments.urls")),
+    path("cases/", include("loomlight.interventions.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("operator/", admin.site.urls),
 ]

@@ -1,0 +1,166 @@
+"""The case builder's form: every input of a business case, pre-filled from the facility's baseline and the
+catalogue, turned into the ``loomlight case`` document (``interventions.document``) that the services store.
+
+The form checks what a form can (numbers, ranges, a price where a saving has a quantity); the rules of the
+finance live in ``calc.finance`` and are applied by ``services.case_create`` / ``case_update``, whose errors are
+mapped back to the field they name (``document_field``). Rates are entered in per cent and stored as fractions.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+GRID_FACTORS = (
+    ("inventory", gettext_lazy("the inventory's grid factor (what the facility's own inventory would lose)")),
+    ("operating_margin", gettext_lazy("the grid's operating margin (for avoided-emissions claims)")),
+)
+
+#: The document path of an input → the form field that holds it (errors name the field the user can change).
+DOCUMENT_FIELDS = {
+    "capex": "capex", "lifetime_years": "lifetime_years", "discount_rate": "discount_rate",
+    "escalation": "escalation", "opex_change": "opex_change", "grant": "grant", "tax_rate": "tax_rate",
+    "loan.share": "loan_share", "loan.rate": "loan_rate", "loan.tenor_years": "loan_tenor_years", "loan": "loan_share",
+    "grid_factor": "grid_factor", "currency": "currency", "title": "title",
+    "solar.kwp": "kwp", "solar.roof_area_m2": "roof_area_m2", "solar.tilt_deg": "tilt_deg",
+    "solar.azimuth_deg": "azimuth_deg", "area_m2": "roof_area_m2", "array.kwp": "kwp", "array.tilt_deg": "tilt_deg",
+    "array.azimuth_deg": "azimuth_deg",
+}
+
+
+def plain(value) -> str | None:
+    """A number as a form field holds it: digits and a point, no exponent, no trailing zeros ("120000", "0.08")."""
+    if value is None:
+        return None
+    text = f"{float(value):.10f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def document_field(path: str, lines: int) -> str:
+    """The form field of a document path (``savings[1].price`` → ``line-1-price``); ``__all__`` when unknown."""
+    path = (path or "").removeprefix("document.")
+    if path.startswith("savings[") and "]" in path:
+        index, _sep, rest = path[len("savings["):].partition("]")
+        if index.isdigit() and int(index) < lines:
+            name = rest.lstrip(".") or "quantity"
+            return f"line-{index}-{'share' if name == 'quantity' else name}"
+    return DOCUMENT_FIELDS.get(path, "__all__")
+
+
+class CaseForm(forms.Form):
+    """One case's inputs; ``lines`` (one per metric the intervention saves) add their fields
+    ``line-<i>-baseline``, ``-share`` (%), ``-price``, with ``-metric`` and ``-unit`` fixed from the baseline."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200, widget=forms.TextInput(attrs={"size": 60}))
+    capex = forms.FloatField(label=gettext_lazy("Investment (capex)"), min_value=0)
+    lifetime_years = forms.IntegerField(label=gettext_lazy("Lifetime [years]"), min_value=1, max_value=50)
+    discount_rate = forms.FloatField(label=gettext_lazy("Discount rate [% a year]"), min_value=-50, max_value=100)
+    escalation = forms.FloatField(label=gettext_lazy("Price escalation [% a year, from the second year]"),
+                                  min_value=-50, max_value=100, initial=0)
+    opex_change = forms.FloatField(label=gettext_lazy("Change of operating costs [a year; positive costs more]"),
+                                   initial=0, required=False)
+    grant = forms.FloatField(label=gettext_lazy("Grant (received at the start)"), min_value=0, initial=0, required=False)
+    loan_share = forms.FloatField(label=gettext_lazy("Loan [% of the investment less the grant]"), min_value=0,
+                                  max_value=100, initial=0, required=False)
+    loan_rate = forms.FloatField(label=gettext_lazy("Loan interest [% a year]"), min_value=0, max_value=100,
+                                 required=False)
+    loan_tenor_years = forms.IntegerField(label=gettext_lazy("Loan tenor [years]"), min_value=1, max_value=50,
+                                          required=False)
+    tax_rate = forms.FloatField(label=gettext_lazy("Profit tax [%] (0: no tax modelled)"), min_value=0, max_value=100,
+                                initial=0, required=False)
+    grid_factor = forms.ChoiceField(label=gettext_lazy("Grid factor for avoided electricity"), choices=GRID_FACTORS,
+                                    initial="inventory")
+    currency = forms.CharField(label=gettext_lazy("Currency"), max_length=3, min_length=3, initial="USD")
+    # rooftop solar (only on a solar case)
+    kwp = forms.FloatField(label=gettext_lazy("Size [kWp]"), min_value=0.1, max_value=100000, required=False)
+    roof_area_m2 = forms.FloatField(label=gettext_lazy("or roof area [m²]"), min_value=1, max_value=10_000_000, required=False)
+    tilt_deg = forms.FloatField(label=gettext_lazy("Tilt [°]"), min_value=0, max_value=90, initial=10, required=False)
+    azimuth_deg = forms.FloatField(label=gettext_lazy("Azimuth [°, 180 = south]"), min_value=0, max_value=360,
+                                   initial=180, required=False)
+    export_price = forms.FloatField(label=gettext_lazy("Price paid for electricity exported [per kWh] (0: none)"),
+                                    min_value=0, initial=0, required=False)
+
+    def __init__(self, *args, lines=(), solar=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        self.solar = solar
+        for i, line in enumerate(self.lines):
+            unit = line.get("unit", "")
+            self.fields[f"line-{i}-baseline"] = forms.FloatField(
+                label=_("Yearly use [%(unit)s]") % {"unit": unit}, min_value=0, required=not solar)
+            self.fields[f"line-{i}-share"] = forms.FloatField(
+                label=_("Saving [% of the yearly use]"), min_value=0, max_value=100, required=not solar)
+            self.fields[f"line-{i}-price"] = forms.FloatField(
+                label=_("Price [per %(unit)s]") % {"unit": unit}, min_value=0, required=True)
+        if not solar:
+            for name in ("kwp", "roof_area_m2", "tilt_deg", "azimuth_deg", "export_price"):
+                del self.fields[name]
+
+    def line_fields(self):
+        """Per line: (line, baseline field, share field, price field) as bound fields, for the template."""
+        return [(line, self[f"line-{i}-baseline"], self[f"line-{i}-share"], self[f"line-{i}-price"])
+                for i, line in enumerate(self.lines)]
+
+    def clean(self):
+        data = super().clean()
+        if self.solar and not data.get("kwp") and not data.get("roof_area_m2") and not self.errors.get("kwp"):
+            self.add_error("kwp", _("Give the size in kWp or the roof area."))
+        if (data.get("loan_share") or 0) > 0:
+            if data.get("loan_rate") is None:
+                self.add_error("loan_rate", _("A loan needs its interest rate."))
+            if not data.get("loan_tenor_years"):
+                self.add_error("loan_tenor_years", _("A loan needs its tenor."))
+            elif data.get("lifetime_years") and data["loan_tenor_years"] > data["lifetime_years"]:
+                self.add_error("loan_tenor_years", _("The loan's tenor cannot be longer than the lifetime."))
+        if data.get("grant") and data.get("capex") is not None and data["grant"] > data["capex"]:
+            self.add_error("grant", _("The grant cannot exceed the investment."))
+        return data
+
+    def document(self, *, country: str, year: int, savings: list | None = None) -> dict:
+        """The ``loomlight case`` document of the cleaned inputs (rates as fractions); ``savings`` replaces the
+        lines' (a solar case's, computed from its generation)."""
+        d = self.cleaned_data
+        given = savings
+        savings = []
+        for i, line in enumerate(self.lines if given is None else ()):
+            baseline, share = d.get(f"line-{i}-baseline"), d.get(f"line-{i}-share")
+            if baseline is None or share is None:
+                continue
+            savings.append({"metric": line["metric"], "quantity": baseline * share / 100, "unit": line["unit"],
+                            "price": d[f"line-{i}-price"]})
+        doc = {"country": country, "year": year, "capex": d["capex"], "lifetime_years": d["lifetime_years"],
+               "discount_rate": d["discount_rate"] / 100, "savings": savings if given is None else given,
+               "escalation": (d.get("escalation") or 0) / 100, "opex_change": d.get("opex_change") or 0,
+               "grant": d.get("grant") or 0, "tax_rate": (d.get("tax_rate") or 0) / 100,
+               "grid_factor": d["grid_factor"], "currency": d["currency"].upper()}
+        if (d.get("loan_share") or 0) > 0:
+            doc["loan"] = {"share": d["loan_share"] / 100, "rate": d["loan_rate"] / 100,
+                           "tenor_years": d["loan_tenor_years"]}
+        if self.solar:
+            doc["solar"] = {k: d[k] for k in ("kwp", "roof_area_m2", "tilt_deg", "azimuth_deg", "export_price")
+                            if d.get(k) is not None}
+        return doc
+
+
+def initial_from_document(doc: dict, lines) -> dict:
+    """The form's values of a stored document (percent for rates), for "Edit"."""
+    initial = {k: doc.get(k) for k in ("capex", "lifetime_years", "opex_change", "grant", "grid_factor", "currency")}
+    for key in ("discount_rate", "escalation", "tax_rate"):
+        if doc.get(key) is not None:
+            initial[key] = round(doc[key] * 100, 6)
+    loan = doc.get("loan") or {}
+    if loan:
+        initial.update(loan_share=round(loan["share"] * 100, 6), loan_rate=round(loan["rate"] * 100, 6),
+                       loan_tenor_years=loan["tenor_years"])
+    initial.update(doc.get("solar") or {})
+    initial = {k: plain(v) if isinstance(v, float) else v for k, v in initial.items()}
+    by_metric = {s.get("metric"): s for s in doc.get("savings", [])}
+    for i, line in enumerate(lines):
+        saved = by_metric.get(line["metric"])
+        if saved and line.get("quantity"):
+            initial[f"line-{i}-baseline"] = plain(line["quantity"])
+            initial[f"line-{i}-share"] = plain(round(saved["quantity"] / line["quantity"] * 100, 6))
+        if saved:
+            initial[f"line-{i}-price"] = plain(saved.get("price"))
+    return initial

@@ -1,0 +1,66 @@
+// Draws the business-case charts (tornado, Monte Carlo histogram, abatement-cost curve) from the page's JSON.
+(function () {
+  "use strict";
+  var source = document.getElementById("case-chart-data");
+  if (!source || typeof echarts === "undefined") { return; }
+  var data = JSON.parse(source.textContent);
+  var format = JSON.parse(document.getElementById("number-format").textContent);
+  function number(v) {   // whole numbers, grouped with the language's separator (site/numbers.py's symbols)
+    if (v === null || v === undefined || isNaN(v)) { return ""; }
+    var text = String(Math.round(Math.abs(v))).replace(/\B(?=(\d{3})+(?!\d))/g, format.group);
+    return (v < 0 ? format.minus : "") + text;
+  }
+  function draw(el, option) {
+    var chart = echarts.init(el);
+    option.tooltip = option.tooltip || { trigger: "axis", renderMode: "richText", valueFormatter: number };
+    chart.setOption(option);
+    window.addEventListener("resize", function () { chart.resize(); });
+    el.dataset.drawn = "1";
+  }
+  document.querySelectorAll("[data-case-chart]").forEach(function (el) {
+    var key = el.dataset.caseChart;
+    if (key === "tornado" && data.tornado) {
+      var t = data.tornado;
+      draw(el, {
+        grid: { left: 120, right: 24, top: 44, bottom: 28 },
+        legend: { top: 0, data: [t.low_label, t.high_label] },
+        xAxis: { type: "value", splitNumber: 4, axisLabel: { formatter: number, hideOverlap: true } },
+        yAxis: { type: "category", data: t.inputs.slice().reverse(), axisLabel: { width: 110, overflow: "break" } },
+        series: [{ name: t.low_label, type: "bar", stack: "swing", data: t.low.slice().reverse() },
+                 { name: t.high_label, type: "bar", stack: "swing", data: t.high.slice().reverse() }]
+      });
+    } else if (key === "histogram" && data.histogram) {
+      var h = data.histogram;
+      draw(el, {
+        grid: { left: 48, right: 16, top: 16, bottom: 96 },
+        xAxis: { type: "category", data: h.labels,
+                 axisLabel: { rotate: 45, interval: el.clientWidth < 600 ? 3 : 1 } },   // every label where they fit
+        yAxis: { type: "value" },
+        series: [{ name: h.name, type: "bar", data: h.counts, barCategoryGap: "0%" }]
+      });
+    } else if (key === "curve" && data.bars) {
+      // bars of varying width: each a filled rectangle (a closed line with its area) on a value axis, x the
+      // cumulative t CO2e a year, y the cost per t; the no-regret bars in green, the others in red
+      var colours = { no_regret: "#2e7d32", regret: "#c62828" };
+      var series = data.bars.map(function (b) {
+        var kind = b.no_regret ? "no_regret" : "regret";
+        return { name: data.names[kind], type: "line", symbol: "none", silent: false,
+                 data: [[b.from, 0], [b.from, b.cost], [b.to, b.cost], [b.to, 0]],
+                 lineStyle: { color: colours[kind], width: 1 }, itemStyle: { color: colours[kind] },
+                 areaStyle: { color: colours[kind], opacity: 0.75, origin: 0 } };
+      });
+      draw(el, {
+        grid: { left: 64, right: 24, top: 32, bottom: 48 },
+        legend: { top: 0 },
+        tooltip: { trigger: "axis", renderMode: "richText", formatter: function (p) {
+          var x = (Array.isArray(p) ? p[0] : p).axisValue;
+          var bar = data.bars.filter(function (b) { return x >= b.from && x <= b.to; })[0];
+          return bar ? bar.label + "\n" + number(bar.cost) + " / t · " + number(bar.tco2e) + " t" : "";
+        } },
+        xAxis: { type: "value", name: data.x_label, nameLocation: "middle", nameGap: 28, axisLabel: { formatter: number } },
+        yAxis: { type: "value", name: data.y_label, axisLabel: { formatter: number } },
+        series: series
+      });
+    }
+  });
+})();
