@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "loomlight.inventories",
     "loomlight.notifications",
     "loomlight.assessments",
+    "loomlight.interventions",
     "loomlight.api",
     "loomlight.demo",
 ]
