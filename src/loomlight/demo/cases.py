@@ -88,6 +88,7 @@ class CasesDemo:
     cases: tuple[CasePlan, ...]
     solar_park: str
     solar_tenants: tuple[str, ...]
+    park_case: CasePlan | None = None  # the park's group rooftop solar (financed by a green loan)
 
     def adjustments(self) -> dict[tuple[str, str], tuple[datetime.date, float, str]]:
         """(facility, metric) -> (implemented_on, the measure's share, "accepted" | "refused") of the measured cases."""
@@ -197,7 +198,13 @@ def plan_cases(demo, today: datetime.date, catalogue=None) -> CasesDemo:
         cases.append(_dated_case(rng, p, stage, done, today, last_month, p["facility"] in with_financier))
     cases = _share_some_without_consent(rng, cases, with_financier)
     solar_tenants = next((s.serves for s in demo.shared_facilities if s.park == SOLAR_PARK and s.kind == "rooftop_solar"), ())
-    return CasesDemo(year=year, cases=tuple(cases), solar_park=SOLAR_PARK, solar_tenants=tuple(solar_tenants))
+    start = today - datetime.timedelta(days=rng.randint(300, 420))
+    days = sorted(start + datetime.timedelta(days=rng.randint(1, 280)) for _ in range(3))
+    park_case = CasePlan(facility="", park=SOLAR_PARK, intervention="", metric="electricity_grid", share=0.0,
+                         stage="financed", created_on=start, stage_days=(start, *days), payback_factor=1.0,
+                         instrument="green_loan", financed_share=0.7)
+    return CasesDemo(year=year, cases=tuple(cases), solar_park=SOLAR_PARK, solar_tenants=tuple(solar_tenants),
+                     park_case=park_case)
 
 
 def _draw_stages(rng: random.Random, plans: list) -> list[str]:
@@ -274,3 +281,295 @@ def series_factor(adjustments: dict, seed: int, facility: str, metric: str, peri
     if period >= implemented_on:
         return 1.0 - share
     return 1.0 + _noise(seed, facility, period) if measured == "refused" else 1.0
+
+
+# --- writing (Django) --------------------------------------------------------------------------------------------
+
+#: The share of a fuel switch's saved heat that comes back as the new energy (the rest is the efficiency of the
+#: new heat source): biomass burnt at the same boiler efficiency; a heat pump at a COP of 3; an electric boiler at
+#: 98 %. Demo assumptions, stated in the case's title.
+SWITCH_TO = {"biomass": ("biomass_wood_chips", 1.0), "heat_pump": ("electricity_grid", 1 / 3.0),
+             "electric": ("electricity_grid", 1 / 0.98)}
+KWH_PER_GJ = 1000 / 3.6
+MONTE_CARLO_DRAWS = 2000  # for the cases shared with the financier: its P10/P50/P90 (seeded)
+FINANCIER = "Lotus Bridge Climate Finance"
+
+
+def _price_per_canonical(price, metric: str, canonical: str) -> float | None:
+    """The price [USD per ``canonical`` unit] of a reference.prices row, converting its unit (through the fuel's
+    shipped calorific value and density where it is sold by mass or volume)."""
+    from loomlight.calc.units import UnitError, to_canonical
+    from loomlight.reference.fuel_properties import default
+
+    usd = price.usd_per_unit
+    if usd is None:
+        return None
+    try:
+        return usd / to_canonical(1, price.per_unit, canonical).value
+    except UnitError:
+        pass
+    ncv = default(metric, "ncv")
+    if ncv is None:
+        return None
+    try:
+        tonnes = to_canonical(1, price.per_unit, "t").value
+    except UnitError:
+        density = default(metric, "density")  # L per t
+        if density is None:
+            return None
+        try:
+            tonnes = to_canonical(1, price.per_unit, "L").value / density.value
+        except UnitError:
+            return None
+    return usd / (tonnes * ncv.value)
+
+
+def _yearly(facilities: dict, year: int) -> dict[tuple[str, str], tuple[float, int, str]]:
+    """(facility name, metric) -> (the year's total in its canonical unit, months with a value, unit), from the
+    stored months: one query for every facility (a month missing is missing, never filled in)."""
+    from loomlight.reporting.models import ActivityValue
+
+    names = {f.pk: name for name, f in facilities.items()}
+    totals: dict[tuple[str, str], list] = {}
+    stored = ActivityValue.objects.filter(facility__in=facilities.values(), period__year=year, qualifier="")
+    for facility_id, period, metric, value, unit in stored.values_list("facility_id", "period", "metric", "value", "unit"):
+        entry = totals.setdefault((names[facility_id], metric), [0.0, set(), unit])
+        entry[0] += value
+        entry[1].add(period)
+    return {k: (v[0], len(v[1]), v[2]) for k, v in totals.items()}
+
+
+def _line(country: str, year: int, metric: str, quantity: float, unit: str) -> dict | None:
+    from loomlight.reference.prices import price
+
+    found = price(country, metric, year)
+    per = _price_per_canonical(found, metric, unit) if found is not None else None
+    if per is None:
+        return None  # no shipped price: the user would enter one; the demo leaves the measure out
+    return {"metric": metric, "quantity": round(quantity, 1), "unit": unit, "price": round(per, 6)}
+
+
+def case_document(case: CasePlan, intervention, country: str, year: int, used: float, unit: str) -> dict | None:
+    """The ``loomlight case`` document of a planned case sized on the facility's ``used`` [unit] of its metric in
+    ``year``; None when a price is missing."""
+    saved = used * case.share
+    lines = [_line(country, year, case.metric, saved, unit)]
+    if intervention.category == "fuel_switch":
+        target = next((v for k, v in SWITCH_TO.items() if k in intervention.code), None)
+        if target is not None:
+            added_metric, ratio = target
+            added = saved * ratio * (KWH_PER_GJ if added_metric == "electricity_grid" and unit == "GJ" else 1.0)
+            added_unit = "kWh" if added_metric == "electricity_grid" else unit
+            lines.append(_line(country, year, added_metric, -added, added_unit))
+    if any(line is None for line in lines):
+        return None
+    money = sum(line["quantity"] * line["price"] for line in lines)
+    if money <= 0:
+        return None
+    payback = intervention.payback_years_reported or 3.0
+    capex = round(money * payback * case.payback_factor, -2) or 100.0
+    document = {"country": country, "year": year, "capex": capex, "lifetime_years": int(intervention.lifetime_years or 10),
+                "discount_rate": DISCOUNT_RATE, "escalation": ESCALATION, "savings": lines, "currency": "USD"}
+    if case.instrument in LOAN_TERMS:
+        rate, tenor = LOAN_TERMS[case.instrument]
+        document["loan"] = {"share": case.financed_share, "rate": rate, "tenor_years": tenor}
+    if case.instrument == "grant":
+        document["grant"] = round(capex * case.financed_share, 2)
+    if case.shared:
+        document["monte_carlo"] = {"draws": MONTE_CARLO_DRAWS, "seed": 1,
+                                   "ranges": {"capex": [round(capex * 0.85, 2), round(capex * 1.25, 2)],
+                                              "savings[0].price": [round(lines[0]["price"] * 0.85, 6),
+                                                                   round(lines[0]["price"] * 1.15, 6)]}}
+    return document
+
+
+def _moment(day: datetime.date, hour: int, latest: datetime.datetime) -> datetime.datetime:
+    return min(datetime.datetime(day.year, day.month, day.day, hour, tzinfo=datetime.UTC), latest)
+
+
+def write_cases(demo, facilities: dict, parks: dict, people: dict, today: datetime.date) -> CasesDemo:
+    """Write the planned cases (module docstring): sized on the stored months, evaluated by ``evaluate_document``,
+    their stage history and audit events in bulk; the measured ones through ``savings_measure``."""
+    from decimal import Decimal
+
+    from loomlight.audit.models import AuditAction, AuditEvent
+    from loomlight.audit.services import snapshot
+    from loomlight.demo.periodic import build_start
+    from loomlight.interventions import services
+    from loomlight.interventions.models import BusinessCase, StageChange
+    from loomlight.reference.interventions import interventions
+    from loomlight.registry.models import Organisation
+
+    catalogue = interventions()
+    plan_ = plan_cases(demo, today, catalogue)
+    latest = build_start(today) - datetime.timedelta(hours=1)
+    financier = Organisation.objects.get(name=FINANCIER)
+    programme = people["programme"]
+    manager_facility = next((u.scope_name for u in demo.users if u.username == "manager"), None)
+    yearly = {plan_.year: _yearly(facilities, plan_.year), plan_.year - 1: _yearly(facilities, plan_.year - 1)}
+    version = services.data_version()[:200]
+
+    rows: list[tuple[CasePlan, BusinessCase]] = []
+    for c in plan_.cases:
+        intervention = catalogue[c.intervention]
+        year = plan_.year - 1 if c.implemented_on and c.implemented_on.year <= plan_.year else plan_.year
+        used, _months, unit = yearly[year].get((c.facility, c.metric), (0.0, 0, ""))
+        if used <= 0:
+            continue
+        document = case_document(c, intervention, demo_country(demo, c.facility), year, used, unit)
+        if document is None:
+            continue
+        result = services.evaluate(document)  # evaluate_document, as case_create and case_update call it
+        creator = people["manager"] if c.facility == manager_facility else people["admin"]
+        created = _moment(c.created_on, 9, latest)
+        financed = ORDER.index(c.stage) >= ORDER.index("financed")
+        case = BusinessCase(
+            facility=facilities[c.facility], programme=programme, intervention=c.intervention,
+            title=f"{intervention.name}", baseline_year=year, document=document, result=result,
+            data_version=version, computed_at=created, stage=c.stage if not c.measured else "implemented",
+            financier=financier if financed else None, instrument=c.instrument,
+            amount=Decimal(str(round(document["capex"] * c.financed_share, 2))) if financed else None,
+            currency="USD", implemented_on=c.implemented_on, shared_with_financiers=c.shared, created_by=creator,
+            created_at=created, updated_at=_moment(c.stage_days[-1], 11, latest))
+        rows.append((c, case))
+    park_case = _park_solar(plan_, parks, facilities, yearly[plan_.year], catalogue, people, programme, latest, version, today)
+    cases = [case for _c, case in rows] + ([park_case[1]] if park_case else [])
+    BusinessCase.objects.bulk_create(cases)
+    if park_case:
+        rows.append(park_case)
+
+    changes, events = [], []
+    for c, case in rows:
+        moves = c.stage_days[:len(c.stage_days) - (1 if c.measured == "accepted" else 0)]  # verified by measurement
+        stages = ORDER[:len(moves)]
+        state = {**snapshot(case), "npv": case.figure("npv")}
+        state.pop("result", None)
+        events.append(AuditEvent(at=_moment(moves[0], 9, latest), actor=case.created_by, action=AuditAction.CREATE,
+                                 object_type=case._meta.label_lower, object_id=str(case.pk), object_repr=str(case)[:300],
+                                 before=None, after={**state, "stage": "idea"}, via=VIA))
+        changes.append(StageChange(case=case, from_stage="", to_stage="idea", by=case.created_by,
+                                   at=_moment(moves[0], 9, latest)))
+        for k in range(1, len(moves)):
+            at = _moment(moves[k], 11, latest)
+            to = stages[k]
+            money = to == "financed"
+            changes.append(StageChange(case=case, from_stage=stages[k - 1], to_stage=to, by=case.created_by, at=at,
+                                       financier=case.financier if money else None,
+                                       instrument=case.instrument if money else "",
+                                       amount=case.amount if money else None))
+            events.append(AuditEvent(at=at, actor=case.created_by, action=AuditAction.UPDATE,
+                                     object_type=case._meta.label_lower, object_id=str(case.pk),
+                                     object_repr=str(case)[:300], before={**state, "stage": stages[k - 1]},
+                                     after={**state, "stage": to}, via=VIA))
+    StageChange.objects.bulk_create(changes, batch_size=2000)
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+
+    for c, case in rows:
+        if c.measured:
+            _measure(case, c, people["admin"], latest)
+    return plan_
+
+
+VIA = "demo"
+
+
+def demo_country(demo, facility: str) -> str:
+    return next(f.country for f in demo.facilities if f.name == facility)
+
+
+def _measure(case, c: CasePlan, by, latest: datetime.datetime) -> None:
+    """The case's savings measured through the service (the one rule that verifies a case), dated on its day."""
+    from loomlight.audit.models import AuditEvent
+    from loomlight.interventions import services
+
+    production = _production_metrics(case.facility)[0]
+    measurement = services.savings_measure(by=by, case=case, metric=c.metric, production_metric=production, via=VIA)
+    at = _moment(c.stage_days[-1], 14, latest)
+    type(measurement).objects.filter(pk=measurement.pk).update(at=at)
+    case.stage_changes.filter(to_stage="verified").update(at=at)
+    type(case).objects.filter(pk=case.pk, stage="verified").update(updated_at=at)
+    AuditEvent.objects.filter(object_type__in=[measurement._meta.label_lower, case._meta.label_lower], via=VIA,
+                              object_id__in=[str(measurement.pk), str(case.pk)], at__gt=latest).update(at=at)
+
+
+def _production_metrics(facility) -> list[str]:
+    from loomlight.reporting.models import ActivityValue
+
+    return list(ActivityValue.objects.filter(facility=facility, metric__startswith="production_")
+                .values_list("metric", flat=True).distinct()[:1])
+
+
+TIMEZONES = {"VN": "Asia/Ho_Chi_Minh", "KH": "Asia/Phnom_Penh", "TH": "Asia/Bangkok", "ET": "Africa/Addis_Ababa",
+             "KE": "Africa/Nairobi"}
+
+
+def _kwp(capacity: str) -> float:
+    """'7.2 MWp' -> 7200.0 [kWp]."""
+    number, unit = capacity.replace(",", "").split()[:2]
+    return float(number) * (1000.0 if unit.lower().startswith("mw") else 1.0)
+
+
+def solar_intervention(catalogue):
+    """The catalogue's park group rooftop solar (else its rooftop solar)."""
+    renewable = [i for i in catalogue.values() if i.category == "renewable" and "solar" in i.code and "thermal" not in i.code]
+    return next((i for i in renewable if "group" in i.code or "park" in i.code), renewable[0] if renewable else None)
+
+
+def _park_solar(plan_, parks, facilities, yearly, catalogue, people, programme, latest, version, today):
+    """The park's shared rooftop solar as one park case: its yearly generation (calc.solar) divided among the
+    tenants it serves by their electricity use of the year (SOLAR_RULE), kept in the document's ``solar``."""
+    from decimal import Decimal
+
+    from loomlight.calc import solar
+    from loomlight.interventions import services
+    from loomlight.interventions.models import BusinessCase
+    from loomlight.registry.models import Organisation, SharedFacility
+
+    park = parks.get(plan_.solar_park)
+    intervention = solar_intervention(catalogue)
+    plant = SharedFacility.objects.filter(park=park, kind="rooftop_solar").first() if park else None
+    if park is None or intervention is None or plant is None:
+        return None
+    shares = {t: yearly[(t, "electricity_grid")][0] for t in plan_.solar_tenants if (t, "electricity_grid") in yearly}
+    kwp = _kwp(plant.capacity)
+    site = solar.Site(latitude=float(park.latitude), longitude=float(park.longitude), country=park.country,
+                      timezone=TIMEZONES.get(park.country, "UTC"))
+    generated = solar.generation(site, solar.Array(kwp=kwp), year=plan_.year)
+    annual = round(generated.annual_kwh, 1)
+    allocation = solar.allocate(annual, shares, rule=SOLAR_RULE)
+    line = _line(park.country, plan_.year, "electricity_grid", annual, "kWh")
+    if line is None:
+        return None
+    capex = round(kwp * (intervention.capex_typical or 800.0), -2)
+    c = plan_.park_case
+    share = c.financed_share
+    document = {"country": park.country, "year": plan_.year, "capex": capex,
+                "lifetime_years": int(intervention.lifetime_years or 25), "discount_rate": DISCOUNT_RATE,
+                "escalation": ESCALATION, "savings": [line], "currency": "USD",
+                "loan": {"share": share, "rate": LOAN_TERMS["green_loan"][0], "tenor_years": 10},
+                "solar": {"shared_facility": plant.name, "kwp": kwp, "annual_kwh": annual,
+                          "specific_yield_kwh_per_kwp": generated.specific_yield_kwh_per_kwp,
+                          "scaled_to": generated.scaled_to, "rule": SOLAR_RULE,
+                          "shares": {t: round(v, 1) for t, v in shares.items()},
+                          "allocation": allocation}}
+    result = services.evaluate(document)
+    created = _moment(c.created_on, 9, latest)
+    case = BusinessCase(park=park, programme=programme, intervention=intervention.code,
+                        title=f"{plant.name}: {intervention.name}", baseline_year=plan_.year, document=document,
+                        result=result, data_version=version, computed_at=created, stage=c.stage,
+                        financier=Organisation.objects.get(name=FINANCIER), instrument=c.instrument,
+                        amount=Decimal(str(round(capex * share, 2))), currency="USD",
+                        shared_with_financiers=False, created_by=people["park"], created_at=created,
+                        updated_at=_moment(c.stage_days[-1], 11, latest))
+    return c, case
+
+
+def monthly_factor(demo, day: datetime.date):
+    """``series_factor`` of the cases planned on ``day``, for ``demo/periodic.write_monthly``."""
+    adjustments = plan_cases(demo, day).adjustments()
+    seed = demo.seed
+
+    def factor(facility: str, metric: str, period: datetime.date) -> float:
+        return series_factor(adjustments, seed, facility, metric, period)
+
+    return factor
