@@ -67,6 +67,13 @@ V1_PATHS = {
     "/api/v1/actions/{action_id}/verify": {"post"},
     "/api/v1/frameworks": {"get"},
     "/api/v1/frameworks/{framework_id}/{version}/questions": {"get"},
+    "/api/v1/cases": {"get", "post"},
+    "/api/v1/cases/pipeline": {"get"},
+    "/api/v1/cases/curve": {"get"},
+    "/api/v1/cases/{case_id}": {"get", "patch", "delete"},
+    "/api/v1/cases/{case_id}/stage": {"post"},
+    "/api/v1/cases/{case_id}/measured-savings": {"post"},
+    "/api/v1/interventions": {"get"},
 }
 
 

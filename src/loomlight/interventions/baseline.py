@@ -1,0 +1,132 @@
+"""A facility's own baseline for a business case: its yearly quantity of each metric from its stored monthly
+values, the price of each from ``reference.prices`` and the grid factor its inventory uses. What the case
+builder pre-fills.
+
+The year: by default the last full year, as the emissions pages decide it (``calc.periods``): the latest year
+that is over (its December is due, ``LOOMLIGHT_REPORTING_DEADLINE_DAY``) whose twelve months each hold data;
+else the latest year with data, said to be incomplete. Months are counted as the platform counts them: every
+stored month, with how many are verified, submitted or draft (``reporting.verification.counted``). A metric with
+missing months is given with its months and the sum of those months only, flagged ``gap``: never extrapolated.
+A price not shipped is None (the user enters one), never 0; a price of an earlier year is flagged
+``proxy_year``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from loomlight.calc import periods
+
+
+@dataclass(frozen=True)
+class MetricBaseline:
+    metric: str
+    quantity: float                 # Σ of the reported months [unit]; of the reported months only when ``gap``
+    unit: str
+    months: int                     # months of the year with a value of this metric
+    missing: tuple[str, ...]        # "YYYY-MM" of the year without a value
+    gap: bool                       # fewer than 12 months: not a full year's use
+    price: float | None = None      # [currency per unit], None = not shipped: the user enters one
+    price_unit: str = ""
+    price_currency: str = ""
+    price_usd: float | None = None  # [USD per unit]
+    price_year: int | None = None
+    price_source: str = ""
+    price_flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Baseline:
+    facility_id: int
+    country: str
+    year: int | None                 # None: the facility has no data at all
+    reason: str                      # "requested", "last_complete", "latest" (incomplete), "none"
+    months: int                      # months of the year with any data
+    complete: bool                   # over, and 12 months with data
+    states: dict = field(default_factory=dict)   # {"verified": n, "submitted": n, "draft": n} of those months
+    metrics: dict = field(default_factory=dict)  # {metric: MetricBaseline}
+    grid_factor: dict | None = None  # {value, unit, type, source, year, flags} or None (no factor shipped)
+
+
+def _grid(country: str, year: int) -> dict | None:
+    from loomlight.reference.grid_factors import for_inventory
+
+    factor = for_inventory(country, year)
+    if factor is None:
+        return None
+    return {"value": factor.value, "unit": factor.unit, "type": factor.factor_type, "source": factor.citation(),
+            "year": factor.year, "flags": list(factor.flags)}
+
+
+def _price(country: str, metric: str, year: int):
+    try:
+        from loomlight.reference.prices import price
+    except ImportError:     # the prices are not shipped in this installation
+        return None
+    try:
+        return price(country, metric, year)
+    except (KeyError, ValueError, NotImplementedError):
+        return None
+
+
+def _years_with_months(facility) -> dict[int, set[datetime.date]]:
+    from loomlight.reporting.models import ActivityValue
+
+    years: dict[int, set] = {}
+    for month in ActivityValue.objects.filter(facility=facility).values_list("period", flat=True).distinct():
+        years.setdefault(month.year, set()).add(month)
+    return years
+
+
+def baseline_for(facility, year: int | None = None, *, today: datetime.date | None = None,
+                 deadline_day: int | None = None) -> Baseline:
+    """The facility's yearly quantities per metric of ``year`` (by default the last full year), with prices for
+    its country and the grid factor its inventory would use."""
+    from django.conf import settings
+
+    from loomlight.reporting.models import ActivityValue
+    from loomlight.reporting.verification import counted, statuses
+
+    today = today or datetime.date.today()
+    deadline_day = deadline_day or settings.REPORTING_DEADLINE_DAY
+    years = _years_with_months(facility)
+    if year is not None:
+        reason = "requested"
+    else:
+        complete = [y for y, months in years.items() if periods.year_complete(y, len(months), today, deadline_day)]
+        if complete:
+            year, reason = max(complete), "last_complete"
+        elif years:
+            year, reason = max(years), "latest"
+        else:
+            return Baseline(facility_id=facility.pk, country=facility.country, year=None, reason="none", months=0,
+                            complete=False)
+    months_of_year = years.get(year, set())
+    state_of = statuses([facility.pk], datetime.date(year, 1, 1), datetime.date(year, 12, 1))
+    states = {"verified": 0, "submitted": 0, "draft": 0}
+    for month in months_of_year:
+        states[counted(state_of.get((facility.pk, month), "draft"))] += 1
+    sums: dict[str, list] = {}
+    rows = ActivityValue.objects.filter(facility=facility, period__year=year).values_list("metric", "period", "value", "unit")
+    for metric, month, value, unit in rows:
+        entry = sums.setdefault(metric, [0.0, unit, set()])
+        entry[0] += value
+        entry[2].add(month)
+    all_months = [datetime.date(year, m, 1) for m in range(1, 13)]
+    metrics = {}
+    for metric in sorted(sums):
+        quantity, unit, months = sums[metric]
+        missing = tuple(f"{m:%Y-%m}" for m in all_months if m not in months)
+        found = _price(facility.country, metric, year)
+        extra = {}
+        if found is not None:
+            extra = {"price": found.value, "price_unit": found.unit, "price_currency": found.currency,
+                     "price_usd": found.usd_per_unit, "price_year": found.year, "price_source": found.source,
+                     "price_flags": tuple(found.flags)}
+        metrics[metric] = MetricBaseline(metric=metric, quantity=quantity, unit=unit, months=len(months),
+                                         missing=missing, gap=bool(missing), **extra)
+    return Baseline(facility_id=facility.pk, country=facility.country, year=year, reason=reason,
+                    months=len(months_of_year),
+                    complete=periods.year_complete(year, len(months_of_year), today, deadline_day),
+                    states=states, metrics=metrics, grid_factor=_grid(facility.country, year))
