@@ -84,7 +84,7 @@ def _number(row: dict, column: str, line: int) -> float | None:
     try:
         return float(raw)
     except ValueError:
-        raise CatalogueError(f"{FILE} line {line}, column {column}: {raw!r} is not a number") from None
+        raise CatalogueError(f"{FILE} line {line} ({row.get('code') or '?'}), column {column}: {raw!r} is not a number") from None
 
 
 def _codes(raw: str) -> tuple[str, ...]:
