@@ -20,8 +20,8 @@ Measured savings need data that show them: ``series_factor`` is the share of a m
 series keeps at a facility whose case was implemented (``demo/periodic.write_monthly`` applies it): after
 ``implemented_on`` the metric drops by the measure's share. The demo's months are otherwise a regular function of
 production with ±5 % noise (``demo/monthly.py``), which passes ASHRAE Guideline 14 (CV(RMSE) ≤ 15 %); the measured
-facilities are chosen among those whose months hold no typing error, no gap and no flagged value in the months
-measured. One implemented case is measured at a facility whose baseline months were estimated from bills (its
+facilities are chosen among those whose months hold no typing error and no flagged value in the months
+measured, and whose intensity drifts little over the window (Option C would count a drift as saved). One implemented case is measured at a facility whose baseline months were estimated from bills (its
 series gets ±35 % noise before ``implemented_on``): its baseline fails the criteria and the case stays
 "implemented", the refused measurement on the record.
 """
@@ -45,6 +45,8 @@ MEASURED_ACCEPTED = 3
 MEASURED_REFUSED = 1
 #: The monthly pattern of a facility that can be measured: no value typed ten times too large in its latest months.
 MEASURABLE_PATTERNS = ("on_time", "not_yet")
+#: The largest change of a measured facility's planned intensity between the window's first and last 12 months.
+MAX_DRIFT = 0.04
 #: The metric measured (every demo facility buys grid electricity).
 MEASURED_METRIC = "electricity_grid"
 #: The noise of the baseline months of the refused case (readings estimated from bills) [fraction, uniform ±].
@@ -100,42 +102,75 @@ def last_complete_year(today: datetime.date) -> int:
     return today.year - 1 if calc_periods.year_over(today.year - 1, today) else today.year - 2
 
 
+def profiles(demo) -> dict[str, monthly.FacilityProfile]:
+    """The monthly plan's profile of each facility, as ``demo/periodic.write_monthly`` builds them (whether a
+    central plant serves it changes the facility's draws)."""
+    cetp_parks = {s.park for s in demo.shared_facilities if s.kind == "cetp"}
+    served = {name for s in demo.shared_facilities if s.kind == "cetp" for name in s.serves}
+    return {f.name: monthly.FacilityProfile(f.name, f.country, f.processes, f.headcount_female, f.headcount_male,
+                                            cetp=f.park in cetp_parks and f.name in served)
+            for f in demo.facilities}
+
+
 def _facility_metrics(demo, seed: int, year: int) -> dict[str, set[str]]:
     """The metrics each facility reports (from the monthly plan of one month: pure, cheap)."""
-    profiles = [monthly.FacilityProfile(f.name, f.country, f.processes, f.headcount_female, f.headcount_male,
-                                        cetp=False) for f in demo.facilities]
     metrics: dict[str, set[str]] = {}
-    for row in monthly.plan_monthly(profiles, seed, [datetime.date(year, 6, 1)], gaps=False):
+    for row in monthly.plan_monthly(list(profiles(demo).values()), seed, [datetime.date(year, 6, 1)], gaps=False):
         metrics.setdefault(row.facility, set()).add(row.metric)
     return metrics
 
 
-def fits(intervention, processes, metrics) -> str | None:
+def saving_share(intervention) -> float | None:
+    """The fraction of its metric's yearly use a measure saves: the catalogue's typical saving, else the middle of
+    its range (None when the catalogue gives neither)."""
+    if intervention.saving_typical is not None:
+        return intervention.saving_typical
+    if intervention.saving_low is not None and intervention.saving_high is not None:
+        return (intervention.saving_low + intervention.saving_high) / 2
+    return None
+
+
+def priced(country: str, metric: str, year: int) -> bool:
+    """Whether reference.prices ships a price of ``metric`` in ``country`` for ``year`` (or an earlier year) that
+    converts to USD per the metric's canonical unit."""
+    from loomlight.reference.prices import price
+
+    found = price(country, metric, year)
+    return found is not None and _price_per_canonical(found, metric, monthly.UNITS[metric]) is not None
+
+
+def fits(intervention, processes, metrics, priced_metric=lambda metric: True) -> str | None:
     """The metric through which ``intervention`` fits a facility running ``processes`` and reporting ``metrics``
-    (None when it does not fit)."""
-    if intervention.category not in CATEGORIES or intervention.saving_typical is None:
+    with a shipped price (``priced_metric``); None when it does not fit."""
+    if intervention.category not in CATEGORIES or saving_share(intervention) is None:
         return None
     if intervention.applies_to and not set(intervention.applies_to) & set(processes):
         return None
+    if intervention.category == "renewable" and "solar" not in intervention.code:
+        return None  # certificates and power purchase agreements buy electricity, they save none of it
     if intervention.code.startswith("park") or "group" in intervention.code:
         return None
-    return next((m for m in intervention.metrics if m in metrics), None)
+    return next((m for m in intervention.metrics if m in metrics and priced_metric(m)), None)
 
 
-def _measurable(demo, seed: int, facility: str, start: datetime.date, last: datetime.date) -> bool:
-    """Whether the planned months of ``facility`` from ``start`` to ``last`` are all there and regular (no typing
-    error: each month's electricity within 12 % of its production times the median ratio)."""
-    f = next(f for f in demo.facilities if f.name == facility)
+def _measurable(demo, seed: int, facility: str, start: datetime.date, last: datetime.date, *, regular: bool = True) -> bool:
+    """Whether the planned months of ``facility`` from ``start`` to ``last`` are regular (no typing error: each
+    month's electricity within 12 % of its production times the median ratio; a month never reported is simply
+    not in the regression)."""
     months = [monthly.month_add(start, k) for k in range(monthly.months_between(start, last) + 1)]
-    if any(monthly.is_gap(seed, facility, m) for m in months):
-        return False
-    profile = monthly.FacilityProfile(f.name, f.country, f.processes, f.headcount_female, f.headcount_male, cetp=False)
-    rows = monthly.plan_monthly([profile], seed, months, gaps=False)
+    if not regular:
+        return True
+    rows = monthly.plan_monthly([profiles(demo)[facility]], seed, months, gaps=False)
     use = {r.period: r.value for r in rows if r.metric == MEASURED_METRIC}
     output = {r.period: r.value for r in rows if r.metric.startswith("production_")}
-    ratios = sorted(use[m] / output[m] for m in months)
+    series = [use[m] / output[m] for m in months]
+    ratios = sorted(series)
     median = ratios[len(ratios) // 2]
-    return all(abs(r / median - 1) < 0.12 for r in ratios)
+    if not all(abs(r / median - 1) < 0.12 for r in ratios):
+        return False
+    # and little drift of its intensity (demo/monthly.py's yearly efficiency gain): Option C would count it as saved
+    drift = sum(series[-12:]) / sum(series[:12]) - 1
+    return abs(drift) < MAX_DRIFT
 
 
 def plan_cases(demo, today: datetime.date, catalogue=None) -> CasesDemo:
@@ -152,26 +187,33 @@ def plan_cases(demo, today: datetime.date, catalogue=None) -> CasesDemo:
     with_financier = sorted({c.facility for c in demo.consents if c.grantee == "Lotus Bridge Climate Finance"
                              and "business_cases" in c.data_kinds and not c.revoked})
     last_month = monthly.last_complete_month(today)
-    first_month = monthly.window(today)[0]
+    # the months any build of this last complete year may hold (so that the choice does not depend on the day)
+    first_month, end_month = datetime.date(year - 2, 1, 1), datetime.date(year + 1, 12, 1)
 
-    # who considers business cases: the manager's facility, those sharing with the financier, others drawn
+    # the facilities measured: regular months over every window a build of this year may hold (the refused one
+    # any: its baseline months are estimated anyway)
     names = sorted(f.name for f in demo.facilities if f.name in metrics)
-    chosen = [n for n in [manager_facility, *with_financier] if n in names]
-    chosen += rng.sample([n for n in names if n not in chosen], CASE_FACILITIES - len(chosen))
-    # the facilities measured: regular months from the window's start to the last complete month
-    implemented_on = {}
-    measurable = [n for n in chosen if patterns[n] in MEASURABLE_PATTERNS and n not in late_starts
-                  and n != manager_facility and n not in with_financier]
-    rng.shuffle(measurable)
-    accepted = [n for n in measurable if _measurable(demo, demo.seed, n, first_month, last_month)][:MEASURED_ACCEPTED]
-    refused = [n for n in measurable if n not in accepted][:MEASURED_REFUSED]
-    for name in accepted + refused:
-        implemented_on[name] = datetime.date(year, rng.randint(3, 6), 1)
+    country = {f.name: f.country for f in demo.facilities}
+    candidates = [n for n in names if patterns[n] in MEASURABLE_PATTERNS and n not in late_starts
+                  and n != manager_facility and n not in with_financier
+                  and priced(country[n], MEASURED_METRIC, year)]
+    rng.shuffle(candidates)
+    accepted = [n for n in candidates if _measurable(demo, demo.seed, n, first_month, end_month)][:MEASURED_ACCEPTED]
+    refused = [n for n in candidates if n not in accepted
+               and _measurable(demo, demo.seed, n, first_month, end_month, regular=False)][:MEASURED_REFUSED]
+    implemented_on = {name: datetime.date(year, rng.randint(3, 6), 1) for name in accepted + refused}
+    # who considers business cases: the manager's facility, those sharing with the financier, those measured,
+    # others drawn
+    chosen = [n for n in dict.fromkeys([manager_facility, *with_financier, *accepted, *refused]) if n in names]
+    chosen += rng.sample([n for n in names if n not in chosen], max(0, CASE_FACILITIES - len(chosen)))
 
     processes = {f.name: f.processes for f in demo.facilities}
     plans: list[dict] = []
     for name in chosen:
-        fitting = [(code, m) for code, i in catalogue.items() if (m := fits(i, processes[name], metrics[name]))]
+        def priced_here(metric, name=name):
+            return priced(country[name], metric, year)
+
+        fitting = [(code, m) for code, i in catalogue.items() if (m := fits(i, processes[name], metrics[name], priced_here))]
         if not fitting:
             continue
         count = min(len(fitting), rng.randint(*MEASURES_PER_FACILITY))
@@ -188,7 +230,7 @@ def plan_cases(demo, today: datetime.date, catalogue=None) -> CasesDemo:
             if k == 0 and name in implemented_on:
                 measured = "accepted" if name in accepted else "refused"
             plans.append({"facility": name, "intervention": code, "metric": metric, "measured": measured,
-                          "share": catalogue[code].saving_typical})
+                          "share": saving_share(catalogue[code])})
 
     stages = _draw_stages(rng, [p for p in plans if not p["measured"]])
     cases = []
@@ -197,6 +239,7 @@ def plan_cases(demo, today: datetime.date, catalogue=None) -> CasesDemo:
         done = implemented_on.get(p["facility"]) if p["measured"] else None
         cases.append(_dated_case(rng, p, stage, done, today, last_month, p["facility"] in with_financier))
     cases = _share_some_without_consent(rng, cases, with_financier)
+    cases = _share_one_before_seeking_finance(cases, with_financier)
     solar_tenants = next((s.serves for s in demo.shared_facilities if s.park == SOLAR_PARK and s.kind == "rooftop_solar"), ())
     start = today - datetime.timedelta(days=rng.randint(300, 420))
     days = sorted(start + datetime.timedelta(days=rng.randint(1, 280)) for _ in range(3))
@@ -263,6 +306,21 @@ def _share_some_without_consent(rng, cases: list[CasePlan], with_financier) -> l
                   and ORDER.index(c.stage) >= ORDER.index("seeking_finance")]
     for i in rng.sample(candidates, min(SHARED_WITHOUT_CONSENT, len(candidates))):
         cases[i] = dataclasses.replace(cases[i], shared=True)
+    return cases
+
+
+def _share_one_before_seeking_finance(cases: list[CasePlan], with_financier) -> list[CasePlan]:
+    """A case marked shared at a consenting facility while still at feasibility (the financier does not see it yet):
+    the first such case, or the first idea there moved on to feasibility."""
+    import dataclasses
+
+    if any(c.shared and c.stage == "feasibility" and c.facility in with_financier for c in cases):
+        return cases
+    for i, c in enumerate(cases):
+        if c.facility in with_financier and c.stage == "idea":
+            later = c.stage_days[0] + datetime.timedelta(days=14)
+            cases[i] = dataclasses.replace(c, stage="feasibility", shared=True, stage_days=(c.stage_days[0], later))
+            break
     return cases
 
 
