@@ -173,11 +173,14 @@ class TestSequence:
         ({"e": 1.0}, [step("s", "efficiency", {"e": -0.1})], "s.saves.e"),
         ({"e": 1.0}, [step("s", "efficiency", {"x": 0.1})], "s.saves.x"),
         ({"e": 1.0}, [step("s", "fuel_switch", {"e": 0.1}, {"b": -1.0})], "s.adds.b"),
+        ({"e": "lots"}, [], "baseline.e"),
+        ({"e": 1.0}, [step("s", "efficiency", {"e": None})], "s.saves.e"),
     ])
     def test_bad_input_names_the_field(self, baseline, steps, field):
         with pytest.raises(MaccError) as caught:
             sequence(baseline, steps)
         assert caught.value.field == field
+        assert str(caught.value).startswith(field + ": ")
 
     @settings(max_examples=200, deadline=None)
     @given(quantities=st.dictionaries(st.sampled_from(["kwh", "coal", "water"]),

@@ -236,3 +236,26 @@ class TestAvoided:
         with pytest.raises(MvError) as caught:
             avoided(b, bad)
         assert (caught.value.key, caught.value.params["field"]) == ("month_value", "use")
+
+
+def evaluate(terms) -> float:
+    """A step's terms read left to right: a × b ÷ c − d."""
+    value = terms[0]["value"]
+    for op, operand in zip(terms[1::2], terms[2::2]):
+        x = operand["value"]
+        value = {"×": value * x, "÷": value / x, "+": value + x, "−": value - x}[op]
+    return value
+
+
+def test_every_step_with_terms_equals_its_value_in_the_unit_given():
+    # given a baseline fitted with unit="kWh" and its savings, when each step's terms are read left to right,
+    # then they give the step's value (calc.ghg.Step's rule), and the use terms are in kWh
+    base, reporting, _ = constructed()
+    b = fit_baseline(base, unit="kWh")
+    s = avoided(b, reporting)
+    steps = [step for step in b.explanation.steps + s.explanation.steps if step.terms]
+    assert {step.code for step in steps} == {"mv.cv_rmse", "mv.nmbe", "mv.avoided", "mv.fraction", "mv.uncertainty",
+                                              "mv.prediction_interval"}
+    for step in steps:
+        assert evaluate(step.terms) == pytest.approx(step.value, rel=1e-12, abs=1e-12), step.code
+    assert s.explanation.steps[1].terms[0]["unit"] == "kWh" and s.explanation.steps[1].unit == "kWh"

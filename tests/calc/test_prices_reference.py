@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from datetime import date
 from importlib import resources
 
@@ -95,3 +97,12 @@ def test_two_default_rows_for_one_year_are_refused():
     row = dict(ROWS[0]) | {"default": "true"}
     with pytest.raises(PriceFileError, match="line 3, column default"):
         parse(_text(row, row))
+
+
+def test_the_loaders_load_no_django():
+    """The catalogue and the prices are read by the CLI and loomlight.calc, so reading them loads no Django."""
+    code = ("import sys\nfrom loomlight.reference import interventions, prices\n"
+            "interventions.interventions(); prices.prices(); prices.price('VN', 'electricity_grid', 2025)\n"
+            "print(','.join(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

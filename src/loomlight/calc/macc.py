@@ -168,6 +168,13 @@ def curve(items, *, group: bool = False) -> Curve:
     return Curve(bars, total, no_regret, share, tuple(sorted(left_out, key=lambda i: str(i.key))))
 
 
+def _float(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
 def _rank(step: Step) -> int:
     return ORDER.index(step.category) if step.category in ORDER else len(ORDER)
 
@@ -182,17 +189,18 @@ def sequence(baseline: dict, steps: list[Step]) -> list[dict]:
     MaccError for a fraction outside 0..1, a negative baseline or a metric the baseline does not have."""
     remaining = {}
     for metric, quantity in baseline.items():
-        q = float(quantity)
+        q = _float(quantity)
         if not math.isfinite(q) or q < 0:
-            raise MaccError(f"baseline.{metric}", f"a yearly quantity must be zero or more (got {quantity!r})")
+            raise MaccError(f"baseline.{metric}", f"a yearly quantity must be a number, zero or more (got {quantity!r})")
         remaining[metric] = q
     for step in steps:
         for part in ("saves", "adds"):
             for metric, fraction in (getattr(step, part) or {}).items():
-                f = float(fraction)
+                f = _float(fraction)
                 limit = 1.0 if part == "saves" else math.inf
                 if not math.isfinite(f) or f < 0 or f > limit:
-                    raise MaccError(f"{step.key}.{part}.{metric}", f"must be between 0 and {limit:g} (got {fraction!r})")
+                    rule = "between 0 and 1" if part == "saves" else "zero or more"
+                    raise MaccError(f"{step.key}.{part}.{metric}", f"must be a number {rule} (got {fraction!r})")
     order = sorted(range(len(steps)), key=lambda i: (_rank(steps[i]), i))
     results: list[dict] = [{} for _ in steps]
     for i in order:

@@ -91,6 +91,7 @@ class Baseline:
     mean_use: float = 0.0                               # ȳ [unit of use]
     ranges: dict = field(default_factory=dict)          # {driver: (min, max)} over the baseline
     cov_params: tuple = field(default=(), compare=False)  # statsmodels' covariance of the coefficients
+    unit: str = ""                                      # of use, as fit_baseline was told (explanations only)
 
 
 @dataclass(frozen=True)
@@ -143,13 +144,14 @@ def _design(months: list[Month], drivers: tuple[str, ...]) -> np.ndarray:
     return np.column_stack(columns)
 
 
-def fit_baseline(months: list[Month]) -> Baseline:
+def fit_baseline(months: list[Month], *, unit: str = "") -> Baseline:
     """The OLS baseline of monthly use on production (and CDD when every month has it), with its Guideline 14
     statistics.
 
     Parameters:
         months: the baseline months, each ``use`` [unit of use], ``production`` [unit of production], ``cdd``
             [°C·day] or None.
+        unit: the unit of use (kWh, GJ, m3), for the explanation's terms only; "" when not given.
 
     Returns a Baseline with ``accepted`` False and ``reasons`` naming the failed criteria (``too_few_months``,
     ``cv_rmse``, ``nmbe``) when it fails Guideline 14; MvError for input nothing can be fitted on.
@@ -219,15 +221,14 @@ def fit_baseline(months: list[Month]) -> Baseline:
         Step("baseline model (ordinary least squares, statsmodels)", model_text + ": " + ", ".join(
             f"{k} = {v:.6g}" for k, v in coefficients.items()), r2, "R²", "mv.model",
             {"drivers": drivers, "coefficients": dict(coefficients), "n": n, "p": p}),
-        Step("root-mean-square error", f"sqrt({sse:.6g} / ({n} − {p}))", rmse, "unit of use", "mv.rmse",
-             {"n": n, "p": p}, (term(sse, "(unit of use)²"), DIVIDED, term(n - p, "months"))),
+        Step("root-mean-square error", f"sqrt({sse:.6g} / ({n} − {p}))", rmse, unit, "mv.rmse",
+             {"n": n, "p": p, "sse": sse}),
         Step("CV(RMSE)", f"{rmse:.6g} / {mean_use:.6g}", cv_rmse, "fraction", "mv.cv_rmse",
              {"limit": MAX_CV_RMSE, "passes": cv_rmse <= MAX_CV_RMSE},
-             (term(rmse, "unit of use"), DIVIDED, term(mean_use, "unit of use"))),
+             (term(rmse, unit), DIVIDED, term(mean_use, unit))),
         Step("NMBE", f"{float(e.sum()):.6g} / (({n} − {p}) × {mean_use:.6g})", nmbe, "fraction", "mv.nmbe",
              {"limit": MAX_ABS_NMBE, "passes": abs(nmbe) <= MAX_ABS_NMBE},
-             (term(float(e.sum()), "unit of use"), DIVIDED, term(n - p, "months"), TIMES,
-              term(mean_use, "unit of use"))),
+             (term(float(e.sum()), unit), DIVIDED, term(n - p, "months"), DIVIDED, term(mean_use, unit))),
         Step("lag-1 autocorrelation of the residuals", "Σ e_i e_(i−1) / Σ e_i²", rho, "", "mv.autocorrelation", {}),
     ]
     flags = []
@@ -237,7 +238,7 @@ def fit_baseline(months: list[Month]) -> Baseline:
     ranges = {d: (min(getattr(m, d) for m in months), max(getattr(m, d) for m in months)) for d in drivers}
     return Baseline(coefficients, n, p, r2, cv_rmse, nmbe, rho, not reasons, tuple(reasons), periods,
                     Explanation(inputs, factors, tuple(steps), None, tuple(f.text for f in flags), tuple(flags)),
-                    rmse=rmse, mean_use=mean_use, ranges=ranges,
+                    rmse=rmse, mean_use=mean_use, ranges=ranges, unit=unit,
                     cov_params=tuple(tuple(float(v) for v in row) for row in np.asarray(fit.cov_params())))
 
 
@@ -316,42 +317,43 @@ def avoided(baseline: Baseline, months: list[Month], *, confidence: float = 0.68
         flags.append(Flag("mv.extrapolation", "the drivers of " + ", ".join(extrapolated) + " lie outside the "
                           "baseline's range: the baseline is extrapolated there", {"periods": tuple(extrapolated)}))
     if rho != baseline.autocorrelation:
-        flags.append(Flag("mv.autocorrelation_bounded", f"the residuals' autocorrelation {baseline.autocorrelation:.3g} "
-                          f"was taken as {rho:.3g} in the uncertainty", {"rho": baseline.autocorrelation,
-                                                                         "used": rho}))
+        flags.append(Flag("mv.autocorrelation_bounded", "the residuals' autocorrelation "
+                          f"{baseline.autocorrelation:.3g} was taken as {rho:.3g} in the uncertainty",
+                          {"rho": baseline.autocorrelation, "used": rho}))
     if saved and uncertainty > 0.5 * abs(saved):
         flags.append(Flag("mv.uncertain", "the uncertainty is more than half the avoided use (ASHRAE Guideline 14 "
                           "asks for less than 50 % at 68 % confidence)", {"ratio": uncertainty / abs(saved)}))
 
     periods = tuple(mo.period for mo in months)
+    unit = baseline.unit
     inputs = (Factor("reporting months", m, "months", "reported", "months", {"first": periods[0],
                                                                            "last": periods[-1]}),
-              Factor("actual use", actual, "unit of use", "reported", "use"))
+              Factor("actual use", actual, unit, "reported", "use"))
     factors = (Factor("coefficient of the fractional savings uncertainty (monthly)", G14_MONTHLY_COEFFICIENT, "",
                       "ASHRAE Guideline 14-2014 Annex B; Reddy & Claridge (2000)", "mv.g14_coefficient"),
                Factor(f"Student t at {confidence:g} and {n - p} degrees of freedom", t, "", "scipy.stats.t",
                       "mv.t", {"confidence": confidence, "df": n - p}))
     steps = [
-        Step("adjusted baseline (the model on the reporting months' drivers)", "Σ ŷ_m", adjusted, "unit of use",
+        Step("adjusted baseline (the model on the reporting months' drivers)", "Σ ŷ_m", adjusted, unit,
              "mv.adjusted_baseline", {"months": m}),
-        Step("avoided use", f"{adjusted:.6g} − {actual:.6g}", saved, "unit of use", "mv.avoided", {},
-             (term(adjusted, "unit of use"), "−", term(actual, "unit of use"))),
+        Step("avoided use", f"{adjusted:.6g} − {actual:.6g}", saved, unit, "mv.avoided", {},
+             (term(adjusted, unit), "−", term(actual, unit))),
         Step("avoided fraction", f"{saved:.6g} / {adjusted:.6g}", fraction, "fraction", "mv.fraction", {},
-             (term(saved, "unit of use"), DIVIDED, term(adjusted, "unit of use"))),
+             (term(saved, unit), DIVIDED, term(adjusted, unit))),
         Step("effective number of baseline months", f"{n} × (1 − {rho:.4g}) / (1 + {rho:.4g})", n_eff, "months",
              "mv.effective_months", {"n": n, "rho": rho}),
         Step("uncertainty of the avoided use (ASHRAE Guideline 14 Annex B)",
              f"{t:.4g} × {G14_MONTHLY_COEFFICIENT} × {baseline.cv_rmse:.4g} × sqrt(({n}/{n_eff:.4g}) × (1 + 2/{n})"
-             f" × (1/{m})) × {adjusted:.6g}", uncertainty, "unit of use", "mv.uncertainty",
+             f" × (1/{m})) × {adjusted:.6g}", uncertainty, unit, "mv.uncertainty",
              {"confidence": confidence},
              (term(t, ""), TIMES, term(G14_MONTHLY_COEFFICIENT, ""), TIMES, term(baseline.cv_rmse, "fraction"),
-              TIMES, term(root, ""), TIMES, term(abs(adjusted), "unit of use"))),
+              TIMES, term(root, ""), TIMES, term(abs(adjusted), unit))),
     ]
     if interval is not None:
         steps.append(Step("cross-check: prediction interval of the sum (statsmodels' covariance, no "
-                          "autocorrelation)", f"{t:.4g} × sqrt({m} × RMSE² + aᵀ Cov(β) a)", interval, "unit of use",
+                          "autocorrelation)", f"{t:.4g} × sqrt({m} × RMSE² + aᵀ Cov(β) a)", interval, unit,
                           "mv.prediction_interval", {"confidence": confidence},
-                          (term(t, ""), TIMES, term(interval / t if t else 0.0, "unit of use"))))
+                          (term(t, ""), TIMES, term(interval / t if t else 0.0, unit))))
     return Savings(periods, adjusted, actual, saved, fraction, uncertainty, confidence,
                    Explanation(inputs, factors, tuple(steps), None, tuple(f.text for f in flags), tuple(flags)),
                    extrapolated=tuple(extrapolated), prediction_interval=interval)
