@@ -7,14 +7,17 @@
 | programme admin | the cases of the facilities and parks of their programme | yes | deletes, does not share |
 | assessor | the cases of the facilities (and parks) in their scope | no | no |
 | park operator | the park's own cases (group rooftop solar) and its tenants' cases | the park's own | the park's own |
-| brand viewer | a facility's cases only while its consent naming "business cases" to the brand is active | no | no |
-| financier viewer | only cases the facility shared with financiers, at stage "seeking finance" or later, while its consent naming "business cases" to the financier is active; never usernames or notes | no | no |
+| brand viewer | a facility's cases only while its consent to the brand names "business cases" (and the environmental and GHG data the cases are made of) | no | no |
+| financier viewer | only cases the facility shared with financiers, at stage "seeking finance" or later, while its consent to the financier names "business cases" (and environmental and GHG data); never usernames or notes | no | no |
 | anyone else, anonymous | nothing | no | no |
 | operator (superuser) | everything | yes | yes |
 
 Why two locks for a financier: a consent is the facility's decision about an organisation and a kind of data
 (it may name business cases for a brand's supplier programme), sharing is the decision that one case is
-bankable. A financier sees only what both allow. A park's own cases are seen by the park's operator and its
+bankable. A financier sees only what both allow. A case is made of three kinds of the facility's data: its own
+inputs and figures (business cases), the monthly use its baseline and savings come from (environmental) and the
+avoided emissions (GHG): a reader through consent needs all three named, as every derived figure on the
+platform needs every kind it is made of. A park's own cases are seen by the park's operator and its
 programme's team, never through a tenant's consent.
 """
 
@@ -28,6 +31,10 @@ from loomlight.registry.models import DataKind, Facility, IndustrialPark, Role
 
 _NONE = Q(pk__in=[])
 KIND = DataKind.BUSINESS_CASES
+#: The kinds of data a case is made of: its own inputs and figures (business cases), the facility's monthly use
+#: its baseline and savings come from (environmental), the avoided emissions through its grid and fuel factors
+#: (ghg). A reader through consent needs all of them (PRODUCT.md: the data kind travels with every derived number).
+KINDS = (DataKind.BUSINESS_CASES, DataKind.ENVIRONMENTAL, DataKind.GHG)
 
 
 def _operated_park_ids(user) -> list[int]:
@@ -56,6 +63,15 @@ def _team_q(user) -> Q:
     return q
 
 
+def consented_facility_ids(organisation_id: int) -> list[int]:
+    """Facilities whose active consents to the organisation name every kind a case is made of (``KINDS``)."""
+    ids = None
+    for kind in KINDS:
+        found = set(policy.consented_facility_ids(organisation_id, kind))
+        ids = found if ids is None else ids & found
+    return sorted(ids or ())
+
+
 def _consent_q(user) -> Q:
     """Cases read through a facility's consent: brands every case, financiers only shared ones from seeking finance."""
     q = _NONE
@@ -63,9 +79,9 @@ def _consent_q(user) -> Q:
         if not m.organisation_id:
             continue
         if m.role == Role.BRAND_VIEWER:
-            q |= Q(facility_id__in=policy.consented_facility_ids(m.organisation_id, KIND))
+            q |= Q(facility_id__in=consented_facility_ids(m.organisation_id))
         elif m.role == Role.FINANCIER_VIEWER:
-            q |= Q(facility_id__in=policy.consented_facility_ids(m.organisation_id, KIND),
+            q |= Q(facility_id__in=consented_facility_ids(m.organisation_id),
                    shared_with_financiers=True, stage__in=FINANCIER_STAGES)
     return q
 
@@ -133,8 +149,9 @@ def can_delete(user, case: BusinessCase) -> bool:
     """Its creator (while they may still change it), the facility's managers, the park's operator, the programme's admins."""
     if not can_edit(user, case):
         return False
+    # a programme admin changes a case only through its programme: who may change it and administers a programme may delete
     return bool(user.is_superuser or case.created_by_id == user.pk or can_share(user, case)
-                or policy.programmes_administered(user).filter(pk=case.programme_id).exists())
+                or Role.PROGRAMME_ADMIN in policy.roles(user))
 
 
 def can_create(user, subject) -> bool:

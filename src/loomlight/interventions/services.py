@@ -373,7 +373,7 @@ def savings_measure(*, by, case: BusinessCase, metric: str, production_metric: s
     try:
         fitted = mv.fit_baseline(baseline)
     except mv.MvError as exc:
-        _refuse(str(exc), "baseline_error", "metric")
+        _refuse(_("The baseline cannot be fitted on these months: %(reason)s.") % {"reason": str(exc)}, "baseline_error", "metric")
     model = {"coefficients": fitted.coefficients, "n": fitted.n, "p": fitted.p, "r2": fitted.r2,
              "cv_rmse": fitted.cv_rmse, "nmbe": fitted.nmbe, "autocorrelation": fitted.autocorrelation,
              "accepted": fitted.accepted, "reasons": list(fitted.reasons), "periods": list(fitted.periods),
@@ -386,7 +386,7 @@ def savings_measure(*, by, case: BusinessCase, metric: str, production_metric: s
         try:
             savings = mv.avoided(fitted, reporting, confidence=confidence)
         except mv.MvError as exc:
-            _refuse(str(exc), "reporting_error", "metric")
+            _refuse(_("The savings cannot be measured on these months: %(reason)s.") % {"reason": str(exc)}, "reporting_error", "metric")
         measurement.result = {"periods": list(savings.periods), "adjusted_baseline": savings.adjusted_baseline,
                               "actual": savings.actual, "avoided": savings.avoided,
                               "avoided_fraction": savings.avoided_fraction, "uncertainty": savings.uncertainty,
