@@ -132,8 +132,9 @@ def _baseline_use(case) -> float:
 
 def test_the_financier_sees_exactly_the_shared_cases_of_the_facilities_consenting_to_it(demo):
     financier = user("financier")
+    # a case is made of the facility's environmental and GHG data: the consent names those and business cases
     consenting = {c.facility_id for c in Consent.objects.filter(grantee__name=FINANCIER) if c.is_active()
-                  and "business_cases" in c.data_kinds}
+                  and {"business_cases", "environmental", "ghg"} <= set(c.data_kinds)}
     expected = set(BusinessCase.objects.filter(facility_id__in=consenting, shared_with_financiers=True,
                                                stage__in=STAGE_ORDER[2:]).values_list("pk", flat=True))
     seen = set(access.cases_visible(financier).values_list("pk", flat=True))

@@ -120,23 +120,59 @@ def _facility_metrics(demo, seed: int, year: int) -> dict[str, set[str]]:
     return metrics
 
 
+#: What the demo's consultant enters where the catalogue gives no figure: code -> (saving share of the metric's
+#: yearly use, simple payback [years], lifetime [years]). Demo assumptions, not reference data (like the
+#: intensities of demo/monthly.py): a shipped catalogue figure always wins.
+DEMO_FIGURES = {
+    "steam_trap_maintenance": (0.06, 0.8, 5), "condensate_recovery": (0.08, 1.5, 10),
+    "boiler_economiser": (0.06, 2.0, 15), "steam_pipe_insulation": (0.04, 1.2, 15),
+    "wastewater_heat_recovery": (0.12, 2.5, 15), "compressed_air_leaks": (0.15, 0.6, 5),
+    "variable_speed_drives": (0.10, 2.5, 15), "efficient_motors": (0.05, 4.0, 20), "led_lighting": (0.06, 2.0, 10),
+    "low_liquor_ratio_dyeing": (0.20, 4.0, 15), "cooling_water_reuse": (0.15, 2.0, 10),
+    "rooftop_solar_pv": (0.15, 6.5, 25), "solar_thermal": (0.15, 6.0, 20), "fossil_to_heat_pump": (0.30, 5.0, 15),
+    "coal_oil_to_biomass": (1.0, 3.0, 15), "water_recycling": (0.25, 5.0, 15), "rainwater_harvesting": (0.05, 8.0, 20),
+    "water_efficient_machines": (0.20, 5.0, 15),
+}
+
+
 def saving_share(intervention) -> float | None:
     """The fraction of its metric's yearly use a measure saves: the catalogue's typical saving, else the middle of
-    its range (None when the catalogue gives neither)."""
-    if intervention.saving_typical is not None:
+    its range, else the demo's figure (None when there is none)."""
+    if intervention.saving_typical is not None and intervention.saving_typical < 1:
         return intervention.saving_typical
     if intervention.saving_low is not None and intervention.saving_high is not None:
         return (intervention.saving_low + intervention.saving_high) / 2
-    return None
+    figures = DEMO_FIGURES.get(intervention.code)
+    return figures[0] if figures else None
+
+
+def payback_years(intervention) -> float:
+    figures = DEMO_FIGURES.get(intervention.code, (None, 3.0, 10))
+    return intervention.payback_years_reported or figures[1]
+
+
+def lifetime_years(intervention) -> int:
+    figures = DEMO_FIGURES.get(intervention.code, (None, 3.0, 10))
+    return int(intervention.lifetime_years or figures[2])
 
 
 def priced(country: str, metric: str, year: int) -> bool:
     """Whether reference.prices ships a price of ``metric`` in ``country`` for ``year`` (or an earlier year) that
     converts to USD per the metric's canonical unit."""
+    return usd_price(country, metric, year) is not None
+
+
+def usd_price(country: str, metric: str, year: int, back: int = 3):
+    """The latest reference.prices row of ``metric`` in ``country`` for ``year`` or up to ``back`` years before
+    that converts to USD per the metric's canonical unit (a tariff of a year whose exchange rate is not shipped
+    yet gives way to the year before); None when none does."""
     from loomlight.reference.prices import price
 
-    found = price(country, metric, year)
-    return found is not None and _price_per_canonical(found, metric, monthly.UNITS[metric]) is not None
+    for y in range(year, year - back - 1, -1):
+        found = price(country, metric, y)
+        if found is not None and _price_per_canonical(found, metric, monthly.UNITS[metric]) is not None:
+            return found
+    return None
 
 
 def fits(intervention, processes, metrics, priced_metric=lambda metric: True) -> str | None:
@@ -295,7 +331,7 @@ def _dated_case(rng, p: dict, stage: str, implemented: datetime.date | None, tod
         shared = True  # marked shared, not yet seeking finance: the financier does not see it yet
     return CasePlan(facility=p["facility"], intervention=p["intervention"], metric=p["metric"], share=p["share"],
                     stage=stage, created_on=moves[0], stage_days=tuple(moves),
-                    payback_factor=round(rng.uniform(0.7, 2.2), 2), instrument=instrument, financed_share=share,
+                    payback_factor=round(rng.uniform(0.7, 2.5), 2), instrument=instrument, financed_share=share,
                     shared=shared, implemented_on=implemented_on, measured=p["measured"])
 
 
@@ -398,9 +434,7 @@ def _yearly(facilities: dict, year: int) -> dict[tuple[str, str], tuple[float, i
 
 
 def _line(country: str, year: int, metric: str, quantity: float, unit: str) -> dict | None:
-    from loomlight.reference.prices import price
-
-    found = price(country, metric, year)
+    found = usd_price(country, metric, year)
     per = _price_per_canonical(found, metric, unit) if found is not None else None
     if per is None:
         return None  # no shipped price: the user would enter one; the demo leaves the measure out
@@ -424,9 +458,8 @@ def case_document(case: CasePlan, intervention, country: str, year: int, used: f
     money = sum(line["quantity"] * line["price"] for line in lines)
     if money <= 0:
         return None
-    payback = intervention.payback_years_reported or 3.0
-    capex = round(money * payback * case.payback_factor, -2) or 100.0
-    document = {"country": country, "year": year, "capex": capex, "lifetime_years": int(intervention.lifetime_years or 10),
+    capex = round(money * payback_years(intervention) * case.payback_factor, -2) or 100.0
+    document = {"country": country, "year": year, "capex": capex, "lifetime_years": lifetime_years(intervention),
                 "discount_rate": DISCOUNT_RATE, "escalation": ESCALATION, "savings": lines, "currency": "USD"}
     if case.instrument in LOAN_TERMS:
         rate, tenor = LOAN_TERMS[case.instrument]

@@ -316,7 +316,7 @@ CONSENT_KIND_SETS = [
     ("profile", "ghg", "assessments"),
     ("profile", "environmental", "wastewater", "chemicals", "ghg"),
 ]
-FINANCIER_KINDS = ("profile", "ghg", "business_cases")
+FINANCIER_KINDS = ("profile", "environmental", "ghg", "business_cases")  # a case is made of the environmental and GHG data
 FINANCIER_CONSENTS = 3
 EXPIRED_UNTIL = datetime.date(2025, 6, 30)
 
