@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from loomlight.calc import periods as calc_periods
 from loomlight.demo import monthly
 
+FINANCIER = "Lotus Bridge Climate Finance"  # the demo's financier (demo/generator.py's FINANCIER)
 #: How many facilities consider business cases, and how many measures each (at most).
 CASE_FACILITIES = 20
 MEASURES_PER_FACILITY = (1, 3)
@@ -220,7 +221,7 @@ def plan_cases(demo, today: datetime.date, catalogue=None) -> CasesDemo:
     manager_facility = next((u.scope_name for u in demo.users if u.username == "manager"), None)
     patterns = monthly.assign_patterns([f.name for f in demo.facilities], manager_facility, demo.seed)
     late_starts = set(demo.discharge.starts())
-    with_financier = sorted({c.facility for c in demo.consents if c.grantee == "Lotus Bridge Climate Finance"
+    with_financier = sorted({c.facility for c in demo.consents if c.grantee == FINANCIER
                              and "business_cases" in c.data_kinds and not c.revoked})
     last_month = monthly.last_complete_month(today)
     # the months any build of this last complete year may hold (so that the choice does not depend on the day)
@@ -386,7 +387,6 @@ SWITCH_TO = {"biomass": ("biomass_wood_chips", 1.0), "heat_pump": ("electricity_
              "electric": ("electricity_grid", 1 / 0.98)}
 KWH_PER_GJ = 1000 / 3.6
 MONTE_CARLO_DRAWS = 2000  # for the cases shared with the financier: its P10/P50/P90 (seeded)
-FINANCIER = "Lotus Bridge Climate Finance"
 
 
 def _price_per_canonical(price, metric: str, canonical: str) -> float | None:
