@@ -60,11 +60,52 @@ def test_ranges_are_ordered_and_savings_are_fractions(item: Intervention):
 
 
 def test_a_row_without_figures_ships_gaps_not_zeros():
-    """Given the rooftop solar row, whose capex no verified source gave, then every figure is None (never 0)."""
-    solar = intervention("rooftop_solar_pv")
-    assert (solar.capex_low, solar.capex_typical, solar.capex_high, solar.lifetime_years, solar.saving_typical) == (None,) * 5
-    assert solar.confidence == "none" and solar.size_unit == "kWp" and solar.capex_unit == "USD/kWp"
-    assert "not shipped" in solar.note
+    """Given the solar thermal row, whose figures no source read here gave, then every figure is None (never 0)."""
+    thermal = intervention("solar_thermal")
+    assert not thermal.has_figures and thermal.confidence == "none" and thermal.verified == "none"
+    assert (thermal.saving_low, thermal.saving_typical, thermal.saving_high, thermal.capex_low, thermal.capex_typical,
+            thermal.capex_high, thermal.lifetime_years, thermal.degradation_per_year) == (None,) * 8
+
+
+def test_rooftop_solar_ships_degradation_and_lifetime_and_leaves_capex_empty():
+    """Jordan & Kurtz, Progress in Photovoltaics 21 (2013), abstract: 'Nearly 2000 degradation rates ... showing a
+    median value of 0.5%/year'. EREA & DEA Vietnam Technology Catalogue (2019), sheet '4 Solar PV': 'Technical
+    lifetime (years)' 25. No C&I capex was read in a citable source: it stays None, not 0."""
+    for code in ("rooftop_solar_pv", "park_group_rooftop_solar"):
+        solar = intervention(code)
+        assert solar.degradation_per_year == 0.5 / 100 and solar.lifetime_years == 25
+        assert solar.year == 2019 and "Jordan" in solar.source and "Vietnamese Power Sector" in solar.source
+        assert "Technical lifetime (years)" in solar.table and "Inverter lifetime (years)' 15" in solar.checked
+        assert solar.verified == "primary" and solar.confidence == "medium" and solar.has_figures
+        assert (solar.capex_low, solar.capex_typical, solar.capex_high, solar.saving_typical,
+                solar.payback_years_reported) == (None,) * 5
+        assert solar.size_unit == "kWp" and solar.capex_unit == "USD/kWp"
+    assert "not shipped" in intervention("rooftop_solar_pv").note
+
+
+def test_efficient_motors_is_ie1_to_ie3_from_the_iec_60034_30_1_limits():
+    """IEC 60034-30-1, 4-pole 50 Hz limits as transcribed: 0.75 kW IE1 72.1 %, IE3 82.5 %; 200-315 kW IE1 94.0 %,
+    IE3 96.0 %. At the same shaft power the input falls by 1 - eta_IE1/eta_IE3: 0.126 at 0.75 kW, 0.021 at 315 kW."""
+    m = intervention("efficient_motors")
+    assert (m.saving_low, m.saving_typical, m.saving_high) == (round(1 - 94.0 / 96.0, 3), None, round(1 - 72.1 / 82.5, 3))
+    assert (m.saving_low, m.saving_high) == (0.021, 0.126)
+    # the sizes between, quoted in saving_basis, are the same formula on the same tables
+    for kw, ie1, ie3, quoted in ((7.5, 86.0, 90.4, "0.049"), (11, 87.6, 91.4, "0.042"), (75, 92.7, 95.0, "0.024")):
+        assert f"{1 - ie1 / ie3:.3f}" == quoted and f"{quoted} at {kw:g} kW" in m.saving_basis
+    assert m.metrics == ("electricity_grid",) and m.year == 2014 and "IEC 60034-30-1" in m.source
+    assert m.verified == "transcriptions" and m.confidence == "medium" and "Derived" in m.note
+    assert (m.capex_low, m.lifetime_years) == (None, None)
+
+
+def test_led_lighting_is_derived_from_the_femp_efficacy_minima():
+    """FEMP (energy.gov), Table 1: LED 1 ft x 4 ft troffer >= 120 lm/W (June 2023); recessed 1 ft x 4 ft lensed T8
+    fluorescent >= 81 lm/W (June 2021). At equal light output the input falls by 1 - 81/120 = 0.325."""
+    led = intervention("led_lighting")
+    assert led.saving_low == round(1 - 81 / 120, 3) == 0.325
+    assert (led.saving_typical, led.saving_high, led.capex_low, led.lifetime_years) == (None,) * 4
+    assert "120 lm/W" in led.saving_basis and "81 lm/W" in led.saving_basis and "FEMP" in led.source
+    assert led.year == 2023 and led.confidence == "low" and "derived" in led.note
+    assert f"{1 - 85 / 131:.3f}" in led.note          # the suspended-luminaire pair quoted in the note
 
 
 def test_economiser_is_the_doe_steam_tip_sheet_3_figure():
@@ -134,10 +175,24 @@ def _one_row(**changes) -> str:
     ({"category": "magic"}, "category"),
     ({"applies_to": "dyeing;weaving;smelting"}, "applies_to"),
     ({"saving_typical": "ten", "confidence": "low", "checked": "x"}, "saving_typical"),
+    ({"degradation_per_year": "0.5", "confidence": "low", "checked": "x"}, "degradation_per_year"),
+    ({"degradation_per_year": "-0.005", "confidence": "low", "checked": "x"}, "degradation_per_year"),
+    ({"degradation_per_year": "0.005"}, "confidence"),
 ])
 def test_a_bad_edit_is_refused_naming_the_line_and_column(changes, column):
     with pytest.raises(CatalogueError, match=rf"line 2 .*column {column}"):
         parse(_one_row(**changes))
+
+
+def test_a_degradation_within_bounds_is_read_and_one_above_is_refused_without_reading_the_file():
+    """Given the first row with a degradation of 0.8 %/year written as 0.008, it is read as 0.008; written as 0.8
+    (a percentage), the whole parse is refused, so nothing is returned."""
+    parsed = parse(_one_row(degradation_per_year="0.008", confidence="low", checked="x"))
+    assert parsed[ROWS[0]["code"]].degradation_per_year == 0.008
+    result = None
+    with pytest.raises(CatalogueError, match=r"between 0 and 0.1"):
+        result = parse(_one_row(degradation_per_year="0.8", confidence="low", checked="x"))
+    assert result is None
 
 
 def test_a_repeated_code_is_refused():

@@ -201,3 +201,18 @@ class TestSequence:
         by_category = sorted(steps, key=lambda s: ORDER.index(s.category) if s.category in ORDER else 3)
         reordered = sequence(quantities, by_category)
         assert {s.key: o for s, o in zip(by_category, reordered)} == {s.key: o for s, o in zip(steps, out)}
+
+
+class TestEacManyAgreesWithFinance:
+    @settings(max_examples=100, deadline=None)
+    @given(capex=st.floats(0, 1e7), opex=st.floats(-1e5, 1e5), savings=st.floats(0, 1e6),
+           years=st.integers(1, 40), rate=st.floats(0, 0.3), growth=st.floats(-0.05, 0.1))
+    def test_the_vectorised_eac_is_calc_finance_eac(self, capex, opex, savings, years, rate, growth):
+        # given a case; when the programme curve's vectorised EAC and calc.finance.evaluate compute it; then they
+        # agree (one formula in two places: the curve must never disagree with the case page)
+        from loomlight.calc.finance import CaseInputs, evaluate
+
+        result = evaluate(CaseInputs(capex=capex, lifetime_years=years, discount_rate=rate, savings_per_year=savings,
+                                     opex_change=opex, escalation=growth))
+        fast = float(eac_many(capex, opex, savings, years, rate, growth))
+        assert fast == pytest.approx(result.eac, rel=1e-9, abs=1e-6)

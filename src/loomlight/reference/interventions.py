@@ -23,6 +23,9 @@ FILE = "interventions.csv"
 CATEGORIES = ("efficiency", "renewable", "fuel_switch", "water", "chemicals", "waste", "social")
 CONFIDENCES = ("high", "medium", "low", "none")      # "none": no figure shipped
 VERIFIED = ("primary", "transcriptions", "definition", "none")
+#: the largest yearly degradation the loader accepts, as a fraction per year: field studies of PV report medians of
+#: 0.5-0.9 %/year (docs/data-sources.md), so a value above 0.1 is a slip (0.5 typed for 0.5 %, i.e. 0.005)
+MAX_DEGRADATION = 0.1
 #: the process codes of registry.models.Process (kept equal by a test; this module stays free of Django)
 PROCESSES = ("spinning", "weaving", "knitting", "dyeing", "printing", "finishing", "cut_make_trim", "laundry",
              "footwear_assembly", "tannery")
@@ -57,13 +60,15 @@ class Intervention:
     table: str = ""                  # table / page / paragraph of the source
     verified: str = "none"           # one of VERIFIED
     checked: str = ""                # how the figures were checked
+    degradation_per_year: float | None = None   # yearly loss of output as a fraction (PV: the module's yearly decline)
 
     @property
     def has_figures(self) -> bool:
-        """True when the row ships a saving, a capex, a lifetime or a payback (else it is a catalogue entry only)."""
+        """True when the row ships a saving, a capex, a lifetime, a payback or a degradation rate (else it is a
+        catalogue entry only)."""
         return any(v is not None for v in (self.saving_low, self.saving_typical, self.saving_high, self.capex_low,
                                            self.capex_typical, self.capex_high, self.lifetime_years,
-                                           self.payback_years_reported))
+                                           self.payback_years_reported, self.degradation_per_year))
 
     def citation(self) -> str:
         return f"{self.source}, {self.table}" if self.table else self.source
@@ -114,7 +119,8 @@ def _parse(row: dict, line: int, metric_codes: frozenset[str]) -> Intervention:
     if any(p not in PROCESSES for p in applies_to):
         fail("applies_to", f"unknown process in {row['applies_to']!r}")
     values = {c: _number(row, c, line) for c in ("saving_low", "saving_typical", "saving_high", "capex_low", "capex_typical",
-                                                  "capex_high", "lifetime_years", "payback_years_reported", "capex_year")}
+                                                  "capex_high", "lifetime_years", "payback_years_reported", "capex_year",
+                                                  "degradation_per_year")}
     for prefix in ("saving", "capex"):
         given = [values[f"{prefix}_{k}"] for k in ("low", "typical", "high") if values[f"{prefix}_{k}"] is not None]
         if given != sorted(given):
@@ -123,6 +129,9 @@ def _parse(row: dict, line: int, metric_codes: frozenset[str]) -> Intervention:
             fail(f"{prefix}_low", "is negative")
     if any(values[f"saving_{k}"] is not None and values[f"saving_{k}"] > 1 for k in ("low", "typical", "high")):
         fail("saving_high", "a saving is a fraction of use: at most 1")
+    degradation = values["degradation_per_year"]
+    if degradation is not None and not 0 <= degradation <= MAX_DEGRADATION:
+        fail("degradation_per_year", f"a yearly degradation is a fraction between 0 and {MAX_DEGRADATION}")
     has_figure = any(values[c] is not None for c in values if c != "capex_year")
     if has_figure and row["confidence"] == "none":
         fail("confidence", "a row with figures needs a confidence")
@@ -142,7 +151,7 @@ def _parse(row: dict, line: int, metric_codes: frozenset[str]) -> Intervention:
         source=row["source"], year=int(row["year"]), confidence=row["confidence"], note=row.get("note") or "",
         saving_basis=row.get("saving_basis") or "", capex_currency=row.get("capex_currency") or "",
         capex_year=int(values["capex_year"]) if values["capex_year"] is not None else None, table=row.get("table") or "",
-        verified=row["verified"], checked=row.get("checked") or "",
+        verified=row["verified"], checked=row.get("checked") or "", degradation_per_year=degradation,
     )
 
 
