@@ -29,6 +29,7 @@ class Ids:
     job: int
     permit: int
     assessment: int = 0   # Own Dyehouse's facility environmental assessment (its comment is the assessments canary)
+    case: int = 0         # Own Dyehouse's business case (its title is the business cases canary)
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,15 @@ DERIVED: list[View] = [
     View("api:assessment_detail", lambda i: {"assessment_id": i.assessment}, query="explain=true", fmt="json"),
     View("api:assessment_answers", lambda i: {"assessment_id": i.assessment}, fmt="json"),
     View("api:assessment_actions", lambda i: {"assessment_id": i.assessment}, fmt="json"),
+    # business cases (issue 18): a case is made of business cases, environmental and GHG data (its baseline's
+    # monthly use, its avoided emissions): read through consent only with all three named (interventions.access)
+    View("api:case_list", fmt="json"),
+    View("api:case_list", query="park=PARK", fmt="json"),
+    View("api:case_detail", lambda i: {"case_id": i.case}, fmt="json"),
+    View("api:case_pipeline", fmt="json"),
+    View("api:case_curve", query="scope=park&id=PARK", fmt="json"),
+    View("api:case_curve", query="scope=programme&id=PROGRAMME", fmt="json"),
+    View("api:case_curve", query="scope=country&id=VN", fmt="json"),
 ]
 
 #: Routes that show no facility's derived data, and why.
@@ -207,4 +217,5 @@ NOT_DERIVED: dict[str, str] = {
     "notifications:settings": "a form of the user's own notification settings, no data",
     "api:framework_list": "the frameworks an assessment answers (ids, versions, titles, counts of questions): no facility's data",
     "api:framework_questions": "a framework version's questions as published: no facility's data",
+    "api:intervention_list": "the intervention catalogue (reference data, sourced): no facility's data",
 }

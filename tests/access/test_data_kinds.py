@@ -42,6 +42,8 @@ CANARIES = {
     SHARED: ["627183", "Canary CETP Lab Z3"],
     # an assessment's answers (a comment), its verification and its actions
     DataKind.ASSESSMENTS: ["Canary Answer Note K7", "Canary Verification V6", "Canary Action T8"],
+    # a business case's title (its figures derive from environmental and GHG data too: interventions.access)
+    DataKind.BUSINESS_CASES: ["Canary Case B5"],
 }
 #: every column made of a kind: shown in pages as data-column, in JSON as keys, in files as headers
 LABELS = {field.name: str(field.verbose_name) for field in Inventory._meta.concrete_fields}
@@ -54,6 +56,20 @@ def _markers_ghg(world) -> list[str]:
 
 def _evidence_pdf() -> SimpleUploadedFile:
     return SimpleUploadedFile("canary-utility-bill.pdf", b"%PDF-1.4\n% a bill\n%%EOF\n", content_type="application/pdf")
+
+
+def _business_case(world):
+    """Own Dyehouse's business case with a canary title, evaluated by the services (its result holds every figure,
+    flag and explanation a case shows), seeking finance and shared with financiers."""
+    from loomlight.interventions import services as cases
+
+    manager = world.users["manager"]
+    case = cases.case_create(by=manager, facility=world.own, intervention="led_lighting", title="Canary Case B5", document={
+        "country": "VN", "year": YEAR, "capex": 1000, "lifetime_years": 5, "discount_rate": 0.1,
+        "savings": [{"metric": "electricity_grid", "quantity": 1000, "unit": "kWh", "price": 0.1}]})
+    for stage in ("feasibility", "seeking_finance"):
+        cases.case_stage_set(by=manager, case=case, stage=stage)
+    return cases.case_share(by=manager, case=case, shared=True)
 
 
 def _verified_assessment(world):
@@ -111,7 +127,8 @@ def canary(world, django_capture_on_commit_callbacks):
     assessment = _verified_assessment(world)
     world.ids = Ids(facility=world.own.pk, park=world.park.pk, programme=world.programme.pk,
                     organisation=world.group.pk, shared=world.cetp.pk, event=event.pk, shared_event=shared_event.pk,
-                    evidence=evidence.pk, job=job.pk, permit=permit.pk, assessment=assessment.pk)
+                    evidence=evidence.pk, job=job.pk, permit=permit.pk, assessment=assessment.pk,
+                    case=_business_case(world).pk)
     world.canaries = {**CANARIES, DataKind.GHG: _markers_ghg(world)}
     return world
 

@@ -17,6 +17,7 @@ from loomlight.audit.models import AuditEvent
 from loomlight.chemicals import services as chemicals
 from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
 from loomlight.evidence.models import Evidence
+from loomlight.interventions.models import BusinessCase, MeasuredSavings, StageChange
 from loomlight.reporting.models import ActivityValue, ApplicableMetrics, ReportingPeriod
 from loomlight.wastewater import services as wastewater
 from loomlight.wastewater.models import Discharge, DischargePermit, IntakeLimit, LabResult, PermitLimit, SamplingEvent
@@ -100,6 +101,9 @@ def _state() -> dict:
         "answers": list(Answer.objects.order_by("pk").values()),
         "answer files": list(AnswerFile.objects.order_by("pk").values()),
         "actions": list(Action.objects.order_by("pk").values()),
+        "business cases": list(BusinessCase.objects.order_by("pk").values()),
+        "stage changes": list(StageChange.objects.order_by("pk").values()),
+        "measured savings": list(MeasuredSavings.objects.order_by("pk").values()),
         "audit": AuditEvent.objects.count(),
     }
 
@@ -128,6 +132,33 @@ ASSESSMENT_STARTERS = ANSWERERS | VERIFIERS
 FACILITY_SEERS = {"park_operator", "brand"}
 
 
+@pytest.fixture
+def business_cases(world):
+    """Own Dyehouse's business cases in the states a route starts from: an idea, and one implemented on
+    2024-01-15 with 2023-01 … 2024-12 of production and grid electricity (10 % less from February 2024)."""
+    def case(**fields):
+        return BusinessCase.objects.create(facility=world.own, intervention="led_lighting", title="LED lighting",
+                                           created_by=world.users["manager"], result={"npv": 1.0},
+                                           document={"country": "VN", "year": 2023, "capex": 1000, "lifetime_years": 5,
+                                                     "discount_rate": 0.1, "savings": [{"metric": "electricity_grid",
+                                                     "quantity": 1000, "unit": "kWh", "price": 0.1}]}, **fields)
+
+    for i in range(24):
+        month = datetime.date(2023 + i // 12, i % 12 + 1, 1)
+        production = 10000.0 + 1000.0 * ((i * 7) % 11)
+        use = (0.9 if i >= 13 else 1.0) * (5000.0 + 2.0 * production) + (40 if i % 2 else -40)
+        for metric, value, unit in (("production_kg", production, "kg"), ("electricity_grid", use, "kWh")):
+            ActivityValue.objects.create(facility=world.own, period=month, metric=metric, value=value, unit=unit,
+                                         original_value=value, original_unit=unit, source="form")
+    return {"idea": case(), "implemented": case(stage="implemented", implemented_on=datetime.date(2024, 1, 15))}
+
+
+#: who changes Own Dyehouse's business cases; who reads them but may not (interventions.access; the brand's
+#: consent does not name business cases: 404)
+CASE_WRITERS = {"operator", "admin", "manager", "group_manager"}
+CASE_READERS = {"assessor", "park_operator", "data_entry"}
+
+
 @dataclass
 class Route:
     method: str
@@ -138,6 +169,8 @@ class Route:
     body: dict | None = None
     files: dict = field(default_factory=dict)   # multipart uploads
     cycles: bool = False        # needs the ``cycles`` fixture (assessments in each state)
+    cases: bool = False         # needs the ``business_cases`` fixture
+    unknown_field: str = "subject_id"   # the field an outsider's unknown id is refused on (422)
     outsider: int = 404         # the status of a caller who sees nothing of it
 
 
@@ -199,6 +232,19 @@ ROUTES = {
                              {"status": "in_progress", "note": "Quotes asked."}, cycles=True),
     "action verified": Route("post", "/actions/{done}/verify", 200, VERIFIERS, ANSWERERS - {"operator"},
                              {"accept": True}, cycles=True),
+    # business cases (interventions.access): a facility the caller cannot see is an unknown id
+    "case created": Route("post", "/cases", 201, CASE_WRITERS, CASE_READERS | {"brand"}, {
+        "facility": "{own}", "intervention": "led_lighting", "title": "LED lighting", "document": {
+            "year": 2023, "capex": 1000, "lifetime_years": 5, "discount_rate": 0.1,
+            "savings": [{"metric": "electricity_grid", "quantity": 1000, "unit": "kWh", "price": 0.1}]}},
+        outsider=422, unknown_field="facility"),
+    "case renamed": Route("patch", "/cases/{idea}", 200, CASE_WRITERS, CASE_READERS, {"title": "LED lights"}, cases=True),
+    "case shared": Route("patch", "/cases/{idea}", 200, CASE_WRITERS - {"admin"}, CASE_READERS | {"admin"},
+                         {"shared_with_financiers": True}, cases=True),
+    "case stage": Route("post", "/cases/{idea}/stage", 200, CASE_WRITERS, CASE_READERS, {"stage": "feasibility"}, cases=True),
+    "case deleted": Route("delete", "/cases/{idea}", 204, CASE_WRITERS, CASE_READERS, cases=True),
+    "savings measured": Route("post", "/cases/{implemented}/measured-savings", 201, CASE_WRITERS, CASE_READERS,
+                              {"metric": "electricity_grid"}, cases=True),
 }
 
 
@@ -229,6 +275,8 @@ def test_access_matrix(api, world, data, name, who, request):
     route = ROUTES[name]
     if route.cycles:
         data = {**data, **request.getfixturevalue("cycles")}
+    if route.cases:
+        data = {**data, **request.getfixturevalue("business_cases")}
     if who:
         api.token(who)  # issuing a token is audited: before the state is taken
     before = _state()
@@ -236,7 +284,7 @@ def test_access_matrix(api, world, data, name, who, request):
     expected = _expected(route, who)
     assert response.status_code == expected, (name, who, response.content)
     if expected == 422:   # an outsider's id is unknown (v1: looked up only among what the caller may see)
-        assert response.json()["error"]["code"] == "validation_error" and set(response.json()["error"]["fields"]) == {"subject_id"}
+        assert response.json()["error"]["code"] == "validation_error" and set(response.json()["error"]["fields"]) == {route.unknown_field}
         assert _state() == before
     elif expected >= 400:
         assert response.json() == {401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND}[expected]

@@ -17,6 +17,8 @@ grant, loan or tax. In Viet Nam 2023 (inventory grid factor 0.6592 t CO2/MWh):
 - levelised cost of saved energy 10,000 × CRF / 25,000 kWh = 0.10551899 USD/kWh.
 """
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -24,6 +26,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from loomlight.cli import main
 
 SRC = str(Path(__file__).parents[2] / "src")
 
@@ -40,21 +44,28 @@ OUTPUT_KEYS = {
 MONTE_CARLO_KEYS = {"npv_p10", "npv_p50", "npv_p90", "probability_npv_positive", "monte_carlo"}
 
 
-def run(tmp_path, doc, *args, raw: str | None = None):
+def run(tmp_path, doc, *args, raw: str | None = None, subprocess_: bool = False):
+    """``loomlight case FILE ARGS`` in a subprocess (the real command), or through the same ``loomlight.cli.main``
+    in this process (fast: each subprocess pays for importing numpy and scipy)."""
     path = tmp_path / "case.json"
     path.write_text(raw if raw is not None else json.dumps(doc), encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "loomlight.cli", "case", str(path), *args], capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": SRC})
+    if subprocess_:
+        return subprocess.run([sys.executable, "-m", "loomlight.cli", "case", str(path), *args], capture_output=True,
+                              text=True, env={**os.environ, "PYTHONPATH": SRC})
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["case", str(path), *args])
+    return subprocess.CompletedProcess(["loomlight", "case", str(path), *args], code, out.getvalue(), err.getvalue())
 
 
-def run_json(tmp_path, doc):
-    result = run(tmp_path, doc, "--format", "json")
+def run_json(tmp_path, doc, *, subprocess_: bool = False):
+    result = run(tmp_path, doc, "--format", "json", subprocess_=subprocess_)
     assert (result.returncode, result.stderr) == (0, "")
     return json.loads(result.stdout)
 
 
 def test_the_hand_worked_case_in_json(tmp_path):
-    out = run_json(tmp_path, EXAMPLE)
+    out = run_json(tmp_path, EXAMPLE, subprocess_=True)
     assert OUTPUT_KEYS <= set(out)
     assert "npv_p50" not in out
     assert out["currency"] == "USD"
@@ -84,7 +95,7 @@ def test_the_hand_worked_case_in_json(tmp_path):
 
 
 def test_the_default_text_names_units_the_grid_factor_and_how_it_was_computed(tmp_path):
-    result = run(tmp_path, EXAMPLE)
+    result = run(tmp_path, EXAMPLE, subprocess_=True)
     assert (result.returncode, result.stderr) == (0, "")
     text = result.stdout
     assert "  NPV (factory)              1,372.36 USD\n" in text
@@ -92,7 +103,8 @@ def test_the_default_text_names_units_the_grid_factor_and_how_it_was_computed(tm
     assert "  simple payback             3.33 years\n" in text
     assert "  avoided emissions          16.480 t CO2e/year\n" in text
     assert "  abatement cost             -21.97 USD/t CO2e\n" in text
-    assert "  grid factor                0.6592 t CO2/MWh (inventory: combined_margin, VN 2023," in text
+    assert "  grid factor                0.6592 t CO2/MWh (inventory: combined_margin, VN 2023) [margin factor]\n" in text
+    assert "    source                   DCC annual grid emission factor announcements, tabulated in" in text
     assert "How computed\n" in text
     assert "avoided by saving 0 (grid electricity saved): 25000 kWh / 1,000 kWh/MWh x 0.6592 t CO2/MWh = 16.48 t CO2/year" in text
 
@@ -144,8 +156,8 @@ def test_monte_carlo_keys_and_reproducibility_with_the_seed(tmp_path):
     assert first["npv"] == pytest.approx(1372.360308, abs=1e-5)
 
 
-def refused(tmp_path, doc=None, raw=None):
-    result = run(tmp_path, doc, raw=raw)
+def refused(tmp_path, doc=None, raw=None, subprocess_=False):
+    result = run(tmp_path, doc, raw=raw, subprocess_=subprocess_)
     assert result.returncode == 1
     assert result.stdout == ""
     return result.stderr
@@ -182,8 +194,9 @@ def test_every_refusal_names_its_path_on_stderr_with_nothing_on_stdout(tmp_path,
 
 
 def test_nan_and_infinity_are_refused_by_name(tmp_path):
+    # in a subprocess: the real command's exit status and empty standard output
     raw = json.dumps(EXAMPLE).replace('"capex": 10000', '"capex": NaN').replace('"discount_rate": 0.1', '"discount_rate": Infinity')
-    err = refused(tmp_path, raw=raw).splitlines()
+    err = refused(tmp_path, raw=raw, subprocess_=True).splitlines()
     assert err[:2] == ["capex: must be a finite number, not nan", "discount_rate: must be a finite number, not inf"]
 
 
@@ -220,3 +233,41 @@ def test_the_command_imports_no_django(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"})
     assert result.stdout.splitlines()[-1] == "0 []", result.stderr
+
+
+def test_a_loan_changes_the_factorys_npv_not_the_projects(tmp_path):
+    # loan 50 % of 10,000 = 5,000 at 8 % over 5 years: CRF(8 %, 5) = 0.08 × 1.08^5 / (1.08^5 − 1) = 0.25045645,
+    # debt service 1,252.2823 a year; equity flows −5,000 then 3,000 − 1,252.2823 = 1,747.7177 (no tax: no shield)
+    # NPV = −5,000 + 1,747.7177 × 3.790786769 = 1,625.2252 USD; the project's NPV stays 1,372.360308
+    out = run_json(tmp_path, {**EXAMPLE, "loan": {"share": 0.5, "rate": 0.08, "tenor_years": 5}})
+    assert out["npv"] == pytest.approx(1625.2252, abs=1e-3)
+    assert out["npv_project"] == pytest.approx(1372.360308, abs=1e-5)
+    assert out["irr"] == pytest.approx(0.152382, abs=1e-5)
+    # equity IRR: the r with 1,747.7177 × (1 − (1+r)^−5)/r = 5,000: 22.2 %; the test checks the NPV at it is 0
+    r = out["irr_equity"]
+    assert -5000 + 1747.7177 * (1 - (1 + r) ** -5) / r == pytest.approx(0, abs=0.01)
+    assert out["flows"][1]["interest"] == pytest.approx(400.0)          # 5,000 × 8 % in year 1
+    assert out["flows"][1]["principal"] == pytest.approx(852.2823, abs=1e-3)
+
+
+def test_a_grant_lowers_the_outlay_but_not_the_cost_of_the_measure(tmp_path):
+    # grant 2,000: NPV 1,372.36 + 2,000 = 3,372.36; simple payback 8,000 / 3,000 = 2.6667 years;
+    # the EAC (and so the abatement cost) does not deduct the grant: −362.02519, −21.96755
+    out = run_json(tmp_path, {**EXAMPLE, "grant": 2000})
+    assert out["npv"] == pytest.approx(3372.360308, abs=1e-5)
+    assert out["simple_payback_years"] == pytest.approx(8000 / 3000)
+    assert out["eac"] == pytest.approx(-362.02519, abs=1e-4)
+    assert out["abatement_cost_per_tco2e"] == pytest.approx(-21.96755, abs=1e-4)
+
+
+def test_the_readme_example_prints_what_the_readme_shows(tmp_path):
+    # given the example file of the README; when it is run; then the lines the README shows are printed, as shown
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("An example, `case.json`"):]
+    doc = section[section.index("```json\n") + 8:section.index("  ```\n")]
+    shown = section[section.index("  ```\n  Business case"):].split("\n  ```\n")[0].splitlines()[1:]
+    result = run(tmp_path, None, raw=doc)
+    assert (result.returncode, result.stderr) == (0, "")
+    printed = result.stdout.splitlines()
+    expected = [line[2:] for line in shown if not line.startswith("    ... ")]
+    assert printed[:len(expected)] == expected

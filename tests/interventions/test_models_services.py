@@ -290,6 +290,12 @@ def test_accepted_savings_move_the_case_to_verified(world):
     assert case.stage == "verified"
     assert list(case.stage_changes.values_list("from_stage", "to_stage")) == [("implemented", "verified")]
     assert AuditEvent.objects.filter(object_type="interventions.measuredsavings", action="create").count() == 1
+    # and the programme's pipeline counts the money measured and the 10,000 USD mobilised (implemented, own funds)
+    from loomlight.interventions.selectors import pipeline
+
+    own = next(g for g in pipeline(world.users["admin"])["groups"] if g["scope"] == "facility")
+    assert (own["savings_measured"], own["cases_measured"], own["investment_mobilised"]) == (
+        measurement.avoided_money, 1, Decimal("10000"))
 
 
 def test_a_noisy_baseline_is_stored_as_not_accepted_and_the_stage_does_not_move(world):

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from loomlight.api.schemas import DATE, Amount, Id, In, Page, PageQuery, described, optional, text
+from loomlight.api.schemas import DATE, TEXT_PATTERN, Amount, Id, In, Page, PageQuery, described, optional, text
 from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _page, _visible
 from loomlight.interventions import access, selectors, services
 from loomlight.interventions.models import BusinessCase, Instrument, MeasuredSavings, Stage, StageChange
@@ -205,6 +205,8 @@ class InterventionOut(Schema):
 
 # --- input --------------------------------------------------------------------------------------------------
 
+#: a title: some text, not only spaces (and no NUL)
+TITLE = {"type": "string", "maxLength": 200, "allOf": [{"pattern": r"\S"}, {"pattern": TEXT_PATTERN}]}
 DOCUMENT = {"type": "object", "description": "The `loomlight case` input document (country, year, capex, lifetime_years, "
             "discount_rate, savings...; see the README), plus optional `solar` inputs. The country defaults to the subject's."}
 
@@ -213,21 +215,21 @@ class CaseFilters(PageQuery):
     stage: described(str, {"type": "string", "enum": ["", *Stage.values]}) = ""
     facility: Id | None = Field(None, description="A facility's id.")
     park: Id | None = Field(None, description="A park's id: its own cases and its tenants'.")
-    intervention: text(maxLength=64) = ""
+    intervention: text(maxLength=64) = Field("", max_length=64, description="A catalogue code.")
 
 
 class CaseIn(In):
     facility: Id | None = Field(None, description="The facility's id (or give park).")
     park: Id | None = Field(None, description="The park's id, for a park's case (a group rooftop solar).")
-    intervention: text(minLength=1, maxLength=64) = Field(..., description="A catalogue code.")
-    title: text(minLength=1, maxLength=200)
+    intervention: text(minLength=1, maxLength=64) = Field(..., min_length=1, max_length=64, description="A catalogue code.")
+    title: described(str, TITLE)
     baseline_year: int | None = Field(None, ge=2000, le=2100)
     document: described(dict[str, Any], DOCUMENT)
 
 
 class CasePatch(In):
-    intervention: text(minLength=1, maxLength=64) = optional()
-    title: text(minLength=1, maxLength=200) = optional()
+    intervention: text(minLength=1, maxLength=64) = optional(min_length=1, max_length=64)
+    title: described(str, TITLE) = optional()
     baseline_year: int = optional(ge=2000, le=2100)
     document: described(dict[str, Any], DOCUMENT) = optional()
     shared_with_financiers: bool = optional(description="Share the case with financiers (the facility's managers); a "
@@ -245,14 +247,14 @@ class StageIn(In):
 
 
 class MeasureIn(In):
-    metric: text(minLength=1, maxLength=64) = Field(..., description="The metric whose use is measured, e.g. electricity_grid.")
+    metric: text(minLength=1, maxLength=64) = Field(..., min_length=1, max_length=64, description="The metric whose use is measured, e.g. electricity_grid.")
     production_metric: Literal["production_kg", "production_m", "production_pieces", "production_pairs"] = "production_kg"
     confidence: float = Field(0.68, ge=0.5, le=0.99, description="Of the uncertainty stated [fraction].")
 
 
 class CurveQuery(Schema):
     scope: Literal["facility", "park", "country", "programme"]
-    id: text(minLength=1, maxLength=20) = Field(..., description="The facility's, park's or programme's id, or a country's two-letter code.")
+    id: text(minLength=1, maxLength=20) = Field(..., min_length=1, max_length=20, description="The facility's, park's or programme's id, or a country's two-letter code.")
 
 
 # --- helpers ------------------------------------------------------------------------------------------------

@@ -101,12 +101,24 @@ def grid_factor_dict(grid: grid_factors.GridFactor, choice: str) -> dict:
             "flags": list(grid.flags)}
 
 
+#: the grid factor's flags (reference.grid_factors) in a sentence a reader of a business case understands
+GRID_FLAG_TEXT = {
+    grid_factors.PROXY_YEAR: "the grid factor is that of {year}, not of {asked} (the nearest shipped)",
+    grid_factors.NOT_OFFICIAL: "the grid factor is not the national authority's ({publisher})",
+    grid_factors.LIFECYCLE: "the grid factor is on a lifecycle basis (upstream and manufacturing emissions included)",
+    grid_factors.MARGIN: "the inventory grid factor is a combined margin, as the national authority publishes it",
+}
+
+
 def _grid_flags(grid: grid_factors.GridFactor, choice: str, year: int) -> list[Flag]:
     if choice == "inventory":
-        return inventory.grid_flags(grid, year)
+        return [Flag(f.code, GRID_FLAG_TEXT[f.text].format(**f.params) if f.text in GRID_FLAG_TEXT else f.text, f.params)
+                for f in inventory.grid_flags(grid, year)]
     params = {"country": grid.country, "year": grid.year, "publisher": grid.publisher, "factor_type": grid.factor_type,
               "kind": choice}
-    return [Flag("not_official" if text == grid_factors.NOT_OFFICIAL else "grid", text, params) for text in grid.flags]
+    return [Flag("not_official", "the project margin is not the national authority's: the IFI harmonised default "
+                                 f"({grid.year})", params) if text == grid_factors.NOT_OFFICIAL else Flag("grid", text, params)
+            for text in grid.flags]
 
 
 def _emission_factors(code: str) -> dict[str, EmissionFactor]:

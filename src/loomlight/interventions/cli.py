@@ -56,7 +56,8 @@ def text_summary(out: dict) -> str:
     if grid is not None:
         flags = f" [{', '.join(grid['flags'])}]" if grid["flags"] else ""
         lines.append(f"  grid factor                {grid['value']:g} {grid['unit']} ({grid['type']}: {grid['factor_type']}, "
-                     f"{grid['country']} {grid['year']}, {grid['publisher']}){flags}")
+                     f"{grid['country']} {grid['year']}){flags}")
+        lines.append(f"    source                   {grid['source']}")
     else:
         lines.append("  grid factor                none shipped for this country")
     if "npv_p50" in out:
@@ -66,7 +67,7 @@ def text_summary(out: dict) -> str:
                   f"{_fmt(out['npv_p90'], cur)}",
                   f"  probability NPV > 0        {_pct(out['probability_npv_positive'])}"]
     lines.append("How computed")
-    for part in ("finance", "avoided_emissions"):
+    for part in ("avoided_emissions", "finance"):
         explanation = out["explanation"][part]
         if explanation is None:
             continue

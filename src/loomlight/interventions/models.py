@@ -112,8 +112,8 @@ class StageChange(models.Model):
     """One move of a case's stage (the pipeline's history)."""
 
     case = models.ForeignKey(BusinessCase, verbose_name=_("business case"), on_delete=models.CASCADE, related_name="stage_changes")
-    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
-    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
+    from_stage = models.CharField(_("from stage"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
     note = models.TextField(_("note"), blank=True)
     financier = models.ForeignKey("registry.Organisation", verbose_name=_("financier"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     instrument = models.CharField(_("instrument"), max_length=20, choices=Instrument.choices, blank=True)

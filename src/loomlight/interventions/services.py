@@ -213,8 +213,10 @@ def _amount(value) -> Decimal | None:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         _refuse(_("Give the amount as a number."), "bad_amount", "amount")
-    if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e14"):
+    if not amount.is_finite() or amount <= 0:
         _refuse(_("Give an amount above zero."), "bad_amount", "amount")
+    if amount >= Decimal("1e14"):
+        _refuse(_("The amount is too large."), "bad_amount", "amount")
     return amount.quantize(Decimal("0.01"))
 
 

@@ -78,8 +78,8 @@ class Migration(migrations.Migration):
             name='StageChange',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_stage', models.CharField(blank=True, choices=[('idea', 'Idea'), ('feasibility', 'Feasibility'), ('seeking_finance', 'Seeking finance'), ('financed', 'Financed'), ('implemented', 'Implemented'), ('verified', 'Verified')], max_length=20, verbose_name='from')),
-                ('to_stage', models.CharField(choices=[('idea', 'Idea'), ('feasibility', 'Feasibility'), ('seeking_finance', 'Seeking finance'), ('financed', 'Financed'), ('implemented', 'Implemented'), ('verified', 'Verified')], max_length=20, verbose_name='to')),
+                ('from_stage', models.CharField(blank=True, choices=[('idea', 'Idea'), ('feasibility', 'Feasibility'), ('seeking_finance', 'Seeking finance'), ('financed', 'Financed'), ('implemented', 'Implemented'), ('verified', 'Verified')], max_length=20, verbose_name='from stage')),
+                ('to_stage', models.CharField(choices=[('idea', 'Idea'), ('feasibility', 'Feasibility'), ('seeking_finance', 'Seeking finance'), ('financed', 'Financed'), ('implemented', 'Implemented'), ('verified', 'Verified')], max_length=20, verbose_name='to stage')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('instrument', models.CharField(blank=True, choices=[('own_funds', 'Own funds'), ('loan', 'Loan'), ('green_loan', 'Green loan'), ('grant', 'Grant'), ('equity', 'Equity'), ('lease', 'Lease'), ('esco', 'Energy service company (ESCO) contract'), ('ppa', 'Power purchase agreement'), ('bond', 'Green bond'), ('other', 'Other')], max_length=20, verbose_name='instrument')),
                 ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='amount')),
