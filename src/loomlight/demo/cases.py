@@ -626,7 +626,7 @@ def _park_solar(plan_, parks, facilities, yearly, catalogue, people, programme, 
     site = solar.Site(latitude=float(park.latitude), longitude=float(park.longitude), country=park.country,
                       timezone=TIMEZONES.get(park.country, "UTC"))
     generated = solar.generation(site, solar.Array(kwp=kwp), year=plan_.year)
-    annual = round(generated.annual_kwh, 1)
+    annual = float(round(generated.annual_kwh))  # whole kWh, as calc.solar.allocate divides them
     allocation = solar.allocate(annual, shares, rule=SOLAR_RULE)
     line = _line(park.country, plan_.year, "electricity_grid", annual, "kWh")
     if line is None:
