@@ -9,21 +9,22 @@ Two steps, like the rest of the demo:
   measures each chosen facility considers (those of the catalogue whose metrics the facility reports and whose
   processes it runs), each case's stage, dates, finance and sharing. It depends on the build day only through the
   last complete year, so that the months it adjusts hold the same values in a demo extended later.
-* ``write_cases(...)`` sizes every measure from the facility's own stored months of the baseline year
-  (``interventions.baseline.baseline_for``: its quantities and the prices of ``reference.prices``), computes each
-  case's ``result`` by ``interventions.document.evaluate_document`` as the services do, and writes the cases, their
-  stage history and their audit events in bulk (a service call per case and stage would slow the build). The
-  measured savings go through ``interventions.services.savings_measure`` itself: the one rule that may move a case
-  to "verified".
+* ``write_cases(...)`` sizes every measure from the facility's own stored months of the baseline year (summed as
+  ``interventions.baseline.baseline_for`` sums them) at the prices of ``reference.prices``, computes each case's
+  ``result`` by ``interventions.services.evaluate`` (``document.evaluate_document``, as ``case_create`` calls it),
+  and writes the cases, their stage history and their audit events in bulk (a service call per case and stage
+  would slow the build). The measured savings go through ``interventions.services.savings_measure`` itself: the
+  one rule that may move a case to "verified".
 
 Measured savings need data that show them: ``series_factor`` is the share of a month's use the demo's monthly
 series keeps at a facility whose case was implemented (``demo/periodic.write_monthly`` applies it): after
 ``implemented_on`` the metric drops by the measure's share. The demo's months are otherwise a regular function of
 production with ±5 % noise (``demo/monthly.py``), which passes ASHRAE Guideline 14 (CV(RMSE) ≤ 15 %); the measured
-facilities are chosen among those whose months hold no typing error and no flagged value in the months
-measured, and whose intensity drifts little over the window (Option C would count a drift as saved). One implemented case is measured at a facility whose baseline months were estimated from bills (its
-series gets ±35 % noise before ``implemented_on``): its baseline fails the criteria and the case stays
-"implemented", the refused measurement on the record.
+facilities are chosen among those whose months hold no typing error and no flagged value, and whose intensity
+drifts little over the window (Option C would count a drift as saved). One implemented case is measured at a
+facility whose baseline months were estimated from bills (its series gets ±35 % noise before
+``implemented_on``): its baseline fails the criteria and the case stays "implemented", the refused measurement
+on the record.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ ESTIMATED_NOISE = 0.35
 STAGE_MINIMUM = 2
 STAGE_WEIGHTS = {"idea": 4, "feasibility": 4, "seeking_finance": 4, "financed": 3, "implemented": 1}
 #: The finance of a financed case: instrument -> (share of the capex financed low, high).
-INSTRUMENTS = {"green_loan": (0.6, 0.8), "loan": (0.5, 0.7), "lease": (1.0, 1.0), "esco": (1.0, 1.0), "grant": (0.2, 0.4)}
+INSTRUMENTS = {"green_loan": (0.6, 0.8), "loan": (0.5, 0.7), "lease": (1.0, 1.0), "esco": (1.0, 1.0),
+               "grant": (0.2, 0.4)}
 LOAN_TERMS = {"green_loan": (0.065, 5), "loan": (0.09, 5)}  # (interest rate, tenor [years]): demo assumptions
 DISCOUNT_RATE = 0.10  # demo assumption (a typical hurdle rate of the region's manufacturers)
 ESCALATION = 0.02  # yearly growth of energy prices from the second year: demo assumption
@@ -190,7 +192,8 @@ def fits(intervention, processes, metrics, priced_metric=lambda metric: True) ->
     return next((m for m in intervention.metrics if m in metrics and priced_metric(m)), None)
 
 
-def _measurable(demo, seed: int, facility: str, start: datetime.date, last: datetime.date, *, regular: bool = True) -> bool:
+def _measurable(demo, seed: int, facility: str, start: datetime.date, last: datetime.date, *,
+                regular: bool = True) -> bool:
     """Whether the planned months of ``facility`` from ``start`` to ``last`` are regular (no typing error: each
     month's electricity within 12 % of its production times the median ratio; a month never reported is simply
     not in the regression)."""
@@ -250,13 +253,15 @@ def plan_cases(demo, today: datetime.date, catalogue=None) -> CasesDemo:
         def priced_here(metric, name=name):
             return priced(country[name], metric, year)
 
-        fitting = [(code, m) for code, i in catalogue.items() if (m := fits(i, processes[name], metrics[name], priced_here))]
+        fitting = [(code, m) for code, i in catalogue.items()
+                   if (m := fits(i, processes[name], metrics[name], priced_here))]
         if not fitting:
             continue
         count = min(len(fitting), rng.randint(*MEASURES_PER_FACILITY))
         picked = rng.sample(fitting, count)
         if name in implemented_on:  # the measured one first: an efficiency measure on electricity
-            on_electricity = [(c, m) for c, m in fitting if m == MEASURED_METRIC and catalogue[c].category == "efficiency"]
+            on_electricity = [(c, m) for c, m in fitting
+                              if m == MEASURED_METRIC and catalogue[c].category == "efficiency"]
             if not on_electricity:
                 implemented_on.pop(name)
             else:
@@ -277,7 +282,8 @@ def plan_cases(demo, today: datetime.date, catalogue=None) -> CasesDemo:
         cases.append(_dated_case(rng, p, stage, done, today, last_month, p["facility"] in with_financier))
     cases = _share_some_without_consent(rng, cases, with_financier)
     cases = _share_one_before_seeking_finance(cases, with_financier)
-    solar_tenants = next((s.serves for s in demo.shared_facilities if s.park == SOLAR_PARK and s.kind == "rooftop_solar"), ())
+    solar_tenants = next((s.serves for s in demo.shared_facilities
+                          if s.park == SOLAR_PARK and s.kind == "rooftop_solar"), ())
     start = today - datetime.timedelta(days=rng.randint(300, 420))
     days = sorted(start + datetime.timedelta(days=rng.randint(1, 280)) for _ in range(3))
     park_case = CasePlan(facility="", park=SOLAR_PARK, intervention="", metric="electricity_grid", share=0.0,
@@ -310,12 +316,15 @@ def _dated_case(rng, p: dict, stage: str, implemented: datetime.date | None, tod
     end = today - datetime.timedelta(days=rng.randint(3, 20))
     if implemented is not None:
         start = implemented - datetime.timedelta(days=rng.randint(200, 320))
-        middle = sorted(start + datetime.timedelta(days=rng.randint(1, (implemented - start).days - 30)) for _ in range(2))
-        moves = [start, *middle, implemented - datetime.timedelta(days=rng.randint(10, 25)), implemented, end][:steps + 1]
+        span = (implemented - start).days - 30
+        middle = sorted(start + datetime.timedelta(days=rng.randint(1, span)) for _ in range(2))
+        financed = implemented - datetime.timedelta(days=rng.randint(10, 25))
+        moves = [start, *middle, financed, implemented, end][:steps + 1]
         implemented_on = implemented
     else:
         start = end - datetime.timedelta(days=rng.randint(60, 360))
-        moves = sorted([start, *(start + datetime.timedelta(days=rng.randint(1, (end - start).days)) for _ in range(steps))])
+        span = (end - start).days
+        moves = sorted([start, *(start + datetime.timedelta(days=rng.randint(1, span)) for _ in range(steps))])
         implemented_on = None
         if stage == "implemented":  # implemented this month: no month after it is over yet, nothing to measure
             implemented_on = min(monthly.month_add(last_month, 1), yesterday)
@@ -420,13 +429,15 @@ def _price_per_canonical(price, metric: str, canonical: str) -> float | None:
 
 def _yearly(facilities: dict, year: int) -> dict[tuple[str, str], tuple[float, int, str]]:
     """(facility name, metric) -> (the year's total in its canonical unit, months with a value, unit), from the
-    stored months: one query for every facility (a month missing is missing, never filled in)."""
+    stored months summed as ``interventions.baseline.baseline_for`` sums them, in one query for every facility (a
+    month missing is missing, never filled in)."""
     from loomlight.reporting.models import ActivityValue
 
     names = {f.pk: name for name, f in facilities.items()}
     totals: dict[tuple[str, str], list] = {}
-    stored = ActivityValue.objects.filter(facility__in=facilities.values(), period__year=year, qualifier="")
-    for facility_id, period, metric, value, unit in stored.values_list("facility_id", "period", "metric", "value", "unit"):
+    stored = ActivityValue.objects.filter(facility__in=facilities.values(), period__year=year)
+    for facility_id, period, metric, value, unit in stored.values_list("facility_id", "period", "metric", "value",
+                                                                      "unit"):
         entry = totals.setdefault((names[facility_id], metric), [0.0, set(), unit])
         entry[0] += value
         entry[1].add(period)
@@ -523,7 +534,7 @@ def write_cases(demo, facilities: dict, parks: dict, people: dict, today: dateti
             currency="USD", implemented_on=c.implemented_on, shared_with_financiers=c.shared, created_by=creator,
             created_at=created, updated_at=_moment(c.stage_days[-1], 11, latest))
         rows.append((c, case))
-    park_case = _park_solar(plan_, parks, facilities, yearly[plan_.year], catalogue, people, programme, latest, version, today)
+    park_case = _park_solar(plan_, parks, yearly[plan_.year], catalogue, people, programme, latest, version)
     cases = [case for _c, case in rows] + ([park_case[1]] if park_case else [])
     BusinessCase.objects.bulk_create(cases)
     if park_case:
@@ -533,13 +544,13 @@ def write_cases(demo, facilities: dict, parks: dict, people: dict, today: dateti
     for c, case in rows:
         moves = c.stage_days[:len(c.stage_days) - (1 if c.measured == "accepted" else 0)]  # verified by measurement
         stages = ORDER[:len(moves)]
-        state = {**snapshot(case), "npv": case.figure("npv")}
-        state.pop("result", None)
-        events.append(AuditEvent(at=_moment(moves[0], 9, latest), actor=case.created_by, action=AuditAction.CREATE,
-                                 object_type=case._meta.label_lower, object_id=str(case.pk), object_repr=str(case)[:300],
-                                 before=None, after={**state, "stage": "idea"}, via=VIA))
-        changes.append(StageChange(case=case, from_stage="", to_stage="idea", by=case.created_by,
-                                   at=_moment(moves[0], 9, latest)))
+        final = {**snapshot(case), "npv": case.figure("npv")}
+        final.pop("result", None)
+        label = dict(object_type=case._meta.label_lower, object_id=str(case.pk), object_repr=str(case)[:300], via=VIA)
+        created = _moment(moves[0], 9, latest)
+        events.append(AuditEvent(at=created, actor=case.created_by, action=AuditAction.CREATE, before=None,
+                                 after=_state_at(final, "idea"), **label))
+        changes.append(StageChange(case=case, from_stage="", to_stage="idea", by=case.created_by, at=created))
         for k in range(1, len(moves)):
             at = _moment(moves[k], 11, latest)
             to = stages[k]
@@ -549,9 +560,7 @@ def write_cases(demo, facilities: dict, parks: dict, people: dict, today: dateti
                                        instrument=case.instrument if money else "",
                                        amount=case.amount if money else None))
             events.append(AuditEvent(at=at, actor=case.created_by, action=AuditAction.UPDATE,
-                                     object_type=case._meta.label_lower, object_id=str(case.pk),
-                                     object_repr=str(case)[:300], before={**state, "stage": stages[k - 1]},
-                                     after={**state, "stage": to}, via=VIA))
+                                     before=_state_at(final, stages[k - 1]), after=_state_at(final, to), **label))
     StageChange.objects.bulk_create(changes, batch_size=2000)
     AuditEvent.objects.bulk_create(events, batch_size=2000)
 
@@ -562,6 +571,17 @@ def write_cases(demo, facilities: dict, parks: dict, people: dict, today: dateti
 
 
 VIA = "demo"
+
+
+def _state_at(final: dict, stage: str) -> dict:
+    """What the audit trail kept of a case at ``stage``: its final state without the finance it had not yet, nor
+    the date of an implementation to come."""
+    state = {**final, "stage": stage}
+    if ORDER.index(stage) < ORDER.index("financed"):
+        state.update(financier_id=None, instrument="", amount=None)
+    if ORDER.index(stage) < ORDER.index("implemented"):
+        state["implemented_on"] = None
+    return state
 
 
 def demo_country(demo, facility: str) -> str:
@@ -602,11 +622,12 @@ def _kwp(capacity: str) -> float:
 
 def solar_intervention(catalogue):
     """The catalogue's park group rooftop solar (else its rooftop solar)."""
-    renewable = [i for i in catalogue.values() if i.category == "renewable" and "solar" in i.code and "thermal" not in i.code]
+    renewable = [i for i in catalogue.values()
+                 if i.category == "renewable" and "solar" in i.code and "thermal" not in i.code]
     return next((i for i in renewable if "group" in i.code or "park" in i.code), renewable[0] if renewable else None)
 
 
-def _park_solar(plan_, parks, facilities, yearly, catalogue, people, programme, latest, version, today):
+def _park_solar(plan_, parks, yearly, catalogue, people, programme, latest, version):
     """The park's shared rooftop solar as one park case: its yearly generation (calc.solar) divided among the
     tenants it serves by their electricity use of the year (SOLAR_RULE), kept in the document's ``solar``."""
     from decimal import Decimal
