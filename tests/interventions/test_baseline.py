@@ -96,8 +96,11 @@ def test_prices_of_the_country_and_year_and_a_missing_price_is_none(history):
     assert (electricity.price, electricity.price_unit, electricity.price_currency, electricity.price_year,
             electricity.price_flags) == (2103.11, "VND/kWh", "VND", 2024, ())
     assert electricity.price_source.startswith("EVN adjustment of the average retail electricity price")
-    # no municipal water tariff is shipped for Viet Nam: None (the user enters one), never 0
-    assert (water.price, water.price_unit, water.price_year) == (None, "", None)
+    # the only Vietnamese water tariff shipped is Ho Chi Minh City's for production units of 2022 (Decision
+    # 25/2019/QĐ-UBND, 12,100 VND/m³; reference/energy_prices.csv): it answers for 2024 flagged "proxy year", and
+    # says whose tariff it is
+    assert (water.price, water.price_unit, water.price_year, water.price_flags, water.price_region) == (
+        12100.0, "VND/m³", 2022, ("proxy_year",), "Ho Chi Minh City")
 
 
 def test_a_price_of_an_earlier_year_is_flagged_proxy_year(world):
@@ -107,3 +110,13 @@ def test_a_price_of_an_earlier_year_is_flagged_proxy_year(world):
     electricity = baseline.metrics["electricity_grid"]
     # 2026 has no shipped price: the latest earlier one (2025, 2,204.0655 VND/kWh) answers, flagged
     assert (electricity.price, electricity.price_year, electricity.price_flags) == (2204.0655, 2025, ("proxy_year",))
+
+
+def test_a_price_not_shipped_is_none_never_zero(history):
+    # given 2024's LPG at the Vietnamese facility: the only Vietnamese LPG price shipped is of 2025
+    # (reference/energy_prices.csv), and a later year never answers for an earlier one
+    for month in range(1, 13):
+        _value(history, 2024, month, "fuel_lpg", 50.0, "kg")
+    lpg = baseline_for(history, today=TODAY, deadline_day=20).metrics["fuel_lpg"]
+    # then the quantity is there and the price is a gap for the user to fill
+    assert (lpg.quantity, lpg.price, lpg.price_unit, lpg.price_year, lpg.price_region) == (600.0, None, "", None, "")

@@ -337,3 +337,28 @@ def test_a_financier_must_be_of_kind_financier(world):
     services.case_stage_set(by=world.users["admin"], case=case, stage="financed", financier=bank, amount=100)
     case.refresh_from_db()
     assert (case.financier, case.amount, case.instrument) == (bank, Decimal("100.00"), "")
+
+
+def test_a_park_s_group_solar_case_belongs_to_the_park_and_its_programme(world):
+    # given the park's operator; when it builds the park's group rooftop solar case (the document's country left out)
+    document = {k: v for k, v in DOCUMENT.items() if k != "country"}
+    case = services.case_create(by=world.users["park_operator"], park=world.park, intervention="park_group_rooftop_solar",
+                                title="Group rooftop solar", document=document)
+    # then it is the park's, in the programme enrolling the park, in the park's country, with the same figures
+    assert (case.park, case.facility, case.programme, case.document["country"]) == (world.park, None, world.programme, "VN")
+    assert case.result["npv"] == pytest.approx(8953.93, abs=0.01)
+    # a tenant's manager may not build one for the park
+    before = _state()
+    with pytest.raises(PermissionDenied):
+        services.case_create(by=world.users["manager"], park=world.park, intervention="park_group_rooftop_solar",
+                             title="Mine", document=document)
+    assert _state() == before
+
+
+def test_a_verified_case_is_locked(world):
+    case = _case(world, stage="verified")
+    before = _state()
+    with pytest.raises(ValidationError) as refused:
+        services.case_update(by=world.users["manager"], case=case, title="Renamed")
+    assert set(refused.value.message_dict) == {"__all__"}
+    assert _state() == before

@@ -34,6 +34,7 @@ class MetricBaseline:
     price_year: int | None = None
     price_source: str = ""
     price_flags: tuple[str, ...] = ()
+    price_region: str = ""          # where the tariff applies when it is a city's or a utility's, not the country's
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,8 @@ def _grid(country: str, year: int) -> dict | None:
 
 
 def _price(country: str, metric: str, year: int):
-    try:
-        from loomlight.reference.prices import price
-    except ImportError:     # the prices are not shipped in this installation
-        return None
+    from loomlight.reference.prices import price
+
     try:
         return price(country, metric, year)
     except (KeyError, ValueError, NotImplementedError):
@@ -123,7 +122,7 @@ def baseline_for(facility, year: int | None = None, *, today: datetime.date | No
         if found is not None:
             extra = {"price": found.value, "price_unit": found.unit, "price_currency": found.currency,
                      "price_usd": found.usd_per_unit, "price_year": found.year, "price_source": found.source,
-                     "price_flags": tuple(found.flags)}
+                     "price_flags": tuple(found.flags), "price_region": found.region or ""}
         metrics[metric] = MetricBaseline(metric=metric, quantity=quantity, unit=unit, months=len(months),
                                          missing=missing, gap=bool(missing), **extra)
     return Baseline(facility_id=facility.pk, country=facility.country, year=year, reason=reason,
