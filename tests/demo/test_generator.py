@@ -290,6 +290,7 @@ def test_consents_to_exactly_two_brands(demo):
 
 
 def test_the_audit_trail_records_the_demo(demo):
+    from loomlight.interventions.models import BusinessCase, MeasuredSavings, StageChange
     from loomlight.reporting.models import ReportingPeriod
 
     events = AuditEvent.objects.filter(via="demo")
@@ -307,8 +308,12 @@ def test_the_audit_trail_records_the_demo(demo):
         "evidence.evidence": 4, "wastewater.intakelimit": 6,
         "reporting.reportingperiod": months, "demo.build": 1,  # the day, seed and last month of the build
         "assessments.frameworkversion": 3,  # the three built-in frameworks, published for the demo's cycles
+        # each business case created and moved on (tests/demo/test_cases.py reads them), its savings measured
+        "interventions.businesscase": BusinessCase.objects.count() + StageChange.objects.exclude(from_stage="").count(),
+        "interventions.measuredsavings": MeasuredSavings.objects.count(),
     }
-    actors = Counter(events.exclude(object_type="reporting.reportingperiod").values_list("actor__username", flat=True))
+    actors = Counter(events.exclude(object_type="reporting.reportingperiod").exclude(object_type__startswith="interventions.")
+                     .values_list("actor__username", flat=True))
     # the manager grants two consents, revokes one and records its facility's route; the park operator shares its
     # central plant's results and records the plant's route, permit (1 + 7 limits) and 6 intake limits; the
     # operator also grants the three recent consents, revokes one and records the build

@@ -316,7 +316,7 @@ CONSENT_KIND_SETS = [
     ("profile", "ghg", "assessments"),
     ("profile", "environmental", "wastewater", "chemicals", "ghg"),
 ]
-FINANCIER_KINDS = ("profile", "ghg", "business_cases")
+FINANCIER_KINDS = ("profile", "environmental", "ghg", "business_cases")  # a case is made of the environmental and GHG data
 FINANCIER_CONSENTS = 3
 EXPIRED_UNTIL = datetime.date(2025, 6, 30)
 
@@ -848,7 +848,7 @@ def _extend(today: datetime.date) -> DemoSummary:
     facilities = {f.name: f for f in _demo_facilities()}
     if set(facilities) != {f.name for f in demo.facilities}:
         raise DemoConflict(f"The demo's facilities are not those of seed {seed}: it cannot be extended.")
-    months = _write_series(demo, today, since=since)
+    months = _write_series(demo, today, since=since, cases_day=_first_build_day())
     previous = {"day": since.day.isoformat(), "seed": seed, "through": since.through.isoformat()}
     _record_build(seed, today, previous=previous)
     return summarise(created=False, added_months=months)
@@ -864,16 +864,26 @@ def _demo_facilities():
     return Facility.objects.filter(Q(programmes=programme) | Q(park__in=programme.parks.all())).distinct()
 
 
-def _write_series(demo: DemoPlan, today: datetime.date, since) -> int:
+def _first_build_day() -> datetime.date | None:
+    """The day the demo was first built (its business cases were planned for it), None before builds were recorded."""
+    event = _builds().order_by("at", "id").first()
+    return datetime.date.fromisoformat(event.after["day"]) if event is not None else None
+
+
+def _write_series(demo: DemoPlan, today: datetime.date, since, cases_day: datetime.date | None = None) -> int:
     """The dated series (demo/periodic.py) up to ``today``, after ``since`` when extending; the inventories
-    computed now rather than by the worker, so that the demo's pages show them at once."""
+    computed now rather than by the worker, so that the demo's pages show them at once. The months of the
+    facilities whose measures were implemented follow the business cases planned on ``cases_day`` (the first
+    build's day; none when None)."""
+    from loomlight.demo.cases import monthly_factor
     from loomlight.demo.periodic import write_labs_and_chemicals, write_monthly
     from loomlight.inventories.services import recompute_stale
 
     users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_USERNAMES)}
     facilities = {f.name: f for f in _demo_facilities()}
     plants = {s.name: s for s in SharedFacility.objects.filter(park__name__in=[p.name for p in demo.parks], kind="cetp")}
-    months = write_monthly(demo, facilities, users, today, since)
+    factor = monthly_factor(demo, cases_day) if cases_day is not None else None
+    months = write_monthly(demo, facilities, users, today, since, factor=factor)
     write_labs_and_chemicals(demo, facilities, plants, users, today, since)
     recompute_stale()
     return months
@@ -922,8 +932,9 @@ def _write(demo: DemoPlan, *, with_passwords: bool, today: datetime.date) -> Non
     _share_central_plant(users["park"], organisations[BRANDS[0]])
     plants = {s.name: s for s in SharedFacility.objects.filter(park__in=parks.values(), kind="cetp")}
     write_discharge(demo.discharge, users=users, facilities=facilities, plants=plants, via=VIA)
-    _write_series(demo, today, since=None)
+    _write_series(demo, today, since=None, cases_day=today)
     _write_assessments(demo, users, facilities, parks, today)
+    _write_cases(demo, users, facilities, parks, programme, today)
 
 
 def _write_assessments(demo: DemoPlan, users: dict, facilities: dict, parks: dict, today: datetime.date) -> None:
@@ -935,6 +946,14 @@ def _write_assessments(demo: DemoPlan, users: dict, facilities: dict, parks: dic
     people["manager_facility"] = Membership.objects.get(user=users["manager"], role=Role.FACILITY_MANAGER).facility_id
     people["park_id"] = Membership.objects.get(user=users["park"], role=Role.PARK_OPERATOR).park_id
     write_assessments(facilities, parks, people, today, demo.seed)
+
+
+def _write_cases(demo: DemoPlan, users: dict, facilities: dict, parks: dict, programme, today: datetime.date) -> None:
+    """The business cases (demo/cases.py), after the months they are sized on and measured with."""
+    from loomlight.demo.cases import write_cases
+
+    people = {"admin": users["admin"], "manager": users["manager"], "park": users["park"], "programme": programme}
+    write_cases(demo, facilities, parks, people, today)
 
 
 def _create_user(u: UserPlan, password_hash: str | None):

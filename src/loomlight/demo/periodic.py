@@ -59,9 +59,11 @@ def _times(period: datetime.date, now: datetime.datetime) -> tuple[datetime.date
     return entered, submitted, reviewed
 
 
-def write_monthly(demo, facilities: dict, users: dict, today: datetime.date, since: Since | None = None) -> int:
+def write_monthly(demo, facilities: dict, users: dict, today: datetime.date, since: Since | None = None,
+                  factor=None) -> int:
     """The months of ``monthly.window(today)`` after ``since.through`` (all when None), their values, states and
-    audit events; returns how many facility-months were written."""
+    audit events; returns how many facility-months were written. ``factor(facility, metric, period)``, when
+    given, scales a planned value (``demo/cases.py``: the use of a facility after its measure was implemented)."""
     from loomlight.calc.validation import history_check, month_index
     from loomlight.reporting.models import ActivityValue, PeriodStatus, ReportingPeriod
 
@@ -93,7 +95,7 @@ def write_monthly(demo, facilities: dict, users: dict, today: datetime.date, sin
             gaps[key] = state == monthly.VERIFIED and monthly.is_gap(demo.seed, row.facility, row.period)
         if state == monthly.MISSING or gaps[key]:
             continue
-        value = row.value
+        value = row.value if factor is None else round(row.value * factor(row.facility, row.metric, row.period), 3)
         if row.metric == "electricity_grid" and row.period == monthly.flagged_month(pattern, today):
             value = round(value * 10, 3)  # typed ten times too large: a flag to confirm or correct
         series = history.setdefault((row.facility, row.metric), {})
