@@ -120,3 +120,17 @@ def test_a_price_not_shipped_is_none_never_zero(history):
     lpg = baseline_for(history, today=TODAY, deadline_day=20).metrics["fuel_lpg"]
     # then the quantity is there and the price is a gap for the user to fill
     assert (lpg.quantity, lpg.price, lpg.price_unit, lpg.price_year, lpg.price_region) == (600.0, None, "", None, "")
+
+
+def test_a_fuel_priced_per_litre_is_priced_per_gj_as_its_months_were_converted(history):
+    # given 2024's diesel stored in GJ (the metric's canonical unit) and Viet Nam's diesel price published per litre
+    # (18,630 VND/L in force on 31 December 2024, reference/energy_prices.csv)
+    for month in range(1, 13):
+        _value(history, 2024, month, "fuel_diesel", 10.0, "GJ")
+    diesel = baseline_for(history, today=TODAY, deadline_day=20).metrics["fuel_diesel"]
+    # then the price is per GJ through the shipped NCV 43.0 GJ/t (IPCC 2006 Table 1.2) and 1,149 L/t (UN Statistics
+    # Division): 1 GJ = 1149 / 43.0 = 26.7209 L, so 18,630 × 26.7209 = 497,810.47 VND/GJ, and says so
+    assert diesel.price == pytest.approx(18630 * 1149 / 43.0, rel=1e-9)
+    assert (diesel.price_unit, diesel.price_converted_from) == ("VND/GJ", "18630 VND/L")
+    assert diesel.price_conversion.startswith("1 GJ = 26.72 L (IPCC (2006)")
+    assert "price_converted" in diesel.price_flags

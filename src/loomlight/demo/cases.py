@@ -399,32 +399,14 @@ MONTE_CARLO_DRAWS = 2000  # for the cases shared with the financier: its P10/P50
 
 
 def _price_per_canonical(price, metric: str, canonical: str) -> float | None:
-    """The price [USD per ``canonical`` unit] of a reference.prices row, converting its unit (through the fuel's
-    shipped calorific value and density where it is sold by mass or volume)."""
-    from loomlight.calc.units import UnitError, to_canonical
-    from loomlight.reference.fuel_properties import default
+    """The price [USD per ``canonical`` unit] of a reference.prices row, converted as the case builder converts it
+    (``interventions.baseline``: a change of unit, or a fuel's shipped calorific value and density)."""
+    from loomlight.interventions.baseline import per_stored_unit
 
-    usd = price.usd_per_unit
-    if usd is None:
+    per = per_stored_unit(metric, canonical, price)
+    if price.usd_per_unit is None or per is None:
         return None
-    try:
-        return usd / to_canonical(1, price.per_unit, canonical).value
-    except UnitError:
-        pass
-    ncv = default(metric, "ncv")
-    if ncv is None:
-        return None
-    try:
-        tonnes = to_canonical(1, price.per_unit, "t").value
-    except UnitError:
-        density = default(metric, "density")  # L per t
-        if density is None:
-            return None
-        try:
-            tonnes = to_canonical(1, price.per_unit, "L").value / density.value
-        except UnitError:
-            return None
-    return usd / (tonnes * ncv.value)
+    return price.usd_per_unit * per[0]
 
 
 def _yearly(facilities: dict, year: int) -> dict[tuple[str, str], tuple[float, int, str]]:

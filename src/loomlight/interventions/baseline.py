@@ -35,6 +35,8 @@ class MetricBaseline:
     price_source: str = ""
     price_flags: tuple[str, ...] = ()
     price_region: str = ""          # where the tariff applies when it is a city's or a utility's, not the country's
+    price_converted_from: str = ""  # the shipped price as published ("17255 VND/L") when converted to ``unit``
+    price_conversion: str = ""      # how: "1 GJ = 26.7 L (IPCC 2006 NCV, UN density)" or "1 m³ = 1000 L"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,38 @@ def _grid(country: str, year: int) -> dict | None:
         return None
     return {"value": factor.value, "unit": factor.unit, "type": factor.factor_type, "source": factor.citation(),
             "year": factor.year, "flags": list(factor.flags)}
+
+
+def per_stored_unit(metric: str, unit: str, found) -> tuple[float, str] | None:
+    """(price units per one stored ``unit``, how) for a price published per ``found.per_unit``: 1 and "" when the
+    units agree; a change of unit (m³ and L) through calc.units; a fuel stored in GJ and priced per litre or
+    kilogram through the shipped calorific value and density (reference/fuel_properties.csv), as the monthly
+    values themselves were converted; None when neither applies (the price is then left for the user)."""
+    per_unit = (found.per_unit or "").strip()
+    if not per_unit or per_unit == unit:
+        return 1.0, ""
+    from loomlight.calc.units import UnitError, to_canonical
+
+    try:
+        factor = to_canonical(1.0, unit, per_unit).value      # one stored unit in the price's unit
+        return factor, f"1 {unit} = {factor:g} {per_unit}"
+    except UnitError:
+        pass
+    if unit != "GJ":
+        return None
+    from loomlight.calc.fuels import FuelError, energy_per_unit
+    from loomlight.reference import fuel_properties
+
+    ncv, density = fuel_properties.default(metric, "ncv"), fuel_properties.default(metric, "density")
+    if ncv is None:
+        return None
+    try:
+        one = energy_per_unit(per_unit, ncv=ncv.as_property(), density=density.as_property() if density else None)
+    except (FuelError, UnitError):
+        return None
+    factor = 1.0 / one.gj_per_unit                            # price units per GJ
+    basis = ncv.citation() + (f"; {density.citation()}" if one.density is not None else "")
+    return factor, f"1 GJ = {factor:.4g} {per_unit} ({basis})"
 
 
 def _price(country: str, metric: str, year: int):
@@ -120,9 +154,19 @@ def baseline_for(facility, year: int | None = None, *, today: datetime.date | No
         found = _price(facility.country, metric, year)
         extra = {}
         if found is not None:
-            extra = {"price": found.value, "price_unit": found.unit, "price_currency": found.currency,
-                     "price_usd": found.usd_per_unit, "price_year": found.year, "price_source": found.source,
-                     "price_flags": tuple(found.flags), "price_region": found.region or ""}
+            per = per_stored_unit(metric, unit, found)
+            if per is None:     # priced per a unit the stored quantity cannot be converted to: the user enters one
+                extra = {"price_flags": ("price_unit_mismatch",), "price_source": found.source,
+                         "price_converted_from": f"{found.value:g} {found.unit}"}
+            else:
+                factor, how = per
+                extra = {"price": found.value * factor, "price_currency": found.currency,
+                         "price_unit": found.unit if factor == 1.0 else f"{found.currency}/{unit}",
+                         "price_usd": None if found.usd_per_unit is None else found.usd_per_unit * factor,
+                         "price_year": found.year, "price_source": found.source,
+                         "price_flags": tuple(found.flags) + (("price_converted",) if how else ()),
+                         "price_region": found.region or "",
+                         "price_converted_from": f"{found.value:g} {found.unit}" if how else "", "price_conversion": how}
         metrics[metric] = MetricBaseline(metric=metric, quantity=quantity, unit=unit, months=len(months),
                                          missing=missing, gap=bool(missing), **extra)
     return Baseline(facility_id=facility.pk, country=facility.country, year=year, reason=reason,

@@ -36,17 +36,22 @@ def baseline_line(metric: str, row) -> dict:
     known = metrics().get(metric)
     line = {"metric": metric, "name": metric_name(metric), "quantity": None,
             "unit": getattr(known, "canonical_unit", "") if known else "", "months": 0, "gap": False, "price": None,
-            "price_unit": "", "price_currency": "", "price_source": "", "proxy_year": False, "price_year": None, "price_reason": ""}
+            "price_unit": "", "price_currency": "", "price_source": "", "proxy_year": False, "price_year": None, "price_reason": "",
+            "price_converted_from": "", "price_conversion": ""}
     if row is None:
         line["price_reason"] = _("The facility reports no such use in this year: enter the yearly use and the price.")
         return line
     line.update(quantity=row.quantity, unit=row.unit, months=row.months, gap=row.gap)
-    if row.price is None:
+    if row.price is None and "price_unit_mismatch" in row.price_flags:
+        line["price_reason"] = _("The shipped price (%(price)s) is per a unit this use cannot be converted to: enter "
+                                 "the price per %(unit)s.") % {"price": row.price_converted_from, "unit": row.unit}
+    elif row.price is None:
         line["price_reason"] = _("No price is shipped for this country and year: enter the price you pay.")
     else:
         line.update(price=row.price, price_unit=row.price_unit, price_currency=row.price_currency,
                     price_source=row.price_source, price_year=row.price_year,
-                    proxy_year="proxy_year" in row.price_flags)
+                    proxy_year="proxy_year" in row.price_flags,
+                    price_converted_from=row.price_converted_from, price_conversion=row.price_conversion)
     return line
 
 
