@@ -269,8 +269,52 @@ def test_a_rooftop_solar_case_is_computed_from_its_generation_and_the_facilitys_
     used = case.document["savings"][0]
     assert used["metric"] == "electricity_solar_self_consumed" and used["price"] == 0.08
     assert 0 < used["quantity"] <= 120000
+    made = case.document["solar"].pop("yield")
     assert case.document["solar"] == {"kwp": 50.0, "tilt_deg": 10.0, "azimuth_deg": 180.0, "export_price": 0.0}
     assert case.result["tco2e_per_year"] > 0
+    # what the generation rests on is kept: used + exported = generated, and without irradiation data it is the
+    # clear-sky yield, flagged, and the page says it is an upper bound
+    assert made["self_consumed_kwh"] + made["exported_kwh"] == pytest.approx(made["annual_kwh"], rel=1e-9)
+    assert (made["scaled_to"], "solar_clear_sky" in made["flags"]) == ("clear_sky", True)
+    page = client.get(reverse("interventions:detail", args=[case.pk])).content.decode()
+    assert 'data-testid="solar-clear-sky"' in page
+
+
+def test_a_solar_case_with_the_sites_monthly_irradiation_is_scaled_to_it(client, world, electricity_2025):
+    """Given the same array and 12 monthly means of 4.5 kWh/m² a day (a round figure for the test, its source named),
+    then the yield is scaled to them: below the clear-sky yield, and the page names the source, not the flag."""
+    url = reverse("interventions:new") + f"?facility={world.own.pk}&intervention=rooftop_solar_pv"
+    form = {"facility": world.own.pk, "intervention": "rooftop_solar_pv", "title": "Solar", "capex": "40000",
+            "lifetime_years": "20", "discount_rate": "10", "escalation": "0", "grid_factor": "inventory",
+            "currency": "USD", "kwp": "50", "tilt_deg": "10", "azimuth_deg": "180", "export_price": "0",
+            "line-0-price": "0.08", "monthly_ghi": "4,5 " * 11 + "4,5", "irradiance_source": ""}
+    client = _login(client, world, "manager")
+    refused = client.post(url, form)
+    # a source is required with the values, and nothing is saved
+    assert refused.status_code == 200 and "Say where the irradiation comes from." in refused.content.decode()
+    assert not BusinessCase.objects.exists()
+    form["irradiance_source"] = "test series"
+    assert client.post(url, form).status_code == 302
+    made = BusinessCase.objects.get(facility=world.own).document["solar"]["yield"]
+    assert made["scaled_to"] == "monthly_irradiance:test series" and "solar_clear_sky" not in made["flags"]
+    # 4.5 kWh/m² a day × 365 days = 1,642.5 kWh/m² a year on the horizontal: below the clear sky's ~1,700 kWh/kWp
+    assert 1000 < made["specific_yield_kwh_per_kwp"] < 1600
+    page = client.get(reverse("interventions:detail", args=[BusinessCase.objects.get().pk])).content.decode()
+    assert "test series" in page and 'data-testid="solar-clear-sky"' not in page
+
+
+def test_the_monthly_irradiation_must_be_twelve_plausible_values(client, world, electricity_2025):
+    url = reverse("interventions:new") + f"?facility={world.own.pk}&intervention=rooftop_solar_pv"
+    base = {"facility": world.own.pk, "intervention": "rooftop_solar_pv", "title": "Solar", "capex": "40000",
+            "lifetime_years": "20", "discount_rate": "10", "escalation": "0", "grid_factor": "inventory",
+            "currency": "USD", "kwp": "50", "line-0-price": "0.08", "irradiance_source": "x"}
+    client = _login(client, world, "manager")
+    for text, message in (("4.5 4.5", "12 values, one for each month from January: 2 given."),
+                          ("4.5 " * 11 + "abc", "Give 12 numbers separated by spaces or semicolons."),
+                          ("4.5 " * 11 + "40", "between 0 and 12 kWh/m² a day")):
+        response = client.post(url, {**base, "monthly_ghi": text})
+        assert response.status_code == 200 and message in response.content.decode()
+    assert not BusinessCase.objects.exists()
 
 
 def test_a_solar_case_without_the_facilitys_location_says_so_and_saves_nothing(client, world, electricity_2025):

@@ -8,6 +8,8 @@ mapped back to the field they name (``document_field``). Rates are entered in pe
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,6 +82,11 @@ class CaseForm(forms.Form):
                                    initial=180, required=False)
     export_price = forms.FloatField(label=gettext_lazy("Price paid for electricity exported [per kWh] (0: none)"),
                                     min_value=0, initial=0, required=False)
+    monthly_ghi = forms.CharField(
+        label=gettext_lazy("Monthly irradiation of the site [kWh/m² a day], 12 values from January"), required=False,
+        max_length=300, help_text=gettext_lazy("From PVGIS, NASA POWER or a national solar atlas. Without them the "
+                                               "clear-sky yield is used: an upper bound."))
+    irradiance_source = forms.CharField(label=gettext_lazy("Source of the irradiation"), max_length=200, required=False)
 
     def __init__(self, *args, lines=(), solar=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,7 +101,8 @@ class CaseForm(forms.Form):
             self.fields[f"line-{i}-price"] = forms.FloatField(
                 label=_("Price [per %(unit)s]") % {"unit": unit}, min_value=0, required=True)
         if not solar:
-            for name in ("kwp", "roof_area_m2", "tilt_deg", "azimuth_deg", "export_price"):
+            for name in ("kwp", "roof_area_m2", "tilt_deg", "azimuth_deg", "export_price", "monthly_ghi",
+                         "irradiance_source"):
                 del self.fields[name]
 
     def line_fields(self):
@@ -102,8 +110,27 @@ class CaseForm(forms.Form):
         return [(line, self[f"line-{i}-baseline"], self[f"line-{i}-share"], self[f"line-{i}-price"])
                 for i, line in enumerate(self.lines)]
 
+    def clean_monthly_ghi(self):
+        """12 daily means [kWh/m² a day], separated by spaces or semicolons; a decimal comma is read as a point."""
+        text = (self.cleaned_data.get("monthly_ghi") or "").strip()
+        if not text:
+            return None
+        parts = [p for p in re.split(r"[;\s]+", text) if p]
+        try:
+            values = [float(p.replace(",", ".")) for p in parts]
+        except ValueError:
+            raise forms.ValidationError(_("Give 12 numbers separated by spaces or semicolons.")) from None
+        if len(values) != 12:
+            raise forms.ValidationError(_("Give 12 values, one for each month from January: %(n)s given.")
+                                        % {"n": len(values)})
+        if any(not (0 < v <= 12) or v != v for v in values):
+            raise forms.ValidationError(_("Each month's irradiation lies between 0 and 12 kWh/m² a day."))
+        return values
+
     def clean(self):
         data = super().clean()
+        if self.solar and data.get("monthly_ghi") and not (data.get("irradiance_source") or "").strip():
+            self.add_error("irradiance_source", _("Say where the irradiation comes from."))
         if self.solar and not data.get("kwp") and not data.get("roof_area_m2") and not self.errors.get("kwp"):
             self.add_error("kwp", _("Give the size in kWp or the roof area."))
         if (data.get("loan_share") or 0) > 0:
@@ -138,8 +165,9 @@ class CaseForm(forms.Form):
             doc["loan"] = {"share": d["loan_share"] / 100, "rate": d["loan_rate"] / 100,
                            "tenor_years": d["loan_tenor_years"]}
         if self.solar:
-            doc["solar"] = {k: d[k] for k in ("kwp", "roof_area_m2", "tilt_deg", "azimuth_deg", "export_price")
-                            if d.get(k) is not None}
+            doc["solar"] = {k: d[k] for k in ("kwp", "roof_area_m2", "tilt_deg", "azimuth_deg", "export_price",
+                                              "monthly_ghi", "irradiance_source")
+                            if d.get(k) not in (None, "")}
         return doc
 
 
@@ -153,7 +181,11 @@ def initial_from_document(doc: dict, lines) -> dict:
     if loan:
         initial.update(loan_share=round(loan["share"] * 100, 6), loan_rate=round(loan["rate"] * 100, 6),
                        loan_tenor_years=loan["tenor_years"])
-    initial.update(doc.get("solar") or {})
+    solar = dict(doc.get("solar") or {})
+    solar.pop("yield", None)
+    if isinstance(solar.get("monthly_ghi"), list):
+        solar["monthly_ghi"] = " ".join(f"{v:g}" for v in solar["monthly_ghi"])
+    initial.update(solar)
     initial = {k: plain(v) if isinstance(v, float) else v for k, v in initial.items()}
     by_metric = {s.get("metric"): s for s in doc.get("savings", [])}
     for i, line in enumerate(lines):

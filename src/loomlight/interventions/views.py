@@ -221,7 +221,8 @@ def _solar_savings(facility, base, form) -> list[dict]:
     site = solar.Site(latitude=facility.latitude, longitude=facility.longitude, timezone=zones[0], country=facility.country)
     array = solar.Array(kwp=kwp, tilt_deg=d.get("tilt_deg") or 0.0, azimuth_deg=d.get("azimuth_deg") or 180.0)
     year = _year(base)
-    made = solar.generation(site, array, year=year)
+    made = solar.generation(site, array, year=year, monthly_ghi_kwh_m2_day=d.get("monthly_ghi"),
+                            irradiance_source=(d.get("irradiance_source") or "").strip())
     load = _monthly_kwh(facility, year)
     used = solar.self_consumption(made, monthly_load_kwh=load) if load else None
     price = d.get("line-0-price")
@@ -232,13 +233,22 @@ def _solar_savings(facility, base, form) -> list[dict]:
     if used.exported_kwh > 0:
         lines.append({"metric": "electricity_exported", "quantity": used.exported_kwh, "unit": "kWh",
                       "price": d.get("export_price") or 0.0})
-    return lines
+    summary = {"kwp": kwp, "annual_kwh": made.annual_kwh, "specific_yield_kwh_per_kwp": made.specific_yield_kwh_per_kwp,
+               "scaled_to": made.scaled_to, "flags": [f.code for f in made.flags],
+               "self_consumed_kwh": used.self_consumed_kwh, "exported_kwh": used.exported_kwh,
+               "self_consumed_share": used.self_consumed_share, "coverage_share": used.coverage_share,
+               "load_basis": used.load_basis}
+    return lines, summary
 
 
 def _document(form, facility, base, solar_case: bool) -> dict:
-    """The case document of a valid form; a solar case's savings from its generation (SolarError to the field)."""
-    savings = _solar_savings(facility, base, form) if solar_case else None
-    return form.document(country=facility.country, year=_year(base), savings=savings)
+    """The case document of a valid form; a solar case's savings from its generation (SolarError to the field),
+    with what the generation rests on (``solar.yield``: the yield, how it was scaled, its flags) for the case page."""
+    savings, summary = _solar_savings(facility, base, form) if solar_case else (None, None)
+    doc = form.document(country=facility.country, year=_year(base), savings=savings)
+    if summary is not None:
+        doc["solar"]["yield"] = summary
+    return doc
 
 
 def _year(base) -> int:
