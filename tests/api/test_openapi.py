@@ -146,3 +146,24 @@ def test_a_database_conflict_is_409(api, world, monkeypatch):
     monkeypatch.setattr(services, "facility_update", racing)
     response = api.patch("manager", f"/facilities/{world.own.pk}", {"name": "Renamed"})
     assert (response.status_code, response.json()) == (409, error("conflict", "This conflicts with an existing record."))
+
+
+def test_no_two_api_schemas_share_a_name():
+    # django-ninja names an OpenAPI component by the class name: a second schema of the same name silently takes the
+    # first one's place in the document (a case's subject once replaced an assessment's, found by schemathesis)
+    import importlib
+    import inspect
+    import pkgutil
+
+    from ninja import Schema
+
+    import loomlight.api
+
+    seen: dict[str, str] = {}
+    for info in pkgutil.iter_modules(loomlight.api.__path__):
+        module = importlib.import_module(f"loomlight.api.{info.name}")
+        for name, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, Schema) and obj.__module__ == module.__name__:
+                assert name not in seen, f"{name} in {module.__name__} and {seen[name]}"
+                seen[name] = module.__name__
+    assert {"CaseSubjectOut", "SubjectOut"} <= set(seen)

@@ -39,7 +39,7 @@ HAND_STAGES = [s for s in Stage.values if s != Stage.VERIFIED]
 
 # --- output -------------------------------------------------------------------------------------------------
 
-class SubjectOut(Schema):
+class CaseSubjectOut(Schema):
     type: Literal["facility", "park"]
     id: int
     name: str
@@ -69,7 +69,7 @@ class FiguresOut(Schema):
 
 class CaseOut(Schema):
     id: int
-    subject: SubjectOut
+    subject: CaseSubjectOut
     programme: int | None
     intervention: str = Field(..., description="The catalogue's code (GET /api/v1/interventions).")
     title: str
