@@ -13,6 +13,7 @@
   function draw(el, option) {
     var chart = echarts.init(el);
     option.tooltip = option.tooltip || { trigger: "axis", renderMode: "richText", valueFormatter: number };
+    option.animation = false;   // drawn at once: no half-drawn curve on a slow laptop or in a screenshot
     chart.setOption(option);
     window.addEventListener("resize", function () { chart.resize(); });
     el.dataset.drawn = "1";
