@@ -275,3 +275,14 @@ def test_the_readme_example_prints_what_the_readme_shows(tmp_path):
     printed = result.stdout.splitlines()
     expected = [line[2:] for line in shown if not line.startswith("    ... ")]
     assert printed[:len(expected)] == expected
+
+
+def test_a_case_saving_only_water_has_its_tonnes_not_computed_not_zero():
+    # given a case whose only saving is municipal water (no emission factor is shipped for it); when it is
+    # evaluated; then the t CO2e are None with the line listed as not counted, and no abatement cost is given
+    from loomlight.interventions.document import evaluate_document
+
+    out = evaluate_document({"country": "VN", "year": 2024, "capex": 5000, "lifetime_years": 10, "discount_rate": 0.1,
+                             "savings": [{"metric": "water_municipal", "quantity": 3000, "unit": "m3", "price": 0.5}]})
+    assert (out["tco2e_per_year"], out["tco2e_lifetime"], out["abatement_cost_per_tco2e"]) == (None, None, None)
+    assert [s["metric"] for s in out["savings_not_counted"]] == ["water_municipal"]

@@ -272,9 +272,17 @@ def parse(doc) -> Case:
     inputs = finance.CaseInputs(
         capex=capex, lifetime_years=lifetime, discount_rate=rate, savings_per_year=savings_per_year,
         opex_change=opex, escalation=escalation, grant=grant, loan=loan, tax_rate=tax,
-        tco2e_per_year=avoided.tco2e_per_year if avoided is not None else None,
+        tco2e_per_year=_counted_tco2e(avoided),
         energy_per_year=energy_per_year, energy_unit=energy_unit, energy_kind=energy_kind, currency=currency)
     return Case(inputs, tuple(lines), avoided, grid, ranges, draws, seed, flags, range_names)
+
+
+def _counted_tco2e(avoided) -> float | None:
+    """The t CO2e avoided a year; None (not computed, never 0) when no saving line could be counted at all (water,
+    waste or chemicals only: they have no emission factor here)."""
+    if avoided is None or not any(line.tco2e is not None for line in avoided.lines):
+        return None
+    return avoided.tco2e_per_year
 
 
 def _renumber(field_name: str, physical_index: list[int]) -> str:
