@@ -13,6 +13,7 @@ import json
 from collections import Counter
 
 import pytest
+from django.test import Client
 
 from loomlight.calc import macc
 from loomlight.demo import cases as demo_cases
@@ -188,6 +189,12 @@ def test_every_solar_case_says_what_its_generation_rests_on(demo):
         assert lines["electricity_solar_self_consumed"]["quantity"] == summary["self_consumed_kwh"], case
         assert lines.get("electricity_exported", {"quantity": 0.0})["quantity"] == summary["exported_kwh"], case
         assert summary["load_basis"] == "monthly_totals:two_shifts", case
+    # the case page says so: the yield, and the clear-sky flag (no irradiance is shipped near the demo's sites)
+    assert {case.document["solar"]["yield"]["scaled_to"] for case in solar_cases} == {"clear_sky"}
+    client = Client()
+    client.force_login(user("admin"))
+    page = client.get(f"/cases/{solar_cases.filter(park__isnull=True).first().pk}/").content.decode()
+    assert 'data-testid="solar-yield"' in page and 'data-testid="solar-clear-sky"' in page
     # an own roof sized to the catalogue's share of the facility's electricity (DEMO_FIGURES: 15 %), to 0.1 kWp
     own = solar_cases.filter(facility__isnull=False).first()
     kwp, specific = own.document["solar"]["kwp"], own.document["solar"]["yield"]["specific_yield_kwh_per_kwp"]
