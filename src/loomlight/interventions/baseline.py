@@ -181,8 +181,8 @@ def monthly_grid_kwh(facility, year: int) -> list[float] | None:
     reported ones (said on the case); None without any."""
     from loomlight.reporting.models import ActivityValue
 
-    found = {p.month: v for p, v in ActivityValue.objects.filter(facility=facility, period__year=year,
-                                                                 metric="electricity_grid").values_list("period", "value")}
+    stored = ActivityValue.objects.filter(facility=facility, period__year=year, metric="electricity_grid")
+    found = {p.month: v for p, v in stored.values_list("period", "value")}
     if not found:
         return None
     mean = sum(found.values()) / len(found)

@@ -48,7 +48,8 @@
             t.high_label + ": " + number(high[i]);
         } },
         xAxis: { type: "value", splitNumber: 4, axisLabel: { formatter: number, hideOverlap: true } },
-        yAxis: { type: "category", data: t.inputs.slice().reverse(), axisLabel: { width: 110, overflow: "break", lineHeight: 14 } },
+        yAxis: { type: "category", data: t.inputs.slice().reverse(),
+                 axisLabel: { width: 110, overflow: "break", lineHeight: 14 } },   // a wrapped name's lines apart
         series: [bar(t.low_label, pick(low, lowIsLonger)), bar(t.high_label, pick(high, highIsLonger)),   // behind
                  bar(t.low_label, pick(low, highIsLonger)), bar(t.high_label, pick(high, lowIsLonger))]   // in front
       });
