@@ -103,3 +103,39 @@ def test_screenshots_of_the_pages_as_owner_and_financier(live_server, world, bro
                 assert "Cooling-water reuse" not in body   # not shared
         ctx.close()
     assert errors == []
+
+
+def test_the_tornado_draws_each_end_as_its_own_bar_from_the_base(live_server, world, browser, screenshot_dir):
+    """Given a case whose capex range lies wholly above its capex (USD 20,000; range 22,000–26,000), both ends lower
+    the NPV: by 2,000 and 6,000 USD (the capex is paid at year 0, undiscounted, no loan or tax). Then the tornado
+    draws two bars from the base, not stacked (a stack would draw the high end as 2,000 + 6,000 = 8,000), each its
+    own length, the shorter in front of the longer so that both show."""
+    from loomlight.interventions import charts
+    from tests.interventions.test_pages import DOCUMENT, _case
+
+    document = {**DOCUMENT, "monte_carlo": {"draws": 1000, "seed": 1, "ranges": {
+        "capex": [22000, 26000], "savings[0].price": [0.07, 0.09]}}}
+    case = _case(world.own, "LED with a capex range above its capex", document=document)
+    data = charts.uncertainty(document)["chart"]["tornado"]
+    row = next(i for i, (lo, hi) in enumerate(zip(data["low"], data["high"], strict=True)) if lo < 0 and hi < 0)
+    assert (data["low"][row], data["high"][row]) == (pytest.approx(-2000.0), pytest.approx(-6000.0))
+    base, errors = live_server.url, []
+    context = browser.new_context(locale="en-GB", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+    login(page, base, "manager")
+    page.goto(f"{base}/cases/{case.pk}/")
+    chart = page.wait_for_selector("[data-case-chart=tornado][data-drawn='1']")
+    series = page.evaluate("""() => echarts.getInstanceByDom(document.querySelector("[data-case-chart=tornado]"))
+                                    .getOption().series.map(s => ({name: s.name, stack: s.stack || null,
+                                                                   gap: s.barGap, data: s.data}))""")
+    assert [s["stack"] for s in series] == [None] * 4 and {s["gap"] for s in series} == {"-100%"}
+    n = len(data["inputs"])
+    drawn = n - 1 - row   # the chart lists the inputs bottom-up
+    # behind: the longer end (high, -6,000); in front: the shorter (low, -2,000); each its own value from 0
+    assert [(s["name"], s["data"][drawn]) for s in series if s["data"][drawn] is not None] == [
+        (data["high_label"], pytest.approx(-6000.0)), (data["low_label"], pytest.approx(-2000.0))]
+    chart.screenshot(path=os.path.join(screenshot_dir, "case-tornado-same-sign.png"))
+    assert errors == []
+    context.close()

@@ -13,6 +13,7 @@ import json
 from collections import Counter
 
 import pytest
+from django.test import Client
 
 from loomlight.calc import macc
 from loomlight.demo import cases as demo_cases
@@ -156,13 +157,48 @@ def test_the_parks_group_solar_is_divided_among_its_tenants(demo):
     solar = case.document["solar"]
     assert case.park.name == demo_cases.SOLAR_PARK and solar["rule"] == "consumption"
     assert sum(solar["allocation"].values()) == pytest.approx(solar["annual_kwh"], abs=1e-6)
-    assert case.document["savings"][0]["quantity"] == solar["annual_kwh"]
+    # the savings are the generation's self-consumption against the tenants' summed months (and its export)
+    assert sum(line["quantity"] for line in case.document["savings"]) == pytest.approx(solar["annual_kwh"], abs=1.0)
     tenants = set(case.park.facilities.values_list("name", flat=True))
     assert set(solar["allocation"]) <= tenants and len(solar["allocation"]) >= 3
     # each tenant's part is its share of the tenants' electricity use
     total = sum(solar["shares"].values())
     for tenant, kwh in solar["allocation"].items():
         assert kwh == pytest.approx(solar["annual_kwh"] * solar["shares"][tenant] / total, abs=1.0)
+
+
+def test_every_solar_case_says_what_its_generation_rests_on(demo):
+    # given the demo's rooftop solar cases (own roofs and the park's group solar), then each stores the summary the
+    # case page reads (document["solar"]["yield"], as the case builder's interventions.solar writes it) ...
+    solar_cases = BusinessCase.objects.filter(intervention__in=["rooftop_solar_pv", "park_group_rooftop_solar"])
+    assert solar_cases.filter(park__isnull=False).count() == 1
+    assert solar_cases.filter(facility__isnull=False).count() >= 1
+    for case in solar_cases:
+        summary = case.document["solar"]["yield"]
+        assert set(summary) == {"kwp", "annual_kwh", "specific_yield_kwh_per_kwp", "scaled_to", "flags",
+                                "self_consumed_kwh", "exported_kwh", "self_consumed_share", "coverage_share",
+                                "load_basis"}, case
+        # ... whose self-consumed and exported kWh add up to the year's generation ...
+        assert summary["self_consumed_kwh"] + summary["exported_kwh"] == pytest.approx(summary["annual_kwh"],
+                                                                                       rel=1e-9), case
+        assert summary["annual_kwh"] == pytest.approx(summary["kwp"] * summary["specific_yield_kwh_per_kwp"],
+                                                      rel=1e-9), case
+        assert summary["self_consumed_share"] == pytest.approx(summary["self_consumed_kwh"] / summary["annual_kwh"])
+        # ... and whose saving lines are those kWh: used on site at the grid price, the export at its own
+        lines = {line["metric"]: line for line in case.document["savings"]}
+        assert lines["electricity_solar_self_consumed"]["quantity"] == summary["self_consumed_kwh"], case
+        assert lines.get("electricity_exported", {"quantity": 0.0})["quantity"] == summary["exported_kwh"], case
+        assert summary["load_basis"] == "monthly_totals:two_shifts", case
+    # the case page says so: the yield, and the clear-sky flag (no irradiance is shipped near the demo's sites)
+    assert {case.document["solar"]["yield"]["scaled_to"] for case in solar_cases} == {"clear_sky"}
+    client = Client()
+    client.force_login(user("admin"))
+    page = client.get(f"/cases/{solar_cases.filter(park__isnull=True).first().pk}/").content.decode()
+    assert 'data-testid="solar-yield"' in page and 'data-testid="solar-clear-sky"' in page
+    # an own roof sized to the catalogue's share of the facility's electricity (DEMO_FIGURES: 15 %), to 0.1 kWp
+    own = solar_cases.filter(facility__isnull=False).first()
+    kwp, specific = own.document["solar"]["kwp"], own.document["solar"]["yield"]["specific_yield_kwh_per_kwp"]
+    assert kwp == pytest.approx(0.15 * _baseline_use(own) / specific, abs=0.05 + 1e-9)  # 0.1 kWp rounding
 
 
 def test_the_programme_curve_has_no_regret_and_costly_bars(demo):

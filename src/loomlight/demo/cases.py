@@ -503,6 +503,10 @@ def write_cases(demo, facilities: dict, parks: dict, people: dict, today: dateti
         document = case_document(c, intervention, demo_country(demo, c.facility), year, used, unit)
         if document is None:
             continue
+        if c.intervention in OWN_ROOF_SOLAR:
+            document = _own_roof_solar(document, facilities[c.facility], year, used * c.share)
+            if document is None:
+                continue
         result = services.evaluate(document)  # evaluate_document, as case_create and case_update call it
         creator = people["manager"] if c.facility == manager_facility else people["admin"]
         created = _moment(c.created_on, 9, latest)
@@ -516,7 +520,8 @@ def write_cases(demo, facilities: dict, parks: dict, people: dict, today: dateti
             currency="USD", implemented_on=c.implemented_on, shared_with_financiers=c.shared, created_by=creator,
             created_at=created, updated_at=_moment(c.stage_days[-1], 11, latest))
         rows.append((c, case))
-    park_case = _park_solar(plan_, parks, yearly[plan_.year], catalogue, people, programme, latest, version)
+    park_case = _park_solar(plan_, parks, facilities, yearly[plan_.year], catalogue, people, programme, latest,
+                            version)
     cases = [case for _c, case in rows] + ([park_case[1]] if park_case else [])
     BusinessCase.objects.bulk_create(cases)
     if park_case:
@@ -609,13 +614,49 @@ def solar_intervention(catalogue):
     return next((i for i in renewable if "group" in i.code or "park" in i.code), renewable[0] if renewable else None)
 
 
-def _park_solar(plan_, parks, yearly, catalogue, people, programme, latest, version):
+#: The catalogue's own-roof solar, sized and counted as the case builder does (interventions.views.SOLAR_PV).
+OWN_ROOF_SOLAR = ("rooftop_solar_pv",)
+#: The demo's own-roof arrays: tilted 10° to the south (calc.solar.Array's defaults, stored in the case so that
+#: "Edit" recomputes the same generation).
+ROOF_TILT_DEG, ROOF_AZIMUTH_DEG = 10.0, 180.0
+
+
+def _own_roof_solar(document: dict, facility, year: int, saved_kwh: float) -> dict | None:
+    """The own-roof solar case of ``document`` as the case builder makes it (``interventions.solar``): an array
+    sized to generate the measure's ``saved_kwh`` a year at the facility's coordinates (0.1 kWp), its
+    self-consumption against the facility's stored monthly grid electricity of ``year``, the saving lines of the
+    solar used on site (at the grid price) and exported (no export price shipped: 0), and ``solar.yield``, what
+    the generation rests on. None without coordinates or monthly electricity."""
+    from loomlight.calc import solar
+    from loomlight.interventions.baseline import monthly_grid_kwh
+    from loomlight.interventions.solar import rooftop_savings
+
+    load = monthly_grid_kwh(facility, year)
+    if facility.latitude is None or facility.longitude is None or load is None:
+        return None
+    site = solar.Site(latitude=float(facility.latitude), longitude=float(facility.longitude),
+                      country=facility.country, timezone=TIMEZONES.get(facility.country, "UTC"))
+    one = solar.generation(site, solar.Array(kwp=1.0, tilt_deg=ROOF_TILT_DEG, azimuth_deg=ROOF_AZIMUTH_DEG),
+                           year=year)
+    kwp = max(round(saved_kwh / one.specific_yield_kwh_per_kwp, 1), 0.1)
+    array = solar.Array(kwp=kwp, tilt_deg=ROOF_TILT_DEG, azimuth_deg=ROOF_AZIMUTH_DEG)
+    lines, summary = rooftop_savings(site, array, year=year, monthly_load_kwh=load,
+                                     price=document["savings"][0]["price"])
+    return {**document, "savings": lines,
+            "solar": {"kwp": kwp, "tilt_deg": ROOF_TILT_DEG, "azimuth_deg": ROOF_AZIMUTH_DEG, "yield": summary}}
+
+
+def _park_solar(plan_, parks, facilities, yearly, catalogue, people, programme, latest, version):
     """The park's shared rooftop solar as one park case: its yearly generation (calc.solar) divided among the
-    tenants it serves by their electricity use of the year (SOLAR_RULE), kept in the document's ``solar``."""
+    tenants it serves by their electricity use of the year (SOLAR_RULE), kept in the document's ``solar``, with
+    its self-consumption against the tenants' summed monthly grid electricity (``interventions.solar``, as an
+    own roof's) in ``solar.yield``."""
     from decimal import Decimal
 
     from loomlight.calc import solar
     from loomlight.interventions import services
+    from loomlight.interventions.baseline import monthly_grid_kwh
+    from loomlight.interventions.solar import rooftop_savings
     from loomlight.interventions.models import BusinessCase
     from loomlight.registry.models import Organisation, SharedFacility
 
@@ -632,20 +673,23 @@ def _park_solar(plan_, parks, yearly, catalogue, people, programme, latest, vers
     annual = float(round(generated.annual_kwh))  # whole kWh, as calc.solar.allocate divides them
     allocation = solar.allocate(annual, shares, rule=SOLAR_RULE)
     line = _line(park.country, plan_.year, "electricity_grid", annual, "kWh")
-    if line is None:
+    loads = [monthly_grid_kwh(facilities[t], plan_.year) for t in shares if t in facilities]
+    if line is None or not loads or None in loads:
         return None
+    lines, summary = rooftop_savings(site, solar.Array(kwp=kwp), year=plan_.year, price=line["price"],
+                                     monthly_load_kwh=[sum(month) for month in zip(*loads, strict=True)])
     capex = round(kwp * (intervention.capex_typical or 800.0), -2)
     c = plan_.park_case
     share = c.financed_share
     document = {"country": park.country, "year": plan_.year, "capex": capex,
                 "lifetime_years": int(intervention.lifetime_years or 25), "discount_rate": DISCOUNT_RATE,
-                "escalation": ESCALATION, "savings": [line], "currency": "USD",
+                "escalation": ESCALATION, "savings": lines, "currency": "USD",
                 "loan": {"share": share, "rate": LOAN_TERMS["green_loan"][0], "tenor_years": 10},
                 "solar": {"shared_facility": plant.name, "kwp": kwp, "annual_kwh": annual,
                           "specific_yield_kwh_per_kwp": generated.specific_yield_kwh_per_kwp,
                           "scaled_to": generated.scaled_to, "rule": SOLAR_RULE,
                           "shares": {t: round(v, 1) for t, v in shares.items()},
-                          "allocation": allocation}}
+                          "allocation": allocation, "yield": summary}}
     result = services.evaluate(document)
     created = _moment(c.created_on, 9, latest)
     case = BusinessCase(park=park, programme=programme, intervention=intervention.code,

@@ -173,3 +173,17 @@ def baseline_for(facility, year: int | None = None, *, today: datetime.date | No
                     months=len(months_of_year),
                     complete=periods.year_complete(year, len(months_of_year), today, deadline_day),
                     states=states, metrics=metrics, grid_factor=_grid(facility.country, year))
+
+
+def monthly_grid_kwh(facility, year: int) -> list[float] | None:
+    """The facility's grid electricity of each month of ``year`` [kWh], the load a rooftop array's
+    self-consumption is computed against (``interventions.solar``); a month not reported is the mean of the
+    reported ones (said on the case); None without any."""
+    from loomlight.reporting.models import ActivityValue
+
+    stored = ActivityValue.objects.filter(facility=facility, period__year=year, metric="electricity_grid")
+    found = {p.month: v for p, v in stored.values_list("period", "value")}
+    if not found:
+        return None
+    mean = sum(found.values()) / len(found)
+    return [found.get(m, mean) for m in range(1, 13)]

@@ -194,26 +194,15 @@ def case_new(request):
     })
 
 
-def _monthly_kwh(facility, year: int) -> list[float] | None:
-    """The facility's grid electricity of each month of ``year`` [kWh]; a month not reported is the mean of the
-    reported ones (said on the case); None without any."""
-    from loomlight.reporting.models import ActivityValue
-
-    found = {p.month: v for p, v in ActivityValue.objects.filter(facility=facility, period__year=year,
-                                                                 metric="electricity_grid").values_list("period", "value")}
-    if not found:
-        return None
-    mean = sum(found.values()) / len(found)
-    return [found.get(m, mean) for m in range(1, 13)]
-
-
-def _solar_savings(facility, base, form) -> list[dict]:
-    """A rooftop solar case's saving lines from its generation (``calc.solar``: pvlib at the facility's coordinates,
-    self-consumption against its monthly grid electricity): the solar used on site replaces grid electricity at
-    the grid price, the export is paid at the export price. SolarError naming the field for a bad input."""
+def _solar_savings(facility, base, form) -> tuple[list[dict], dict]:
+    """A rooftop solar case's saving lines and the summary of its generation (``interventions.solar``: pvlib at
+    the facility's coordinates, self-consumption against its monthly grid electricity). SolarError naming the
+    field for a bad input."""
     from babel.core import get_global
 
     from loomlight.calc import solar
+    from loomlight.interventions.baseline import monthly_grid_kwh
+    from loomlight.interventions.solar import rooftop_savings
 
     d = form.cleaned_data
     kwp = d.get("kwp") or solar.size_from_roof(d["roof_area_m2"])[0]
@@ -221,24 +210,13 @@ def _solar_savings(facility, base, form) -> list[dict]:
     site = solar.Site(latitude=facility.latitude, longitude=facility.longitude, timezone=zones[0], country=facility.country)
     array = solar.Array(kwp=kwp, tilt_deg=d.get("tilt_deg") or 0.0, azimuth_deg=d.get("azimuth_deg") or 180.0)
     year = _year(base)
-    made = solar.generation(site, array, year=year, monthly_ghi_kwh_m2_day=d.get("monthly_ghi"),
-                            irradiance_source=(d.get("irradiance_source") or "").strip())
-    load = _monthly_kwh(facility, year)
-    used = solar.self_consumption(made, monthly_load_kwh=load) if load else None
-    price = d.get("line-0-price")
-    if used is None:   # no electricity reported: all of it counted as used on site would be a guess
+    load = monthly_grid_kwh(facility, year)
+    if load is None:   # no electricity reported: all of it counted as used on site would be a guess
         raise solar.SolarError("kwp", _("The facility reports no grid electricity in %(year)s: the solar used on site "
                                         "cannot be estimated.") % {"year": year})
-    lines = [{"metric": "electricity_solar_self_consumed", "quantity": used.self_consumed_kwh, "unit": "kWh", "price": price}]
-    if used.exported_kwh > 0:
-        lines.append({"metric": "electricity_exported", "quantity": used.exported_kwh, "unit": "kWh",
-                      "price": d.get("export_price") or 0.0})
-    summary = {"kwp": kwp, "annual_kwh": made.annual_kwh, "specific_yield_kwh_per_kwp": made.specific_yield_kwh_per_kwp,
-               "scaled_to": made.scaled_to, "flags": [f.code for f in made.flags],
-               "self_consumed_kwh": used.self_consumed_kwh, "exported_kwh": used.exported_kwh,
-               "self_consumed_share": used.self_consumed_share, "coverage_share": used.coverage_share,
-               "load_basis": used.load_basis}
-    return lines, summary
+    return rooftop_savings(site, array, year=year, monthly_load_kwh=load, price=d.get("line-0-price"),
+                           export_price=d.get("export_price") or 0.0, monthly_ghi=d.get("monthly_ghi"),
+                           irradiance_source=(d.get("irradiance_source") or "").strip())
 
 
 def _document(form, facility, base, solar_case: bool) -> dict:

@@ -21,14 +21,37 @@
   document.querySelectorAll("[data-case-chart]").forEach(function (el) {
     var key = el.dataset.caseChart;
     if (key === "tornado" && data.tornado) {
+      // each end of an input its own bar from the base NPV (0 on the axis), not stacked: a bar's length is the
+      // change of that end alone. Both ends of an input share its row (barGap -100 %): of each row the longer end
+      // is drawn behind the shorter, so that neither hides the other when both move the NPV the same way (four
+      // series, two of each name: the legend shows and hides both of a name).
       var t = data.tornado;
+      var low = t.low.slice().reverse(), high = t.high.slice().reverse();
+      var colours = {};
+      colours[t.low_label] = "#5470c6";
+      colours[t.high_label] = "#91cc75";
+      var lowLonger = low.map(function (v, i) { return Math.abs(v) >= Math.abs(high[i]); });
+      var pick = function (values, where) {   // the values of the rows where ``where`` holds, none elsewhere
+        return values.map(function (v, i) { return where(i) ? v : null; });
+      };
+      var bar = function (name, values) {
+        return { name: name, type: "bar", data: values, barGap: "-100%", barWidth: "60%",
+                 itemStyle: { color: colours[name] } };
+      };
+      var lowIsLonger = function (i) { return lowLonger[i]; }, highIsLonger = function (i) { return !lowLonger[i]; };
       draw(el, {
         grid: { left: 120, right: 24, top: 44, bottom: 28 },
         legend: { top: 0, data: [t.low_label, t.high_label] },
+        tooltip: { trigger: "axis", renderMode: "richText", formatter: function (p) {
+          var i = (Array.isArray(p) ? p[0] : p).dataIndex;
+          return t.inputs[t.inputs.length - 1 - i] + "\n" + t.low_label + ": " + number(low[i]) + "\n" +
+            t.high_label + ": " + number(high[i]);
+        } },
         xAxis: { type: "value", splitNumber: 4, axisLabel: { formatter: number, hideOverlap: true } },
-        yAxis: { type: "category", data: t.inputs.slice().reverse(), axisLabel: { width: 110, overflow: "break" } },
-        series: [{ name: t.low_label, type: "bar", stack: "swing", data: t.low.slice().reverse() },
-                 { name: t.high_label, type: "bar", stack: "swing", data: t.high.slice().reverse() }]
+        yAxis: { type: "category", data: t.inputs.slice().reverse(),
+                 axisLabel: { width: 110, overflow: "break", lineHeight: 14 } },   // a wrapped name's lines apart
+        series: [bar(t.low_label, pick(low, lowIsLonger)), bar(t.high_label, pick(high, highIsLonger)),   // behind
+                 bar(t.low_label, pick(low, highIsLonger)), bar(t.high_label, pick(high, lowIsLonger))]   // in front
       });
     } else if (key === "histogram" && data.histogram) {
       var h = data.histogram;
