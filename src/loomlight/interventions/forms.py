@@ -148,7 +148,7 @@ class CaseForm(forms.Form):
         max_length=300, help_text=gettext_lazy("From PVGIS, NASA POWER or a national solar atlas. Without them the "
                                                "clear-sky yield is used: an upper bound."))
     irradiance_source = forms.CharField(label=gettext_lazy("Source of the irradiation"), max_length=200, required=False)
-    weather_file = forms.FileField(label=gettext_lazy("or a weather file of the site (TMY3, EPW, PVGIS TMY)"),
+    weather_file = forms.FileField(label=gettext_lazy("Weather file (TMY3, EPW, PVGIS TMY)"),
                                    required=False)
     weather_format = forms.ChoiceField(label=gettext_lazy("Its format"), choices=WEATHER_FORMATS, required=False)
     hourly_load = forms.FileField(label=gettext_lazy("Hourly electricity use [kWh], a CSV of one column"),

@@ -310,6 +310,13 @@ def _generation(site, form, year: int):
                                  irradiance_source=(d.get("irradiance_source") or "").strip())
 
 
+def _kept_rows(doc: dict, made) -> None:
+    """The hours read from an uploaded weather file, kept beside its name and hash."""
+    kept = doc["solar"].get("weather_file")
+    if kept is not None:
+        kept["rows"] = next((int(f.value) for f in made.explanation.factors if f.code == "solar_weather_file"), None)
+
+
 def _summary(kwp, made, used) -> dict:
     return {"kwp": kwp, "annual_kwh": made.annual_kwh, "specific_yield_kwh_per_kwp": made.specific_yield_kwh_per_kwp,
             "scaled_to": made.scaled_to, "flags": [f.code for f in made.flags],
@@ -342,6 +349,7 @@ def _park_document(form, park, tenants, year: int) -> dict:
     names = {t.pk: t.name for t in tenants}
     doc = form.document(country=park.country, year=year, savings=savings)
     doc["solar"]["yield"] = _summary(kwp, made, used)
+    _kept_rows(doc, made)
     doc["solar"]["park"] = {
         "rule": d["rule"], "annual_kwh": round(made.annual_kwh),
         "shares": [{"facility": pk, "name": names[pk], "basis": v} for pk, v in shares.items()],
@@ -363,7 +371,7 @@ def _monthly_kwh(facility, year: int) -> list[float] | None:
     return [found.get(m, mean) for m in range(1, 13)]
 
 
-def _solar_savings(facility, base, form) -> list[dict]:
+def _solar_savings(facility, base, form) -> tuple:
     """A rooftop solar case's saving lines from its generation (``calc.solar``: pvlib at the facility's coordinates,
     from an uploaded weather file or the monthly irradiation; self-consumption against an uploaded hourly load,
     else its monthly grid electricity): the solar used on site replaces grid electricity at the grid price, the
@@ -387,16 +395,17 @@ def _solar_savings(facility, base, form) -> list[dict]:
     if used.exported_kwh > 0:
         lines.append({"metric": "electricity_exported", "quantity": used.exported_kwh, "unit": "kWh",
                       "price": d.get("export_price") or 0.0})
-    return lines, _summary(kwp, made, used)
+    return lines, _summary(kwp, made, used), made
 
 
 def _document(form, facility, base, solar_case: bool) -> dict:
     """The case document of a valid form; a solar case's savings from its generation (SolarError to the field),
     with what the generation rests on (``solar.yield``: the yield, how it was scaled, its flags) for the case page."""
-    savings, summary = _solar_savings(facility, base, form) if solar_case else (None, None)
+    savings, summary, made = _solar_savings(facility, base, form) if solar_case else (None, None, None)
     doc = form.document(country=facility.country, year=_year(base), savings=savings)
     if summary is not None:
         doc["solar"]["yield"] = summary
+        _kept_rows(doc, made)
     return doc
 
 
