@@ -203,6 +203,7 @@ def test_the_park_operator_builds_a_group_case_divided_by_consumption(client, wo
          "quantity": pytest.approx(EXPECTED_KWH - sundays, rel=1e-9)},
         {"metric": "electricity_exported", "unit": "kWh", "price": 0.0, "quantity": pytest.approx(sundays, rel=1e-9)}]
     page = client.get(reverse("interventions:detail", args=[case.pk])).content.decode()
+    assert "Computed from the tenants&#x27; data of 2025." in page
     assert 'data-testid="allocation" data-rule="consumption"' in page and "Rule: by consumption [kWh a year]." in page
     assert f"<td>Own Dyehouse</td><td class=\"num\">120,000</td><td class=\"num\">{kwh[world.own.pk]:,}</td>" in page
 
@@ -216,6 +217,12 @@ def test_the_park_operator_builds_a_group_case_divided_by_consumption(client, wo
     made = case.document["solar"]["yield"]["annual_kwh"]
     kwh = [row["kwh"] for row in case.document["solar"]["park"]["allocation"]]
     assert case.document["solar"]["park"]["rule"] == "equal" and sum(kwh) == round(made) and abs(kwh[0] - kwh[1]) <= 1
+
+
+def test_the_park_page_offers_the_case_to_who_may_build_it_only(client, world):
+    park = reverse("registry:park", args=[world.park.pk])
+    assert 'data-testid="new-park-solar"' in _login(client, world, "park_operator").get(park).content.decode()
+    assert 'data-testid="new-park-solar"' not in _login(client, world, "manager").get(park).content.decode()
 
 
 def test_a_programme_admin_may_build_the_park_case(client, world, electricity):
