@@ -203,7 +203,7 @@ def test_the_park_operator_builds_a_group_case_divided_by_consumption(client, wo
          "quantity": pytest.approx(EXPECTED_KWH - sundays, rel=1e-9)},
         {"metric": "electricity_exported", "unit": "kWh", "price": 0.0, "quantity": pytest.approx(sundays, rel=1e-9)}]
     page = client.get(reverse("interventions:detail", args=[case.pk])).content.decode()
-    assert "Computed from the tenants&#x27; data of 2025." in page
+    assert "Computed from the tenants' data of 2025." in page
     assert 'data-testid="allocation" data-rule="consumption"' in page and "Rule: by consumption [kWh a year]." in page
     assert f"<td>Own Dyehouse</td><td class=\"num\">120,000</td><td class=\"num\">{kwh[world.own.pk]:,}</td>" in page
 
