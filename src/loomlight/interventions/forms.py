@@ -8,6 +8,7 @@ mapped back to the field they name (``document_field``). Rates are entered in pe
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django import forms
@@ -27,8 +28,68 @@ DOCUMENT_FIELDS = {
     "grid_factor": "grid_factor", "currency": "currency", "title": "title",
     "solar.kwp": "kwp", "solar.roof_area_m2": "roof_area_m2", "solar.tilt_deg": "tilt_deg",
     "solar.azimuth_deg": "azimuth_deg", "area_m2": "roof_area_m2", "array.kwp": "kwp", "array.tilt_deg": "tilt_deg",
-    "array.azimuth_deg": "azimuth_deg",
+    "array.azimuth_deg": "azimuth_deg", "weather": "weather_file", "hourly_load_kwh": "hourly_load",
+    "shares": "rule", "rule": "rule",
 }
+
+#: The largest upload taken (a TMY3 or EPW file of a year is about 1.5 MB).
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+WEATHER_FORMATS = (
+    ("", gettext_lazy("recognised from the file")), ("tmy3", "TMY3 (CSV)"), ("epw", "EPW"),
+    ("pvgis_json", "PVGIS TMY (JSON)"), ("pvgis_csv", "PVGIS TMY (CSV)"),
+)
+ALLOCATION_RULES = (
+    ("consumption", gettext_lazy("by consumption [kWh a year]")), ("roof_area", gettext_lazy("by roof area [m²]")),
+    ("investment", gettext_lazy("by investment")), ("equal", gettext_lazy("in equal shares")),
+)
+
+
+def sniff_weather_format(data: bytes) -> str:
+    """The weather file's format from its first bytes ("" when not recognised): EPW starts with LOCATION, a PVGIS
+    TMY JSON with an object, a PVGIS TMY CSV with "Latitude (decimal degrees):", a TMY3 with a 7-field site line
+    followed by its "Date (MM/DD/YYYY)" header."""
+    head = data[:2000].decode("utf-8", "replace").lstrip("\ufeff \r\n\t")
+    lines = head.splitlines()
+    if head.startswith("LOCATION,"):
+        return "epw"
+    if head.startswith("{"):
+        return "pvgis_json"
+    if head.startswith("Latitude (decimal degrees):"):
+        return "pvgis_csv"
+    if len(lines) > 1 and lines[1].startswith("Date (MM/DD/YYYY)"):
+        return "tmy3"
+    return ""
+
+
+def _upload(file) -> tuple[bytes, dict]:
+    """The bytes of an uploaded file (at most MAX_UPLOAD_BYTES) and what the case keeps of it: name and sha256."""
+    if file.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+    data = file.read()
+    return data, {"name": (file.name or "")[-200:], "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def read_hourly_load(data: bytes) -> list[float]:
+    """One value per hour [kWh] from a one-column CSV (an optional header line; a decimal comma is read as a
+    point); ValidationError in words otherwise. The count (8760 or 8784) is checked against the year later."""
+    text = data.decode("utf-8", "replace").lstrip("\ufeff")
+    rows = [r.strip() for r in text.splitlines() if r.strip()]
+    values = []
+    for i, row in enumerate(rows):
+        if ";" in row or (row.count(",") and not re.fullmatch(r"-?\d+,\d+", row)):
+            raise forms.ValidationError(_("Give one column of numbers, one per hour."))
+        try:
+            value = float(row.replace(",", "."))
+        except ValueError:
+            if i == 0:
+                continue     # a header
+            raise forms.ValidationError(_("Line %(line)s is not a number.") % {"line": i + 1}) from None
+        if value != value or value in (float("inf"), float("-inf")) or value < 0:
+            raise forms.ValidationError(_("Line %(line)s is not a number.") % {"line": i + 1})
+        values.append(value)
+    if len(values) not in (8760, 8784):
+        raise forms.ValidationError(_("Give 8760 hourly values (8784 in a leap year): %(n)s given.") % {"n": len(values)})
+    return values
 
 
 def plain(value) -> str | None:
@@ -87,11 +148,36 @@ class CaseForm(forms.Form):
         max_length=300, help_text=gettext_lazy("From PVGIS, NASA POWER or a national solar atlas. Without them the "
                                                "clear-sky yield is used: an upper bound."))
     irradiance_source = forms.CharField(label=gettext_lazy("Source of the irradiation"), max_length=200, required=False)
+    weather_file = forms.FileField(label=gettext_lazy("Weather file (TMY3, EPW, PVGIS TMY)"),
+                                   required=False)
+    weather_format = forms.ChoiceField(label=gettext_lazy("Its format"), choices=WEATHER_FORMATS, required=False)
+    hourly_load = forms.FileField(label=gettext_lazy("Hourly electricity use [kWh], a CSV of one column"),
+                                  required=False)
+    # a park's group solar (only on a park's case)
+    sale_price = forms.FloatField(label=gettext_lazy("Price of the electricity sold to the tenants [per kWh]"),
+                                  min_value=0, required=False)
+    rule = forms.ChoiceField(label=gettext_lazy("Division among the tenants"), choices=ALLOCATION_RULES,
+                             initial="consumption", required=False)
 
-    def __init__(self, *args, lines=(), solar=False, **kwargs):
+    SOLAR_FIELDS = ("kwp", "roof_area_m2", "tilt_deg", "azimuth_deg", "export_price", "monthly_ghi",
+                    "irradiance_source", "weather_file", "weather_format", "hourly_load")
+
+    def __init__(self, *args, lines=(), solar=False, tenants=None, **kwargs):
+        """``tenants``: a park's group solar, [(facility, pre-filled share)]: a share field ``share-<pk>`` each."""
         super().__init__(*args, **kwargs)
         self.lines = list(lines)
-        self.solar = solar
+        self.solar = solar or tenants is not None
+        self.tenants = list(tenants or ())
+        solar = self.solar
+        if tenants is None:
+            del self.fields["sale_price"], self.fields["rule"]
+        else:
+            del self.fields["hourly_load"]      # the tenants' own use: their monthly totals
+            self.fields["sale_price"].required = True
+            self.fields["rule"].required = True
+            for facility, share in self.tenants:
+                self.fields[f"share-{facility.pk}"] = forms.FloatField(
+                    label=facility.name, min_value=0, required=False, initial=plain(share))
         for i, line in enumerate(self.lines):
             unit = line.get("unit", "")
             self.fields[f"line-{i}-baseline"] = forms.FloatField(
@@ -101,9 +187,36 @@ class CaseForm(forms.Form):
             self.fields[f"line-{i}-price"] = forms.FloatField(
                 label=_("Price [per %(unit)s]") % {"unit": unit}, min_value=0, required=True)
         if not solar:
-            for name in ("kwp", "roof_area_m2", "tilt_deg", "azimuth_deg", "export_price", "monthly_ghi",
-                         "irradiance_source"):
+            for name in self.SOLAR_FIELDS:
                 del self.fields[name]
+
+    def tenant_fields(self):
+        """Per tenant of a park's case: (facility, its share field), for the template."""
+        return [(facility, self[f"share-{facility.pk}"]) for facility, _share in self.tenants]
+
+    def clean_weather_file(self):
+        """(bytes, {name, sha256, format}) of the uploaded weather file, its format chosen or recognised; None without."""
+        file = self.cleaned_data.get("weather_file")
+        if not file:
+            return None
+        data, kept = _upload(file)
+        fmt = self.data.get("weather_format") or sniff_weather_format(data)
+        if fmt not in dict(WEATHER_FORMATS) or not fmt:
+            raise forms.ValidationError(_("The file's format is not recognised: choose it."))
+        return data, {**kept, "format": fmt}
+
+    def clean_hourly_load(self):
+        """(values, {name, sha256, rows}) of the uploaded hourly load; None without."""
+        file = self.cleaned_data.get("hourly_load")
+        if not file:
+            return None
+        data, kept = _upload(file)
+        values = read_hourly_load(data)
+        return values, {**kept, "rows": len(values)}
+
+    def shares(self) -> dict:
+        """A park's case: {facility pk: its share as entered} (a tenant left blank counts 0)."""
+        return {facility.pk: self.cleaned_data.get(f"share-{facility.pk}") or 0.0 for facility, _s in self.tenants}
 
     def line_fields(self):
         """Per line: (line, baseline field, share field, price field) as bound fields, for the template."""
@@ -133,6 +246,8 @@ class CaseForm(forms.Form):
             self.add_error("irradiance_source", _("Say where the irradiation comes from."))
         if self.solar and not data.get("kwp") and not data.get("roof_area_m2") and not self.errors.get("kwp"):
             self.add_error("kwp", _("Give the size in kWp or the roof area."))
+        if self.tenants and data.get("rule") not in (None, "", "equal") and not any(self.shares().values()):
+            self.add_error("rule", _("Give each tenant's share."))
         if (data.get("loan_share") or 0) > 0:
             if data.get("loan_rate") is None:
                 self.add_error("loan_rate", _("A loan needs its interest rate."))
@@ -166,8 +281,13 @@ class CaseForm(forms.Form):
                            "tenor_years": d["loan_tenor_years"]}
         if self.solar:
             doc["solar"] = {k: d[k] for k in ("kwp", "roof_area_m2", "tilt_deg", "azimuth_deg", "export_price",
-                                              "monthly_ghi", "irradiance_source")
+                                              "monthly_ghi", "irradiance_source", "sale_price")
                             if d.get(k) not in (None, "")}
+            # what was uploaded is named and hashed, never kept
+            if d.get("weather_file"):
+                doc["solar"]["weather_file"] = d["weather_file"][1]
+            if d.get("hourly_load"):
+                doc["solar"]["hourly_load"] = d["hourly_load"][1]
         return doc
 
 
@@ -182,10 +302,15 @@ def initial_from_document(doc: dict, lines) -> dict:
         initial.update(loan_share=round(loan["share"] * 100, 6), loan_rate=round(loan["rate"] * 100, 6),
                        loan_tenor_years=loan["tenor_years"])
     solar = dict(doc.get("solar") or {})
-    solar.pop("yield", None)
+    for key in ("yield", "weather_file", "hourly_load", "park"):     # an upload is given again; the park's below
+        solar.pop(key, None)
     if isinstance(solar.get("monthly_ghi"), list):
         solar["monthly_ghi"] = " ".join(f"{v:g}" for v in solar["monthly_ghi"])
     initial.update(solar)
+    park = (doc.get("solar") or {}).get("park") or {}
+    if park:
+        initial["rule"] = park.get("rule")
+        initial.update({f"share-{row['facility']}": row.get("basis") for row in park.get("shares", [])})
     initial = {k: plain(v) if isinstance(v, float) else v for k, v in initial.items()}
     by_metric = {s.get("metric"): s for s in doc.get("savings", [])}
     for i, line in enumerate(lines):

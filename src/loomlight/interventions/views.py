@@ -22,7 +22,9 @@ from django.views.decorators.http import require_POST
 
 from loomlight.interventions import access, charts, exports, selectors, services
 from loomlight.interventions.forms import CaseForm, document_field, initial_from_document, plain
+from loomlight.interventions.baseline import monthly_grid_kwh
 from loomlight.interventions.models import BusinessCase, Instrument, Stage
+from loomlight.interventions.solar import summary
 from loomlight.registry import policy
 from loomlight.registry.models import DataKind, Facility, Organisation
 from loomlight.site.lookups import facility_with_data
@@ -31,7 +33,7 @@ from loomlight.site.lookups import facility_with_data
 NOT_SAVED = ("electricity_solar_self_consumed", "rec_ppa", "rec_irec")
 #: The catalogue's measures that take the rooftop-solar inputs (calc.solar) in the builder.
 SOLAR_PV = ("rooftop_solar_pv",)
-#: Measures of a park, not of one facility (a park's case is built through the API).
+#: Measures of a park, not of one facility (built from the park: ``/cases/new/?park=<id>&intervention=...``).
 PARK_ONLY = ("park_group_rooftop_solar",)
 
 
@@ -158,6 +160,9 @@ def _form_initial(item, lines, facility: Facility) -> dict:
 
 @login_required
 def case_new(request):
+    park_raw = request.GET.get("park") or request.POST.get("park", "")
+    if park_raw:
+        return _park_case_new(request, park_raw)
     raw = request.GET.get("facility") or request.POST.get("facility", "")
     if not raw.isdigit():
         raise Http404
@@ -172,7 +177,8 @@ def case_new(request):
     base = _baseline_for(facility)
     lines = _lines(item, base)
     solar = _is_solar(item)
-    form = CaseForm(request.POST or None, lines=lines, solar=solar, initial=_form_initial(item, lines, facility))
+    form = CaseForm(request.POST or None, request.FILES or None, lines=lines, solar=solar,
+                    initial=_form_initial(item, lines, facility))
     if request.method == "POST" and form.is_valid() and not (solar and _location_missing(facility)):
         from loomlight.calc.solar import SolarError
 
@@ -181,8 +187,7 @@ def case_new(request):
                                         title=form.cleaned_data["title"], baseline_year=base.year,
                                         document=_document(form, facility, base, solar))
         except SolarError as exc:
-            form.add_error(document_field(exc.field, len(lines)) if document_field(exc.field, len(lines)) in form.fields
-                           else None, str(exc).split(": ", 1)[-1])
+            _solar_error(form, exc, len(lines))
         except ValidationError as exc:
             _add_errors(form, exc, len(lines))
         else:
@@ -190,42 +195,198 @@ def case_new(request):
             return redirect("interventions:detail", case.pk)
     return render(request, "interventions/form.html", {
         "facility": facility, "item": item, "form": form, "baseline": base, "lines": lines, "solar": solar,
-        "location_missing": solar and _location_missing(facility),
+        "location_missing": solar and _location_missing(facility), "uploaded": {},
     })
 
 
-def _solar_savings(facility, base, form) -> tuple[list[dict], dict]:
-    """A rooftop solar case's saving lines and the summary of its generation (``interventions.solar``: pvlib at
-    the facility's coordinates, self-consumption against its monthly grid electricity). SolarError naming the
-    field for a bad input."""
+#: calc.solar's fields whose (English) messages are put in a translated sentence naming the form's field.
+UPLOAD_FIELDS = ("weather", "hourly_load_kwh", "shares")
+
+
+def _solar_error(form, exc, lines: int) -> None:
+    """A SolarError at the field it names: the calc's English reason inside a translated sentence naming the
+    field for the uploads and the shares (the page's own messages, already translated, as they are)."""
+    name = document_field(exc.field, lines)
+    name = name if name in form.fields else None
+    reason = str(exc).split(": ", 1)[-1]
+    if exc.field in UPLOAD_FIELDS and name is not None:
+        reason = _("%(field)s: cannot be used (%(reason)s).") % {"field": form.fields[name].label, "reason": reason}
+    form.add_error(name, reason)
+
+
+def _park_tenants(park) -> list:
+    return list(park.facilities.order_by("name", "pk"))
+
+
+def _tenant_shares(tenants) -> list[tuple]:
+    """Each tenant with its grid electricity of its last full year [kWh] (the consumption rule's share), None
+    when it reports none."""
+    out = []
+    for tenant in tenants:
+        row = _baseline_for(tenant).metrics.get("electricity_grid")
+        out.append((tenant, row.quantity if row is not None else None))
+    return out
+
+
+def _park_place(park, tenants):
+    """Where the park's array is: the park's coordinates, else the first tenant's that has them (None: neither)."""
+    if park.latitude is not None and park.longitude is not None:
+        return park
+    return next((t for t in tenants if t.latitude is not None and t.longitude is not None), None)
+
+
+def _park_year(tenants) -> int:
+    years = [b.year for b in (_baseline_for(t) for t in tenants) if b.year]
+    return max(years) if years else _year(None)
+
+
+def _park_context(request, park, item, form, case=None):
+    tenants = [t for t, _share in form.tenants]
+    return render(request, "interventions/form.html", {
+        "park": park, "facility": None, "item": item, "form": form, "baseline": None, "lines": [], "solar": True,
+        "case": case, "location_missing": _park_place(park, tenants) is None, "uploaded": _uploaded(case),
+    })
+
+
+def _park_case_new(request, raw: str):
+    if not raw.isdigit():
+        raise Http404
+    park = policy.parks_visible(request.user).filter(pk=int(raw)).first()
+    if park is None:
+        raise Http404
+    if not access.can_create(request.user, park):
+        raise PermissionDenied
+    item = _intervention(request.GET.get("intervention") or request.POST.get("intervention", ""))
+    if item is None or item.code not in PARK_ONLY:
+        raise Http404
+    tenants = _park_tenants(park)
+    initial = {"title": f"{_(item.name)} · {park.name}", "lifetime_years": int(item.lifetime_years or 20),
+               "discount_rate": 10, "escalation": 0, "tax_rate": 0, "grid_factor": "inventory", "currency": "USD",
+               "rule": "consumption"}
+    form = CaseForm(request.POST or None, request.FILES or None, tenants=_tenant_shares(tenants), initial=initial)
+    if request.method == "POST" and form.is_valid() and _park_place(park, tenants) is not None:
+        from loomlight.calc.solar import SolarError
+
+        year = _park_year(tenants)
+        try:
+            case = services.case_create(by=request.user, park=park, intervention=item.code,
+                                        title=form.cleaned_data["title"], baseline_year=year,
+                                        document=_park_document(form, park, tenants, year))
+        except SolarError as exc:
+            _solar_error(form, exc, 0)
+        except ValidationError as exc:
+            _add_errors(form, exc, 0)
+        else:
+            messages.success(request, _("The business case is saved."))
+            return redirect("interventions:detail", case.pk)
+    return _park_context(request, park, item, form)
+
+
+def _uploaded(case) -> dict:
+    """The files a stored case was computed with ({field: name}), said by their fields on "Edit"."""
+    solar = (case.document.get("solar") or {}) if case is not None else {}
+    return {key: solar[key]["name"] for key in ("weather_file", "hourly_load") if isinstance(solar.get(key), dict)}
+
+
+def _site(place, country: str):
     from babel.core import get_global
 
     from loomlight.calc import solar
-    from loomlight.interventions.baseline import monthly_grid_kwh
-    from loomlight.interventions.solar import rooftop_savings
+
+    zones = get_global("territory_zones").get(country, ["UTC"])
+    return solar.Site(latitude=place.latitude, longitude=place.longitude, timezone=zones[0], country=country)
+
+
+def _generation(site, form, year: int):
+    """The array's yield (calc.solar.generation) from the form: an uploaded weather file first, else the monthly
+    irradiation given, else the shipped irradiance or clear sky."""
+    from loomlight.calc import solar
 
     d = form.cleaned_data
     kwp = d.get("kwp") or solar.size_from_roof(d["roof_area_m2"])[0]
-    zones = get_global("territory_zones").get(facility.country, ["UTC"])
-    site = solar.Site(latitude=facility.latitude, longitude=facility.longitude, timezone=zones[0], country=facility.country)
     array = solar.Array(kwp=kwp, tilt_deg=d.get("tilt_deg") or 0.0, azimuth_deg=d.get("azimuth_deg") or 180.0)
+    weather = d.get("weather_file")
+    if weather:
+        return kwp, solar.generation(site, array, year=year, weather=(weather[0], weather[1]["format"]))
+    return kwp, solar.generation(site, array, year=year, monthly_ghi_kwh_m2_day=d.get("monthly_ghi"),
+                                 irradiance_source=(d.get("irradiance_source") or "").strip())
+
+
+def _kept_rows(doc: dict, made) -> None:
+    """The hours read from an uploaded weather file, kept beside its name and hash."""
+    kept = doc["solar"].get("weather_file")
+    if kept is not None:
+        kept["rows"] = next((int(f.value) for f in made.explanation.factors if f.code == "solar_weather_file"), None)
+
+
+def _park_document(form, park, tenants, year: int) -> dict:
+    """A park's group rooftop solar: the array at the park (or its first tenant with coordinates), the solar used
+    hour by hour against the tenants' combined monthly grid electricity and sold to them at the sale price, the
+    export at the export price; the generation divided among the tenants by the rule (``calc.solar.allocate``,
+    whole kWh summing exactly to the generation)."""
+    from loomlight.calc import solar
+
+    d = form.cleaned_data
+    kwp, made = _generation(_site(_park_place(park, tenants), park.country), form, year)
+    loads = [m for m in (monthly_grid_kwh(t, year) for t in tenants) if m]
+    if not loads:
+        raise solar.SolarError("kwp", _("The park's tenants report no grid electricity in %(year)s: the solar they "
+                                        "use cannot be estimated.") % {"year": year})
+    used = solar.self_consumption(made, monthly_load_kwh=[sum(m[i] for m in loads) for i in range(12)])
+    savings = [{"metric": "electricity_solar_self_consumed", "quantity": used.self_consumed_kwh, "unit": "kWh",
+                "price": d["sale_price"]}]
+    if used.exported_kwh > 0:
+        savings.append({"metric": "electricity_exported", "quantity": used.exported_kwh, "unit": "kWh",
+                        "price": d.get("export_price") or 0.0})
+    shares = form.shares()
+    kwh = solar.allocate(made.annual_kwh, {str(pk): v for pk, v in shares.items()}, rule=d["rule"])
+    names = {t.pk: t.name for t in tenants}
+    doc = form.document(country=park.country, year=year, savings=savings)
+    doc["solar"]["yield"] = summary(kwp, made, used)
+    _kept_rows(doc, made)
+    doc["solar"]["park"] = {
+        "rule": d["rule"], "annual_kwh": round(made.annual_kwh),
+        "shares": [{"facility": pk, "name": names[pk], "basis": v} for pk, v in shares.items()],
+        "allocation": [{"facility": pk, "name": names[pk], "basis": shares[pk], "kwh": kwh[str(pk)]} for pk in shares],
+    }
+    return doc
+
+
+def _solar_savings(facility, base, form) -> tuple:
+    """A rooftop solar case's saving lines from its generation (``calc.solar``: pvlib at the facility's coordinates,
+    from an uploaded weather file or the monthly irradiation; self-consumption against an uploaded hourly load,
+    else its monthly grid electricity): the solar used on site replaces grid electricity at the grid price, the
+    export is paid at the export price. SolarError naming the field for a bad input."""
+    from loomlight.calc import solar
+
+    d = form.cleaned_data
     year = _year(base)
-    load = monthly_grid_kwh(facility, year)
-    if load is None:   # no electricity reported: all of it counted as used on site would be a guess
+    kwp, made = _generation(_site(facility, facility.country), form, year)
+    hourly = d.get("hourly_load")
+    load = None if hourly else monthly_grid_kwh(facility, year)
+    if hourly:
+        used = solar.self_consumption(made, hourly_load_kwh=hourly[0])
+    elif load:
+        used = solar.self_consumption(made, monthly_load_kwh=load)
+    else:   # no electricity reported: all of it counted as used on site would be a guess
         raise solar.SolarError("kwp", _("The facility reports no grid electricity in %(year)s: the solar used on site "
                                         "cannot be estimated.") % {"year": year})
-    return rooftop_savings(site, array, year=year, monthly_load_kwh=load, price=d.get("line-0-price"),
-                           export_price=d.get("export_price") or 0.0, monthly_ghi=d.get("monthly_ghi"),
-                           irradiance_source=(d.get("irradiance_source") or "").strip())
+    price = d.get("line-0-price")
+    lines = [{"metric": "electricity_solar_self_consumed", "quantity": used.self_consumed_kwh, "unit": "kWh", "price": price}]
+    if used.exported_kwh > 0:
+        lines.append({"metric": "electricity_exported", "quantity": used.exported_kwh, "unit": "kWh",
+                      "price": d.get("export_price") or 0.0})
+    return lines, summary(kwp, made, used), made
 
 
 def _document(form, facility, base, solar_case: bool) -> dict:
     """The case document of a valid form; a solar case's savings from its generation (SolarError to the field),
     with what the generation rests on (``solar.yield``: the yield, how it was scaled, its flags) for the case page."""
-    savings, summary = _solar_savings(facility, base, form) if solar_case else (None, None)
+    savings, basis, made = _solar_savings(facility, base, form) if solar_case else (None, None, None)
     doc = form.document(country=facility.country, year=_year(base), savings=savings)
-    if summary is not None:
-        doc["solar"]["yield"] = summary
+    if basis is not None:
+        doc["solar"]["yield"] = basis
+        _kept_rows(doc, made)
     return doc
 
 
@@ -268,8 +429,16 @@ def case_detail(request, pk):
         "uncertainty": charts.uncertainty(case.document), "history": [] if financier_view else list(case.stage_changes.select_related("by", "financier")),
         "measurements": list(case.measurements.all()), "stage_form": stage_form,
         "may_edit": access.can_edit(request.user, case), "may_share": access.can_share(request.user, case),
-        "financier_view": financier_view,
+        "financier_view": financier_view, "rule_label": _rule_label(case.document),
     })
+
+
+def _rule_label(document: dict) -> str:
+    """The translated name of a park case's division rule ("" for another case)."""
+    from loomlight.interventions.forms import ALLOCATION_RULES
+
+    rule = ((document.get("solar") or {}).get("park") or {}).get("rule")
+    return str(dict(ALLOCATION_RULES).get(rule, "")) if rule else ""
 
 
 def _next_stage(stage: str) -> str:
@@ -283,12 +452,16 @@ def case_edit(request, pk):
     if not access.can_edit(request.user, case):
         raise PermissionDenied
     item = _intervention(case.intervention)
-    if item is None or case.facility is None:
+    if item is None:
+        raise Http404
+    if case.park is not None:
+        return _park_case_edit(request, case, item)
+    if case.facility is None:
         raise Http404
     base = _baseline_for(case.facility, year=case.baseline_year)
     lines = _lines(item, base)
     initial = {"title": case.title, **initial_from_document(case.document, lines)}
-    form = CaseForm(request.POST or None, lines=lines, solar=_is_solar(item), initial=initial)
+    form = CaseForm(request.POST or None, request.FILES or None, lines=lines, solar=_is_solar(item), initial=initial)
     if request.method == "POST" and form.is_valid() and not (_is_solar(item) and _location_missing(case.facility)):
         from loomlight.calc.solar import SolarError
 
@@ -296,7 +469,7 @@ def case_edit(request, pk):
             services.case_update(by=request.user, case=case, title=form.cleaned_data["title"],
                                  document=_document(form, case.facility, base, _is_solar(item)))
         except SolarError as exc:
-            form.add_error(None, str(exc))
+            _solar_error(form, exc, len(lines))
         except ValidationError as exc:
             _add_errors(form, exc, len(lines))
         else:
@@ -304,9 +477,34 @@ def case_edit(request, pk):
             return redirect("interventions:detail", case.pk)
     return render(request, "interventions/form.html", {
         "facility": case.facility, "item": item, "form": form, "baseline": base, "lines": lines,
-        "solar": _is_solar(item), "case": case,
+        "solar": _is_solar(item), "case": case, "uploaded": _uploaded(case),
         "location_missing": _is_solar(item) and _location_missing(case.facility),
     })
+
+
+def _park_case_edit(request, case, item):
+    """"Edit" of a park's group solar case: the same form, its tenants as they are now, the shares as stored."""
+    if item.code not in PARK_ONLY:
+        raise Http404
+    park = case.park
+    tenants = _park_tenants(park)
+    initial = {"title": case.title, **initial_from_document(case.document, [])}
+    form = CaseForm(request.POST or None, request.FILES or None, tenants=_tenant_shares(tenants), initial=initial)
+    if request.method == "POST" and form.is_valid() and _park_place(park, tenants) is not None:
+        from loomlight.calc.solar import SolarError
+
+        year = case.baseline_year or _park_year(tenants)
+        try:
+            services.case_update(by=request.user, case=case, title=form.cleaned_data["title"],
+                                 document=_park_document(form, park, tenants, year))
+        except SolarError as exc:
+            _solar_error(form, exc, 0)
+        except ValidationError as exc:
+            _add_errors(form, exc, 0)
+        else:
+            messages.success(request, _("The business case is recomputed."))
+            return redirect("interventions:detail", case.pk)
+    return _park_context(request, park, item, form, case)
 
 
 @login_required
