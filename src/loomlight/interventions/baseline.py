@@ -75,7 +75,7 @@ def per_stored_unit(metric: str, unit: str, found) -> tuple[float, str] | None:
     try:
         factor = to_canonical(1.0, unit, per_unit).value      # one stored unit in the price's unit
         return factor, f"1 {unit} = {factor:g} {per_unit}"
-    except UnitError:
+    except UnitError:   # not a change of unit (a fuel in GJ priced per litre or kilogram): below
         pass
     if unit != "GJ":
         return None
@@ -99,7 +99,7 @@ def _price(country: str, metric: str, year: int):
 
     try:
         return price(country, metric, year)
-    except (KeyError, ValueError, NotImplementedError):
+    except (KeyError, ValueError):     # a code the price file does not know: no price, the user enters one
         return None
 
 

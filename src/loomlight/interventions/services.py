@@ -80,14 +80,10 @@ def evaluate(document: dict) -> dict:
 
 def data_version() -> str:
     """The reference data a result was computed with: the catalogue's, the prices' and the grid factors' versions."""
-    parts = []
-    for name in ("interventions", "prices", "grid_factors"):
-        try:
-            module = __import__(f"loomlight.reference.{name}", fromlist=["data_version"])
-            parts.append(f"{name}:{module.data_version()[:12]}")
-        except (ImportError, AttributeError, NotImplementedError):
-            continue
-    return " ".join(parts)
+    from loomlight.reference import grid_factors, interventions, prices
+
+    return " ".join(f"{name}:{module.data_version()[:12]}" for name, module in
+                    (("interventions", interventions), ("prices", prices), ("grid_factors", grid_factors)))
 
 
 def _intervention(code: str):
