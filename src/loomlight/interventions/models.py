@@ -108,7 +108,19 @@ class BusinessCase(models.Model):
         return (self.result or {}).get(name)
 
 
-class StageChange(models.Model):
+class OfCase:
+    """A record of a case: it belongs to the case's facility or park (the audit trail files it there)."""
+
+    @property
+    def facility_id(self):
+        return self.case.facility_id
+
+    @property
+    def park_id(self):
+        return self.case.park_id
+
+
+class StageChange(OfCase, models.Model):
     """One move of a case's stage (the pipeline's history)."""
 
     case = models.ForeignKey(BusinessCase, verbose_name=_("business case"), on_delete=models.CASCADE, related_name="stage_changes")
@@ -129,16 +141,9 @@ class StageChange(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_stage} → {self.to_stage}"
 
-    @property
-    def facility_id(self):
-        return self.case.facility_id
-
-    @property
-    def park_id(self):
-        return self.case.park_id
 
 
-class MeasuredSavings(models.Model):
+class MeasuredSavings(OfCase, models.Model):
     """One measurement of a case's savings after IPMVP Option C (``calc.mv``): the baseline regression of the
     facility's monthly use of ``metric`` on production before ``implemented_on``, its Guideline 14 statistics,
     and the avoided use in the reporting period after it. Stored also when the baseline was refused (``accepted``
@@ -168,10 +173,3 @@ class MeasuredSavings(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id}: {self.metric} {self.baseline_from:%Y-%m}–{self.reporting_to or ''}"
 
-    @property
-    def facility_id(self):
-        return self.case.facility_id
-
-    @property
-    def park_id(self):
-        return self.case.park_id
