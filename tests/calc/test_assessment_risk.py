@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from loomlight.calc.assessment import Code, FrameworkInvalid, Subject, WrongKind, load, score
 from loomlight.calc.assessment.builtin import builtin, builtin_versions
-from loomlight.calc.assessment.risk import RATINGS, SEVERITY, rate, worst
+from loomlight.calc.assessment.risk import RATINGS, rate, worst
 from loomlight.calc.assessment.tree import LANGUAGES, SCHEMES
 from loomlight.cli import main
 
