@@ -39,6 +39,7 @@ from loomlight.consultations.models import (
     Comment, CommentExport, CommentPeriod, CommentStatus, Guideline, GuidelineSection,
 )
 from loomlight.consultations.sections import BIOMASS_GUIDELINE_CODE, BIOMASS_SECTIONS
+from loomlight.site.numbers import number
 
 BODY_MAX = 5000
 NAME_MAX = 200
@@ -136,10 +137,10 @@ def period_create(*, by, guideline: Guideline, title: str, opens_at: datetime.da
     if not title:
         _refuse(_("Give the comment period a title."), "required", "title")
     if len(title) > TITLE_MAX:
-        _refuse(_("The title is %(n)s characters long; at most %(max)s.") % {"n": len(title), "max": TITLE_MAX},
+        _refuse(_("The title is %(n)s characters long; at most %(max)s.") % {"n": number(len(title)), "max": number(TITLE_MAX)},
                 "too_long", "title")
     if len(intro or "") > BODY_MAX:
-        _refuse(_("The introduction is %(n)s characters long; at most %(max)s.") % {"n": len(intro), "max": BODY_MAX},
+        _refuse(_("The introduction is %(n)s characters long; at most %(max)s.") % {"n": number(len(intro)), "max": number(BODY_MAX)},
                 "too_long", "intro")
     if opens_at is None:
         _refuse(_("Give the day and time the period opens."), "required", "opens_at")
@@ -203,14 +204,14 @@ def _clean(*, period: CommentPeriod, section, body, name, organisation, email) -
         add("body", _("Write your comment."), "required")
     elif len(body) > BODY_MAX:
         add("body", _("Your comment is %(n)s characters long; at most %(max)s fit. Shorten it or send it as two comments.")
-            % {"n": len(body), "max": BODY_MAX}, "too_long")
+            % {"n": number(len(body)), "max": number(BODY_MAX)}, "too_long")
     for field, value, label in (("name", name, _("Your name")), ("organisation", organisation, _("Your organisation"))):
         if len(value) > NAME_MAX:
-            add(field, _("%(field)s is %(n)s characters long; at most %(max)s.") % {"field": label, "n": len(value), "max": NAME_MAX},
+            add(field, _("%(field)s is %(n)s characters long; at most %(max)s.") % {"field": label, "n": number(len(value)), "max": number(NAME_MAX)},
                 "too_long")
     if email:
         if len(email) > EMAIL_MAX:
-            add("email", _("The e-mail address is %(n)s characters long; at most %(max)s.") % {"n": len(email), "max": EMAIL_MAX},
+            add("email", _("The e-mail address is %(n)s characters long; at most %(max)s.") % {"n": number(len(email)), "max": number(EMAIL_MAX)},
                 "too_long")
         else:
             try:
@@ -266,7 +267,7 @@ def comment_submit(*, period: CommentPeriod, section, body: str, name: str = "",
                 return None
             _refuse(ngettext("You have sent many comments in a short time. Please wait %(n)s minute and send it again.",
                              "You have sent many comments in a short time. Please wait %(n)s minutes and send it again.",
-                             wait) % {"n": wait}, "rate_limited")
+                             wait) % {"n": number(wait)}, "rate_limited")
         comment = Comment.objects.create(period=period, client_key=key, created_at=now,
                                          status=CommentStatus.FLAGGED_SPAM if spam else CommentStatus.NEW, **data)
         audit_record(actor=None, action=AuditAction.CREATE, obj=comment, before=None, after=_comment_state(comment), via="public")
