@@ -76,7 +76,8 @@ def period_too_large(request, pk: int):
     """A comment whose request body is over ``CONSULTATION_MAX_BODY_BYTES``: the form and its error, nothing read
     or stored (consultations.middleware answers with this)."""
     period = _period_or_404(pk)
-    form = CommentForm(sections=list(period.guideline.sections.all()))
+    form = CommentForm({}, sections=list(period.guideline.sections.all()))
+    form.is_valid()
     form.add_error(None, _("Your comment is too large to send (more than %(kb)s kB). Shorten it or send it as two comments.")
                    % {"kb": settings.CONSULTATION_MAX_BODY_BYTES // 1024})
     return _render_form(request, period, form, status=413)
