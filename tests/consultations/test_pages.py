@@ -33,12 +33,13 @@ def test_the_form_has_the_sections_the_consent_sentence_and_a_hidden_honeypot_la
     assert 'data-testid="consent"' in page and "read only by the authors of this guideline" in page
     assert '<div class="visually-hidden"><label for="id_website">Leave this field empty</label>' in page
     assert 'name="website"' in page and 'tabindex="-1"' in page
-    assert 'maxlength="5000"' in page
+    assert 'maxlength="5000"' in page and "At most 5,000 characters." in page
 
 
 def test_posting_a_comment_stores_it_and_confirms_next_to_the_form(client, consultation, frozen_now):
     response = client.post(form_url(consultation), FORM)
-    assert response.status_code == 302 and response["Location"] == form_url(consultation) + "?sent=1#sent"
+    assert response.status_code == 302
+    assert response["Location"] == form_url(consultation) + "?sent=1&section=wood_chips#sent"
     comment = Comment.objects.get()
     assert (comment.section.code, comment.body, comment.name, comment.organisation, comment.email, comment.status) == (
         "wood_chips", FORM["body"], "Dara Sok", "Kampong Boilers", "dara@example.org", "new")
@@ -69,7 +70,7 @@ def test_strange_input_never_answers_500(client, consultation, frozen_now):
 
 def test_a_filled_honeypot_is_answered_as_received(client, consultation, frozen_now):
     response = client.post(form_url(consultation), {**FORM, "website": "http://spam.example"})
-    assert response.status_code == 302 and response["Location"].endswith("?sent=1#sent")
+    assert response.status_code == 302 and response["Location"].endswith("?sent=1&section=wood_chips#sent")
     assert list(Comment.objects.values_list("status", flat=True)) == ["flagged_spam"]
 
 

@@ -4,9 +4,10 @@ limits as HTML attributes, for the browser to help); the rules and their message
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from loomlight.consultations.services import BODY_MAX, EMAIL_MAX, NAME_MAX, TITLE_MAX
+from loomlight.site.numbers import number
 
 #: The honeypot's field name: a field a person never sees (hidden by CSS, labelled "leave empty" for screen readers).
 HONEYPOT = "website"
@@ -15,8 +16,7 @@ HONEYPOT = "website"
 class CommentForm(forms.Form):
     section = forms.ChoiceField(label=_("Section of the guideline"), required=False)
     body = forms.CharField(label=_("Your comment"), required=False, strip=False,
-                           widget=forms.Textarea(attrs={"rows": 8, "maxlength": BODY_MAX}),
-                           help_text=_("At most 5,000 characters."))
+                           widget=forms.Textarea(attrs={"rows": 8, "maxlength": BODY_MAX}))
     name = forms.CharField(label=_("Your name (optional)"), required=False,
                            widget=forms.TextInput(attrs={"maxlength": NAME_MAX, "autocomplete": "name"}))
     organisation = forms.CharField(label=_("Your organisation (optional)"), required=False,
@@ -28,6 +28,7 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, sections=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["body"].help_text = gettext("At most %(n)s characters.") % {"n": number(BODY_MAX)}
         self.fields["section"].choices = [("", _("Choose a section")), *((s.code, s.display_title) for s in sections)]
 
     def clean_section(self):

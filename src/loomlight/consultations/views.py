@@ -69,7 +69,9 @@ def period(request, pk: int):
     except ValidationError as exc:
         _errors(form, exc)
         return _render_form(request, period, form, status=400)
-    return redirect(reverse("consultations:period", args=[period.pk]) + "?sent=1#sent")
+    section = data.get("section", "")
+    query = f"?sent=1&section={section}" if section.isidentifier() else "?sent=1"   # the next comment on the same section
+    return redirect(reverse("consultations:period", args=[period.pk]) + query + "#sent")
 
 
 def period_too_large(request, pk: int):
