@@ -293,7 +293,10 @@ def _biomass_ncv(p: _Parsed) -> tuple[Factor, tuple[Step, ...], str, list[Flag],
 
 
 def _particulates(p: _Parsed, energy_before: float, energy_after: float, flags: list[Flag]) -> tuple[dict, dict]:
-    """Particulates [kg] before and after, uncontrolled and with the controls given; None where no factor."""
+    """Particulates [kg] before and after, uncontrolled and with the controls given; None where no factor (with a
+    ``biomass.no_particulate_factor`` flag), never 0. A side with a factor also gives its ``pollutant`` and the
+    factor's ``confidence``; each computed figure is explained under ``particulates.<side>.<control>`` (its
+    factor with the source, and the step energy [GJ, NCV] × factor [g/GJ] ÷ 1,000 g/kg)."""
     out: dict = {"before": {}, "after": {}}
     explanations: dict = {}
     for side, metric, energy, control in (("before", p.fuel, energy_before, p.control_before),
@@ -308,11 +311,13 @@ def _particulates(p: _Parsed, energy_before: float, energy_after: float, flags: 
                                   {"fuel": metric, "control": which}))
                 continue
             factor = Factor(f"{found.pollutant} factor of {metric} ({which})", found.value, found.unit,
-                            found.citation(), "particulate_factor",
-                            {"fuel": metric, "control": which, "pollutant": found.pollutant})
+                            f"{found.citation()} ({found.year}); {found.verified}", "particulate_factor",
+                            {"fuel": metric, "control": which, "pollutant": found.pollutant,
+                             "confidence": found.confidence})
             step = calc.particulate_emissions(energy, factor, side=side)
             out[side][key] = step.value
             out[side]["pollutant"] = found.pollutant
+            out[side]["confidence"] = found.confidence
             explanations[f"particulates.{side}.{which}"] = {"factors": [factor], "steps": [step]}
         out[side]["control"] = control
     return out, explanations

@@ -5,9 +5,12 @@ ship_general_cargo), each row with its publisher, table, year and how it was che
 refused by name (``transport_factor`` raises ``UnknownMode`` listing the modes there are).
 
 ``particulate_factors.csv``: g of particulates (the pollutant named on each row: TSP, PM10 or PM2.5) per GJ of fuel
-(NCV basis) by fuel metric and control (none, cyclone, wet_scrubber, bag_filter, esp). It ships no rows yet: no
-published table could be read here (US EPA AP-42 §1.6 and §1.1, the EMEP/EEA Guidebook 2023 1.A.2 were not
-readable in the sources available); a fuel and control without a row is a gap, shown as "not computed", never 0.
+(NCV basis) by fuel metric and control (none, cyclone, wet_scrubber, bag_filter, esp), each row with its
+publisher, table, year, how it was checked and a ``confidence`` (high, medium, low). It ships one row: natural gas,
+uncontrolled, PM10 (US EPA AP-42 Table 1.4-2, read in two state-agency transcriptions, converted to g/GJ NCV as its
+note says; low confidence). No table for wood or other biomass (AP-42 §1.6), coal (§1.1), fuel oil (§1.3), LPG
+(§1.5) or for the control devices (the EMEP/EEA Guidebook 2023 1.A.1/1.A.2 tables) could be read in the sources
+available (docs/data-sources.md); a fuel and control without a row is a gap, shown as "not computed", never 0.
 
 No Django: used by ``loomlight biomass switch`` too.
 """
@@ -24,6 +27,7 @@ TRANSPORT_FILE = "transport_factors.csv"
 PARTICULATE_FILE = "particulate_factors.csv"
 CONTROLS = ("none", "cyclone", "wet_scrubber", "bag_filter", "esp")
 POLLUTANTS = ("TSP", "PM10", "PM2.5")
+CONFIDENCES = ("high", "medium", "low")
 
 
 class UnknownMode(KeyError):
@@ -68,6 +72,7 @@ class ParticulateFactor:
     verified: str
     checked: str
     note: str
+    confidence: str = "low"
 
     def citation(self) -> str:
         return f"{self.source.split(' (http')[0]}, {self.table}"
@@ -109,9 +114,17 @@ def particulate_factors() -> dict[tuple[str, str], ParticulateFactor]:
             raise ValueError(f"{PARTICULATE_FILE}: {row['metric']}: unit {row['unit']!r}, expected g/GJ")
         if row["control"] not in CONTROLS or row["pollutant"] not in POLLUTANTS:
             raise ValueError(f"{PARTICULATE_FILE}: {row['metric']}: control or pollutant not known")
-        out[(row["metric"], row["control"])] = ParticulateFactor(
+        if row["confidence"] not in CONFIDENCES:
+            raise ValueError(f"{PARTICULATE_FILE}: {row['metric']}: confidence {row['confidence']!r}, expected one "
+                             f"of {', '.join(CONFIDENCES)}")
+        if not row["source"] or not row["table"] or not row["checked"]:
+            raise ValueError(f"{PARTICULATE_FILE}: {row['metric']}: a row without its source, table or check")
+        key = (row["metric"], row["control"])
+        if key in out:
+            raise ValueError(f"{PARTICULATE_FILE}: {row['metric']} ({row['control']}) given twice")
+        out[key] = ParticulateFactor(
             row["metric"], row["pollutant"], row["control"], float(row["value"]), row["unit"], row["source"],
-            row["table"], int(row["year"]), row["verified"], row["checked"], row["note"])
+            row["table"], int(row["year"]), row["verified"], row["checked"], row["note"], row["confidence"])
     return out
 
 
