@@ -107,7 +107,8 @@ ROW = "fuel_natural_gas,TSP,tier1,0.78,g/GJ,S,T,2023,transcription,read,{confide
 @pytest.mark.parametrize("body,message", [
     (ROW.format(confidence="sure"), "fuel_natural_gas: confidence 'sure', expected one of high, medium, low"),
     (ROW.format(confidence="low") * 2, "fuel_natural_gas (tier1) given twice"),
-    (ROW.format(confidence="low").replace(",read,", ",,"), "fuel_natural_gas: a row without its source, table or check"),
+    (ROW.format(confidence="low").replace(",read,", ",,"),
+     "fuel_natural_gas: a row without its source, table or check"),
     (ROW.format(confidence="low").replace("tier1", "scrubber"), "fuel_natural_gas: control or pollutant not known"),
 ])
 def test_a_bad_particulate_row_is_refused_by_name(particulate_csv, body, message):
