@@ -87,13 +87,57 @@ def test_without_prices_or_transport_nothing_is_zero():
     assert {"biomass.no_prices", "biomass.no_transport"} <= codes
 
 
-def test_particulates_are_a_gap_with_a_flag_for_each_fuel_and_control():
+def test_particulates_tier1_defaults_and_the_gaps_with_a_flag_each():
+    # given 100 t of coal (2,580 GJ) → rice husk (2,276.470588 GJ) with a bag filter after; when evaluated; then
+    # the EMEP/EEA 1.A.2 Tier 1 TSP defaults: 2,580 GJ × 124 g/GJ ÷ 1,000 g/kg = 319.92 kg (Table 3-2, solid
+    # fuels) and 2,276.470588 GJ × 150 g/GJ ÷ 1,000 = 341.4705882 kg (Table 3-5, biomass); no uncontrolled coal or
+    # husk factor and no bag-filter efficiency is shipped: None with a flag each, never 0
     out = switch_document(doc(controls={"before": "none", "after": "bag_filter"}))
-    assert out["particulates"] == {"before": {"uncontrolled_kg": None, "control": "none"},
-                                   "after": {"uncontrolled_kg": None, "bag_filter_kg": None, "control": "bag_filter"}}
+    assert out["particulates"] == {
+        "before": {"tier1_kg": rel(319.92), "pollutant": "TSP", "uncontrolled_kg": None,
+                   "confidence": {"tier1_kg": "low"}, "control": "none"},
+        "after": {"tier1_kg": rel(341.4705882352941), "pollutant": "TSP", "uncontrolled_kg": None,
+                  "bag_filter_kg": None, "confidence": {"tier1_kg": "low"}, "control": "bag_filter"}}
     gaps = [(f["params"]["fuel"], f["params"]["control"]) for f in out["flags"]
             if f["code"] == "biomass.no_particulate_factor"]
     assert gaps == [("coal_bituminous", "none"), ("biomass_rice_husk", "none"), ("biomass_rice_husk", "bag_filter")]
+    step = out["explanation"]["particulates"]["particulates.after.tier1"]["steps"][0]
+    assert step["formula"] == "2276.47 GJ × 150 g/GJ ÷ 1,000 g/kg" and step["unit"] == "kg"
+    factor = out["explanation"]["particulates"]["particulates.before.tier1"]["factors"][0]
+    assert factor["source"].startswith("EMEP/EEA air pollutant emission inventory guidebook, chapter 1.A.2")
+    assert "Table 3-2" in factor["source"] and factor["params"]["confidence"] == "low"
+
+
+def test_natural_gas_before_has_its_uncontrolled_figure():
+    # given 1,000 GJ of natural gas at 90 % → wood chips at 80 % (1,125 GJ) with an ESP after; then before: Tier 1
+    # 1,000 GJ × 0.78 g/GJ = 0.78 kg (EMEP/EEA 1.A.2 Table 3-3) and uncontrolled 1,000 GJ × 0.89 g/GJ = 0.89 kg
+    # (EMEP/EEA 1.A.1.a Table 3-4 = AP-42 Table 1.4-2); after: Tier 1 1,125 GJ × 150 g/GJ = 168.75 kg, uncontrolled
+    # and with the ESP not computed
+    out = switch_document(doc(**{"from": {"metric": "fuel_natural_gas", "quantity": 1000, "unit": "GJ",
+                                          "boiler_efficiency": 0.9},
+                                 "to": {"metric": "biomass_wood_chips", "boiler_efficiency": 0.8,
+                                        "ncv": {"value": 15, "unit": "GJ/t"}},
+                                 "controls": {"after": "esp"}}))
+    assert out["biomass_energy_gj"] == rel(1125.0)
+    before, after = out["particulates"]["before"], out["particulates"]["after"]
+    assert (before["tier1_kg"], before["uncontrolled_kg"]) == (rel(0.78), rel(0.89))
+    assert before["confidence"] == {"tier1_kg": "low", "uncontrolled_kg": "medium"}
+    assert (after["tier1_kg"], after["uncontrolled_kg"], after["esp_kg"]) == (rel(168.75), None, None)
+    assert "particulates.before.none" in out["explanation"]["particulates"]
+    assert "particulates.after.esp" not in out["explanation"]["particulates"]
+    gaps = [(f["params"]["fuel"], f["params"]["control"]) for f in out["flags"]
+            if f["code"] == "biomass.no_particulate_factor"]
+    assert gaps == [("biomass_wood_chips", "none"), ("biomass_wood_chips", "esp")]
+
+
+def test_a_fuel_without_any_particulate_factor_is_a_gap_on_every_figure():
+    # given LPG before (no row at all: which Tier 1 class it belongs to was not read); then every figure is None
+    out = switch_document(doc(**{"from": {"metric": "fuel_lpg", "quantity": 1000, "unit": "kg",
+                                          "boiler_efficiency": 0.9}}))
+    assert out["particulates"]["before"] == {"tier1_kg": None, "uncontrolled_kg": None, "control": "none"}
+    texts = [f["text"] for f in out["flags"] if f["params"].get("fuel") == "fuel_lpg"]
+    assert texts == ["no sourced particulate factor for fuel_lpg (Tier 1 default): particulates not computed",
+                     "no sourced particulate factor for fuel_lpg (no control): particulates not computed"]
 
 
 def test_an_ncv_in_kcal_per_kg_is_converted():

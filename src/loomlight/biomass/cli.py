@@ -31,6 +31,10 @@ NCV_SOURCES = {"reported": "as reported", "reported_dry_corrected": "reported dr
                "catalogue_typical": "catalogue, typical as received", "ipcc_default": "IPCC default"}
 
 
+#: The particulate figures as the text summary names them (the other keys: the control's code).
+PM_LABELS = {"tier1_kg": "Tier 1 default", "uncontrolled_kg": "uncontrolled"}
+
+
 def text_summary(out: dict) -> str:
     cur = out["currency"] or ""
     pm = out["particulates"]
@@ -54,8 +58,10 @@ def text_summary(out: dict) -> str:
     ]
     for side in ("before", "after"):
         values = pm[side]
-        shown = [f"{k.removesuffix('_kg')}: {_fmt(v, 'kg', 1)}" for k, v in values.items() if k.endswith("_kg")]
-        lines.append(f"  particulates {side:<13} {'; '.join(shown)} (control: {values['control']})")
+        shown = [f"{PM_LABELS.get(k, k.removesuffix('_kg'))}: {_fmt(v, 'kg', 1)}" for k, v in values.items()
+                 if k.endswith("_kg")]
+        what = f"{values['pollutant']}, " if values.get("pollutant") else ""
+        lines.append(f"  particulates {side:<13} {'; '.join(shown)} ({what}control: {values['control']})")
     lines.append("How computed")
     seen = set()
     for explanation in out["explanation"].values():

@@ -292,28 +292,43 @@ def _biomass_ncv(p: _Parsed) -> tuple[Factor, tuple[Step, ...], str, list[Flag],
     return ncv, (), "ipcc_default", flags, tuple(inputs)
 
 
+#: The output key of each figure of a side's particulates, by the factor row's control.
+PM_KEYS = {biomass_factors.TIER1: "tier1_kg", "none": "uncontrolled_kg"}
+PM_CONTROL_WORDS = {biomass_factors.TIER1: "Tier 1 default", "none": "no control"}
+
+
 def _particulates(p: _Parsed, energy_before: float, energy_after: float, flags: list[Flag]) -> tuple[dict, dict]:
-    """Particulates [kg] before and after, uncontrolled and with the controls given; None where no factor."""
+    """Particulates [kg] before and after the switch: each side's Tier 1 default (``tier1_kg``, the EMEP/EEA
+    Guidebook's default of the fuel's class, controls as it assumes them), uncontrolled (``uncontrolled_kg``) and
+    with the side's control (``<control>_kg``), each energy [GJ, NCV] × factor [g/GJ] ÷ 1,000 g/kg. None where no
+    factor is shipped (with a ``biomass.no_particulate_factor`` flag), never 0. A side with a factor also gives its
+    ``pollutant`` and each figure's ``confidence`` (the factor's); each figure is explained under
+    ``particulates.<side>.<control>`` (its factor with the source, and the step)."""
     out: dict = {"before": {}, "after": {}}
     explanations: dict = {}
     for side, metric, energy, control in (("before", p.fuel, energy_before, p.control_before),
                                           ("after", p.biomass, energy_after, p.control_after)):
-        for which in dict.fromkeys(("none", control)):
+        confidence: dict = {}
+        for which in dict.fromkeys((biomass_factors.TIER1, "none", control)):
             found = biomass_factors.particulate_factor(metric, which)
-            key = "uncontrolled_kg" if which == "none" else f"{which}_kg"
+            key = PM_KEYS.get(which, f"{which}_kg")
             if found is None:
                 out[side][key] = None
                 flags.append(Flag("biomass.no_particulate_factor", f"no sourced particulate factor for {metric} "
-                                  f"({'no control' if which == 'none' else which}): particulates not computed",
+                                  f"({PM_CONTROL_WORDS.get(which, which)}): particulates not computed",
                                   {"fuel": metric, "control": which}))
                 continue
-            factor = Factor(f"{found.pollutant} factor of {metric} ({which})", found.value, found.unit,
-                            found.citation(), "particulate_factor",
-                            {"fuel": metric, "control": which, "pollutant": found.pollutant})
+            factor = Factor(f"{found.pollutant} factor of {metric} ({PM_CONTROL_WORDS.get(which, which)})",
+                            found.value, found.unit, f"{found.citation()} ({found.year}); {found.verified}",
+                            "particulate_factor", {"fuel": metric, "control": which, "pollutant": found.pollutant,
+                                                   "confidence": found.confidence})
             step = calc.particulate_emissions(energy, factor, side=side)
             out[side][key] = step.value
             out[side]["pollutant"] = found.pollutant
+            confidence[key] = found.confidence
             explanations[f"particulates.{side}.{which}"] = {"factors": [factor], "steps": [step]}
+        if confidence:
+            out[side]["confidence"] = confidence
         out[side]["control"] = control
     return out, explanations
 

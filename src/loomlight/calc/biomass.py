@@ -12,8 +12,8 @@ The switch keeps the useful heat of the boiler:
 
 with the NCV of the biomass *as received* (``lhv_as_received``). Scope 1 before is the old fuel's CO2 + CH4 + N2O,
 after the biomass's CH4 + N2O only; the biomass's CO2 is biogenic, reported apart (``calc.ghg.combustion``).
-Transport is ``t × km × factor [kg CO2e t-1 km-1]``; particulates ``energy × factor × (1 − control efficiency)``
-or ``t × factor``, as the factor's unit says.
+Transport is ``t × km × factor [kg CO2e t-1 km-1]``; particulates ``energy [GJ, NCV] × factor [g GJ-1]``, the
+factor the row of the fuel and its control (a Tier 1 default, uncontrolled, or with a device) as shipped.
 
 References
 ----------
@@ -258,7 +258,7 @@ def supply_within_radius(needed_t_per_year: float, sources, radius_km: float) ->
 class Switch:
     """The switch's outputs, each with its explanation; None where not computed (never 0), with a flag saying why.
 
-    ``particulates``: {"pollutant", "before": {control: kg}, "after": {control: kg}} of what could be computed."""
+    The particulates are the document's (``biomass.document``), one ``particulate_emissions`` step per figure."""
 
     useful_heat_gj: float
     biomass_energy_gj: float

@@ -4,10 +4,16 @@
 ship_general_cargo), each row with its publisher, table, year and how it was checked. A mode without a row is
 refused by name (``transport_factor`` raises ``UnknownMode`` listing the modes there are).
 
-``particulate_factors.csv``: g of particulates (the pollutant named on each row: TSP, PM10 or PM2.5) per GJ of fuel
-(NCV basis) by fuel metric and control (none, cyclone, wet_scrubber, bag_filter, esp). It ships no rows yet: no
-published table could be read here (US EPA AP-42 §1.6 and §1.1, the EMEP/EEA Guidebook 2023 1.A.2 were not
-readable in the sources available); a fuel and control without a row is a gap, shown as "not computed", never 0.
+``particulate_factors.csv``: g of particulates (the pollutant named on each row; TSP on every shipped row) per GJ of
+fuel (NCV basis) by fuel metric and ``control``: "none" (an uncontrolled boiler), a control device (cyclone,
+wet_scrubber, bag_filter, esp), or "tier1" (the EMEP/EEA Guidebook's Tier 1 default of the fuel's class: a technology
+and abatement mix, neither uncontrolled nor with a named device). Each row names its publisher, table, year, how it
+was checked and a ``confidence`` (high, medium, low). Shipped: Tier 1 defaults for natural gas, the coals, fuel oil
+and diesel and every solid biomass (EMEP/EEA 1.A.2 Tables 3-2 to 3-5, read in one transcription of the EEA database),
+and the uncontrolled factor of natural gas (EMEP/EEA 1.A.1.a Table 3-4 = US EPA AP-42 Table 1.4-2, two routes). No
+uncontrolled factor of wood or other biomass (AP-42 §1.6), coal (§1.1) or oil (§1.3), nothing for LPG or biogas, and
+no removal efficiency or controlled factor of any device could be read in the sources available
+(docs/data-sources.md): a fuel and control without a row is a gap, shown as "not computed", never 0.
 
 No Django: used by ``loomlight biomass switch`` too.
 """
@@ -23,7 +29,11 @@ from importlib import resources
 TRANSPORT_FILE = "transport_factors.csv"
 PARTICULATE_FILE = "particulate_factors.csv"
 CONTROLS = ("none", "cyclone", "wet_scrubber", "bag_filter", "esp")
+#: The rows' controls: the document's CONTROLS and the Tier 1 default ("tier1"), which no user chooses.
+TIER1 = "tier1"
+ROW_CONTROLS = CONTROLS + (TIER1,)
 POLLUTANTS = ("TSP", "PM10", "PM2.5")
+CONFIDENCES = ("high", "medium", "low")
 
 
 class UnknownMode(KeyError):
@@ -68,6 +78,7 @@ class ParticulateFactor:
     verified: str
     checked: str
     note: str
+    confidence: str = "low"
 
     def citation(self) -> str:
         return f"{self.source.split(' (http')[0]}, {self.table}"
@@ -107,16 +118,24 @@ def particulate_factors() -> dict[tuple[str, str], ParticulateFactor]:
     for row in csv.DictReader(_text(PARTICULATE_FILE).splitlines()):
         if row["unit"] != "g/GJ":
             raise ValueError(f"{PARTICULATE_FILE}: {row['metric']}: unit {row['unit']!r}, expected g/GJ")
-        if row["control"] not in CONTROLS or row["pollutant"] not in POLLUTANTS:
+        if row["control"] not in ROW_CONTROLS or row["pollutant"] not in POLLUTANTS:
             raise ValueError(f"{PARTICULATE_FILE}: {row['metric']}: control or pollutant not known")
-        out[(row["metric"], row["control"])] = ParticulateFactor(
+        if row["confidence"] not in CONFIDENCES:
+            raise ValueError(f"{PARTICULATE_FILE}: {row['metric']}: confidence {row['confidence']!r}, expected one "
+                             f"of {', '.join(CONFIDENCES)}")
+        if not row["source"] or not row["table"] or not row["checked"]:
+            raise ValueError(f"{PARTICULATE_FILE}: {row['metric']}: a row without its source, table or check")
+        key = (row["metric"], row["control"])
+        if key in out:
+            raise ValueError(f"{PARTICULATE_FILE}: {row['metric']} ({row['control']}) given twice")
+        out[key] = ParticulateFactor(
             row["metric"], row["pollutant"], row["control"], float(row["value"]), row["unit"], row["source"],
-            row["table"], int(row["year"]), row["verified"], row["checked"], row["note"])
+            row["table"], int(row["year"]), row["verified"], row["checked"], row["note"], row["confidence"])
     return out
 
 
 def particulate_factor(metric: str, control: str) -> ParticulateFactor | None:
-    """The shipped factor of ``metric`` burnt with ``control``, or None (a gap)."""
+    """The shipped factor of ``metric`` burnt with ``control`` (one of ROW_CONTROLS), or None (a gap)."""
     return particulate_factors().get((metric, control))
 
 
