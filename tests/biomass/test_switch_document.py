@@ -164,10 +164,12 @@ def test_a_dry_basis_ncv_is_corrected_to_the_moisture():
 
 
 def test_without_an_ncv_or_a_catalogue_value_the_ipcc_default_is_used_and_flagged():
-    # the catalogue ships no LHV of wood chips (reference/biomass_types.csv): the IPCC Wood/Wood Waste 15.6 GJ/t
-    assert catalogue.for_metric("biomass_wood_chips").lhv_ar_gj_per_t is None
-    out = switch_document(doc(to__metric="biomass_wood_chips", to__ncv=..., to__moisture={"value": 10, "unit": "%"}))
-    assert out["biomass_ncv_gj_per_t"] == 15.6 and out["biomass_ncv_source"]["kind"] == "ipcc_default"
+    # the catalogue ships no LHV of cassava rhizomes (only their moisture, reference/biomass_types.csv): the IPCC
+    # Other Primary Solid Biomass 11.6 GJ/t (Table 1.2)
+    kind = catalogue.for_metric("biomass_cassava_rhizomes")
+    assert (kind.lhv_ar_gj_per_t, kind.lhv_db_gj_per_t) == (None, None)
+    out = switch_document(doc(to__metric="biomass_cassava_rhizomes", to__ncv=..., to__moisture={"value": 10, "unit": "%"}))
+    assert out["biomass_ncv_gj_per_t"] == 11.6 and out["biomass_ncv_source"]["kind"] == "ipcc_default"
     assert "Table 1.2" in out["biomass_ncv_source"]["source"]
     codes = [f["code"] for f in out["flags"]]
     assert "biomass.ipcc_ncv" in codes and "biomass.moisture_unused" in codes
@@ -311,3 +313,12 @@ def test_a_case_without_prices_still_counts_the_avoided_emissions():
     result = evaluate_document(case_document(d, switch_document(d)))
     assert result["savings_per_year"] == 0.0
     assert result["tco2e_per_year"] == rel(245.81595 - 4.325294117647059)
+
+
+def test_a_biomass_without_any_shipped_heating_value_asks_for_its_ncv():
+    # "Biomass, other" has no catalogue LHV and no IPCC NCV row (reference/fuel_properties.csv): refused on to.ncv
+    assert catalogue.for_metric("biomass_other").lhv_db_gj_per_t is None
+    with pytest.raises(DocumentInvalid) as refused:
+        switch_document(doc(to__metric="biomass_other", to__ncv=...))
+    assert [path for path, _ in refused.value.errors] == ["to.ncv"]
+    assert "no net calorific value of biomass_other is shipped" in refused.value.errors[0][1]

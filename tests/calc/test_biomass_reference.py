@@ -120,7 +120,7 @@ def test_rice_husk_and_bagasse_ship_the_values_of_their_table_and_the_rest_ships
     assert biomass_type("empty_fruit_bunches").moisture_ar == 0.556
     assert {t.code for t in types() if t.has_values} == {
         "rice_husk", "bagasse", "cassava_rhizomes", "empty_fruit_bunches", "wood_pellets", "sawdust", "corn_cobs",
-        "plantation_wood", "natural_forest_wood"}
+        "plantation_wood", "natural_forest_wood", "wood_chips"}
     assert husk.source.startswith("Beňová D., Mareš K., Hutla P.") and bagasse.source == husk.source
 
 
@@ -171,7 +171,7 @@ def test_corn_cobs_ship_only_the_ash_of_the_abstract():
 
 
 def test_types_still_without_a_sourced_value_ship_nothing():
-    for code in ("wood_chips", "cashew_nut_shells", "palm_kernel_shells", "coconut_shells", "coffee_husks",
+    for code in ("cashew_nut_shells", "palm_kernel_shells", "coconut_shells", "coffee_husks",
                  "agricultural_residues_other"):
         assert _values(code) == (None, None, None, None) and biomass_type(code).confidence == "none"
 
@@ -319,3 +319,12 @@ def test_types_and_risks_are_hashable_and_compare_by_all_their_fields():
     assert len({husk, biomass_type("rice_husk")}) == 1 and len(set(risks("rice_husk"))) == 5
     renamed = parse_types(_edit(TYPES_TEXT, 2, name_th="แกลบข้าว"), METRIC_CODES)["rice_husk"]
     assert renamed != husk and renamed.names["th"] == "แกลบข้าว"
+
+
+def test_wood_chips_ship_the_dry_heating_value_of_wood_and_nothing_as_received():
+    # COFORD woodenergy.ie FAQ: "a typical calorific value of 19.2 GJ/tonne dry matter" (the sawdust row's source);
+    # at 45 % moisture, ISO 18125: 19.2 × 0.55 − 2.443 × 0.45 = 10.56 − 1.09935 = 9.46065 GJ/t
+    chips = biomass_type("wood_chips")
+    assert (chips.lhv_db_gj_per_t, chips.lhv_ar_gj_per_t, chips.moisture_ar) == (19.2, None, None)
+    assert chips.source == biomass_type("sawdust").source
+    assert as_received(chips.lhv_db_gj_per_t, 0.45) == pytest.approx(9.46065, abs=1e-9)

@@ -282,6 +282,11 @@ def _biomass_ncv(p: _Parsed) -> tuple[Factor, tuple[Step, ...], str, list[Flag],
                          {"fuel": p.biomass, "type": kind.code})
             return ncv, (), "catalogue_typical", flags, tuple(inputs)
     default = fuel_properties.default(p.biomass, "ncv")
+    if default is None:
+        # neither the catalogue nor the IPCC defaults give this fuel a heating value: the user's is needed
+        raise DocumentInvalid([("to.ncv", f"no net calorific value of {p.biomass} is shipped (neither the biomass "
+                                          "catalogue nor an IPCC default): give to.ncv, or to.moisture with a dry-basis "
+                                          "LHV")])
     value = property_quantity(default.as_property(), "ncv").to("GJ/t").magnitude
     if p.moisture is not None:
         flags.append(Flag("biomass.moisture_unused", f"the moisture given is not used: no dry-basis LHV of "
