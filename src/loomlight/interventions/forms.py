@@ -124,6 +124,7 @@ class CaseForm(forms.Form):
     opex_change = forms.FloatField(label=gettext_lazy("Change of operating costs [a year; positive costs more]"),
                                    initial=0, required=False)
     grant = forms.FloatField(label=gettext_lazy("Grant (received at the start)"), min_value=0, initial=0, required=False)
+    # xgettext:no-python-format
     loan_share = forms.FloatField(label=gettext_lazy("Loan [% of the investment less the grant]"), min_value=0,
                                   max_value=100, initial=0, required=False)
     loan_rate = forms.FloatField(label=gettext_lazy("Loan interest [% a year]"), min_value=0, max_value=100,
@@ -183,6 +184,7 @@ class CaseForm(forms.Form):
             self.fields[f"line-{i}-baseline"] = forms.FloatField(
                 label=_("Yearly use [%(unit)s]") % {"unit": unit}, min_value=0, required=not solar)
             self.fields[f"line-{i}-share"] = forms.FloatField(
+                # xgettext:no-python-format
                 label=_("Saving [% of the yearly use]"), min_value=0, max_value=100, required=not solar)
             self.fields[f"line-{i}-price"] = forms.FloatField(
                 label=_("Price [per %(unit)s]") % {"unit": unit}, min_value=0, required=True)
