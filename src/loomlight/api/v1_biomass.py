@@ -106,7 +106,7 @@ class BiomassStreamSupplyOut(Schema):
     rating: str
     tonnes: float | None
     share_used: float | None
-    flags: list[str] = Field(..., description="split_equally, not_reported, not_in_mass.")
+    supply_flags: list[str] = Field(..., description="split_equally, not_reported, not_in_mass.")
 
 
 class BiomassSupplyOut(Schema):
@@ -242,7 +242,7 @@ def biomass_supply(request, facility_id: int):
             "attention_share": risk.attention_share,
             "by_rating": [{"rating": b, **risk.by_rating[b]} for b in selectors.BUCKETS],
             "streams": [{"stream": r.stream.pk, "rating": r.rating, "tonnes": r.tonnes, "share_used": r.share_used,
-                         "flags": list(r.flags)} for r in risk.streams]}
+                         "supply_flags": list(r.flags)} for r in risk.streams]}
 
 
 # --- writes -------------------------------------------------------------------------------------------------

@@ -91,10 +91,8 @@ def _typical_risks(code: str, stages) -> list[dict]:
 
 @login_required
 def supply_home(request):
-    """The viewer's facilities with biomass sourcing: straight to the one when there is one."""
+    """The facilities whose biomass sourcing the viewer reads, each with its supply at a glance."""
     facilities = list(access.facilities_readable(request.user).order_by("name")[:500])
-    if len(facilities) == 1:
-        return redirect("biomass:facility", facilities[0].pk)
     writable = set(access.facilities_writable(request.user).values_list("pk", flat=True))
     return render(request, "biomass/home.html", {"facilities": facilities, "writable": writable})
 
