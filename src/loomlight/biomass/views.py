@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -31,9 +32,10 @@ def _language() -> str:
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    """The messages by field; those of no field under "form" (a template cannot read "__all__")."""
     if hasattr(exc, "error_dict"):
-        return {f: [str(m) for m in ms] for f, ms in exc.message_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
+        return {("form" if f == "__all__" else f): [str(m) for m in ms] for f, ms in exc.message_dict.items()}
+    return {"form": [str(m) for m in exc.messages]}
 
 
 def _facility(user, pk):
@@ -376,11 +378,16 @@ def screening_edit(request, pk):
             if f"q-{q.id}" in request.POST or f"p-{q.id}" in request.POST:
                 answers[q.id] = (";".join(request.POST.getlist(f"q-{q.id}")) if q.type == "multiple_choice"
                                  else request.POST.get(f"q-{q.id}", ""))
+        complete = request.POST.get("action") == "complete"
+        if complete and not access.can_complete(request.user, facility):
+            raise PermissionDenied
         try:
-            services.screening_answer(by=request.user, screening=screening, answers=answers)
-            if request.POST.get("action") == "complete":
-                services.screening_complete(by=request.user, screening=screening,
-                                            screened_on=request.POST.get("screened_on") or None)
+            with transaction.atomic():   # the answers and the completion together, or neither
+                services.screening_answer(by=request.user, screening=screening, answers=answers)
+                if complete:
+                    services.screening_complete(by=request.user, screening=screening,
+                                                screened_on=request.POST.get("screened_on") or None)
+            if complete:
                 messages.success(request, _("Screening completed."))
                 return redirect("biomass:screening", screening.pk)
             messages.success(request, _("Draft saved."))
