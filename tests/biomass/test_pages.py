@@ -138,3 +138,12 @@ def test_the_portfolio_highlights_high_risk_and_withholds_small_totals_from_a_br
     page = _page(client.get(reverse("biomass:portfolio")))
     assert 'data-testid="withheld"' in page and 'data-testid="totals"' not in page and "Mekong Husk Trading" in page
     assert 'data-column="biomass_tonnes"' not in page
+
+
+def test_odd_ids_and_filters_are_not_server_errors(client, world, stream):
+    client.force_login(world.users["manager"])
+    assert client.get(reverse("biomass:portfolio"), {"programme": "9" * 30, "country": "v1", "rating": "bad"}).status_code == 200
+    response = client.post(reverse("biomass:stream_new", args=[world.own.pk]), {"supplier": "9" * 30, "biomass_type": "rice_husk"})
+    assert response.status_code == 400 and "Choose a supplier of this facility." in _page(response)
+    response = client.post(reverse("biomass:step_add", args=[stream.pk]), {"role": "trader", "position": "9" * 30})
+    assert response.status_code == 400 and "Give a position from 1 to 4." in _page(response) and stream.steps.count() == 3

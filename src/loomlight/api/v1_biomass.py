@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from loomlight.api.schemas import DATE, Id, In, Page, PageQuery, described
 from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _page, _visible
+from loomlight.api.v1_assessments import ANSWERS   # the same answers as an assessment's (one engine)
 from loomlight.biomass import access, selectors, services
 from loomlight.biomass.models import ChainStep, Screening, SupplyStream
 
@@ -129,7 +130,9 @@ class BiomassStreamFilters(PageQuery):
 
 
 class BiomassAnswersIn(In):
-    answers: dict[str, Any] = Field(..., description="Question id -> answer (null or empty clears one); checked by the framework.")
+    answers: described(dict[str, Any], ANSWERS) = Field(..., description="Question id -> answer: \"yes\"/\"no\", a choice code, "
+                                                     "a list of codes, a number; \"\" or null clears it. Checked by the "
+                                                     "framework, all or nothing.")
 
 
 class BiomassCompleteIn(In):

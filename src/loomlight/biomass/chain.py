@@ -12,8 +12,9 @@ The steps are numbered from the origin (1) to the last step before the factory. 
 * the **transport distance**: the sum of the steps' distances to the next step [km]; unknown (None) when any step
   has none (a part of the way unknown is not a shorter way);
 * the **transport mode**: one mode along the chain names it (road = truck, inland waterway = barge, rail), more
-  than one is "mixed"; unknown when any step has none; ``mode`` is also the worst of them (road is the worst per
-  tonne-kilometre, then inland waterway, rail, sea: GLEC Framework v3's default intensities by mode);
+  than one is "mixed"; unknown when any step has none; ``mode`` is also the worst of them by emissions per
+  tonne-kilometre: road the most, sea the least, inland waterway and rail between (their order varies with the
+  vessel and the traction; Loomlight ranks waterway above rail, the cautious choice);
 * the **labour questions** (child and forced labour, safety in collection and processing): unknown where a
   collecting or processing step is undocumented; an answer copied from an earlier screening is then dropped, so
   that a gap stays a gap (unknown is never low).
@@ -28,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-#: Worst first (GLEC Framework v3 default emission intensities per tonne-km: road > inland waterway > rail > sea).
+#: Worst first by emissions per tonne-km: road the most, sea the least; waterway before rail is Loomlight's cautious choice.
 MODE_ORDER = ("road", "waterway", "rail", "sea")
 #: The roles of the steps that collect the biomass, and those that process it.
 COLLECTING = ("producer", "collector")

@@ -38,6 +38,11 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
     return {"form": [str(m) for m in exc.messages]}
 
 
+def _an_id(value: str) -> bool:
+    """An id a database can look up (digits, at most nine: a longer number overflows SQLite's integer)."""
+    return value.isascii() and value.isdigit() and len(value) <= 9
+
+
 def _facility(user, pk):
     facility = access.facilities_readable(user).filter(pk=pk).first()
     if facility is None:
@@ -168,7 +173,7 @@ def _stream_data(request, facility) -> dict:
     data = _posted(request, STREAM_FIELDS)
     if "supplier" in data:
         sid = data["supplier"]
-        data["supplier"] = facility.biomass_suppliers.filter(pk=int(sid)).first() if sid.isdigit() else None
+        data["supplier"] = facility.biomass_suppliers.filter(pk=int(sid)).first() if _an_id(sid) else None
     if request.POST.get("has_active"):
         data["active"] = bool(request.POST.get("active"))
     return data
@@ -263,7 +268,7 @@ def step_add(request, pk):
     position = request.POST.get("position", "")
     try:
         services.step_add(by=request.user, stream=stream, data=_step_data(request),
-                          position=int(position) if position.isdigit() else None)
+                          position=int(position) if _an_id(position) else (position or None))
     except ValidationError as exc:
         return stream_detail(request, pk, step_errors=_errors(exc), status=400)
     messages.success(request, _("Step added."))
@@ -442,7 +447,7 @@ def portfolio(request):
     if rating in (*Rating.values, "not_screened"):
         filters["rating"] = rating
     programme = request.GET.get("programme", "")
-    if programme.isdigit():
+    if _an_id(programme):
         filters["programme"] = int(programme)
     found = selectors.portfolio(request.user, filters)
     return render(request, "biomass/portfolio.html", {
