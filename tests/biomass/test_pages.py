@@ -147,3 +147,15 @@ def test_odd_ids_and_filters_are_not_server_errors(client, world, stream):
     assert response.status_code == 400 and "Choose a supplier of this facility." in _page(response)
     response = client.post(reverse("biomass:step_add", args=[stream.pk]), {"role": "trader", "position": "9" * 30})
     assert response.status_code == 400 and "Give a position from 1 to 4." in _page(response) and stream.steps.count() == 3
+
+
+def test_a_screening_of_a_framework_version_no_longer_shipped_is_shown_not_a_server_error(client, world, stream):
+    manager = world.users["manager"]
+    draft = services.screening_start(by=manager, stream=stream)
+    Screening.objects.filter(pk=draft.pk).update(framework_hash="0" * 64)
+    client.force_login(manager)
+    response = client.get(reverse("biomass:screening_edit", args=[draft.pk]))
+    assert response["Location"] == reverse("biomass:stream", args=[stream.pk])
+    assert "has changed: start a new screening" in _page(client.get(response["Location"]))
+    client.force_login(world.users["assessor"])   # a reader sees the draft, unrated
+    assert client.get(reverse("biomass:screening", args=[draft.pk])).status_code == 200

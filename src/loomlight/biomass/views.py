@@ -374,7 +374,11 @@ def screening_edit(request, pk):
         return redirect("biomass:screening", screening.pk)
     if not access.can_write(request.user, facility):
         raise PermissionDenied
-    tree = services.framework_of(screening)
+    try:
+        tree = services.framework_of(screening)
+    except ValidationError as exc:   # the shipped version no longer gives its hash: a new screening is needed
+        messages.error(request, " ".join(m for ms in _errors(exc).values() for m in ms))
+        return redirect("biomass:stream", screening.stream_id)
     errors, posted = {}, None
     if request.method == "POST":
         posted = request.POST
@@ -414,12 +418,14 @@ def screening_detail(request, pk):
     if screening.status == ScreeningStatus.DRAFT and access.can_write(request.user, facility):
         return redirect("biomass:screening_edit", screening.pk)
     language = _language()
-    result = screening.result if screening.status == ScreeningStatus.COMPLETED else services.rate(screening)
+    result, texts = screening.result, {}
     try:
         tree = services.framework_of(screening)
         texts = {qid: text_in(q.text, language) for qid, q in tree.questions.items()}
-    except ValidationError:
-        texts = {}
+        if screening.status != ScreeningStatus.COMPLETED:
+            result = services.rate(screening)   # a draft's rating as it stands, for a reader who does not answer
+    except ValidationError:   # the version it answered is no longer shipped as it was: the stored result, ids for texts
+        pass
 
     def pick(text):
         return (text or {}).get(language) or (text or {}).get("en", "")
