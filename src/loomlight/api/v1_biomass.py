@@ -56,6 +56,10 @@ class BiomassRollupOut(Schema):
     distance_km: float | None = Field(..., description="Σ of the steps' distances [km]; null when any is unknown.")
     mode: str | None = Field(..., description="The worst mode along the chain; null when any is unknown.")
     unknown_roles: list[str]
+    reach: str | None = Field(..., description="How far back the supplier names the origin: primary_producer, "
+                                               "first_collector or own_supplier_only; null without steps.")
+    intermediaries: int | None = Field(..., description="Steps after a producer origin; null when the origin is not a producer.")
+    mode_choice: str | None = Field(..., description="truck, barge, rail or mixed; null when a mode is unknown.")
 
 
 class BiomassStreamOut(Schema):
