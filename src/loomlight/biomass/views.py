@@ -406,6 +406,7 @@ def screening_edit(request, pk):
         screening.refresh_from_db()
     return render(request, "biomass/screening_form.html", {
         "screening": screening, "stream": screening.stream, "facility": facility, "title": text_in(tree.title, _language()),
+        "type_name": _type_name(screening.stream.biomass_type),
         "sections": _sections(tree, screening, posted, errors), "errors": errors,
         "can_complete": access.can_complete(request.user, facility),
     }, status=400 if errors else 200)
@@ -436,6 +437,7 @@ def screening_detail(request, pk):
                 for c in result.get("criteria", [])]
     return render(request, "biomass/screening.html", {
         "screening": screening, "stream": screening.stream, "facility": facility, "criteria": criteria,
+        "type_name": _type_name(screening.stream.biomass_type),
         "overall": result.get("overall"), "missing": [(qid, texts.get(qid, qid)) for qid in result.get("missing", [])],
         "knockouts": result.get("knockouts", []), "internal": access.can_read_internal(request.user, facility),
     })
