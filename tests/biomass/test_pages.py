@@ -13,6 +13,7 @@ from django.urls import reverse
 from loomlight.biomass import services
 from loomlight.biomass.models import ChainStep, Screening, Supplier, SupplyStream
 from loomlight.reference.biomass import risks
+from loomlight.registry.models import Consent
 
 
 def _page(response) -> str:
@@ -159,3 +160,19 @@ def test_a_screening_of_a_framework_version_no_longer_shipped_is_shown_not_a_ser
     assert "has changed: start a new screening" in _page(client.get(response["Location"]))
     client.force_login(world.users["assessor"])   # a reader sees the draft, unrated
     assert client.get(reverse("biomass:screening", args=[draft.pk])).status_code == 200
+
+
+def test_the_audit_trail_lists_a_streams_screenings_for_the_facilitys_manager(client, world, stream):
+    """Every change of a screening is in the audit trail, filed under the facility; the brand reads none of it."""
+    manager = world.users["manager"]
+    screening = services.screening_start(by=manager, stream=stream)
+    services.screening_answer(by=manager, screening=screening, answers={"labour.safety": "partly"})
+    client.force_login(manager)
+    page = _page(client.get(reverse("audit:list"), {"kind": "biomass.screening"}))
+    entries = page[page.index('class="audit-entries"'):]
+    assert entries.count('class="audit-head"') == 2 and entries.count("biomass_screening") >= 1
+    assert "Biomass screenings" in page and screening.framework_hash not in page
+    Consent.objects.filter(facility=world.own, grantee=world.brand).update(data_kinds=["profile", "biomass"])
+    client.force_login(world.users["brand"])
+    response = client.get(reverse("audit:list"), {"kind": "biomass.screening"})
+    assert response.status_code in (200, 403, 404) and 'class="audit-head"' not in _page(response)
