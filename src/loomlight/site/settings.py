@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "loomlight.assessments",
     "loomlight.interventions",
     "loomlight.consultations",
+    "loomlight.biomass",
     "loomlight.api",
     "loomlight.demo",
 ]
