@@ -28,6 +28,9 @@ NCV = {
     "biomass_rice_husk": ("Other Primary Solid Biomass", 11.6), "biomass_bagasse": ("Other Primary Solid Biomass", 11.6),
     "biomass_cashew_shells": ("Other Primary Solid Biomass", 11.6), "biomass_palm_kernel_shells": ("Other Primary Solid Biomass", 11.6),
     "biomass_coconut_shells": ("Other Primary Solid Biomass", 11.6), "biomass_corn_cobs": ("Other Primary Solid Biomass", 11.6),
+    # issue 19 (reference/biomass_types.csv): logs and firewood are Wood/Wood Waste, the other three residues
+    "biomass_firewood": ("Wood/Wood Waste", 15.6), "biomass_cassava_rhizomes": ("Other Primary Solid Biomass", 11.6),
+    "biomass_empty_fruit_bunches": ("Other Primary Solid Biomass", 11.6), "biomass_coffee_husks": ("Other Primary Solid Biomass", 11.6),
 }
 #: UN Statistics Division, Energy Statistics Yearbook, conversion factors: litres per metric ton
 LITRES_PER_TONNE = {

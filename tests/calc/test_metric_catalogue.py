@@ -16,6 +16,8 @@ REQUIRED = [
     "coal_anthracite", "coal_bituminous", "coal_subbituminous", "coal_lignite",
     "biomass_wood_chips", "biomass_wood_pellets", "biomass_sawdust", "biomass_rice_husk", "biomass_bagasse",
     "biomass_cashew_shells", "biomass_palm_kernel_shells", "biomass_coconut_shells", "biomass_corn_cobs", "biomass_other", "biogas",
+    # issue 19: fuels a factory reports apart (reference/biomass_types.csv)
+    "biomass_cassava_rhizomes", "biomass_empty_fruit_bunches", "biomass_coffee_husks", "biomass_firewood",
     "water_municipal", "water_groundwater", "water_surface", "water_rainwater", "water_park_supply", "water_recycled",
     "wastewater_cetp", "wastewater_sewer", "wastewater_surface", "wastewater_treated_onsite",
     "waste_hazardous_landfilled", "waste_nonhazardous_recycled", "waste_nonhazardous_open_dumped_burned",
