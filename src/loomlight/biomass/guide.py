@@ -165,7 +165,11 @@ def type_detail(code: str, language: str | None = None) -> dict:
     row = _row(kind, language)
     lhv_db, basis = dry_lhv(kind)
     by_stage = {stage: [] for stage in catalogue.STAGES}
-    for risk in catalogue.risks(code):
+    try:
+        found = catalogue.risks(code)
+    except catalogue.CatalogueError:   # the risks file is incomplete: the page says "not shipped" at each stage
+        found = ()
+    for risk in found:
         by_stage.setdefault(risk.stage, []).append({"level": risk.level, "level_name": level_name(risk.level),
                                                     "text": _risk_text(risk, language), "source": risk.source,
                                                     "english": not (risk.text or {}).get(language)})
