@@ -18,10 +18,13 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 #: The catalogue's measure a switch's business case is opened under (reference/interventions.csv).
 SWITCH_INTERVENTION = "coal_oil_to_biomass"
+#: What a business case keeps of the switch it was opened from (beside its input document), for its page to say.
+SWITCH_KEPT = ("biomass_t", "biomass_ncv_gj_per_t", "biomass_ncv_source", "useful_heat_gj", "scope1_before_tco2e",
+               "scope1_after_tco2e", "biogenic_co2_t", "transport_tco2e", "cost_change", "currency", "gwp")
 #: The emission controls the particulate estimate knows (calc.biomass; reference/particulate_factors.csv).
 CONTROLS = (
     ("none", pgettext_lazy("emission control", "none")),
@@ -36,8 +39,8 @@ DOCUMENT_FIELDS = {
     "from.boiler_efficiency": "old_efficiency", "to.metric": "biomass_type", "to.type": "biomass_type",
     "to.boiler_efficiency": "new_efficiency", "to.moisture": "moisture", "to.ncv": "ncv",
     "transport.distance_km": "distance_km", "transport.mode": "mode", "transport": "distance_km",
-    "controls": "controls", "prices.from": "price_from", "prices.to": "price_to", "prices.currency": "currency",
-    "prices": "price_from",
+    "controls.before": "controls_before", "controls.after": "controls_after", "controls": "controls_after",
+    "prices.from": "price_from", "prices.to": "price_to", "prices.currency": "currency", "prices": "currency",
 }
 
 
@@ -48,19 +51,17 @@ def boiler_fuels() -> tuple[str, ...]:
     return tuple(intervention(SWITCH_INTERVENTION).metrics)
 
 
+def mode_name(code: str) -> str:
+    return {"truck": pgettext("transport", "truck"), "rail": pgettext("transport", "rail"),
+            "ship_bulk": pgettext("transport", "ship, bulk carrier"),
+            "ship_general_cargo": pgettext("transport", "ship, general cargo")}.get(code, code)
+
+
 def transport_modes() -> list[tuple[str, str]]:
-    """The transport modes with a shipped factor (reference/transport_factors.csv, through
-    ``reference.biomass_factors``) in words; the app's modes where that loader is not there."""
-    from loomlight.biomass.models import TransportMode
+    """The transport modes with a shipped factor (reference/transport_factors.csv), in words."""
+    from loomlight.reference import biomass_factors
 
-    labels = dict(TransportMode.choices)
-    try:
-        from loomlight.reference import biomass_factors
-
-        codes = list(biomass_factors.transport_modes())
-    except (ImportError, AttributeError):
-        codes = [c for c in TransportMode.values if c != TransportMode.UNKNOWN]
-    return [(c, labels.get(c, c)) for c in codes]
+    return [(code, mode_name(code)) for code in biomass_factors.modes()]
 
 
 def _metric_name(code: str) -> str:
@@ -91,8 +92,10 @@ class SwitchForm(forms.Form):
     distance_km = forms.FloatField(label=gettext_lazy("Transport distance [km]"), min_value=0, max_value=20000,
                                    required=False)
     mode = forms.ChoiceField(label=gettext_lazy("Transport mode"), required=False)
-    controls = forms.ChoiceField(label=gettext_lazy("Emission controls of the biomass boiler"), choices=CONTROLS,
-                                 initial="none")
+    controls_before = forms.ChoiceField(label=gettext_lazy("Emission controls of the present boiler"),
+                                        choices=CONTROLS, initial="none")
+    controls_after = forms.ChoiceField(label=gettext_lazy("Emission controls of the biomass boiler"), choices=CONTROLS,
+                                       initial="none")
     currency = forms.CharField(label=gettext_lazy("Currency"), max_length=3, min_length=3, required=False)
     price_from = forms.FloatField(label=gettext_lazy("Price of the present fuel [per GJ]"), min_value=0, required=False)
     price_to = forms.FloatField(label=gettext_lazy("Price of the biomass [per tonne delivered]"), min_value=0,
@@ -143,11 +146,11 @@ def prefill(facility, base) -> dict:
     reported = [(m, row) for m, row in (base.metrics.items() if base is not None else ()) if m in fuels and row.quantity]
     reported.sort(key=lambda pair: -pair[1].quantity)
     chosen = reported[0] if reported else None
-    initial = {"controls": "none"}
+    initial = {"controls_before": "none", "controls_after": "none"}
     if chosen is not None:
         metric, row = chosen
         initial.update(from_metric=metric, quantity=round(row.quantity, 3))
-        if row.price is not None and row.price_unit.endswith("/GJ") or (row.price is not None and row.unit == "GJ"):
+        if row.price is not None and row.unit == "GJ":      # the baseline's price per stored unit, per GJ
             initial.update(price_from=round(row.price, 6), currency=row.price_currency)
     from loomlight.reference.biomass import types
 
@@ -165,30 +168,55 @@ def fuel_choices(prefilled: dict) -> list[str]:
 # --- the document -------------------------------------------------------------------------------------------------
 
 def switch_input(data: dict, facility, year: int | None) -> dict:
-    """The ``loomlight biomass switch`` document of a valid form (``data``: its cleaned data)."""
-    from loomlight.reference.biomass import biomass_type
+    """The ``loomlight biomass switch`` document of a valid form (``data``: its cleaned data). The biomass is named
+    by its fuel metric; a type that is not its metric's default in the catalogue (natural-forest wood is reported
+    as firewood, like plantation wood) brings its own catalogue values as the NCV (dry with the moisture given, else
+    as received), so that the switch uses the type chosen."""
+    from loomlight.reference import biomass
 
-    kind = biomass_type(data["biomass_type"])
-    to = {"metric": kind.metric, "type": kind.code, "boiler_efficiency": data["new_efficiency"] / 100}
+    kind = biomass.biomass_type(data["biomass_type"])
+    to = {"metric": kind.metric, "boiler_efficiency": data["new_efficiency"] / 100}
     if data.get("moisture") is not None:
         to["moisture"] = {"value": data["moisture"], "unit": "%"}
     if data.get("ncv") is not None:
         to["ncv"] = {"value": data["ncv"], "unit": "GJ/t"}
+    elif (default := biomass.for_metric(kind.metric)) is not None and default.code != kind.code:
+        if data.get("moisture") is not None and kind.lhv_db_gj_per_t is not None:
+            to["ncv"] = {"value": kind.lhv_db_gj_per_t, "unit": "GJ/t", "basis": "dry"}
+        elif kind.lhv_ar_gj_per_t is not None:
+            to["ncv"] = {"value": kind.lhv_ar_gj_per_t, "unit": "GJ/t"}
     doc = {"from": {"metric": data["from_metric"], "quantity": data["quantity"], "unit": "GJ",
                     "boiler_efficiency": data["old_efficiency"] / 100},
-           "to": to, "country": facility.country, "controls": data.get("controls") or "none"}
+           "to": to, "country": facility.country,
+           "controls": {"before": data.get("controls_before") or "none", "after": data.get("controls_after") or "none"}}
     if year:
         doc["year"] = year
     if data.get("distance_km") is not None and data.get("mode"):
         doc["transport"] = {"distance_km": data["distance_km"], "mode": data["mode"]}
-    prices = {}
-    if data.get("price_from") is not None:
-        prices["from"] = {"value": data["price_from"], "unit": "GJ"}
-    if data.get("price_to") is not None:
-        prices["to"] = {"value": data["price_to"], "unit": "t"}
-    if prices:
-        doc["prices"] = {**prices, "currency": data["currency"]}
+    if data.get("currency"):
+        doc["prices"] = {"currency": data["currency"]}
+        for key, field in (("from", "price_from"), ("to", "price_to")):
+            if data.get(field) is not None:
+                doc["prices"][key] = data[field]
     return doc
+
+
+def case_input(doc: dict, out: dict, data: dict) -> dict:
+    """The business case's document: ``case_document`` of the switch, with the investment, lifetime and discount
+    rate of the case form (``data``; the rate in per cent)."""
+    from loomlight.biomass.document import case_document
+
+    case = case_document(doc, out)
+    case.update(capex=data["capex"], lifetime_years=data["lifetime_years"], discount_rate=data["discount_rate"] / 100)
+    case["biomass_switch"] = {"input": doc, **{key: out.get(key) for key in SWITCH_KEPT}}
+    return case
+
+
+def default_title(data: dict, facility) -> str:
+    from loomlight.biomass.guide import type_name
+
+    return _("%(biomass)s instead of %(fuel)s · %(facility)s") % {
+        "biomass": type_name(data["biomass_type"]), "fuel": _metric_name(data["from_metric"]), "facility": facility.name}
 
 
 def field_of(path: str) -> str | None:
@@ -259,53 +287,50 @@ def _flag_text(flag) -> str:
 
 
 def _explanation_of(out: dict, key: str):
-    found = out.get("explanations") or out.get("explanation") or {}
+    found = out.get("explanation") or {}
     return found.get(key) if isinstance(found, dict) else None
-
-
-def _value(out: dict, key: str):
-    value = out.get(key)
-    if isinstance(value, dict):      # {value, unit, source, ...}
-        return value.get("value")
-    return value
 
 
 def figures(out: dict) -> list[dict]:
     """The outputs in the order a reader asks for them, each with its unit and its explanation's steps; None is
     "not computed" (a price not given, no transport), never 0."""
-    currency = (out.get("currency") or (out.get("prices") or {}).get("currency") or "") if isinstance(out.get("prices"), dict) or out.get("currency") else ""
+    currency = out.get("currency") or ""
     rows = [
         ("useful_heat_gj", _("Useful heat a year"), "GJ", 0),
         ("biomass_ncv_gj_per_t", _("Heating value of the biomass as received"), "GJ/t", 2),
         ("biomass_t", _("Biomass needed a year"), "t", 0),
         ("scope1_before_tco2e", _("Scope 1 before"), "t CO2e", 1),
         ("scope1_after_tco2e", _("Scope 1 after"), "t CO2e", 1),
-        ("biogenic_co2_t", _("Biogenic CO2 (reported apart from the scopes)"), "t CO2", 0),
-        ("transport_tco2e", _("Transport of the biomass"), "t CO2e", 1),
-        ("cost_change", _("Fuel cost change a year"), currency, 0),
+        ("scope1_change_tco2e", _("Change of scope 1"), "t CO2e", 1),
+        ("biogenic_co2_t", _("Biogenic CO2, reported apart from the scopes"), "t CO2", 0),
+        ("transport_tco2e", _("Transport of the biomass (scope 3)"), "t CO2e", 1),
+        ("cost_change", _("Change of the fuel cost a year"), currency, 0),
     ]
-    out_rows = []
-    for key, label, unit, digits in rows:
-        out_rows.append({"key": key, "label": label, "value": _value(out, key), "unit": unit, "digits": digits,
-                         "steps": _steps(_explanation_of(out, key))})
-    return out_rows
+    return [{"key": key, "label": label, "value": out.get(key), "unit": unit, "digits": digits,
+             "steps": _steps(_explanation_of(out, key))} for key, label, unit, digits in rows]
 
 
-def particulates(out: dict) -> dict | None:
-    """The particulate estimate as the page shows it: before, after without and with the controls chosen, the
-    pollutant named; None when the output has none."""
-    found = out.get("particulates") or out.get("pm")
-    if not isinstance(found, dict):
-        return None
-    return {**found, "steps": _steps(found.get("explanation") or _explanation_of(out, "particulates"))}
+def particulates(out: dict) -> list[dict]:
+    """The particulate estimate, one row per boiler (before, after): the pollutant, uncontrolled and with the
+    controls chosen [kg a year], each None where no sourced factor is shipped."""
+    found = out.get("particulates") or {}
+    explained = _explanation_of(out, "particulates") or {}
+    rows = []
+    for side, label in (("before", _("present boiler")), ("after", _("biomass boiler"))):
+        row = found.get(side) or {}
+        control = row.get("control") or "none"
+        rows.append({"side": side, "label": label, "pollutant": row.get("pollutant") or "",
+                     "uncontrolled": row.get("uncontrolled_kg"),
+                     "controlled": row.get(f"{control}_kg") if control != "none" else row.get("uncontrolled_kg"),
+                     "control": str(dict(CONTROLS).get(control, control)),
+                     "steps": [s for k, v in explained.items() if k.startswith(f"{side}.") for s in _steps(v)]})
+    return rows
 
 
 def flags(out: dict) -> list[str]:
-    return [_flag_text(f) for f in out.get("flag_codes") or out.get("flags") or []]
+    return [_flag_text(f) for f in out.get("flags") or []]
 
 
-def ncv_source(out: dict) -> str:
-    found = out.get("biomass_ncv_source") or out.get("biomass_ncv_gj_per_t")
-    if isinstance(found, dict):
-        return str(found.get("source") or "")
-    return str(found) if isinstance(found, str) else ""
+def ncv_source(out: dict) -> dict:
+    found = out.get("biomass_ncv_source") or {}
+    return found if isinstance(found, dict) else {}
