@@ -6,6 +6,8 @@
     loomlight manage ARGS...                 Django's management commands
     loomlight ghg INPUT.csv [options]        GHG inventory from a CSV (no database; --help)
     loomlight case INPUT.json [--format json] a business case: NPV, IRR, paybacks, avoided tCO2e (no database)
+    loomlight biomass switch INPUT.json [--format json]
+                                             a switch to biomass: tonnes, scope 1 before/after, biogenic CO2 (no database)
     loomlight assessment validate FILE.yaml  check a framework file (no database): coded errors, exit 1 on any
     loomlight assessment questions FRAMEWORK [--version V] [--format csv|json] [--language L]
                                              the questions, one a row (no database)
@@ -448,6 +450,10 @@ def build_parser() -> argparse.ArgumentParser:
     from loomlight.interventions.cli import add_parser as add_case
 
     add_case(sub)
+
+    from loomlight.biomass.cli import add_parser as add_biomass
+
+    add_biomass(sub)
 
     assessment = sub.add_parser("assessment", help="assessment frameworks as data (no database)")
     assessment_sub = assessment.add_subparsers(dest="assessment_command", required=True)

@@ -156,3 +156,51 @@ def case_flag_text(flag: dict) -> str:
     if code in texts:
         return texts[code]
     return flag_text({"code": code, "params": p, "text": flag.get("text", "")})
+
+
+# --- the fuel switch to biomass (issue 19): the steps and flags of calc.biomass and biomass.document -----------
+
+def _biomass_steps() -> dict:
+    return {
+        "biomass.useful_heat": _("Useful heat of the old boiler: the energy of the fuel it burns times its efficiency"),
+        "biomass.energy": _("Energy of the biomass for the same useful heat: the useful heat divided by the new "
+                            "boiler's efficiency"),
+        "biomass.ncv_as_received": _("Net calorific value as received: the dry-basis value times the dry share, "
+                                     "less 2.443 GJ per tonne of water evaporated (ISO 18125)"),
+        "biomass.tonnes": _("Biomass needed: its energy divided by its net calorific value as received"),
+        "biomass.transport": _("Transport of the biomass: tonnes times kilometres times the mode's emission factor"),
+        "biomass.particulates": _("Particulates: the fuel's energy times the particulate factor of the fuel and "
+                                  "its control"),
+        "biomass.fuel_cost": _("Fuel cost: the quantity times its price"),
+        "biomass.cost_change": _("Change of fuel cost: the biomass's cost less the old fuel's"),
+        "biomass.scope1_change": _("Change of scope 1: after the switch less before"),
+        "biomass.supply": _("Share of the need the sources within the radius can supply"),
+    }
+
+
+def biomass_step_text(step: dict) -> str:
+    """A step of a fuel switch's explanation in the reader's language; the accounting engine's steps as the
+    emissions pages write them, else calc's English (``what``)."""
+    return _biomass_steps().get(step.get("code", "")) or step.get("what", "")
+
+
+def biomass_flag_text(flag: dict) -> str:
+    """A flag of a fuel switch in the reader's language; one not known here as the emissions pages write it."""
+    from loomlight.inventories.explain import flag_text
+
+    code, p = flag.get("code", ""), flag.get("params") or {}
+    texts = {
+        "biomass.ipcc_ncv": _("IPCC default NCV, not the as-received value: give the biomass's NCV as received or "
+                              "its moisture."),
+        "biomass.typical_lhv": _("The catalogue's typical as-received LHV of %(type)s, not a measured one: prefer "
+                                 "the LHV on delivery notes or from a laboratory.") % {"type": p.get("type", "")},
+        "biomass.moisture_unused": _("The moisture given is not used: no dry-basis LHV of this biomass is known."),
+        "biomass.no_transport": _("No transport given: transport emissions are not computed."),
+        "biomass.no_prices": _("No prices of both fuels: the cost change is not computed."),
+        "biomass.no_particulate_factor": _("No sourced particulate factor for %(fuel)s (%(control)s): particulates "
+                                           "are not computed.") % {"fuel": p.get("fuel", ""),
+                                                                   "control": p.get("control", "")},
+    }
+    if code in texts:
+        return texts[code]
+    return flag_text({"code": code, "params": p, "text": flag.get("text", "")})
