@@ -17,6 +17,8 @@ The sections are named by codes (``SECTIONS``) that the pages use as anchors and
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -101,8 +103,16 @@ def factors(metric: str) -> dict:
     from loomlight.reference.ghg_factors import emission_factors
 
     found = emission_factors().get(metric) or {}
-    return {gas: ({"value": f.value_kg_per_tj, "biogenic": f.biogenic, "citation": f.citation(), "year": f.year}
+    return {gas: ({"value": f.value_kg_per_tj, "biogenic": f.biogenic, "citation": f.citation(), "year": f.year,
+                   "short": _short_citation(f)}
                   if (f := found.get(gas)) is not None else None) for gas in GASES}
+
+
+def _short_citation(factor) -> str:
+    """"IPCC 2006, Table 2.3" from a factor's source and table (the full citation is listed once below)."""
+    table = re.match(r"Table [\d.]+", factor.table or "")
+    author = (factor.source or "").split(" (")[0].split(" ")[0]
+    return f"{author} {factor.year}, {table.group(0)}" if table else factor.citation()
 
 
 def dry_lhv(kind) -> tuple[float | None, str]:

@@ -33,4 +33,5 @@ def guide_type(request, code):
     return render(request, "biomass/guide/type.html", {
         "t": detail, "chart": guide.chart(detail), "formula": guide.FORMULA, "gases": guide.GASES,
         "comment_url": guide.comment_url(code) or guide.comment_url("biomass_types"),
+        "citations": list(dict.fromkeys(f["citation"] for f in detail["factors"].values() if f)),
     })

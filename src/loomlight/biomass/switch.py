@@ -70,6 +70,16 @@ def _metric_name(code: str) -> str:
     return metric_name(code)
 
 
+def type_label(code: str) -> str:
+    from loomlight.biomass.guide import type_name
+
+    return type_name(code)
+
+
+def fuel_label(metric: str) -> str:
+    return _metric_name(metric)
+
+
 def _type_choices() -> list[tuple[str, str]]:
     from loomlight.biomass.guide import type_name
     from loomlight.reference.biomass import types
@@ -130,7 +140,7 @@ class SwitchForm(forms.Form):
 class CaseForm(forms.Form):
     """What a business case needs beyond the switch: its title and the investment (no capex is shipped)."""
 
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200, widget=forms.TextInput(attrs={"size": 60}))
     capex = forms.FloatField(label=gettext_lazy("Investment (capex)"), min_value=0)
     lifetime_years = forms.IntegerField(label=gettext_lazy("Lifetime [years]"), min_value=1, max_value=50, initial=15)
     discount_rate = forms.FloatField(label=gettext_lazy("Discount rate [%]"), min_value=0, max_value=100, initial=10)
@@ -149,9 +159,11 @@ def prefill(facility, base) -> dict:
     initial = {"controls_before": "none", "controls_after": "none"}
     if chosen is not None:
         metric, row = chosen
-        initial.update(from_metric=metric, quantity=round(row.quantity, 3))
+        from loomlight.interventions.forms import plain
+
+        initial.update(from_metric=metric, quantity=plain(round(row.quantity, 3)))
         if row.price is not None and row.unit == "GJ":      # the baseline's price per stored unit, per GJ
-            initial.update(price_from=round(row.price, 6), currency=row.price_currency)
+            initial.update(price_from=plain(round(row.price, 6)), currency=row.price_currency)
     from loomlight.reference.biomass import types
 
     initial["biomass_type"] = types()[0].code
@@ -332,5 +344,16 @@ def flags(out: dict) -> list[str]:
 
 
 def ncv_source(out: dict) -> dict:
+    """Where the biomass's heating value as received comes from, in words, with its source."""
     found = out.get("biomass_ncv_source") or {}
-    return found if isinstance(found, dict) else {}
+    if not isinstance(found, dict):
+        return {}
+    kind = found.get("kind", "")
+    words = {
+        "reported": _("as you gave it"),
+        "reported_dry_corrected": _("your dry-basis value, corrected to the moisture given (ISO 18125)"),
+        "catalogue_dry_corrected": _("the catalogue's dry-basis value, corrected to the moisture given (ISO 18125)"),
+        "catalogue_typical": _("the catalogue's typical value as received, not a measured one"),
+        "ipcc_default": _("the IPCC default, not the value as received: give the moisture or the heating value"),
+    }.get(kind, "")
+    return {"kind": kind, "words": words, "source": "" if kind == "reported" else str(found.get("source") or "")}

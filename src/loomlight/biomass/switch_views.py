@@ -85,4 +85,6 @@ def switch_page(request):
         "flags": switch.flags(out) if out else [], "ncv_source": switch.ncv_source(out) if out else {},
         "supply": _supply(facility, form.cleaned_data["biomass_type"]) if out else None,
         "intervention": switch.SWITCH_INTERVENTION,
+        "biomass_name": switch.type_label(form.cleaned_data["biomass_type"]) if out else "",
+        "fuel_name": switch.fuel_label(form.cleaned_data["from_metric"]) if out else "",
     })
