@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "loomlight.assessments",
     "loomlight.interventions",
     "loomlight.biomass",
+    "loomlight.consultations",
     "loomlight.api",
     "loomlight.demo",
 ]
@@ -140,6 +141,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "loomlight.consultations.middleware.CapCommentBody",   # a comment form's body over its cap: never parsed
     "loomlight.site.middleware.RefuseUnstorableText",   # NUL or a lone surrogate in a query or form: refused, named
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -260,6 +262,14 @@ NOTIFICATIONS_EVERY_MINUTES = env_int("LOOMLIGHT_NOTIFICATIONS_EVERY_MINUTES", 1
 if NOTIFICATIONS_EVERY_MINUTES < 0:
     raise ImproperlyConfigured(
         f"LOOMLIGHT_NOTIFICATIONS_EVERY_MINUTES must be 0 or more minutes, not {NOTIFICATIONS_EVERY_MINUTES}")
+
+# Public comments on guidelines (loomlight.consultations): per client (a keyed hash of its address), at most this
+# many comments per window and per 24 hours, counted in the database; a comment form's request body over
+# CONSULTATION_MAX_BODY_BYTES is refused before it is read (docs/deployment.md).
+CONSULTATION_COMMENTS_PER_WINDOW = env_positive_int("LOOMLIGHT_CONSULTATION_COMMENTS_PER_WINDOW", 5)
+CONSULTATION_WINDOW_SECONDS = env_positive_int("LOOMLIGHT_CONSULTATION_WINDOW_SECONDS", 600)
+CONSULTATION_COMMENTS_PER_DAY = env_positive_int("LOOMLIGHT_CONSULTATION_COMMENTS_PER_DAY", 30)
+CONSULTATION_MAX_BODY_BYTES = env_positive_int("LOOMLIGHT_CONSULTATION_MAX_BODY_BYTES", 65536)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

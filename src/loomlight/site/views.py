@@ -20,6 +20,10 @@ def home(request):
 
     context = selectors.home_summary(request.user)
     context["queues"] = queues.for_user(request.user, today=today())
+    from loomlight.consultations import access as consultations
+
+    context["runs_consultations"] = (consultations.guidelines_authored(request.user).exists()
+                                     or consultations.guidelines_run(request.user).exists())
     return render(request, "site/home.html", context)
 
 

@@ -54,6 +54,7 @@ STATES = {
     "action_overdue": gettext_lazy("Overdue"),
     "assessment_submitted": gettext_lazy("Submitted"),
     "evidence_requested": gettext_lazy("Evidence requested"),
+    "comment_new": gettext_lazy("New"),
 }
 
 
@@ -69,7 +70,7 @@ class Item:
     @property
     def is_deadline(self) -> bool:
         """Whether ``due`` is a deadline ("due 20 April"); else it is the day something happened (a sample, a consent)."""
-        return self.state not in ("exceeds", "within", "granted", "revoked", "ended")
+        return self.state not in ("exceeds", "within", "granted", "revoked", "ended", "comment_new")
 
     @property
     def state_label(self) -> str:
@@ -599,4 +600,9 @@ def for_user(user, *, today: datetime.date) -> list[Queue]:
         selectors += [q for q in PARK if q not in selectors]
     if roles & {Role.BRAND_VIEWER, Role.FINANCIER_VIEWER}:
         selectors += VIEWERS
+    if Role.PROGRAMME_ADMIN in roles:
+        from loomlight.consultations import access as consultations, selectors as comments
+
+        if consultations.is_author(user):   # the authors of a guideline: the comments to read
+            selectors.append(comments.comments_to_read)
     return [select(user, today=today) for select in selectors]
