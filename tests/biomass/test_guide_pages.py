@@ -118,3 +118,42 @@ def test_schemes_follow_the_woody_flag(client):
     assert re.findall(r'data-scheme="([A-Z]+)"', body) == ["RSB", "GGL"]
     body = client.get(reverse("biomass:guide_type", args=["wood_pellets"])).content.decode()
     assert re.findall(r'data-scheme="([A-Z]+)"', body) == ["SBP", "FSC", "PEFC", "RSB", "GGL"]
+
+
+def _open_period(world, *, opens, closes):
+    from loomlight.consultations import services
+
+    admin = world.users["admin"]
+    guideline = services.biomass_guideline_seed(by=admin, programme=world.programme, authors=[admin])
+    return services.period_create(by=admin, guideline=guideline, title="Public comment 2026", opens_at=opens,
+                                  closes_at=closes)
+
+
+def test_each_section_links_to_the_open_comment_period_on_that_section(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    # given an open comment period on the biomass guideline
+    now = timezone.now()
+    period = _open_period(world, opens=now - datetime.timedelta(days=1), closes=now + datetime.timedelta(days=30))
+    form = reverse("consultations:period", args=[period.pk])
+    # then every section of the overview links to its form, on that section
+    body = client.get(reverse("biomass:guide")).content.decode()
+    for code in guide.SECTIONS:
+        assert f'href="{form}?section={code}" data-testid="comment-{code}"' in body
+    # and a type's page on the type's own section
+    body = client.get(reverse("biomass:guide_type", args=["rice_husk"])).content.decode()
+    assert f'href="{form}?section=rice_husk" data-testid="comment-rice_husk"' in body
+
+
+def test_without_an_open_period_no_comment_link_is_shown(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    # given a period that closed yesterday
+    now = timezone.now()
+    _open_period(world, opens=now - datetime.timedelta(days=30), closes=now - datetime.timedelta(days=1))
+    assert "Comment on this section" not in client.get(reverse("biomass:guide")).content.decode()
+    assert "Comment on this section" not in client.get(reverse("biomass:guide_type", args=["rice_husk"])).content.decode()

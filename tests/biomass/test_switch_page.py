@@ -134,6 +134,9 @@ def test_opening_a_case_stores_the_switchs_quantities_and_redirects_to_it(client
     assert case.result["savings_per_year"] == pytest.approx(3096 * 4 - BIOMASS_T * 40, rel=1e-9)
     page = client.get(reverse("interventions:detail", args=[case.pk]))
     assert page.status_code == 200 and b"Rice husk instead of coal" in page.content
+    # the case page says the switch it was opened from: 195 t a year at 14.00 GJ/t for 2,322 GJ of useful heat
+    assert ("Opened from a fuel switch: 195 t of biomass a year at 14.00 GJ/t as received, for the same 2,322 GJ of "
+            "useful heat.") in page.content.decode()
 
 
 def test_a_case_without_a_capex_is_refused_naming_it_and_nothing_is_saved(client, world):

@@ -54,12 +54,12 @@ def category_name(code: str) -> str:
 
 def category_meaning(code: str) -> str:
     return {
-        "residue": _("left in the field or forest after a harvest (husks, cobs, rhizomes, branches): no market of "
-                     "its own, but often a use (soil, fodder, cooking)"),
-        "by_product": _("left by a processing plant (sawmill, sugar or palm-oil mill, nut factory): it has a "
-                        "market, and burning it competes with that market"),
-        "primary": _("grown or cut to be burnt (fuel wood, wood from plantations or forests): the land it comes "
-                     "from carries the risk"),
+        "residue": _("left in the field or forest by a harvest and collected (corn cobs, cassava rhizomes, "
+                     "branches): often it has a use there (soil, fodder, cooking)"),
+        "by_product": _("produced at a processing site beside its main product (rice husk at a mill, sawdust at a "
+                        "sawmill, bagasse at a sugar mill): it may have a market, and burning it competes with it"),
+        "primary": _("harvested for the energy or the wood it gives (logs, chips or pellets of roundwood): the land "
+                     "it comes from carries the risk"),
     }.get(code, "")
 
 
@@ -199,22 +199,19 @@ def chart(detail: dict) -> dict:
             "y_label": _("LHV as received [GJ/t]")}
 
 
-def comment_url(section: str) -> str | None:
-    """The public comment form of the biomass guideline's open comment period for ``section``, or None when no
-    period is open (or the consultations app is not installed): the pages show the link only where it leads
-    somewhere (PRODUCT.md: never link to what the viewer may not open).
+def comment_links(sections) -> dict[str, str]:
+    """{section code: the public comment form of the biomass guideline's open comment period, on that section}
+    for those of ``sections`` the open period's guideline has (``loomlight.consultations``: the period closing
+    soonest). A section without an open period has no link: the pages show a link only where it leads somewhere
+    (PRODUCT.md: never link to what the viewer may not open). Comments themselves are never read here."""
+    from django.urls import reverse
 
-    The hook for ``loomlight.consultations``: it is asked through ``consultations.selectors.open_period_url``
-    (guideline code, section code) when that exists."""
-    try:
-        from loomlight.consultations import selectors
-    except ImportError:
-        return None
-    find = getattr(selectors, "open_period_url", None)
-    if find is None:
-        return None
-    return find(GUIDELINE_CODE, section)
+    from loomlight.consultations.sections import BIOMASS_GUIDELINE_CODE
+    from loomlight.consultations.selectors import periods_open
 
-
-#: The guideline's code in the consultations app.
-GUIDELINE_CODE = "biomass-guidelines"
+    period = periods_open().filter(guideline__code=BIOMASS_GUIDELINE_CODE).first()
+    if period is None:
+        return {}
+    have = set(period.guideline.sections.filter(code__in=list(sections)).values_list("code", flat=True))
+    base = reverse("consultations:period", args=[period.pk])
+    return {code: f"{base}?section={code}" for code in sections if code in have}

@@ -10,7 +10,8 @@ from loomlight.biomass import guide
 
 
 def _sections() -> list[dict]:
-    return [{"code": code, "title": guide.section_title(code), "comment_url": guide.comment_url(code)}
+    links = guide.comment_links(guide.SECTIONS)
+    return [{"code": code, "title": guide.section_title(code), "comment_url": links.get(code)}
             for code in guide.SECTIONS]
 
 
@@ -32,6 +33,6 @@ def guide_type(request, code):
         raise Http404 from None
     return render(request, "biomass/guide/type.html", {
         "t": detail, "chart": guide.chart(detail), "formula": guide.FORMULA, "gases": guide.GASES,
-        "comment_url": guide.comment_url(code) or guide.comment_url("biomass_types"),
+        "comment_url": (links := guide.comment_links((code, "biomass_types"))).get(code) or links.get("biomass_types"),
         "citations": list(dict.fromkeys(f["citation"] for f in detail["factors"].values() if f)),
     })
