@@ -228,7 +228,7 @@ def parse_risks(text: str, type_codes: frozenset[str]) -> dict[str, tuple[Risk, 
             fail("confidence", f"{row['confidence']!r} is not one of {', '.join(CONFIDENCES[:-1])}")
         key = (row["type_code"], row["stage"])
         if key in found:
-            fail("stage", f"{key[0]} already has a {key[1]} row")
+            fail("stage", f"{key[0]} already has a row for stage {key[1]}")
         translated = tuple(lang for lang in LANGUAGES[1:] if (row.get(f"text_{lang}") or "").strip())
         text = {lang: (row.get(f"text_{lang}") or "").strip() or row["text_en"].strip() for lang in LANGUAGES}
         found[key] = Risk(type_code=key[0], stage=key[1], level=row["level"], text=text, source=row["source"],
