@@ -441,6 +441,8 @@ def framework_list(request):
         trees.setdefault((stored.framework_id, stored.version), (stored.tree(), stored.builtin))
     out = []
     for (framework_id, version), (tree, shipped) in sorted(trees.items()):
+        if tree.kind != "scored":
+            continue   # a risk framework (the biomass screening) opens no assessment cycle
         kinds = set()
         for section in tree.sections:
             kinds |= set(section.applies_to.subjects or SUBJECT_TYPES)

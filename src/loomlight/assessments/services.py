@@ -79,10 +79,11 @@ def builtin_framework(framework_id: str, version: str | None = None, *, by=None,
 
 
 def builtin_frameworks() -> list[FrameworkVersion]:
-    """The newest version of every shipped framework, published on first use."""
-    from loomlight.calc.assessment.builtin import builtin_versions
+    """The newest version of every shipped scored framework, published on first use. A risk framework (``kind:
+    risk``, the biomass screening) is not an assessment: it opens no cycle, so it is not among them."""
+    from loomlight.calc.assessment.builtin import builtin, builtin_versions
 
-    return [builtin_framework(framework_id) for framework_id in builtin_versions()]
+    return [builtin_framework(framework_id) for framework_id in builtin_versions() if builtin(framework_id).kind == "scored"]
 
 
 def frameworks_current() -> list[FrameworkVersion]:
@@ -92,6 +93,8 @@ def frameworks_current() -> list[FrameworkVersion]:
     ids = {v.framework_id for v in shipped}
     others = {}
     for version in FrameworkVersion.objects.exclude(framework_id__in=ids).order_by("framework_id", "published_at", "pk"):
+        if version.tree().kind != "scored":
+            continue   # a risk framework (shipped or published here) opens no assessment cycle
         others[version.framework_id] = version
     return shipped + [others[k] for k in sorted(others)]
 
@@ -164,6 +167,9 @@ def assessment_start(*, by, framework: FrameworkVersion, subject, year: int, tod
     holds them, each marked as such and still open to change)."""
     if not access.can_start(by, subject):
         raise PermissionDenied
+    if framework.tree().kind != "scored":
+        _refuse(_("%(framework)s is a risk screening, not an assessment: it cannot open a cycle.") % {"framework": str(framework)},
+                "not_assessment", "framework")
     kind = _subject_kind(subject)
     if kind not in framework.subject_kinds():
         _refuse(_("%(framework)s does not assess this kind of subject.") % {"framework": str(framework)}, "wrong_subject", "framework")

@@ -42,7 +42,7 @@ The schema of a framework file (YAML; the full description with an example is do
 """
 
 from loomlight.calc.assessment.errors import (
-    AnswerCode, AnswerError, AnswersInvalid, Code, FrameworkError, FrameworkInvalid,
+    AnswerCode, AnswerError, AnswersInvalid, Code, FrameworkError, FrameworkInvalid, WrongKind,
 )
 from loomlight.calc.assessment.load import load, validate
 from loomlight.calc.assessment.score import NA, Result, Subject, check_answers, score
@@ -51,5 +51,5 @@ from loomlight.calc.assessment.tree import Framework, Question, Section, canonic
 __all__ = [
     "NA", "AnswerCode", "AnswerError", "AnswersInvalid", "Code", "Framework", "FrameworkError", "FrameworkInvalid",
     "Question", "Result", "Section", "Subject", "canonical_json", "check_answers", "content_hash", "load",
-    "score", "validate",
+    "WrongKind", "score", "validate",
 ]

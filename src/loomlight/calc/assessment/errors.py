@@ -40,6 +40,11 @@ class Code(StrEnum):
     TOO_LARGE = "F024"
     UNREADABLE = "F025"          # the file cannot be opened or is not UTF-8 (the CLI)
     BAD_DATA_SOURCE = "F026"     # `from_data:` unknown, on a question that is not a number, another unit or subject
+    BAD_KIND = "F027"            # `kind:` is not scored or risk
+    NOT_IN_RISK = "F028"         # points, levels, thresholds, weights or scoring in a risk framework
+    NOT_IN_SCORED = "F029"       # risk, bands, reason, mitigation or knockout in a scored framework
+    BAD_RISK = "F030"            # a risk spec: an unknown rating, an outcome missing, bad bands, on a type that takes none
+    NO_MITIGATION = "F031"       # a medium or high outcome with no mitigation (on the outcome or the question)
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,10 @@ class FrameworkInvalid(ValueError):
     def __init__(self, errors: list[FrameworkError]):
         self.errors = sorted(errors, key=lambda e: (e.line, e.code.value))
         super().__init__("\n".join(str(e) for e in self.errors))
+
+
+class WrongKind(ValueError):
+    """A scored framework given where a risk framework is needed, or the other way round."""
 
 
 class AnswerCode(StrEnum):

@@ -20,9 +20,9 @@ import yaml
 
 from loomlight.calc.assessment.errors import Code, FrameworkError, FrameworkInvalid
 from loomlight.calc.assessment.tree import (
-    COLUMN_TYPES, DATA_SOURCES, DEFAULT_LEVEL_GATING, DEFAULT_LEVEL_WEIGHTS, LANGUAGES, LEVELS, PROCESS_GROUPS, PROCESSES,
-    QUESTION_TYPES, SCHEMES, SUBJECTS, Applicability, Choice, Column, Condition, Framework, Mapping, Question,
-    Section, Text, Threshold,
+    COLUMN_TYPES, DATA_SOURCES, DEFAULT_LEVEL_GATING, DEFAULT_LEVEL_WEIGHTS, KINDS, LANGUAGES, LEVELS, PROCESS_GROUPS,
+    PROCESSES, QUESTION_TYPES, RISKS, SCHEMES, SUBJECTS, Applicability, Band, Choice, Column, Condition, Framework,
+    Mapping, Outcome, Question, Section, Text, Threshold,
 )
 from loomlight.calc.assessment.tree import DIMENSIONLESS
 from loomlight.calc.units import UnitError, parse_unit
@@ -33,12 +33,20 @@ ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 MAX_ID = 64
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")
 
-TOP_KEYS = {"id", "version", "title", "guidance", "scoring", "sections"}
+TOP_KEYS = {"id", "version", "kind", "title", "guidance", "scoring", "sections"}
 SECTION_KEYS = {"id", "title", "guidance", "weight", "applies_to", "questions"}
 QUESTION_KEYS = {"id", "type", "text", "guidance", "level", "points", "choices", "unit", "thresholds", "columns",
-                 "allow_na", "evidence", "applies_to", "when", "maps_to", "from_data", "allow_negative"}
+                 "allow_na", "evidence", "applies_to", "when", "maps_to", "from_data", "allow_negative",
+                 "risk", "bands", "mitigation"}
 TYPE_KEYS = {"choices": {"single_choice", "multiple_choice"}, "unit": {"number"}, "thresholds": {"number"},
-             "columns": {"table"}, "from_data": {"number"}, "allow_negative": {"number"}}
+             "columns": {"table"}, "from_data": {"number"}, "allow_negative": {"number"},
+             "risk": {"yes_no"}, "bands": {"number"}}
+CHOICE_KEYS = {"code", "label", "points"}
+#: The keys of a risk framework (``kind: risk``) and those of a scored one: each is refused in the other kind.
+RISK_KEYS = {"question": ("risk", "bands", "mitigation"), "choice": ("risk", "reason", "mitigation", "knockout")}
+SCORE_KEYS = {"top": ("scoring",), "section": ("weight",), "question": ("level", "points", "thresholds"),
+              "choice": ("points",)}
+OUTCOME_KEYS = {"risk", "reason", "mitigation", "knockout"}
 CONDITION_OPS = {"equals": {"yes_no", "single_choice"}, "in": {"single_choice"}, "includes": {"multiple_choice"},
                  "at_least": {"number"}, "at_most": {"number"}, "answered": set(QUESTION_TYPES)}
 
@@ -204,6 +212,96 @@ class _Checker:
         self.error(Code.WRONG_TYPE, line, f"{what} must be a list, not {_kind(value)}")
         return []
 
+    def refuse_other_kind(self, data: LDict, where: str, what: str) -> None:
+        """NOT_IN_RISK for a scored framework's keys in a risk framework, NOT_IN_SCORED for the reverse."""
+        if self.kind == "risk":
+            for key in SCORE_KEYS.get(where, ()):
+                if key in data:
+                    self.error(Code.NOT_IN_RISK, self.line_of(data, key),
+                               f"a risk framework takes no {key} ({what}): its answers rate risks (risk, bands), they earn no points")
+        else:
+            for key in RISK_KEYS.get(where, ()):
+                if key in data:
+                    self.error(Code.NOT_IN_SCORED, self.line_of(data, key),
+                               f"{key} belongs to a risk framework ({what}): write kind: risk at the top, or give points instead")
+
+    def outcome(self, data: LDict, what: str) -> Outcome | None:
+        """The outcome written on a choice, a band or a yes_no answer's mapping (keys risk, reason, mitigation,
+        knockout); None after an error or when ``risk`` is absent."""
+        if "risk" not in data:
+            for key in ("reason", "mitigation", "knockout"):
+                if key in data:
+                    self.error(Code.BAD_RISK, self.line_of(data, key), f"{what} has a {key} but no risk: write risk: low, medium or high")
+            return None
+        rating = data["risk"]
+        if rating not in RISKS:
+            self.error(Code.BAD_RISK, self.line_of(data, "risk"), f"the risk of {what} must be one of {', '.join(RISKS)}, not {_kind(rating)}")
+            return None
+        reason = self.text(data.get("reason"), self.line_of(data, "reason"), f"the reason of {what}", required=False)
+        mitigation = self.text(data.get("mitigation"), self.line_of(data, "mitigation"), f"the mitigation of {what}", required=False)
+        knockout = self.flag(data["knockout"], self.line_of(data, "knockout"), f"knockout of {what}") if "knockout" in data else False
+        if knockout and rating != "high":
+            self.error(Code.BAD_RISK, self.line_of(data, "knockout"), f"a knock-out rates high: {what} is rated {rating}")
+        return Outcome(risk=rating, reason=reason, mitigation=mitigation, knockout=knockout)
+
+    def yes_no_outcomes(self, value, line: int, qid: str) -> tuple[tuple[str, Outcome], ...]:
+        data = self.mapping(value, line, f"the risk of “{qid}”")
+        if data is None:
+            return ()
+        found, given_for = {}, set()
+        for key in data:
+            answer = {True: "yes", False: "no"}[key] if isinstance(key, bool) else key   # YAML 1.1 reads yes/no as booleans
+            at = data.key_lines[key]
+            given_for.add(answer)
+            if answer not in ("yes", "no"):
+                self.error(Code.BAD_RISK, at, f"the risk of the yes/no question “{qid}” is given for yes and no, not for {_kind(key)}")
+                continue
+            given = data[key]
+            if isinstance(given, LDict):
+                self.keys(given, OUTCOME_KEYS, {"risk"}, f"the risk of “{qid}” answered {answer}")
+                outcome = self.outcome(given, f"“{qid}” answered {answer}")
+            else:
+                holder = LDict(risk=given)
+                holder.line, holder.key_lines = at, {"risk": at}
+                outcome = self.outcome(holder, f"“{qid}” answered {answer}")
+            if outcome is not None:
+                found[answer] = (outcome, at)
+        for answer in ("yes", "no"):
+            if answer not in given_for:
+                self.error(Code.BAD_RISK, data.line, f"the risk of “{qid}” has no rating for {answer}: write risk: {{yes: ..., no: ...}}")
+        self.outcome_lines = {**getattr(self, "outcome_lines", {}), **{id(o): at for o, at in found.values()}}
+        return tuple(sorted((answer, o) for answer, (o, at) in found.items()))
+
+    def bands(self, value, line: int, qid: str) -> tuple[Band, ...]:
+        out, entries = [], self.items(value, line, f"the bands of “{qid}”")
+        if isinstance(value, LList) and not entries:
+            self.error(Code.BAD_RISK, line, f"the bands of “{qid}” are empty")
+        for number, (item, at) in enumerate(entries, start=1):
+            data = self.mapping(item, at, "a band")
+            if data is None:
+                continue
+            self.keys(data, {"at_most", *OUTCOME_KEYS}, {"risk"}, f"a band of “{qid}”")
+            last = number == len(entries)
+            bound = None
+            if "at_most" in data:
+                raw = data["at_most"]
+                if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
+                    self.error(Code.BAD_RISK, self.line_of(data, "at_most"), f"at_most of a band of “{qid}” must be a number, not {_kind(raw)}")
+                    continue
+                bound = float(raw)
+                if last:
+                    self.error(Code.BAD_RISK, self.line_of(data, "at_most"), f"the last band of “{qid}” has no at_most: it rates every larger number")
+                elif out and out[-1].at_most is not None and bound <= out[-1].at_most:
+                    self.error(Code.BAD_RISK, self.line_of(data, "at_most"), f"the bands of “{qid}” rise: at_most {bound:g} follows {out[-1].at_most:g}")
+            elif not last:
+                self.error(Code.BAD_RISK, at, f"a band of “{qid}” other than the last needs at_most")
+                continue
+            outcome = self.outcome(data, f"a band of “{qid}”")
+            if outcome is not None:
+                self.outcome_lines = {**getattr(self, "outcome_lines", {}), id(outcome): at}
+                out.append(Band(at_most=bound, outcome=outcome))
+        return tuple(out)
+
     # -- the tree
     def framework(self, doc) -> Framework | None:
         if doc is None:
@@ -213,6 +311,11 @@ class _Checker:
         if top is None:
             return None
         self.keys(top, TOP_KEYS, {"id", "version", "title", "sections"}, "the framework")
+        self.kind = top.get("kind", "scored")
+        if self.kind not in KINDS:
+            self.error(Code.BAD_KIND, self.line_of(top, "kind"), f"the kind must be one of {', '.join(KINDS)}, not {_kind(self.kind)}")
+            self.kind = "scored"
+        self.refuse_other_kind(top, "top", "the framework")
         fid = self.identifier(top.get("id"), self.line_of(top, "id"), "the framework id") if "id" in top else None
         version = top.get("version")
         if "version" in top and (not isinstance(version, str) or not VERSION.match(version)):
@@ -221,7 +324,7 @@ class _Checker:
             version = None
         title = self.text(top.get("title"), self.line_of(top, "title"), "the framework's title") if "title" in top else ()
         guidance = self.text(top.get("guidance"), self.line_of(top, "guidance"), "the framework's guidance", required=False)
-        level_weights, gating = self.scoring(top.get("scoring"), self.line_of(top, "scoring"))
+        level_weights, gating = self.scoring(top.get("scoring") if self.kind == "scored" else None, self.line_of(top, "scoring"))
         self.seen_questions: dict[str, Question] = {}
         sections, section_ids = [], {}
         if "sections" in top:
@@ -235,7 +338,7 @@ class _Checker:
         if self.errors or fid is None or version is None or not title:
             return None
         return Framework(id=fid, version=version, title=title, guidance=guidance, level_weights=level_weights,
-                         level_gating=gating, sections=tuple(sections))
+                         level_gating=gating, sections=tuple(sections), kind=self.kind)
 
     def scoring(self, value, line: int) -> tuple[tuple[tuple[str, float], ...], bool]:
         weights, gating = dict(DEFAULT_LEVEL_WEIGHTS), DEFAULT_LEVEL_GATING
@@ -294,7 +397,8 @@ class _Checker:
         title = self.text(data.get("title"), self.line_of(data, "title"), f"the title of {what}") if "title" in data else ()
         guidance = self.text(data.get("guidance"), self.line_of(data, "guidance"), f"the guidance of {what}", required=False)
         weight = 1.0
-        if "weight" in data:
+        self.refuse_other_kind(data, "section", what)
+        if "weight" in data and self.kind == "scored":
             weight = self.number(data["weight"], self.line_of(data, "weight"), f"the weight of {what}", Code.BAD_WEIGHT, positive=True) or 1.0
         applies = self.applicability(data.get("applies_to"), self.line_of(data, "applies_to"), what)
         questions = []
@@ -310,14 +414,18 @@ class _Checker:
             return None
         return Section(id=sid, title=title, guidance=guidance, weight=weight, applies_to=applies, questions=tuple(questions))
 
-    def choices(self, value, line: int, what: str) -> tuple[Choice, ...]:
+    def choices(self, value, line: int, what: str, rated: bool = False) -> tuple[Choice, ...]:
+        """``rated``: a question's choices (not a column's), where a risk framework's choice may carry an outcome."""
         out, codes = [], {}
         entries = self.items(value, line, f"the choices of {what}")
         for item, at in entries:
             data = self.mapping(item, at, "a choice")
             if data is None:
                 continue
-            self.keys(data, {"code", "label", "points"}, {"code", "label"}, f"a choice of {what}")
+            allowed = CHOICE_KEYS | (set(RISK_KEYS["choice"]) if rated else set())
+            self.keys(data, allowed, {"code", "label"}, f"a choice of {what}")
+            if rated:
+                self.refuse_other_kind(data, "choice", f"a choice of {what}")
             code = data.get("code")
             if isinstance(code, (int, float)) and not isinstance(code, bool):
                 code = str(code)   # `code: 1` is the code "1"
@@ -330,10 +438,14 @@ class _Checker:
                 continue
             codes[code] = self.line_of(data, "code")
             label = self.text(data.get("label"), self.line_of(data, "label"), f"the label of choice “{code}”") if "label" in data else ()
-            points = 0.0
-            if "points" in data:
+            points, outcome = 0.0, None
+            if "points" in data and (self.kind == "scored" or not rated):
                 points = self.number(data["points"], self.line_of(data, "points"), f"the points of choice “{code}”", Code.BAD_POINTS) or 0.0
-            out.append(Choice(code=code, label=label, points=points))
+            if rated and self.kind == "risk":
+                outcome = self.outcome(data, f"the choice “{code}” of {what}")
+                if outcome is not None:
+                    self.outcome_lines = {**getattr(self, "outcome_lines", {}), id(outcome): self.line_of(data, "risk")}
+            out.append(Choice(code=code, label=label, points=points, outcome=outcome))
         if isinstance(value, LList) and len(entries) < 2:
             self.error(Code.BAD_CHOICES, line, f"{what} needs at least two choices")
         return tuple(out)
@@ -495,7 +607,7 @@ class _Checker:
         data = self.mapping(entry, line, "a question")
         if data is None:
             return None
-        self.keys(data, QUESTION_KEYS, {"id", "type", "text", "level"}, "a question")
+        self.keys(data, QUESTION_KEYS, {"id", "type", "text", "level"} - ({"level"} if self.kind == "risk" else set()), "a question")
         qid = self.identifier(data.get("id"), self.line_of(data, "id"), "the question id") if "id" in data else None
         name = qid or "?"
         if qid is not None and qid in self.seen_questions:
@@ -505,26 +617,28 @@ class _Checker:
         if "type" in data and qtype not in QUESTION_TYPES:
             self.error(Code.UNKNOWN_QUESTION_TYPE, self.line_of(data, "type"), f"unknown question type “{qtype}” in “{name}”; the types are {', '.join(QUESTION_TYPES)}")
             qtype = None
+        self.refuse_other_kind(data, "question", f"“{name}”")
         for key, types in TYPE_KEYS.items():
-            if key in data and qtype is not None and qtype not in types:
+            if key in data and qtype is not None and qtype not in types and (key, self.kind) not in (
+                    ("risk", "scored"), ("bands", "scored"), ("thresholds", "risk")):
                 self.error(Code.UNKNOWN_KEY, self.line_of(data, key), f"a {qtype} question takes no {key} (“{name}”); {key} belongs to {', '.join(sorted(types))}")
         text = self.text(data.get("text"), self.line_of(data, "text"), f"the text of “{name}”") if "text" in data else ()
         guidance = self.text(data.get("guidance"), self.line_of(data, "guidance"), f"the guidance of “{name}”", required=False)
-        level = data.get("level")
-        if "level" in data and level not in LEVELS:
+        level = data.get("level") if self.kind == "scored" else ""
+        if "level" in data and self.kind == "scored" and level not in LEVELS:
             self.error(Code.UNKNOWN_LEVEL, self.line_of(data, "level"), f"unknown level “{level}” in “{name}”; the levels are {', '.join(LEVELS)}")
         choices, unit, direction, thresholds, columns = (), None, None, (), ()
         if qtype in ("single_choice", "multiple_choice"):
             if "choices" not in data:
                 self.error(Code.BAD_CHOICES, data.line, f"the {qtype} question “{name}” has no choices")
             else:
-                choices = self.choices(data["choices"], self.line_of(data, "choices"), f"“{name}”")
+                choices = self.choices(data["choices"], self.line_of(data, "choices"), f"“{name}”", rated=True)
         if qtype == "number":
             if "unit" not in data:
                 self.error(Code.BAD_UNIT, data.line, f"the number question “{name}” has no unit (write unit: 1 for a plain count)")
             else:
                 unit = self.unit(data["unit"], self.line_of(data, "unit"), f"“{name}”")
-            if "thresholds" in data:
+            if "thresholds" in data and self.kind == "scored":
                 direction, thresholds = self.thresholds(data["thresholds"], self.line_of(data, "thresholds"), f"“{name}”")
         if qtype == "table":
             if "columns" not in data:
@@ -533,7 +647,7 @@ class _Checker:
                 columns = self.columns(data["columns"], self.line_of(data, "columns"), f"“{name}”")
         # points: the most the question can earn
         points = None
-        if "points" in data:
+        if "points" in data and self.kind == "scored":
             points = self.number(data["points"], self.line_of(data, "points"), f"the points of “{name}”", Code.BAD_POINTS)
         if qtype in ("single_choice", "multiple_choice", "number") and "points" in data and points is not None:
             self.error(Code.BAD_POINTS, self.line_of(data, "points"), f"a {qtype} question earns the points of its {'thresholds' if qtype == 'number' else 'choices'}: remove points from “{name}”")
@@ -552,15 +666,40 @@ class _Checker:
                           if "allow_negative" in data and qtype == "number" else False)
         from_data = (self.data_source(data["from_data"], self.line_of(data, "from_data"), name, unit, applies)
                      if "from_data" in data and qtype == "number" else None)
-        if qid is None or qtype is None or level not in LEVELS or not text:
+        outcomes, bands, mitigation = (), (), ()
+        if self.kind == "risk":
+            outcomes, bands, mitigation = self.risk_spec(data, qtype, name, choices)
+        if qid is None or qtype is None or (self.kind == "scored" and level not in LEVELS) or not text:
             return None
         question = Question(id=qid, section=section_id, type=qtype, text=text, guidance=guidance, level=level,
                             points=points or 0.0, choices=choices, unit=unit, direction=direction,
                             thresholds=thresholds, columns=columns, allow_na=allow_na,
                             evidence_required=evidence_required, evidence=evidence, applies_to=applies, when=when,
-                            maps_to=maps_to, from_data=from_data, allow_negative=allow_negative, line=line)
+                            maps_to=maps_to, from_data=from_data, allow_negative=allow_negative,
+                            outcomes=outcomes, bands=bands, mitigation=mitigation, line=line)
         self.seen_questions[qid] = question
         return question
+
+    def risk_spec(self, data: LDict, qtype: str | None, qid: str, choices: tuple[Choice, ...]):
+        """(yes_no outcomes, number bands, the question's mitigation) of a risk framework's question; every choice
+        rated or none; a medium or high outcome needs a mitigation, its own or the question's."""
+        outcomes = self.yes_no_outcomes(data["risk"], self.line_of(data, "risk"), qid) if "risk" in data and qtype == "yes_no" else ()
+        bands = self.bands(data["bands"], self.line_of(data, "bands"), qid) if "bands" in data and qtype == "number" else ()
+        mitigation = self.text(data.get("mitigation"), self.line_of(data, "mitigation"), f"the mitigation of “{qid}”", required=False)
+        rated_choices = [c for c in choices if c.outcome is not None]
+        if rated_choices and len(rated_choices) != len(choices):
+            unrated = ", ".join(c.code for c in choices if c.outcome is None)
+            self.error(Code.BAD_RISK, self.line_of(data, "choices"), f"every choice of “{qid}” is rated once one is: give {unrated} a risk")
+        every = list(o for _, o in outcomes) + [b.outcome for b in bands] + [c.outcome for c in rated_choices]
+        if "mitigation" in data and not every:
+            self.error(Code.BAD_RISK, self.line_of(data, "mitigation"), f"“{qid}” rates no risk, so it takes no mitigation")
+        if not mitigation:
+            lines = getattr(self, "outcome_lines", {})
+            for outcome in every:
+                if outcome.risk in ("medium", "high") and not outcome.mitigation:
+                    self.error(Code.NO_MITIGATION, lines.get(id(outcome), data.line),
+                               f"a {outcome.risk} risk of “{qid}” has no mitigation: write one on the outcome or on the question")
+        return outcomes, bands, mitigation
 
     def data_source(self, value, line: int, qid: str, unit: str | None, applies: Applicability) -> str | None:
         if not isinstance(value, str) or value not in DATA_SOURCES:

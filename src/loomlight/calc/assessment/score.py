@@ -44,7 +44,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from loomlight.calc.assessment.errors import AnswerCode, AnswerError, AnswersInvalid
+from loomlight.calc.assessment.errors import AnswerCode, AnswerError, AnswersInvalid, WrongKind
 from loomlight.calc.assessment.tree import DIMENSIONLESS, LEVELS, PROCESS_GROUPS, Applicability, Framework, Question
 from loomlight.calc.units import UnitError, UnitErrorCode, parse_number, to_canonical
 
@@ -357,7 +357,10 @@ def _section(framework: Framework, section, status: dict, full: str | None = Non
 def score(framework: Framework, answers: dict, subject: Subject = Subject(), *, gains: bool = True) -> Result:
     """Score ``answers`` (question id -> value or "na"; checked by ``check_answers``) for ``subject``.
 
-    ``gains=False`` leaves ``raise_most`` empty (a re-scoring that needs only the figures)."""
+    ``gains=False`` leaves ``raise_most`` empty (a re-scoring that needs only the figures). A risk framework
+    (``kind: risk``) has no score: WrongKind (rate it with ``calc.assessment.risk.rate``)."""
+    if framework.kind != "scored":
+        raise WrongKind(f"{framework.id} {framework.version} is a {framework.kind} framework: rate it (calc.assessment.risk), do not score it")
     normal = check_answers(framework, answers)
     status = _status(framework, normal, subject)
     per_section = [(section, *_section(framework, section, status)) for section in framework.sections]

@@ -31,7 +31,19 @@ SCHEMES = {
     "iso14001": "ISO 14001:2015",
     "iso45001": "ISO 45001:2018",
     "ilo": "ILO conventions and Better Work compliance points",
+    "sbp": "Sustainable Biomass Program (SBP) standards",
+    "fsc": "Forest Stewardship Council (FSC) forest management and chain of custody",
+    "pefc": "Programme for the Endorsement of Forest Certification (PEFC)",
+    "rsb": "Roundtable on Sustainable Biomaterials (RSB) Principles & Criteria",
+    "ggl": "Green Gold Label (GGL)",
+    "iscc": "International Sustainability and Carbon Certification (ISCC)",
+    "eudr": "EU Deforestation Regulation (Regulation (EU) 2023/1115)",
 }
+#: The kinds of framework: ``scored`` (points, levels, a percent; the default) and ``risk`` (each answer rates a
+#: risk; a criterion and the whole are rated low, medium, high or unknown: calc/assessment/risk.py).
+KINDS = ("scored", "risk")
+#: The risk ratings, best first; ``unknown`` (information missing) is never taken for low.
+RISKS = ("low", "medium", "high")
 QUESTION_TYPES = ("yes_no", "single_choice", "multiple_choice", "number", "text", "date", "evidence", "table")
 COLUMN_TYPES = ("yes_no", "single_choice", "multiple_choice", "number", "text", "date")
 #: What the platform can answer a number question from (``from_data:``): source -> (unit, subject kinds). The
@@ -75,11 +87,39 @@ def text_in(text: Text, language: str) -> str:
     return found.get(language) or found["en"]
 
 
+def _omit(default):
+    """A field added after frameworks were published: left out of the canonical JSON while it holds its default,
+    so that the content hash of every framework written before it stays the same."""
+    return dataclasses.field(default=default, metadata={"omit_default": True})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The risk an answer rates in a risk framework: ``risk`` one of RISKS, why (``reason``), what to do about it
+    (``mitigation``, required for medium and high, here or on the question), and ``knockout``: that answer makes
+    the overall rating high whatever else is answered."""
+
+    risk: str
+    reason: Text = ()
+    mitigation: Text = ()
+    knockout: bool = False
+
+
+@dataclass(frozen=True)
+class Band:
+    """A number rates ``outcome`` when value <= at_most (in the question's unit) and no lower band holds it;
+    ``at_most`` None: every larger number (the last band)."""
+
+    at_most: float | None
+    outcome: Outcome
+
+
 @dataclass(frozen=True)
 class Choice:
     code: str
     label: Text
     points: float
+    outcome: Outcome | None = _omit(None)   # risk frameworks: the risk this choice rates
 
 
 @dataclass(frozen=True)
@@ -145,11 +185,20 @@ class Question:
     maps_to: tuple[Mapping, ...] = ()
     from_data: str | None = None  # a DATA_SOURCES name: the platform offers its value as the answer
     allow_negative: bool = False  # number: may the answer be below zero (a change, a balance)
+    # risk frameworks (calc/assessment/risk.py): yes_no outcomes by answer, number bands, the question's mitigation
+    outcomes: tuple[tuple[str, Outcome], ...] = _omit(())   # yes_no: (("no", ...), ("yes", ...))
+    bands: tuple[Band, ...] = _omit(())
+    mitigation: Text = _omit(())
     line: int = dataclasses.field(default=0, compare=False, hash=False)   # for messages; not in the hash
 
     @property
     def scored(self) -> bool:
         return self.points > 0
+
+    @property
+    def rated(self) -> bool:
+        """Does an answer to it rate a risk (a risk framework's question with a risk spec)? Otherwise informational."""
+        return bool(self.outcomes or self.bands or any(c.outcome is not None for c in self.choices))
 
 
 @dataclass(frozen=True)
@@ -171,6 +220,7 @@ class Framework:
     level_weights: tuple[tuple[str, float], ...]
     level_gating: bool
     sections: tuple[Section, ...]
+    kind: str = _omit("scored")   # KINDS
     source: str = dataclasses.field(default="", compare=False, hash=False)
 
     @cached_property
@@ -184,7 +234,8 @@ class Framework:
 
 def _plain(node):
     if dataclasses.is_dataclass(node):
-        return {f.name: _plain(getattr(node, f.name)) for f in dataclasses.fields(node) if f.compare}
+        return {f.name: _plain(getattr(node, f.name)) for f in dataclasses.fields(node)
+                if f.compare and not (f.metadata.get("omit_default") and getattr(node, f.name) == f.default)}
     if isinstance(node, (tuple, list)):
         return [_plain(item) for item in node]
     if isinstance(node, float):
