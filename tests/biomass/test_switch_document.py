@@ -15,6 +15,7 @@ import pytest
 from loomlight.biomass import document
 from loomlight.biomass.document import OUTPUT, DocumentInvalid, case_document, switch_document
 from loomlight.interventions.document import evaluate_document
+from loomlight.reference import biomass as catalogue
 
 BASE = {
     "from": {"metric": "coal_bituminous", "quantity": 100, "unit": "t", "boiler_efficiency": 0.75},
@@ -118,15 +119,25 @@ def test_a_dry_basis_ncv_is_corrected_to_the_moisture():
     assert same["biomass_ncv_gj_per_t"] == out["biomass_ncv_gj_per_t"]
 
 
-def test_without_an_ncv_or_catalogue_the_ipcc_default_is_used_and_flagged(monkeypatch):
-    monkeypatch.setattr(document, "catalogue", None)
-    out = switch_document(doc(to__ncv=..., to__moisture={"value": 10, "unit": "%"}))
-    assert out["biomass_ncv_gj_per_t"] == 11.6 and out["biomass_ncv_source"]["kind"] == "ipcc_default"
+def test_without_an_ncv_or_a_catalogue_value_the_ipcc_default_is_used_and_flagged():
+    # the catalogue ships no LHV of wood chips (reference/biomass_types.csv): the IPCC Wood/Wood Waste 15.6 GJ/t
+    assert catalogue.for_metric("biomass_wood_chips").lhv_ar_gj_per_t is None
+    out = switch_document(doc(to__metric="biomass_wood_chips", to__ncv=..., to__moisture={"value": 10, "unit": "%"}))
+    assert out["biomass_ncv_gj_per_t"] == 15.6 and out["biomass_ncv_source"]["kind"] == "ipcc_default"
     assert "Table 1.2" in out["biomass_ncv_source"]["source"]
     codes = [f["code"] for f in out["flags"]]
     assert "biomass.ipcc_ncv" in codes and "biomass.moisture_unused" in codes
     assert next(f["text"] for f in out["flags"] if f["code"] == "biomass.ipcc_ncv").startswith(
         "IPCC default NCV, not the as-received value")
+
+
+def test_the_shipped_catalogue_corrects_rice_husk_to_the_moisture_given():
+    # given rice husk at 10 % moisture and no NCV; then the catalogue's dry-basis LHV × 0.9 − 2.443 × 0.1 (ISO 18125)
+    kind = catalogue.for_metric("biomass_rice_husk")
+    out = switch_document(doc(to__ncv=..., to__moisture={"value": 10, "unit": "%"}))
+    assert out["biomass_ncv_gj_per_t"] == pytest.approx(kind.lhv_db_gj_per_t * 0.9 - 0.2443, abs=1e-12)
+    assert out["biomass_ncv_source"]["kind"] == "catalogue_dry_corrected"
+    assert out["biomass_ncv_source"]["source"].startswith(kind.source)
 
 
 class _Type:

@@ -42,14 +42,10 @@ from loomlight.calc.fuels import FuelError, Property, fuel_energy, property_quan
 from loomlight.calc.ghg import EmissionFactor, Factor, Flag, GhgError, Step, combustion
 from loomlight.calc.units import UnitError
 from loomlight.interventions.document import DocumentInvalid, _Checker, _kind
+from loomlight.reference import biomass as catalogue
 from loomlight.reference import biomass_factors, fuel_properties, ghg_factors
 from loomlight.reference.countries import is_country
 from loomlight.reference.metrics import metrics
-
-try:  # the biomass catalogue (branch bcat); until it is merged, the IPCC default NCV is the fallback
-    from loomlight.reference import biomass as catalogue
-except ImportError:  # pragma: no cover - exercised until bcat is merged
-    catalogue = None
 
 __all__ = ["DocumentInvalid", "switch_document", "case_document", "OUTPUT"]
 
@@ -264,7 +260,7 @@ def _biomass_ncv(p: _Parsed) -> tuple[Factor, tuple[Step, ...], str, list[Flag],
         ncv = Factor(f"NCV of {p.biomass} as received", step.value, "GJ/t", "reported dry-basis NCV, ISO 18125 "
                      "moisture correction", "ncv", {"fuel": p.biomass})
         return ncv, (step,), "reported_dry_corrected", flags, (*inputs, dry)
-    kind = catalogue.for_metric(p.biomass) if catalogue is not None else None
+    kind = catalogue.for_metric(p.biomass)
     if kind is not None:
         cite = f"{kind.source}, {kind.table} ({kind.year})"
         if p.moisture is not None and kind.lhv_db_gj_per_t is not None:
