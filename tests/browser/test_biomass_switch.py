@@ -66,7 +66,8 @@ def test_from_the_facility_page_to_a_case_opened_from_the_switch(live_server, wo
     page = context.new_page()
     page.set_default_timeout(15000)
     page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
-    page.goto(f"{base}/biomass/guide/wood_chips/")
+    page.goto(f"{base}/biomass/guide/rice_husk/")
+    page.wait_for_selector("[data-biomass-chart=lhv][data-drawn='1']")   # its dry LHV is shipped: the curve draws
     page.screenshot(path=os.path.join(screenshot_dir, "guide-vi-390-type.png"), full_page=True)
     page.goto(f"{base}/biomass/guide/")
     page.screenshot(path=os.path.join(screenshot_dir, "guide-vi-390-index.png"), full_page=True)

@@ -144,7 +144,10 @@ def lhv_curve(lhv_db: float | None) -> list[list[float]]:
 
 
 def _row(kind, language: str) -> dict:
+    from loomlight.inventories.explain import metric_name
+
     return {"code": kind.code, "name": type_name(kind.code, language), "metric": kind.metric,
+            "metric_name": metric_name(kind.metric),
             "category": kind.category, "category_name": category_name(kind.category), "woody": kind.woody,
             "lhv_ar": kind.lhv_ar_gj_per_t, "moisture_ar": kind.moisture_ar, "ash_db": kind.ash_db,
             "lhv_db": kind.lhv_db_gj_per_t, "source": kind.source, "table": kind.table, "year": kind.year,

@@ -20,14 +20,14 @@
     }
     chart.setOption({
       animation: false,
-      grid: { left: 56, right: 16, top: 40, bottom: 48 },
-      legend: { top: 0 },
+      grid: { left: 48, right: 16, top: 32, bottom: 80 },
+      legend: { bottom: 0 },
       tooltip: { trigger: "item", renderMode: "richText", formatter: function (p) {
         return p.seriesName + "\n" + number(p.value[0], 0) + " %: " + number(p.value[1], 2) + " GJ/t";
       } },
       xAxis: { type: "value", min: 0, max: 60, name: data.x_label, nameLocation: "middle", nameGap: 28,
                axisLabel: { formatter: function (v) { return number(v, 0); } } },
-      yAxis: { type: "value", min: 0, name: data.y_label, nameLocation: "end",
+      yAxis: { type: "value", min: 0, name: data.y_label, nameLocation: "end", nameTextStyle: { align: "left" },
                axisLabel: { formatter: function (v) { return number(v, 0); } } },
       series: series
     });
