@@ -257,3 +257,10 @@ def test_the_shipped_files_parse_unchanged_and_the_data_version_names_both_files
     assert parse_types(TYPES_TEXT, METRIC_CODES) == {t.code: t for t in types()}
     assert biomass.data_version().startswith("biomass_types.csv+biomass_risks.csv@")
     assert len(biomass.data_version().rsplit("@", 1)[1]) == 12
+
+
+def test_types_and_risks_are_hashable_and_compare_by_all_their_fields():
+    husk = biomass_type("rice_husk")
+    assert len({husk, biomass_type("rice_husk")}) == 1 and len(set(risks("rice_husk"))) == 5
+    renamed = parse_types(_edit(TYPES_TEXT, 2, name_th="แกลบข้าว"), METRIC_CODES)["rice_husk"]
+    assert renamed != husk and renamed.names["th"] == "แกลบข้าว"

@@ -77,7 +77,7 @@ def test_filled_template_is_stored_in_canonical_units_with_what_was_reported(wor
     result = run(world, save(wb, tmp_path))
 
     assert (result.ok, result.created, result.updated, result.unchanged) == (True, 5, 0, 0)
-    assert (result.rows, result.skipped) == (12 * 59 + 1, 12 * 59 - 4)
+    assert (result.rows, result.skipped) == (12 * 63 + 1, 12 * 63 - 4)   # 63 metrics since issue 19 added four biomass fuels
     assert stored() == {
         ("2025-01", "electricity_grid", ""): (1_250_000.0, "kWh", 1250.0, "MWh", "upload"),
         ("2025-02", "electricity_grid", ""): (1300.5, "kWh", 1300.5, "kWh", "upload"),
@@ -283,7 +283,7 @@ def test_error_count_is_complete_but_the_list_is_capped(world, tmp_path):
         wb["data"].append([world.own.pk, "2025-12", "nothing", None, -1, "kWh"])
     result = run(world, save(wb, tmp_path))
     # every row negative; natural gas and biogas (pre-set to m³) and other biomass (tonne) also lack a fuel property
-    assert (result.issue_count, len(result.issues)) == (708 + 3 * 12 + 500 * 2, 1000)
+    assert (result.issue_count, len(result.issues)) == (756 + 3 * 12 + 500 * 2, 1000)   # 12 × 63 metrics
     assert result.issues[0].row == 2
 
 

@@ -61,18 +61,18 @@ def test_template_lists_every_metric_and_month_with_drop_downs_and_its_marker(cl
     data = wb["data"]
     rows = list(data.iter_rows(values_only=True))
     assert tuple(h.split("\n")[0] for h in rows[0][:6]) == COLUMNS   # the codes, the reader's words below them
-    assert len(rows) == 1 + 12 * 59
+    assert len(rows) == 1 + 12 * 63   # 63 metrics since issue 19 added four biomass fuels
     assert rows[1][:6] == (world.own.pk, "2025-01", "electricity_grid", None, None, "kWh")
     assert rows[-1][:6] == (world.own.pk, "2025-12", "injuries_lost_time", None, None, "count")
     assert {r[1] for r in rows[1:]} == {f"2025-{m:02d}" for m in range(1, 13)}
     lists = {str(dv.sqref): (dv.type, dv.formula1) for dv in data.data_validations.dataValidation}
-    assert lists["C2:C1709"] == ("list", "metrics!$A$2:$A$60")
-    assert lists["F2:F1709"] == ("list", '"kWh,MWh,GJ,MJ,m³,L,kg,tonne,piece,pair,person,hour,count,m"')
-    assert lists["E2:E1709"] == ("decimal", "0")
+    assert lists["C2:C1757"] == ("list", "metrics!$A$2:$A$64")
+    assert lists["F2:F1757"] == ("list", '"kWh,MWh,GJ,MJ,m³,L,kg,tonne,piece,pair,person,hour,count,m"')
+    assert lists["E2:E1757"] == ("decimal", "0")
     metrics = list(wb["metrics"].iter_rows(values_only=True))
     assert tuple(h.split("\n")[0] for h in metrics[0][:5]) == ("code", "name", "category", "canonical_unit", "reporting_unit")
     assert metrics[1][:5] == ("electricity_grid", "Grid electricity purchased", "energy", "kWh", "kWh")
-    assert len(metrics) == 60
+    assert len(metrics) == 64
     about = {r[0]: r[1] for r in wb["about"].iter_rows(max_row=6, values_only=True)}
     assert about == {"template": "loomlight-monthly-data", "version": 2, "facility_id": world.own.pk,
                      "facility": "Own Dyehouse", "year": 2025, "generated": datetime.date.today().isoformat()}
@@ -114,7 +114,7 @@ def test_round_trip_download_fill_upload_stored(client, world, django_capture_on
 
     job.refresh_from_db()
     assert (job.status, job.values_created, job.values_updated, job.values_unchanged, job.error_count) == ("done", 2, 0, 0, 0)
-    assert (job.rows_total, job.rows_done, job.rows_skipped) == (708, 708, 706)
+    assert (job.rows_total, job.rows_done, job.rows_skipped) == (756, 756, 754)
     assert (job.original_name, job.created_by, job.year) == ("january.xlsx", world.users["data_entry"], 2025)
     assert job.file.name.startswith(f"imports/{world.own.pk}/") and job.file.name.endswith(".xlsx")
     assert sorted(ActivityValue.objects.values_list("metric", "value", "original_unit")) == [
@@ -340,8 +340,8 @@ def test_job_records_progress_while_checking_and_then_the_result(world, monkeypa
     activity_values_import_run.call(job.pk)
 
     assert seen == [
-        ("checking", 0, 708), ("checking", 200, 708), ("checking", 400, 708), ("checking", 600, 708),
-        ("storing", 708, 708), ("done", 708, 708),
+        ("checking", 0, 756), ("checking", 200, 756), ("checking", 400, 756), ("checking", 600, 756),
+        ("storing", 756, 756), ("done", 756, 756),
     ]
     job.refresh_from_db()
     assert (job.status, job.values_created, job.started_at is not None, job.finished_at is not None) == ("done", 1, True, True)

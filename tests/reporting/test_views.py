@@ -47,7 +47,7 @@ def test_form_starts_with_the_metrics_usual_reporting_unit(client, world):
     assert (form.fields["metric"].choices[0][1][0][0], form["unit"].value()) == ("electricity_grid", "kWh")
     # the unit field carries every metric's usual unit for forms.js, which follows the metric chosen
     defaults = json.loads(form.fields["unit"].widget.attrs["data-unit-defaults"])
-    assert (defaults["fuel_diesel"], defaults["coal_lignite"], defaults["water_municipal"], len(defaults)) == ("L", "tonne", "m³", 59)
+    assert (defaults["fuel_diesel"], defaults["coal_lignite"], defaults["water_municipal"], len(defaults)) == ("L", "tonne", "m³", 63)
     # when diesel is asked (as the import's flagged values link), the unit starts in litres, not GJ
     form = client.get(_url(world), {"month": "3", "metric": "fuel_diesel"}).context["form"]
     assert (form["month"].value(), form["metric"].value(), form["unit"].value(), form["value"].value()) == (3, "fuel_diesel", "L", None)

@@ -35,8 +35,9 @@ CONFIDENCES = ("high", "medium", "low", "none")     # "none": no value shipped
 STAGES = ("origin", "harvest", "processing", "transport", "combustion")
 LEVELS = ("low", "medium", "high")
 LANGUAGES = ("en", "vi", "km", "th")
-#: latent heat of vaporisation of water at 25 °C [MJ kg-1] in the as-received formula of ISO 18125:2017, clause on
-#: the net calorific value at constant pressure (docs/data-sources.md gives the sources the constant was checked in)
+#: enthalpy of vaporisation of water at 25 °C [MJ kg-1], charged per kilogram of the fuel's water in the as-received
+#: formula of ISO 18125:2017 / ISO 16993:2016 (the standards not read here: docs/data-sources.md says how the constant
+#: was checked)
 LATENT_HEAT_WATER_MJ_PER_KG = 2.443
 #: the largest difference [GJ t-1] accepted between a shipped as-received LHV and the one the ISO 18125 formula gives
 #: from the shipped dry LHV and moisture: the sources round LHVs to 0.1 GJ/t and moistures to 1 %, and an error of
@@ -79,7 +80,7 @@ class BiomassType:
     confidence: str                   # one of CONFIDENCES
     note: str
     # added to the fixed interface:
-    names: dict[str, str] = field(default_factory=dict, compare=False)   # language -> name, every LANGUAGES key
+    names: dict[str, str] = field(default_factory=dict, hash=False)   # language -> name, every LANGUAGES key
     metric_default: bool = False      # the type for_metric() gives for its metric
 
     @property
@@ -95,7 +96,7 @@ class Risk:
     type_code: str
     stage: str                        # one of STAGES
     level: str                        # one of LEVELS: the typical level, before a supplier's screening
-    text: dict[str, str]              # language -> text, every LANGUAGES key (English where not yet translated)
+    text: dict[str, str] = field(hash=False)   # language -> text, every LANGUAGES key (English where not translated)
     source: str
     # added to the fixed interface:
     confidence: str = "medium"        # one of CONFIDENCES except "none"
