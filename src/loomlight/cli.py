@@ -11,8 +11,8 @@
     loomlight assessment validate FILE.yaml  check a framework file (no database): coded errors, exit 1 on any
     loomlight assessment questions FRAMEWORK [--version V] [--format csv|json] [--language L]
                                              the questions, one a row (no database)
-    loomlight assessment score FRAMEWORK ANSWERS.csv [--format text|json] [--subject S] [--process P,...]
-                                             score answers (no database); a bad answer named by row, exit 1
+    loomlight assessment score FRAMEWORK ANSWERS.csv [--format text|json] [--subject S] [--process P,...] [--language L]
+                                             score answers, or rate a risk framework's (no database); a bad answer named by row, exit 1
     loomlight assessment xlsform FRAMEWORK -o FILE.xlsx   the framework as an XLSForm for ODK/KoboToolbox (no database)
 """
 
@@ -209,7 +209,7 @@ def _question_row(framework, section, q, language: str) -> dict:
                  "at_least": f"at least {_fmt(value) if isinstance(value, float) else value} {target.unit}",
                  "at_most": f"at most {_fmt(value) if isinstance(value, float) else value} {target.unit}"}[q.when.op]
         when = f"{q.when.question} {words}"
-    return {
+    row = {
         "id": q.id, "section": section.id, "type": q.type, "text": text_in(q.text, language),
         "choices": [{"code": c.code, "label": text_in(c.label, language), "points": c.points} for c in q.choices],
         "thresholds": [{q.direction: t.bound, "points": t.points} for t in q.thresholds],
@@ -217,10 +217,49 @@ def _question_row(framework, section, q, language: str) -> dict:
         "points": q.points, "subjects": subjects, "processes": processes, "when": when, "level": q.level,
         "unit": q.unit, "allow_na": q.allow_na, "from_data": q.from_data,
     }
+    if framework.kind == "risk":
+        # what each answer rates: a choice's risk, a yes/no answer's, a number band's (``None`` on informational)
+        for choice, out in zip(q.choices, row["choices"]):
+            out["risk"] = choice.outcome.risk if choice.outcome else None
+            out["knockout"] = bool(choice.outcome and choice.outcome.knockout)
+        row["risk"] = ([{"answer": answer, "risk": o.risk, "knockout": o.knockout} for answer, o in q.outcomes]
+                       + [{"at_most": b.at_most, "risk": b.outcome.risk, "knockout": b.outcome.knockout} for b in q.bands])
+        row["rated"] = q.rated
+        row["mitigation"] = text_in(q.mitigation, language) if q.mitigation else None
+    return row
 
 
 QUESTION_COLUMNS = ("id", "section", "type", "text", "choices", "thresholds", "columns", "points", "subjects",
                     "processes", "when", "level", "unit", "allow_na", "from_data")
+
+
+RISK_QUESTION_COLUMNS = ("id", "section", "type", "text", "choices", "risk", "columns", "subjects", "processes", "when",
+                         "unit", "allow_na", "from_data", "mitigation")
+
+
+def _risk_words(risk: str | None, knockout: bool) -> str:
+    return f"{risk}, knock-out" if knockout else (risk or "")
+
+
+def _risk_cells(row: dict) -> list[str]:
+    """A risk framework's question as CSV cells: each choice with its risk, yes/no and number bands in ``risk``."""
+    bands = []
+    for spec in row["risk"]:
+        if "answer" in spec:
+            bands.append(f"{spec['answer']}: {_risk_words(spec['risk'], spec['knockout'])}")
+        else:
+            bound = f"≤ {_fmt(spec['at_most'])}" if spec["at_most"] is not None else "more"
+            bands.append(f"{bound}: {_risk_words(spec['risk'], spec['knockout'])}")
+    cells = {**row, "subjects": ",".join(row["subjects"]),
+             "columns": "; ".join(f"{c['id']} ({', '.join([c['type'], *([c['unit']] if c['unit'] else []), *c['choices']])})"
+                                  for c in row["columns"]),
+             "processes": " and ".join(",".join(group) for group in row["processes"]),
+             "when": row["when"] or "", "unit": row["unit"] or "", "allow_na": "yes" if row["allow_na"] else "no",
+             "from_data": row["from_data"] or "",
+             "choices": "; ".join(f"{c['code']}: {c['label']}" + (f" ({_risk_words(c['risk'], c['knockout'])})" if c["risk"] else "")
+                                  for c in row["choices"]),
+             "risk": "; ".join(bands), "mitigation": row["mitigation"] or ""}
+    return [cells[c] for c in RISK_QUESTION_COLUMNS]
 
 
 def _question_cells(row: dict) -> list[str]:
@@ -249,12 +288,19 @@ def cmd_assessment_questions(args) -> int:
     if failed:
         return failed
     rows = [_question_row(framework, section, q, args.language) for section in framework.sections for q in section.questions]
+    risk = framework.kind == "risk"
+    if risk:   # a risk framework earns no points and has no levels
+        for row in rows:
+            for key in ("points", "thresholds", "level"):
+                row.pop(key)
+            for choice in row["choices"]:
+                choice.pop("points")
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(QUESTION_COLUMNS)
-    writer.writerows(_question_cells(row) for row in rows)
+    writer.writerow(RISK_QUESTION_COLUMNS if risk else QUESTION_COLUMNS)
+    writer.writerows((_risk_cells(row) if risk else _question_cells(row)) for row in rows)
     return 0
 
 
@@ -346,9 +392,67 @@ def cmd_assessment_score(args) -> int:
         print(f"{args.answers}: {len(errors)} error{'s' if len(errors) != 1 else ''}; nothing scored", file=sys.stderr)
         return 1
     subject = Subject(kind, processes)
+    if framework.kind == "risk":
+        from loomlight.calc.assessment.risk import rate
+
+        result = rate(framework, answers, subject)
+        print(_risk_json(result, framework, subject, args.language) if args.format == "json"
+              else _risk_text(result, framework, subject, args.language))
+        return 0
     result = score(framework, answers, subject)
     print(_score_json(result, subject) if args.format == "json" else _score_text(result, subject))
     return 0
+
+
+def _risk_json(result, framework, subject, language: str) -> str:
+    """A risk framework's rating as JSON: overall, each criterion with its questions, missing, knockouts."""
+    import json
+
+    from loomlight.calc.assessment.tree import text_in
+
+    def plain(value):
+        return list(value) if isinstance(value, tuple) else value
+
+    body = {"framework": result.framework, "version": result.version, "kind": "risk", "content_hash": result.content_hash,
+            "subject": {"kind": subject.kind, "processes": list(subject.processes)}, "overall": result.overall,
+            "criteria": [{"id": c.id, "title": text_in(c.title, language), "rating": c.rating,
+                          "questions": [{"id": q.id, "answer": plain(q.answer), "rating": q.rating,
+                                         "reason": text_in(q.reason, language),
+                                         "mitigation": text_in(q.mitigation, language) if q.mitigation else None,
+                                         "knockout": q.knockout} for q in c.questions]}
+                         for c in result.criteria],
+            "missing": list(result.missing), "knockouts": list(result.knockouts)}
+    return json.dumps(body, ensure_ascii=False, indent=2)
+
+
+def _risk_text(result, framework, subject, language: str) -> str:
+    from loomlight.calc.assessment.tree import text_in
+
+    knocked = f" (knock-out: {', '.join(result.knockouts)})" if result.knockouts else ""
+    where = f" ({', '.join(subject.processes)})" if subject.processes else ""
+    lines = [f"{result.framework} {result.version}: overall risk {result.overall}{knocked}",
+             f"subject: {subject.kind}{where}; content hash {result.content_hash[:12]}", ""]
+    lines += _aligned(["criterion", "title", "rating"], [[c.id, text_in(c.title, language), c.rating] for c in result.criteria], right=set())
+    lines.append("")
+    rows = []
+    for c in result.criteria:
+        for q in c.questions:
+            answer = "–" if q.answer is None else (", ".join(q.answer) if isinstance(q.answer, tuple) else
+                                                    _fmt(q.answer) if isinstance(q.answer, float) else str(q.answer))
+            rows.append([q.id, answer, q.rating + (" (knock-out)" if q.knockout else ""), text_in(q.reason, language)])
+    lines += _aligned(["question", "answer", "rating", "why"], rows, right=set())
+    mitigations = [(q.id, q.rating, text_in(q.mitigation, language)) for c in result.criteria for q in c.questions
+                   if q.mitigation and q.rating in ("medium", "high")]
+    lines.append("")
+    if mitigations:
+        lines.append("mitigation of each medium or high risk")
+        lines += [f"  {qid} ({rating}): {words}" for qid, rating, words in mitigations]
+    else:
+        lines.append("mitigation: none needed (no medium or high risk)")
+    lines.append("")
+    lines.append(f"missing (ask the supplier for): {', '.join(result.missing)}" if result.missing
+                 else "missing: nothing (every question that applies is answered)")
+    return "\n".join(lines)
 
 
 STATUS_WORDS = {"not_applicable": "not applicable"}
@@ -475,6 +579,8 @@ def build_parser() -> argparse.ArgumentParser:
     scoring.add_argument("--subject", choices=("facility", "park", "shared_facility"),
                          help="what is assessed (default: the one subject kind the framework's sections name, else facility)")
     scoring.add_argument("--process", help="the facility's processes, separated by commas (e.g. dyeing,finishing)")
+    scoring.add_argument("--language", choices=("en", "vi", "km", "th"), default="en",
+                         help="a risk framework's titles, reasons and mitigations in this language (English where a text has no translation)")
     scoring.set_defaults(func=cmd_assessment_score)
     xlsform = assessment_sub.add_parser("xlsform", help="write a framework version as an XLSForm (ODK Collect, KoboToolbox)")
     xlsform.add_argument("framework", metavar="FRAMEWORK", help="a built-in framework's id or a YAML file")

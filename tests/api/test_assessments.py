@@ -361,6 +361,17 @@ def test_frameworks_and_their_questions(api, world, mini):
     assert api.get(None, "/frameworks").json() == UNAUTHENTICATED
 
 
+def test_the_frameworks_list_leaves_out_risk_frameworks_and_their_questions_still_read(api, world, mini):
+    # given the shipped biomass screening (kind: risk): it opens no assessment cycle, so it is not listed
+    ids = [f["id"] for f in api.get("nobody", "/frameworks").json()]
+    assert ids == ["facility_env", "facility_social", "industrial_park", "test_mini"]
+    # and its questions are still read without an error (no points, no level)
+    response = api.get("nobody", "/frameworks/biomass_screening/2026.1/questions")
+    assert response.status_code == 200
+    first = response.json()[0]
+    assert (first["id"], first["points"], first["level"]) == ("feedstock.type", 0.0, "")
+
+
 # --- performance -------------------------------------------------------------------------------------------
 
 def test_the_explained_score_takes_a_fixed_number_of_queries(api, world, cycle, mini, django_assert_num_queries):

@@ -39,6 +39,12 @@ The schema of a framework file (YAML; the full description with an example is do
             applies_to: {subjects: [...], processes: [...]}
             when: {question: water.meter, equals: yes}   # or in / includes / at_least / at_most / answered
             maps_to: [{scheme: higg_fem, ref: "WAT-1"}]  # higg_fem higg_fslm eip zdhc iso14001 iso45001 ilo
+                                                         # sbp fsc pefc rsb ggl iscc eudr
+
+A risk framework (``kind: risk`` at the top; the biomass first screening) has no points, levels, thresholds or
+weights: its answers rate risks (yes_no ``risk: {yes: low, no: high}``, a choice's ``risk``, a number's
+``bands``; ``reason``, ``mitigation``, ``knockout``) and ``risk.rate`` gives each criterion (section) and the
+whole low, medium, high or unknown (calc/assessment/risk.py; docs/frameworks.md).
 """
 
 from loomlight.calc.assessment.errors import (

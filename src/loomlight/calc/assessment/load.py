@@ -135,6 +135,8 @@ class _Checker:
     def __init__(self, file: str):
         self.file = file
         self.errors: list[FrameworkError] = []
+        self.kind = "scored"
+        self.outcome_lines: dict[int, int] = {}   # id(Outcome) -> its line, for the mitigation check
 
     def error(self, code: Code, line: int, message: str) -> None:
         self.errors.append(FrameworkError(code, self.file, line, message))
@@ -269,7 +271,7 @@ class _Checker:
         for answer in ("yes", "no"):
             if answer not in given_for:
                 self.error(Code.BAD_RISK, data.line, f"the risk of “{qid}” has no rating for {answer}: write risk: {{yes: ..., no: ...}}")
-        self.outcome_lines = {**getattr(self, "outcome_lines", {}), **{id(o): at for o, at in found.values()}}
+        self.outcome_lines.update({id(o): at for o, at in found.values()})
         return tuple(sorted((answer, o) for answer, (o, at) in found.items()))
 
     def bands(self, value, line: int, qid: str) -> tuple[Band, ...]:
@@ -298,7 +300,7 @@ class _Checker:
                 continue
             outcome = self.outcome(data, f"a band of “{qid}”")
             if outcome is not None:
-                self.outcome_lines = {**getattr(self, "outcome_lines", {}), id(outcome): at}
+                self.outcome_lines[id(outcome)] = at
                 out.append(Band(at_most=bound, outcome=outcome))
         return tuple(out)
 
@@ -444,7 +446,7 @@ class _Checker:
             if rated and self.kind == "risk":
                 outcome = self.outcome(data, f"the choice “{code}” of {what}")
                 if outcome is not None:
-                    self.outcome_lines = {**getattr(self, "outcome_lines", {}), id(outcome): self.line_of(data, "risk")}
+                    self.outcome_lines[id(outcome)] = self.line_of(data, "risk")
             out.append(Choice(code=code, label=label, points=points, outcome=outcome))
         if isinstance(value, LList) and len(entries) < 2:
             self.error(Code.BAD_CHOICES, line, f"{what} needs at least two choices")
@@ -694,10 +696,9 @@ class _Checker:
         if "mitigation" in data and not every:
             self.error(Code.BAD_RISK, self.line_of(data, "mitigation"), f"“{qid}” rates no risk, so it takes no mitigation")
         if not mitigation:
-            lines = getattr(self, "outcome_lines", {})
             for outcome in every:
                 if outcome.risk in ("medium", "high") and not outcome.mitigation:
-                    self.error(Code.NO_MITIGATION, lines.get(id(outcome), data.line),
+                    self.error(Code.NO_MITIGATION, self.outcome_lines.get(id(outcome), data.line),
                                f"a {outcome.risk} risk of “{qid}” has no mitigation: write one on the outcome or on the question")
         return outcomes, bands, mitigation
 
