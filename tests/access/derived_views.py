@@ -240,4 +240,15 @@ NOT_DERIVED: dict[str, str] = {
     "interventions:edit": "the form of interventions:detail's inputs, for who may edit the case only (403 otherwise)",
     "interventions:stage": "POST: moves a case's stage",
     "interventions:share": "POST: shares a case with financiers, or stops",
+    # public comments on guidelines (issue 19): no facility's data; a comment is read by the guideline's authors
+    # alone, which tests/consultations/test_access.py proves over these routes and every view above
+    "consultations:public": "the open comment periods of guidelines, public: titles and dates, no comment, no count",
+    "consultations:period": "the public comment form: the guideline's sections, never a comment",
+    "consultations:manage": "comment periods with their counts to the guideline's authors only (tests/consultations/test_access.py)",
+    "consultations:period_new": "a form to open a comment period, for the programme's admins",
+    "consultations:period_comments": "a period's comments: the guideline's authors only, 404 to everyone else (tests/consultations/test_access.py)",
+    "consultations:export": "a period's comments as CSV or XLSX: the guideline's authors only (tests/consultations/test_access.py)",
+    "consultations:period_close": "POST: closes a comment period",
+    "consultations:comment_mark": "POST: marks a comment new, read or spam",
+    "consultations:comment_redact": "POST: removes a comment's personal details",
 }

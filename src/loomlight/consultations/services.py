@@ -315,6 +315,7 @@ def comments_export(*, by, period: CommentPeriod, fmt: str, via: str = "web") ->
     comments = list(selectors.comments_of(by, period))
     body, content_type = exports.comments(period, comments, fmt=fmt)
     with transaction.atomic():
-        export = CommentExport.objects.create(period=period, fmt=fmt, rows=len(comments), created_by=by)
+        export = CommentExport.objects.create(period=period, fmt=fmt, rows=len(comments), created_by=by,
+                                              created_at=timezone.now())
         audit_record(actor=by, action=AuditAction.CREATE, obj=export, before=None, after=snapshot(export), via=via)
     return body, content_type, f"comments-{period.guideline.code}-{period.pk}.{fmt}"

@@ -21,9 +21,11 @@ def home(request):
     context = selectors.home_summary(request.user)
     context["queues"] = queues.for_user(request.user, today=today())
     from loomlight.consultations import access as consultations
+    from loomlight.registry import policy
 
-    context["runs_consultations"] = (consultations.guidelines_authored(request.user).exists()
-                                     or consultations.guidelines_run(request.user).exists())
+    # the public comment periods: for the programme admins who run them (and the operator); none else asks
+    context["runs_consultations"] = bool(("programme_admin" in policy.roles(request.user) or request.user.is_superuser)
+                                         and consultations.guidelines_run(request.user).exists())
     return render(request, "site/home.html", context)
 
 
