@@ -111,6 +111,17 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(client, worl
     assert BusinessCase.objects.count() == 0
 
 
+def test_a_moisture_at_which_the_biomass_gives_no_heat_is_refused_on_the_moisture_field(client, world):
+    # given rice husk of the catalogue (dry LHV 16.15 GJ/t) at 90 % moisture: 16.15 × 0.1 − 2.443 × 0.9 < 0
+    _coal(world.own)
+    client.force_login(world.users["manager"])
+    response = client.post(_url(world.own), {**POST, "ncv": "", "moisture": "90", "action": "open_case",
+                                             "title": "X", "capex": "1", "lifetime_years": "15", "discount_rate": "10"})
+    assert response.status_code == 200
+    assert "gives no net heat" in " ".join(response.context["form"].errors["moisture"])
+    assert BusinessCase.objects.count() == 0
+
+
 def test_opening_a_case_stores_the_switchs_quantities_and_redirects_to_it(client, world):
     _coal(world.own)
     client.force_login(world.users["manager"])

@@ -38,6 +38,7 @@ DOCUMENT_FIELDS = {
     "from.metric": "from_metric", "from.quantity": "quantity", "from.unit": "quantity",
     "from.boiler_efficiency": "old_efficiency", "to.metric": "biomass_type", "to.type": "biomass_type",
     "to.boiler_efficiency": "new_efficiency", "to.moisture": "moisture", "to.ncv": "ncv",
+    "moisture": "moisture", "lhv_db": "ncv", "lhv_ar": "ncv",     # calc.biomass's own field names (BiomassError)
     "transport.distance_km": "distance_km", "transport.mode": "mode", "transport": "distance_km",
     "controls.before": "controls_before", "controls.after": "controls_after", "controls": "controls_after",
     "prices.from": "price_from", "prices.to": "price_to", "prices.currency": "currency", "prices": "currency",
