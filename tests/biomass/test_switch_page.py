@@ -186,3 +186,11 @@ def test_anonymous_is_sent_to_log_in_and_a_bad_facility_is_404(client, world):
     client.force_login(world.users["manager"])
     assert client.get(reverse("biomass:switch") + "?facility=abc").status_code == 404
     assert client.get(reverse("biomass:switch")).status_code == 404
+
+
+def test_the_programme_admin_may_open_it_and_the_data_entry_may_not(client, world):
+    _coal(world.own)
+    client.force_login(world.users["admin"])
+    assert client.get(_url(world.own)).status_code == 200
+    client.force_login(world.users["data_entry"])
+    assert client.get(_url(world.own)).status_code == 403       # reads the facility's cases, creates none

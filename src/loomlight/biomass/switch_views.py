@@ -2,7 +2,7 @@
 computed by ``biomass.document.switch_document``, and its main action, "Open a business case".
 
 Who may open it: who may create a business case for the facility (``interventions.access.can_create``): its
-managers, its data entry and the programme's admins; others who read the facility's business cases get 403, the rest
+managers (and its group's) and the programme's admins; others who read the facility's business cases get 403 (its data entry, a brand with consent), the rest
 404 (the same rule as the case builder, ``interventions.views.case_new``). Thin: parse, authorise, call, render.
 """
 
