@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from loomlight.biomass import views
 
 app_name = "biomass"
 
 urlpatterns = [
+    path("", include("loomlight.biomass.guide_urls")),   # the public guideline pages and the fuel-switch page (bweb)
     path("", views.supply_home, name="home"),
     path("facility/<int:pk>/", views.facility_supply, name="facility"),
     path("facility/<int:pk>/suppliers/new/", views.supplier_new, name="supplier_new"),
