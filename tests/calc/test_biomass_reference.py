@@ -328,3 +328,12 @@ def test_wood_chips_ship_the_dry_heating_value_of_wood_and_nothing_as_received()
     assert (chips.lhv_db_gj_per_t, chips.lhv_ar_gj_per_t, chips.moisture_ar) == (19.2, None, None)
     assert chips.source == biomass_type("sawdust").source
     assert as_received(chips.lhv_db_gj_per_t, 0.45) == pytest.approx(9.46065, abs=1e-9)
+
+
+def test_every_risk_text_ships_in_the_four_languages():
+    # the guideline pages are read in Vietnamese, Khmer and Thai: no risk text may fall back to English there
+    for kind in types():
+        for risk in risks(kind.code):
+            for language in ("en", "vi", "km", "th"):
+                assert risk.text.get(language, "").strip(), (kind.code, risk.stage, language)
+            assert risk.text["vi"] != risk.text["en"] and risk.text["th"] != risk.text["en"]
