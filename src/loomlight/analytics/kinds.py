@@ -57,6 +57,10 @@ KINDS.update(output_unit=_E, output=_E, tco2e_per_output=_GE)
 # A facility's biomass supply weighted by the tonnes its monthly fuel data report (biomass.selectors.supply_risk)
 KINDS.update(biomass_tonnes=frozenset({"biomass", ENVIRONMENTAL}), biomass_tonnes_share=frozenset({"biomass", ENVIRONMENTAL}),
              biomass_attention_share=frozenset({"biomass", ENVIRONMENTAL}))
+# The fuel-switch page's supply within a radius (biomass.switch.supply_check): the tonnes the facility's suppliers
+# state (biomass), and their share of the switch's need, computed from the fuel it reports (environmental)
+KINDS.update(biomass_supply_available_t=frozenset({"biomass"}),
+             biomass_supply_covered_share=frozenset({"biomass", ENVIRONMENTAL}))
 
 #: Suffixes of derived comparisons (``portfolio.year_on_year``): the kinds of the column compared; "_right" is
 #: the other side of a join's key.

@@ -69,6 +69,8 @@ class BiomassStreamOut(Schema):
     biomass_type: str = Field(..., description="A code of the biomass catalogue (reference/biomass_types.csv).")
     metric: str = Field(..., description="The facility's fuel metric the deliveries are reported under.")
     share: float | None = Field(..., description="Its share of that metric's deliveries [fraction]; null when not stated.")
+    available_t_per_year: float | None = Field(..., description="What the supplier states it can deliver a year [t]; "
+                                               "null when not stated.")
     certification_scheme: str
     certificate_number: str
     certificate_valid_until: datetime.date | None
@@ -162,6 +164,7 @@ def _supplier(s, internal: bool) -> dict:
 def _stream(stream: SupplyStream, internal: bool, rating: str) -> dict:
     return {"id": stream.pk, "facility": stream.facility_id, "supplier": _supplier(stream.supplier, internal),
             "biomass_type": stream.biomass_type, "metric": stream.metric, "share": stream.share,
+            "available_t_per_year": stream.available_t_per_year,
             "certification_scheme": stream.certification_scheme, "certificate_number": stream.certificate_number,
             "certificate_valid_until": stream.certificate_valid_until, "active": stream.active, "latest_rating": rating}
 

@@ -77,16 +77,26 @@ class Supplier(models.Model):
         return self.name
 
 
+#: The largest yearly tonnage a stream may state [t]: ten million tonnes, several times the largest biomass boiler's
+#: yearly fuel (a sanity bound against a unit slip, not a physical limit).
+AVAILABLE_T_MAX = 10_000_000
+
+
 class SupplyStream(models.Model):
     """One biomass type delivered to the facility's gate by one direct supplier, reported under one of the
     facility's fuel metrics. ``share`` is the stream's part of that metric's deliveries when several streams
-    are reported under one metric (None: not stated; the supply risk then splits equally and says so)."""
+    are reported under one metric (None: not stated; the supply risk then splits equally and says so).
+    ``available_t_per_year`` is what the supplier states it can deliver a year [t] (None: not stated), which the
+    fuel-switch page's supply check within a radius adds up."""
 
     facility = models.ForeignKey("registry.Facility", verbose_name=_("facility"), on_delete=models.CASCADE, related_name="biomass_streams")
     supplier = models.ForeignKey(Supplier, verbose_name=_("direct supplier"), on_delete=models.PROTECT, related_name="streams")
     biomass_type = models.CharField(_("biomass type"), max_length=64)
     metric = models.CharField(_("fuel metric"), max_length=64)
     share = models.FloatField(_("share of the metric's deliveries"), null=True, blank=True)
+    available_t_per_year = models.FloatField(
+        _("tonnes available a year"), null=True, blank=True,
+        help_text=_("What the supplier states it can deliver a year [t]; empty when not stated."))
     certification_scheme = models.CharField(_("certification scheme"), max_length=100, blank=True)
     certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
     certificate_valid_until = models.DateField(_("certificate valid until"), null=True, blank=True)
@@ -100,6 +110,8 @@ class SupplyStream(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(share__isnull=True) | (Q(share__gt=0) & Q(share__lte=1)),
                                    name="biomass_stream_share_fraction"),
+            models.CheckConstraint(condition=Q(available_t_per_year__isnull=True) | (Q(available_t_per_year__gt=0) & Q(available_t_per_year__lte=AVAILABLE_T_MAX)),
+                                   name="biomass_stream_available_positive"),
         ]
 
     def __str__(self) -> str:

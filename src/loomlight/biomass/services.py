@@ -28,7 +28,7 @@ from loomlight.audit.models import AuditAction
 from loomlight.audit.services import audit_record, snapshot
 from loomlight.biomass import access, chain
 from loomlight.biomass.models import (
-    ChainStep, Rating, Screening, ScreeningStatus, Supplier, SupplierRole, SupplyStream, TransportMode,
+    AVAILABLE_T_MAX, ChainStep, Rating, Screening, ScreeningStatus, Supplier, SupplierRole, SupplyStream, TransportMode,
 )
 from loomlight.registry.models import Facility
 
@@ -154,6 +154,23 @@ def _share(value):
     return share
 
 
+def _available(value):
+    """The tonnes a supplier states it can deliver a year: empty (not stated), else above 0 and at most
+    ``AVAILABLE_T_MAX``."""
+    if value in (None, ""):
+        return None
+    message = _("Give the tonnes available a year as a number above 0 and at most %(max)s.") % {"max": f"{AVAILABLE_T_MAX:,}"}
+    if isinstance(value, bool):
+        _refuse(message, "bad_available", "available_t_per_year")
+    try:
+        tonnes = float(value)
+    except (TypeError, ValueError):
+        _refuse(message, "bad_available", "available_t_per_year")
+    if not math.isfinite(tonnes) or not 0 < tonnes <= AVAILABLE_T_MAX:
+        _refuse(message, "bad_available", "available_t_per_year")
+    return tonnes
+
+
 def _date(value, field: str):
     if value in (None, ""):
         return None
@@ -182,6 +199,8 @@ def _stream_fields(data: dict, stream: SupplyStream) -> None:
         stream.metric = _fuel_metric(data["metric"])
     if "share" in data:
         stream.share = _share(data["share"])
+    if "available_t_per_year" in data:
+        stream.available_t_per_year = _available(data["available_t_per_year"])
     if "certification_scheme" in data:
         stream.certification_scheme = _text(data["certification_scheme"], "certification_scheme", max_length=100)
     if "certificate_number" in data:
@@ -202,7 +221,8 @@ def _stream_fields(data: dict, stream: SupplyStream) -> None:
 
 @transaction.atomic
 def stream_create(*, by, facility: Facility, data: dict, via: str = "web") -> SupplyStream:
-    """A stream (supplier, biomass type, the fuel metric its deliveries are reported under: the type's by default)."""
+    """A stream (supplier, biomass type, the fuel metric its deliveries are reported under: the type's by default;
+    share, the tonnes the supplier states it can deliver a year, certificate)."""
     _writable(by, facility)
     stream = SupplyStream(facility=facility)
     _stream_fields(data, stream)

@@ -103,6 +103,8 @@ class SwitchForm(forms.Form):
     distance_km = forms.FloatField(label=gettext_lazy("Transport distance [km]"), min_value=0, max_value=20000,
                                    required=False)
     mode = forms.ChoiceField(label=gettext_lazy("Transport mode"), required=False)
+    radius_km = forms.FloatField(label=gettext_lazy("Supply radius [km]"), min_value=0.1, max_value=20000,
+                                 required=False)
     controls_before = forms.ChoiceField(label=gettext_lazy("Emission controls of the present boiler"),
                                         choices=CONTROLS, initial="none")
     controls_after = forms.ChoiceField(label=gettext_lazy("Emission controls of the biomass boiler"), choices=CONTROLS,
@@ -358,3 +360,43 @@ def ncv_source(out: dict) -> dict:
         "ipcc_default": _("the IPCC default, not the value as received: give the moisture or the heating value"),
     }.get(kind, "")
     return {"kind": kind, "words": words, "source": "" if kind == "reported" else str(found.get("source") or "")}
+
+
+# --- the supply within a radius -------------------------------------------------------------------------------
+
+def supply_check(needed_t: float | None, streams: list[dict], radius_km: float | None) -> dict:
+    """Whether the facility's streams within ``radius_km`` [km] could sustain the switch's ``needed_t`` [t a year].
+
+    ``streams``: {"stream", "distance_km" (along its chain; None when a step's distance is unknown), "tonnes" (what
+    its supplier states it can deliver a year; None when not stated)}. The check is ``calc.biomass.
+    supply_within_radius`` over the streams that state tonnes and whose distance is known; the others are listed,
+    never counted. ``status``: ``no_supply_data`` (no stream states tonnes: never 0 %), ``no_radius`` (give one),
+    ``no_distance`` (every stream that states tonnes has a distance unknown), else ``checked`` with the tonnes
+    available, the share of the need covered, ``enough`` and the explanation's steps."""
+    from loomlight.calc.biomass import Source, supply_within_radius
+
+    stated = [s for s in streams if s.get("tonnes") is not None]
+    located = [s for s in stated if s.get("distance_km") is not None]
+    found = {"status": "", "radius_km": radius_km, "needed_t": needed_t, "streams": streams, "counted": [],
+             "beyond": [], "unknown_distance": [s for s in stated if s.get("distance_km") is None],
+             "not_stated": [s for s in streams if s.get("tonnes") is None],
+             "available_t": None, "share": None, "enough": None, "steps": []}
+    if not stated:
+        found["status"] = "no_supply_data"
+    elif radius_km is None:
+        found["status"] = "no_radius"
+    elif not located or needed_t is None:
+        found["status"] = "no_distance"
+    else:
+        result = supply_within_radius(
+            needed_t, [Source(str(i), s["distance_km"], s["tonnes"]) for i, s in enumerate(located)], radius_km)
+        counted = {int(src.name) for src in result.sources}
+        step = result.step
+        found.update(status="checked", available_t=result.available_t_per_year, share=result.share_covered,
+                     enough=result.enough,
+                     counted=[s for i, s in enumerate(located) if i in counted],
+                     beyond=[s for i, s in enumerate(located) if i not in counted],
+                     steps=_steps({"steps": [{"what": step.what, "formula": step.formula, "value": step.value,
+                                              "unit": step.unit, "code": step.code, "params": step.params,
+                                              "terms": list(step.terms)}]}))
+    return found

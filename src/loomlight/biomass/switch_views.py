@@ -31,19 +31,22 @@ def _facility(request):
     return facility
 
 
-def _supply(facility, code: str) -> dict:
-    """The facility's supply streams of the biomass chosen, with the distance along their chains [km] where every
-    step records it; whether the supply within a radius could sustain the switch needs the tonnes a source can
-    supply, which no supply data record yet (said on the page)."""
+def _supply(user, facility, code: str, needed_t, radius_km) -> dict:
+    """The facility's active supply streams of the biomass chosen, each with its distance along its chain [km]
+    (``services.stream_rollup``: unknown when a step's distance is) and the tonnes its supplier states it can
+    deliver a year, and whether those within the radius could sustain the switch (``switch.supply_check``).
+    The streams are biomass data: without the right to read that kind of the facility's data, none is shown."""
     from loomlight.biomass.models import SupplyStream
+    from loomlight.biomass.services import stream_rollup
+    from loomlight.registry.policy import data_kinds
 
-    streams = []
-    for stream in SupplyStream.objects.filter(facility=facility, biomass_type=code, active=True).select_related("supplier").prefetch_related("steps"):
-        steps = list(stream.steps.all())
-        distances = [s.distance_km for s in steps[:-1]] if len(steps) > 1 else []
-        known = bool(distances) and all(d is not None for d in distances)
-        streams.append({"stream": stream, "distance_km": sum(distances) if known else None})
-    return {"streams": streams, "available": False}
+    if DataKind.BIOMASS not in data_kinds(user, facility):
+        return {"withheld": True}
+    streams = [{"stream": stream, "distance_km": stream_rollup(stream).distance_km,
+                "tonnes": stream.available_t_per_year}
+               for stream in SupplyStream.objects.filter(facility=facility, biomass_type=code, active=True)
+               .select_related("supplier").order_by("pk")]
+    return switch.supply_check(needed_t, streams, radius_km)
 
 
 @login_required
@@ -83,7 +86,8 @@ def switch_page(request):
         "form": form, "case_form": case_form, "out": out,
         "figures": switch.figures(out) if out else [], "particulates": switch.particulates(out) if out else [],
         "flags": switch.flags(out) if out else [], "ncv_source": switch.ncv_source(out) if out else {},
-        "supply": _supply(facility, form.cleaned_data["biomass_type"]) if out else None,
+        "supply": _supply(request.user, facility, form.cleaned_data["biomass_type"], out.get("biomass_t"),
+                          form.cleaned_data.get("radius_km")) if out else None,
         "intervention": switch.SWITCH_INTERVENTION,
         "biomass_name": switch.type_label(form.cleaned_data["biomass_type"]) if out else "",
         "fuel_name": switch.fuel_label(form.cleaned_data["from_metric"]) if out else "",

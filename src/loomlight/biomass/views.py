@@ -127,8 +127,8 @@ def _writable_facility(user, pk):
 
 
 SUPPLIER_FIELDS = ("name", "country", "province", "role", "notes")
-STREAM_FIELDS = ("supplier", "biomass_type", "metric", "share", "certification_scheme", "certificate_number",
-                 "certificate_valid_until")
+STREAM_FIELDS = ("supplier", "biomass_type", "metric", "share", "available_t_per_year", "certification_scheme",
+                 "certificate_number", "certificate_valid_until")
 STEP_FIELDS = ("role", "name", "country", "province", "distance_km", "mode", "notes")
 
 
