@@ -243,3 +243,17 @@ def test_a_bad_radius_is_refused_naming_it_and_nothing_is_saved(client, world, s
     assert 'data-testid="error-radius_km"' in response.content.decode()
     assert response.context["supply"] is None
     assert BusinessCase.objects.count() == 0
+
+
+def test_without_the_right_to_the_biomass_data_no_stream_is_shown(client, world, supplied, monkeypatch):
+    # given a viewer who may open the page but not read the facility's biomass sourcing (no such role ships
+    # today: every one who may create a case reads it; the page still asks policy.data_kinds)
+    from loomlight.registry import policy
+
+    real = policy.data_kinds
+    monkeypatch.setattr(policy, "data_kinds", lambda user, facility: real(user, facility) - {"biomass"})
+    client.force_login(world.users["manager"])
+    response = client.post(_url(world.own), {**POST, "radius_km": "100"})
+    body = response.content.decode()
+    assert response.status_code == 200 and response.context["supply"] == {"withheld": True}
+    assert "is not shared with you" in body and "Near Husk" not in body and "biomass_supply_" not in body
