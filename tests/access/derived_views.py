@@ -160,6 +160,9 @@ DERIVED: list[View] = [
     View("api:case_curve", query="scope=park&id=PARK", fmt="json"),
     View("api:case_curve", query="scope=programme&id=PROGRAMME", fmt="json"),
     View("api:case_curve", query="scope=country&id=VN", fmt="json"),
+    # the fuel-switch page (issue 19): the facility's boiler fuel (environmental) and its scope 1 (ghg), for who may
+    # create a business case for the facility (interventions.access.can_create: 403 or 404 otherwise)
+    View("biomass:switch", query="facility=FACILITY"),
     # the business-case pages (the same rule: interventions.access)
     View("interventions:list"),
     View("interventions:facility", lambda i: _facility(i)),
@@ -230,6 +233,8 @@ NOT_DERIVED: dict[str, str] = {
     "api:framework_list": "the frameworks an assessment answers (ids, versions, titles, counts of questions): no facility's data",
     "api:framework_questions": "a framework version's questions as published: no facility's data",
     "api:intervention_list": "the intervention catalogue (reference data, sourced): no facility's data",
+    "biomass:guide": "the public biomass guideline: the catalogue of biomass types and the shipped emission factors (reference data, sourced), no facility's data",
+    "biomass:guide_type": "one biomass type of the public guideline (reference data, sourced), no facility's data",
     "interventions:new": "the case builder: for who may create a case for the facility only (404/403 otherwise); "
                          "its figures are the facility's own year, to its own people",
     "interventions:edit": "the form of interventions:detail's inputs, for who may edit the case only (403 otherwise)",

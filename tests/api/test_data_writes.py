@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from loomlight.assessments.models import Action, Answer, AnswerFile, Assessment
 from loomlight.audit.models import AuditEvent
+from loomlight.biomass.models import Screening
 from loomlight.chemicals import services as chemicals
 from loomlight.chemicals.models import ChemicalProduct, ChemicalUse
 from loomlight.evidence.models import Evidence
@@ -104,6 +105,7 @@ def _state() -> dict:
         "business cases": list(BusinessCase.objects.order_by("pk").values()),
         "stage changes": list(StageChange.objects.order_by("pk").values()),
         "measured savings": list(MeasuredSavings.objects.order_by("pk").values()),
+        "biomass screenings": list(Screening.objects.order_by("pk").values()),
         "audit": AuditEvent.objects.count(),
     }
 
@@ -159,6 +161,27 @@ CASE_WRITERS = {"operator", "admin", "manager", "group_manager"}
 CASE_READERS = {"assessor", "park_operator", "data_entry"}
 
 
+@pytest.fixture
+def biomass(world, monkeypatch):
+    """Own Dyehouse's rice-husk stream with a draft screening (against the biomass tests' framework)."""
+    from loomlight.biomass import services as biomass
+    from tests.biomass.conftest import MINI as SCREENING
+
+    monkeypatch.setattr(biomass, "framework", lambda version=None: SCREENING)
+    manager = world.users["manager"]
+    supplier = biomass.supplier_create(by=manager, facility=world.own, data={"name": "Husk Co"})
+    stream = biomass.stream_create(by=manager, facility=world.own, data={"supplier": supplier, "biomass_type": "rice_husk"})
+    other = biomass.stream_create(by=manager, facility=world.own, data={"supplier": supplier, "biomass_type": "sawdust"})
+    return {"stream": other, "screening": biomass.screening_start(by=manager, stream=stream)}
+
+
+#: who records Own Dyehouse's biomass sourcing and answers its screenings (biomass.access); who completes them;
+#: who reads them but may not (the brand's consent does not name biomass, the park operator reads no tenant's: 404)
+BIOMASS_WRITERS = {"operator", "admin", "manager", "group_manager", "data_entry"}
+BIOMASS_COMPLETERS = BIOMASS_WRITERS - {"data_entry"}
+BIOMASS_READERS = {"assessor"}
+
+
 @dataclass
 class Route:
     method: str
@@ -170,6 +193,7 @@ class Route:
     files: dict = field(default_factory=dict)   # multipart uploads
     cycles: bool = False        # needs the ``cycles`` fixture (assessments in each state)
     cases: bool = False         # needs the ``business_cases`` fixture
+    biomass: bool = False       # needs the ``biomass`` fixture
     unknown_field: str = "subject_id"   # the field an outsider's unknown id is refused on (422)
     outsider: int = 404         # the status of a caller who sees nothing of it
 
@@ -245,6 +269,12 @@ ROUTES = {
     "case deleted": Route("delete", "/cases/{idea}", 204, CASE_WRITERS, CASE_READERS, cases=True),
     "savings measured": Route("post", "/cases/{implemented}/measured-savings", 201, CASE_WRITERS, CASE_READERS,
                               {"metric": "electricity_grid"}, cases=True),
+    "biomass screening started": Route("post", "/biomass/streams/{stream}/screenings", 201, BIOMASS_WRITERS, BIOMASS_READERS,
+                                       biomass=True),
+    "biomass screening answered": Route("patch", "/biomass/screenings/{screening}", 200, BIOMASS_WRITERS, BIOMASS_READERS,
+                                        {"answers": {"labour.processing": "yes"}}, biomass=True),
+    "biomass screening completed": Route("post", "/biomass/screenings/{screening}/complete", 200, BIOMASS_COMPLETERS,
+                                         BIOMASS_READERS | {"data_entry"}, {}, biomass=True),
 }
 
 
@@ -277,6 +307,8 @@ def test_access_matrix(api, world, data, name, who, request):
         data = {**data, **request.getfixturevalue("cycles")}
     if route.cases:
         data = {**data, **request.getfixturevalue("business_cases")}
+    if route.biomass:
+        data = {**data, **request.getfixturevalue("biomass")}
     if who:
         api.token(who)  # issuing a token is audited: before the state is taken
     before = _state()

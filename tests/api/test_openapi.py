@@ -74,6 +74,13 @@ V1_PATHS = {
     "/api/v1/cases/{case_id}/stage": {"post"},
     "/api/v1/cases/{case_id}/measured-savings": {"post"},
     "/api/v1/interventions": {"get"},
+    "/api/v1/biomass/streams": {"get"},
+    "/api/v1/biomass/streams/{stream_id}": {"get"},
+    "/api/v1/biomass/streams/{stream_id}/chain": {"get"},
+    "/api/v1/biomass/streams/{stream_id}/screenings": {"post"},
+    "/api/v1/biomass/screenings/{screening_id}": {"get", "patch"},
+    "/api/v1/biomass/screenings/{screening_id}/complete": {"post"},
+    "/api/v1/facilities/{facility_id}/biomass/supply": {"get"},
 }
 
 

@@ -54,6 +54,9 @@ for _unit in UNITS.values():
     KINDS[f"water_m3_per_{_unit}"] = _E
 # A facility page's main output and its intensity (inventories.selectors.facility_years)
 KINDS.update(output_unit=_E, output=_E, tco2e_per_output=_GE)
+# A facility's biomass supply weighted by the tonnes its monthly fuel data report (biomass.selectors.supply_risk)
+KINDS.update(biomass_tonnes=frozenset({"biomass", ENVIRONMENTAL}), biomass_tonnes_share=frozenset({"biomass", ENVIRONMENTAL}),
+             biomass_attention_share=frozenset({"biomass", ENVIRONMENTAL}))
 
 #: Suffixes of derived comparisons (``portfolio.year_on_year``): the kinds of the column compared; "_right" is
 #: the other side of a join's key.

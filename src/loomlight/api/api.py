@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Swagger
 
-from loomlight.api import errors, v1, v1_assessments, v1_cases, v1_chemicals, v1_environment, v1_evidence, v1_inventories, v1_reporting
+from loomlight.api import errors, v1, v1_assessments, v1_biomass, v1_cases, v1_chemicals, v1_environment, v1_evidence, v1_inventories, v1_reporting
 from loomlight.api.auth import BearerToken, SessionRead
 
 
@@ -51,3 +51,4 @@ api.add_router("/v1/", v1_evidence.router)
 api.add_router("/v1/", v1_inventories.router)
 api.add_router("/v1/", v1_assessments.router)
 api.add_router("/v1/", v1_cases.router)
+api.add_router("/v1/", v1_biomass.router)

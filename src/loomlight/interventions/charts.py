@@ -116,8 +116,9 @@ def explanation(result: dict) -> list[dict]:
 def _inputs_of(document: dict):
     """calc.finance.CaseInputs and the saving lines of a stored document, through interventions.document."""
     from loomlight.interventions import document as documents
+    from loomlight.interventions.services import APP_KEYS
 
-    return documents.parse({k: v for k, v in document.items() if k != "solar"})
+    return documents.parse({k: v for k, v in document.items() if k not in APP_KEYS})
 
 
 def uncertainty(document: dict) -> dict | None:

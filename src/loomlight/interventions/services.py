@@ -34,7 +34,7 @@ from loomlight.interventions.models import (
 from loomlight.registry.models import Facility, IndustrialPark, Organisation, OrganisationKind
 
 #: Keys of a case's document that are the app's own, not the ``loomlight case`` document's (kept, not evaluated).
-APP_KEYS = ("solar",)
+APP_KEYS = ("solar", "biomass_switch")   # biomass_switch: the fuel switch a case was opened from (biomass/switch.py)
 
 
 def _refuse(message: str, code: str, field: str = "__all__"):

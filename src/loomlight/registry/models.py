@@ -386,6 +386,7 @@ class DataKind(models.TextChoices):
     CHEMICALS = "chemicals", _("Chemical inventory")
     ASSESSMENTS = "assessments", _("Assessments")
     BUSINESS_CASES = "business_cases", _("Business cases")
+    BIOMASS = "biomass", _("Biomass sourcing")
 
 
 class ConsentTerms(models.Model):

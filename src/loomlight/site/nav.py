@@ -37,6 +37,7 @@ FACILITY_PAGES = (
     # a case is made of its own figures and the facility's environmental and GHG data (interventions.access.KINDS)
     ("cases", _("Business cases"), (DataKind.BUSINESS_CASES, DataKind.ENVIRONMENTAL, DataKind.GHG),
      "interventions:facility", None),
+    ("biomass", _("Biomass sourcing"), DataKind.BIOMASS, "biomass:facility", None),
 )
 
 

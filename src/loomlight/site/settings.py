@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "loomlight.notifications",
     "loomlight.assessments",
     "loomlight.interventions",
+    "loomlight.biomass",
     "loomlight.consultations",
     "loomlight.api",
     "loomlight.demo",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("notifications/", include("loomlight.notifications.urls")),
     path("assessments/", include("loomlight.assessments.urls")),
     path("cases/", include("loomlight.interventions.urls")),
+    path("biomass/", include("loomlight.biomass.urls")),
     path("consultations/", include("loomlight.consultations.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("operator/", admin.site.urls),
