@@ -30,6 +30,8 @@ class Ids:
     permit: int
     assessment: int = 0   # Own Dyehouse's facility environmental assessment (its comment is the assessments canary)
     case: int = 0         # Own Dyehouse's business case (its title is the business cases canary)
+    stream: int = 0       # Own Dyehouse's biomass supply stream (its supplier's name is the biomass canary)
+    screening: int = 0    # that stream's completed screening
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,19 @@ DERIVED: list[View] = [
     View("interventions:curve_download", lambda i: {"fmt": "xlsx"}, query="scope=programme&id=PROGRAMME", fmt="xlsx"),
     View("interventions:pipeline"),
     View("interventions:financier_export", fmt="xlsx"),
+    # biomass sourcing (issue 19): suppliers, streams, chains and screenings are of kind "biomass"; the tonnes that
+    # weight the supply come from the monthly fuel data (environmental): shown only with both (biomass.access)
+    View("biomass:home"),
+    View("biomass:facility", lambda i: _facility(i)),
+    View("biomass:stream", lambda i: {"pk": i.stream}),
+    View("biomass:screening", lambda i: {"pk": i.screening}),
+    View("biomass:portfolio"),
+    View("biomass:portfolio", query="rating=low"),
+    View("api:biomass_stream_list", fmt="json"),
+    View("api:biomass_stream_detail", lambda i: {"stream_id": i.stream}, fmt="json"),
+    View("api:biomass_chain", lambda i: {"stream_id": i.stream}, fmt="json"),
+    View("api:biomass_screening_detail", lambda i: {"screening_id": i.screening}, fmt="json"),
+    View("api:biomass_supply", lambda i: {"facility_id": i.facility}, fmt="json"),
 ]
 
 #: Routes that show no facility's derived data, and why.
@@ -251,4 +266,15 @@ NOT_DERIVED: dict[str, str] = {
     "consultations:period_close": "POST: closes a comment period",
     "consultations:comment_mark": "POST: marks a comment new, read or spam",
     "consultations:comment_redact": "POST: removes a comment's personal details",
+    "biomass:supplier_new": "the form to add a supplier: for who records the facility's biomass sourcing only (403/404 otherwise)",
+    "biomass:supplier_edit": "the form of a supplier: for who records the facility's biomass sourcing only (403/404 otherwise)",
+    "biomass:stream_new": "the form to add a supply stream: for who records the facility's biomass sourcing only",
+    "biomass:stream_edit": "the form of biomass:stream's stream: for who records the facility's biomass sourcing only",
+    "biomass:step_add": "POST: adds a step to a stream's chain",
+    "biomass:step_edit": "the form of one step of biomass:stream's chain: for who records the facility's biomass sourcing only",
+    "biomass:step_remove": "POST: removes a step",
+    "biomass:step_move": "POST: moves a step along the chain",
+    "biomass:screening_new": "POST: starts a screening",
+    "biomass:screening_edit": "the screening form of a draft: for who records the facility's biomass sourcing only "
+                              "(403 otherwise; a completed one redirects to biomass:screening)",
 }

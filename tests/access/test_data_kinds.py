@@ -44,7 +44,13 @@ CANARIES = {
     DataKind.ASSESSMENTS: ["Canary Answer Note K7", "Canary Verification V6", "Canary Action T8"],
     # a business case's title (its figures derive from environmental and GHG data too: interventions.access)
     DataKind.BUSINESS_CASES: ["Canary Case B5"],
+    # a biomass supplier's name and a step of its chain (the tonnes that weight the supply are columns of biomass
+    # and environmental: biomass_tonnes, analytics.kinds)
+    DataKind.BIOMASS: ["Canary Supplier M4", "Canary Collector M5"],
 }
+#: tonnes of rice husk Own Dyehouse reported for February: what its biomass supply is weighted by (a fuel input
+#: like the diesel, shown with a GHG figure's explanation, so not a canary of its own)
+BIOMASS_TONNES = 2500
 #: every column made of a kind: shown in pages as data-column, in JSON as keys, in files as headers
 LABELS = {field.name: str(field.verbose_name) for field in Inventory._meta.concrete_fields}
 
@@ -70,6 +76,20 @@ def _business_case(world):
     for stage in ("feasibility", "seeking_finance"):
         cases.case_stage_set(by=manager, case=case, stage=stage)
     return cases.case_share(by=manager, case=case, shared=True)
+
+
+def _biomass(world):
+    """Own Dyehouse's rice husk from a canary supplier through a canary collector, screened; its February
+    deliveries are in the monthly data (BIOMASS_TONNES)."""
+    from loomlight.biomass import services as biomass
+
+    manager = world.users["manager"]
+    supplier = biomass.supplier_create(by=manager, facility=world.own, data={"name": "Canary Supplier M4"})
+    stream = biomass.stream_create(by=manager, facility=world.own, data={"supplier": supplier, "biomass_type": "rice_husk"})
+    biomass.step_add(by=manager, stream=stream, data={"role": "collector", "name": "Canary Collector M5", "known": True})
+    screening = biomass.screening_start(by=manager, stream=stream)
+    screening = biomass.screening_complete(by=manager, screening=screening, screened_on=PERIOD)
+    return stream, screening
 
 
 def _verified_assessment(world):
@@ -107,6 +127,8 @@ def canary(world, django_capture_on_commit_callbacks):
             reporting.activity_value_set(by=manager, facility=world.own, period=PERIOD, metric=metric, value=value, unit=unit)
         reporting.activity_value_set(by=operator, facility=world.neighbour, period=PERIOD, metric="fuel_diesel",
                                      value=800, unit="L")
+        reporting.activity_value_set(by=manager, facility=world.own, period=PERIOD.replace(month=2),
+                                     metric="biomass_rice_husk", value=BIOMASS_TONNES, unit="tonne")
     event = sampling_event_create(by=manager, facility=world.own, shared_facility=None, sampled_on=PERIOD,
                                   sampling_point="discharge", discharge_type="indirect", laboratory="Canary Lab Q9")
     lab_result_set(by=manager, event=event, parameter="cod", unit="mg/L", value=917346)
@@ -125,10 +147,11 @@ def canary(world, django_capture_on_commit_callbacks):
                                    size=1, status="failed", error_count=1, created_by=manager,
                                    errors=[{"code": "not_a_number", "problem": "p", "fix": "f", "value": "x"}])
     assessment = _verified_assessment(world)
+    stream, screening = _biomass(world)
     world.ids = Ids(facility=world.own.pk, park=world.park.pk, programme=world.programme.pk,
                     organisation=world.group.pk, shared=world.cetp.pk, event=event.pk, shared_event=shared_event.pk,
                     evidence=evidence.pk, job=job.pk, permit=permit.pk, assessment=assessment.pk,
-                    case=_business_case(world).pk)
+                    case=_business_case(world).pk, stream=stream.pk, screening=screening.pk)
     world.canaries = {**CANARIES, DataKind.GHG: _markers_ghg(world)}
     return world
 

@@ -162,12 +162,10 @@ CASE_READERS = {"assessor", "park_operator", "data_entry"}
 
 
 @pytest.fixture
-def biomass(world, monkeypatch):
-    """Own Dyehouse's rice-husk stream with a draft screening (against the biomass tests' framework)."""
+def biomass(world):
+    """Own Dyehouse's rice-husk stream with a draft screening, and a sawdust stream not screened yet."""
     from loomlight.biomass import services as biomass
-    from tests.biomass.conftest import MINI as SCREENING
 
-    monkeypatch.setattr(biomass, "framework", lambda version=None: SCREENING)
     manager = world.users["manager"]
     supplier = biomass.supplier_create(by=manager, facility=world.own, data={"name": "Husk Co"})
     stream = biomass.stream_create(by=manager, facility=world.own, data={"supplier": supplier, "biomass_type": "rice_husk"})
@@ -272,7 +270,7 @@ ROUTES = {
     "biomass screening started": Route("post", "/biomass/streams/{stream}/screenings", 201, BIOMASS_WRITERS, BIOMASS_READERS,
                                        biomass=True),
     "biomass screening answered": Route("patch", "/biomass/screenings/{screening}", 200, BIOMASS_WRITERS, BIOMASS_READERS,
-                                        {"answers": {"labour.processing": "yes"}}, biomass=True),
+                                        {"answers": {"labour.safety": "managed"}}, biomass=True),
     "biomass screening completed": Route("post", "/biomass/screenings/{screening}/complete", 200, BIOMASS_COMPLETERS,
                                          BIOMASS_READERS | {"data_entry"}, {}, biomass=True),
 }

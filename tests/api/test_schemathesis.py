@@ -74,6 +74,8 @@ RULES_OF_THE_DATA = [re.compile(p) for p in (
     r"^Name the financier or the instrument|^Give the amount financed|^Give the date it was implemented|^The date it was implemented",
     r"^The amount is too large|^Only a case at the idea or feasibility|^Savings are measured|^No month (before|after) the implementation",
     r"^The baseline cannot be fitted|^The savings cannot be measured|^Give the number of the facility, park or programme",
+    # biomass sourcing (issue 19): one draft screening of a stream at a time, a completed one is locked
+    r"^A screening of this stream is already in progress|^A completed screening cannot be changed|^The screening date cannot be in the future",
 )]
 
 
@@ -101,7 +103,13 @@ def fuzz_world(world):
                                        created_by=world.users["manager"], result={"npv": 1.0},
                                        document={"country": "VN", "year": 2023, "capex": 1000, "lifetime_years": 5,
                                                  "discount_rate": 0.1, "savings": [{"money": 300}]})
-    world.records = {"event": event, "product": product, "assessment": assessment, "action": action, "case": case}
+    from loomlight.biomass import services as biomass
+
+    supplier = biomass.supplier_create(by=world.users["manager"], facility=world.own, data={"name": "Husk Co"})
+    stream = biomass.stream_create(by=world.users["manager"], facility=world.own, data={"supplier": supplier, "biomass_type": "rice_husk"})
+    screening = biomass.screening_start(by=world.users["manager"], stream=stream)
+    world.records = {"event": event, "product": product, "assessment": assessment, "action": action, "case": case,
+                     "stream": stream, "screening": screening}
     return world
 
 
@@ -134,6 +142,8 @@ def _choices(world) -> dict[str, list]:
         "assessment_id": [world.records["assessment"].pk, MISSING],
         "action_id": [world.records["action"].pk, MISSING],
         "case_id": [world.records["case"].pk, MISSING],
+        "stream_id": [world.records["stream"].pk, MISSING],
+        "screening_id": [world.records["screening"].pk, MISSING],
         "question": ["ems.policy", "ems.targets", "water.recycled", "water.sources", "unknown"],
         "framework_id": ["test_mini", "unknown"],
         "version": ["2026.1", "1.0"],

@@ -117,31 +117,40 @@ def test_a_bad_step_or_order_is_refused_and_the_chain_is_unchanged(stream, world
 
 def test_the_rollup_of_the_fixture_chain_hand_worked(stream):
     """Given producer (known, 120 km road), collector (unknown, 30 km waterway), trader (known, 50 km road):
-    known 1 step from the origin (the collector breaks it), 120 + 30 + 50 = 200 km, worst mode road, the
-    collector unknown."""
+    known 1 step from the origin (the collector breaks it); from the factory back only the trader is documented,
+    so the supplier names only itself; 2 intermediaries after the producer; 120 + 30 + 50 = 200 km; road and
+    waterway: mixed, the worst road; the collector unknown."""
     r = services.stream_rollup(stream)
     assert (r.steps, r.known_steps, r.fully_known, r.distance_km, r.mode, r.unknown_roles) == (
         3, 1, False, 200.0, "road", ("collector",))
+    assert (r.reach, r.intermediaries, r.mode_choice) == ("own_supplier_only", 2, "mixed")
 
 
-@pytest.mark.parametrize("steps, known, distance, mode", [
-    ([], 0, None, None),
-    ([chain.Step(1, "producer", False, 10, "road"), chain.Step(2, "trader", True, 5, "road")], 0, 15, "road"),
-    ([chain.Step(1, "producer", True, 10, "rail"), chain.Step(2, "trader", True, None, "sea")], 2, None, "rail"),
-    ([chain.Step(1, "producer", True, 10, "sea"), chain.Step(2, "trader", True, 5, "")], 2, 15, None),
-    ([chain.Step(2, "trader", True, 5, "waterway"), chain.Step(1, "producer", True, 10, "sea")], 2, 15, "waterway"),
+P, C, T = "producer", "collector", "trader"
+
+
+@pytest.mark.parametrize("steps, known, reach, intermediaries, distance, mode, choice", [
+    ([], 0, None, None, None, None, None),
+    ([chain.Step(1, P, False, 10, "road"), chain.Step(2, T, True, 5, "road")], 0, "own_supplier_only", 1, 15, "road", "truck"),
+    ([chain.Step(1, P, False, 10, "road"), chain.Step(2, C, True, 5, "road"), chain.Step(3, T, True, 5, "road")],
+     0, "first_collector", 2, 20, "road", "truck"),
+    ([chain.Step(1, P, True, 10, "rail"), chain.Step(2, T, True, None, "sea")], 2, "primary_producer", 1, None, "rail", "mixed"),
+    ([chain.Step(1, C, True, 10, "sea"), chain.Step(2, T, True, 5, "")], 2, "first_collector", None, 15, None, None),
+    ([chain.Step(2, T, True, 5, "waterway"), chain.Step(1, P, True, 10, "waterway")], 2, "primary_producer", 1, 15, "waterway", "barge"),
+    ([chain.Step(1, T, True, 5, "sea")], 1, "own_supplier_only", None, 5, "sea", None),
 ])
-def test_rollup_table(steps, known, distance, mode):
+def test_rollup_table(steps, known, reach, intermediaries, distance, mode, choice):
     r = chain.rollup(steps)
-    assert (r.known_steps, r.distance_km, r.mode) == (known, distance, mode)
+    assert (r.known_steps, r.reach, r.intermediaries, r.distance_km, r.mode, r.mode_choice) == (
+        known, reach, intermediaries, distance, mode, choice)
 
 
 # --- screenings --------------------------------------------------------------------------------------------
 
 def test_a_screening_starts_with_the_chains_answers_and_the_labour_of_an_unknown_step_unknown(stream, world):
     screening = services.screening_start(by=world.users["manager"], stream=stream)
-    assert screening.answers == {"traceability.known_steps": 1.0, "traceability.origin_known": "yes",
-                                 "transport.distance_km": 200.0, "transport.mode": "road"}
+    assert screening.answers == {"origin.chain_known": "own_supplier_only", "origin.intermediaries": 2.0,
+                                 "transport.distance": 200.0, "feedstock.transport_mode": "mixed"}
     assert sorted(screening.from_chain) == sorted(screening.answers)
     assert (screening.framework_id, screening.framework_version, screening.status) == ("biomass_screening", "test.1", "draft")
     assert screening.framework_hash == services.framework().content_hash
@@ -153,50 +162,61 @@ def test_answers_are_checked_all_or_nothing_naming_the_question(stream, world):
     screening = services.screening_start(by=manager, stream=stream)
     with pytest.raises(ValidationError) as exc:
         services.screening_answer(by=manager, screening=screening,
-                                  answers={"labour.collection": "yes", "certification.scheme": "pefc", "nope.q": "1"})
+                                  answers={"labour.safety": "managed", "certification.scheme": "pefc", "nope.q": "1"})
     assert {"certification.scheme", "nope.q"} <= set(exc.value.message_dict)
     screening.refresh_from_db()
-    assert "labour.collection" not in screening.answers and _events("screening") == ["create"]
+    assert "labour.safety" not in screening.answers and _events("screening") == ["create"]
 
 
 def test_an_answer_changed_by_hand_is_no_longer_from_the_chain(stream, world):
     manager = world.users["manager"]
     screening = services.screening_start(by=manager, stream=stream)
-    services.screening_answer(by=manager, screening=screening, answers={"transport.distance_km": "90"})
+    services.screening_answer(by=manager, screening=screening, answers={"transport.distance": "90"})
     screening.refresh_from_db()
-    assert screening.answers["transport.distance_km"] == 90.0
-    assert "transport.distance_km" not in screening.from_chain and "transport.mode" in screening.from_chain
+    assert screening.answers["transport.distance"] == 90.0
+    assert "transport.distance" not in screening.from_chain and "feedstock.transport_mode" in screening.from_chain
 
 
 def test_complete_rates_with_the_engine_unknown_stays_unknown(stream, world):
-    """Given the chain's answers (1 step known → medium; 200 km → medium; road → medium) and nothing on labour or
-    certification, then traceability medium, transport medium, labour unknown, certification unknown: overall
-    unknown (never low), and the missing answers are labour.collection, labour.processing, certification.scheme."""
+    """Given the chain's answers, the chain's reach corrected by hand to the first collector (medium), 2
+    intermediaries (low), 200 km (medium), mixed transport (medium), and nothing on labour or certification:
+    feedstock medium, origin medium, transport medium, labour unknown, certification unknown; overall unknown
+    (never low), and the missing answers are what to ask the supplier."""
     manager = world.users["manager"]
     screening = services.screening_start(by=manager, stream=stream)
+    services.screening_answer(by=manager, screening=screening, answers={"origin.chain_known": "first_collector"})
     done = services.screening_complete(by=manager, screening=screening, screened_on=datetime.date(2025, 6, 1))
     assert done.overall == "unknown" and done.status == "completed" and done.screened_on == datetime.date(2025, 6, 1)
     ratings = {c["id"]: c["rating"] for c in done.result["criteria"]}
-    assert ratings == {"traceability": "medium", "transport": "medium", "labour": "unknown", "certification": "unknown"}
-    assert done.result["missing"] == ["labour.collection", "labour.processing", "certification.scheme"]
+    assert ratings == {"feedstock": "medium", "origin": "medium", "transport": "medium", "labour": "unknown",
+                       "certification": "unknown"}
+    assert done.result["missing"] == ["labour.child_forced", "labour.safety", "certification.scheme"]
     mitigations = {q["id"]: q["mitigation"] for c in done.result["criteria"] for q in c["questions"]}
-    assert mitigations["transport.mode"] == {"en": "Consider waterway or rail."}
-    assert _events("screening") == ["create", "update"]
+    assert mitigations["feedstock.transport_mode"] == {"en": "Consider barge or rail."} and mitigations["origin.intermediaries"] == {}
+    assert _events("screening") == ["create", "update", "update"]
+
+
+def test_the_chains_high_risk_reach_makes_it_high(stream, world):
+    """Only its own supplier named (high) outranks the unknowns: overall high."""
+    manager = world.users["manager"]
+    done = services.screening_complete(by=manager, screening=services.screening_start(by=manager, stream=stream))
+    assert done.overall == "high" and {c["id"]: c["rating"] for c in done.result["criteria"]}["origin"] == "high"
 
 
 def test_a_knockout_makes_it_high(stream, world):
     manager = world.users["manager"]
     screening = services.screening_start(by=manager, stream=stream)
     services.screening_answer(by=manager, screening=screening, answers={
-        "labour.collection": "no", "labour.processing": "yes", "certification.scheme": "fsc"})
+        "origin.chain_known": "primary_producer", "labour.child_forced": "evidence", "labour.safety": "managed",
+        "certification.scheme": "fsc"})
     done = services.screening_complete(by=manager, screening=screening)
-    assert done.overall == "high" and done.result["knockouts"] == ["labour.collection"]
+    assert done.overall == "high" and done.result["knockouts"] == ["labour.child_forced"]
 
 
 def test_data_entry_answers_but_does_not_complete(stream, world):
     entry = world.users["data_entry"]
     screening = services.screening_start(by=entry, stream=stream)
-    services.screening_answer(by=entry, screening=screening, answers={"labour.processing": "yes"})
+    services.screening_answer(by=entry, screening=screening, answers={"labour.safety": "managed"})
     with pytest.raises(PermissionDenied):
         services.screening_complete(by=entry, screening=screening)
     screening.refresh_from_db()
@@ -210,7 +230,7 @@ def test_a_completed_screening_is_locked_and_a_second_draft_is_refused(stream, w
         services.screening_start(by=manager, stream=stream)
     services.screening_complete(by=manager, screening=screening)
     with pytest.raises(ValidationError) as exc:
-        services.screening_answer(by=manager, screening=screening, answers={"labour.processing": "yes"})
+        services.screening_answer(by=manager, screening=screening, answers={"labour.safety": "managed"})
     assert "status" in exc.value.message_dict
     assert Screening.objects.count() == 1
 
@@ -226,25 +246,40 @@ def test_a_future_screening_date_is_refused(stream, world):
 
 
 def test_a_repeat_copies_the_answers_and_takes_the_chain_as_it_is_now(stream, world):
-    """The supplier improves: the collector is documented and the processing answer was given. The repeat keeps
-    the hand answers, takes the chain's new answers (3 steps known), and the rating improves."""
+    """The supplier improves: the collector is documented. The repeat keeps the hand answers, takes the chain's
+    new answers (named back to the primary producer), and the rating goes from high to low."""
     manager = world.users["manager"]
     first = services.screening_start(by=manager, stream=stream)
-    services.screening_answer(by=manager, screening=first, answers={"labour.collection": "yes", "labour.processing": "yes",
-                                                                   "certification.scheme": "none"})
+    services.screening_answer(by=manager, screening=first, answers={"labour.child_forced": "none_audited",
+                                                                   "labour.safety": "managed", "certification.scheme": "none"})
     first = services.screening_complete(by=manager, screening=first, screened_on=datetime.date(2025, 1, 10))
-    assert first.overall == "medium"
-    # the labour answer of a collection step that is unknown: the chain says it cannot be known
+    assert first.overall == "high"
+    # while the collector is undocumented, the chain says the labour answers cannot be known: they start empty
     second = services.screening_start(by=manager, stream=stream)
-    assert "labour.collection" not in second.answers and second.answers["labour.processing"] == "yes"
+    assert "labour.child_forced" not in second.answers and second.answers["certification.scheme"] == "none"
     services.screening_delete(by=manager, screening=second)
     collector = ChainStep.objects.get(stream=stream, role="collector")
     services.step_update(by=manager, step=collector, data={"known": True, "name": "Cho Moi collectors"})
     third = services.screening_start(by=manager, stream=stream)
     assert third.previous_id == first.pk
-    assert third.answers["traceability.known_steps"] == 3.0 and third.answers["labour.collection"] == "yes"
-    services.screening_answer(by=manager, screening=third, answers={"certification.scheme": "fsc", "transport.distance_km": 80,
-                                                                   "transport.mode": "waterway"})
+    assert third.answers["origin.chain_known"] == "primary_producer" and third.answers["labour.child_forced"] == "none_audited"
+    services.screening_answer(by=manager, screening=third, answers={"certification.scheme": "fsc", "transport.distance": 80,
+                                                                   "feedstock.transport_mode": "barge"})
     third = services.screening_complete(by=manager, screening=third, screened_on=datetime.date(2025, 9, 1))
     assert third.overall == "low"
     assert _events("screening") == ["create", "update", "update", "create", "delete", "create", "update", "update"]
+
+
+def test_the_shipped_framework_takes_the_chains_answers(stream, world, monkeypatch):
+    """Against the shipped biomass_screening (not the tests' one): the chain pre-fills its questions, and a
+    completed screening with only those is rated: only its own supplier named is high there too."""
+    from loomlight.calc.assessment.builtin import builtin
+
+    monkeypatch.setattr(services, "framework", lambda version=None: builtin("biomass_screening", version))
+    manager = world.users["manager"]
+    screening = services.screening_start(by=manager, stream=stream)
+    assert screening.framework_version == builtin("biomass_screening").version
+    assert screening.answers == {"origin.chain_known": "own_supplier_only", "origin.intermediaries": 2.0,
+                                 "transport.distance": 200.0, "feedstock.transport_mode": "mixed"}
+    done = services.screening_complete(by=manager, screening=screening)
+    assert done.overall == "high" and "labour.child_forced" in done.result["missing"]

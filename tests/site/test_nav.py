@@ -70,7 +70,7 @@ def test_a_facility_links_only_the_data_pages_the_viewer_may_open(world):
     keys = {name: [link.key for link in facility_links(world.users[name], world.own, year=2024)]
             for name in ("manager", "brand", "financier", "park_operator")}
     # then each sees the pages of the kinds they may read, and no other
-    assert keys == {"manager": ["dashboard", "data", "emissions", "wastewater", "chemicals", "cases"],
+    assert keys == {"manager": ["dashboard", "data", "emissions", "wastewater", "chemicals", "cases", "biomass"],
                     "brand": ["dashboard", "data"], "financier": ["emissions"], "park_operator": []}
     # and the financier's link opens on the year they were reading
     assert facility_links(financier, world.own, year=2024)[0].url == reverse("inventories:facility_year",

@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from loomlight.api.schemas import DATE, Id, In, Page, PageQuery, described
 from loomlight.api.v1 import READ_ERRORS, WRITE_ERRORS, _page, _visible
+from loomlight.api.v1_assessments import ANSWERS   # the same answers as an assessment's (one engine)
 from loomlight.biomass import access, selectors, services
 from loomlight.biomass.models import ChainStep, Screening, SupplyStream
 
@@ -55,6 +56,10 @@ class BiomassRollupOut(Schema):
     distance_km: float | None = Field(..., description="Σ of the steps' distances [km]; null when any is unknown.")
     mode: str | None = Field(..., description="The worst mode along the chain; null when any is unknown.")
     unknown_roles: list[str]
+    reach: str | None = Field(..., description="How far back the supplier names the origin: primary_producer, "
+                                               "first_collector or own_supplier_only; null without steps.")
+    intermediaries: int | None = Field(..., description="Steps after a producer origin; null when the origin is not a producer.")
+    mode_choice: str | None = Field(..., description="truck, barge, rail or mixed; null when a mode is unknown.")
 
 
 class BiomassStreamOut(Schema):
@@ -106,7 +111,7 @@ class BiomassStreamSupplyOut(Schema):
     rating: str
     tonnes: float | None
     share_used: float | None
-    flags: list[str] = Field(..., description="split_equally, not_reported, not_in_mass.")
+    supply_flags: list[str] = Field(..., description="split_equally, not_reported, not_in_mass.")
 
 
 class BiomassSupplyOut(Schema):
@@ -129,7 +134,9 @@ class BiomassStreamFilters(PageQuery):
 
 
 class BiomassAnswersIn(In):
-    answers: dict[str, Any] = Field(..., description="Question id -> answer (null or empty clears one); checked by the framework.")
+    answers: described(dict[str, Any], ANSWERS) = Field(..., description="Question id -> answer: \"yes\"/\"no\", a choice code, "
+                                                     "a list of codes, a number; \"\" or null clears it. Checked by the "
+                                                     "framework, all or nothing.")
 
 
 class BiomassCompleteIn(In):
@@ -242,7 +249,7 @@ def biomass_supply(request, facility_id: int):
             "attention_share": risk.attention_share,
             "by_rating": [{"rating": b, **risk.by_rating[b]} for b in selectors.BUCKETS],
             "streams": [{"stream": r.stream.pk, "rating": r.rating, "tonnes": r.tonnes, "share_used": r.share_used,
-                         "flags": list(r.flags)} for r in risk.streams]}
+                         "supply_flags": list(r.flags)} for r in risk.streams]}
 
 
 # --- writes -------------------------------------------------------------------------------------------------

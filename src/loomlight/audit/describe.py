@@ -58,6 +58,10 @@ KINDS = [
     ("api.apitoken", _("API tokens")),
     ("auth.user", _("Logins and passwords")),
     ("accounts.address", _("Client addresses")),
+    ("biomass.supplier", _("Biomass suppliers")),
+    ("biomass.supplystream", _("Biomass supply streams")),
+    ("biomass.chainstep", _("Value-chain steps")),
+    ("biomass.screening", _("Biomass screenings")),
 ]
 
 #: How a change came in (code, label, the ``via`` values it covers).
@@ -83,6 +87,8 @@ HIDDEN_BY_TYPE = {
     "wastewater.labresult": {"event", "parameter"},
     "wastewater.permitlimit": {"permit", "parameter"},
     "wastewater.intakelimit": {"parameter"},
+    # a screening's framework is its version (shown); the hash and which answers came from the chain are machinery
+    "biomass.screening": {"framework_hash", "from_chain"},
 }
 #: A number and the field holding its unit: shown together ("320,000 kWh"); the unit field is not shown alone.
 UNITS = {

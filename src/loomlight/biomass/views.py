@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -31,9 +32,15 @@ def _language() -> str:
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    """The messages by field; those of no field under "form" (a template cannot read "__all__")."""
     if hasattr(exc, "error_dict"):
-        return {f: [str(m) for m in ms] for f, ms in exc.message_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
+        return {("form" if f == "__all__" else f): [str(m) for m in ms] for f, ms in exc.message_dict.items()}
+    return {"form": [str(m) for m in exc.messages]}
+
+
+def _an_id(value: str) -> bool:
+    """An id a database can look up (digits, at most nine: a longer number overflows SQLite's integer)."""
+    return value.isascii() and value.isdigit() and len(value) <= 9
 
 
 def _facility(user, pk):
@@ -91,10 +98,8 @@ def _typical_risks(code: str, stages) -> list[dict]:
 
 @login_required
 def supply_home(request):
-    """The viewer's facilities with biomass sourcing: straight to the one when there is one."""
+    """The facilities whose biomass sourcing the viewer reads, each with its supply at a glance."""
     facilities = list(access.facilities_readable(request.user).order_by("name")[:500])
-    if len(facilities) == 1:
-        return redirect("biomass:facility", facilities[0].pk)
     writable = set(access.facilities_writable(request.user).values_list("pk", flat=True))
     return render(request, "biomass/home.html", {"facilities": facilities, "writable": writable})
 
@@ -168,7 +173,7 @@ def _stream_data(request, facility) -> dict:
     data = _posted(request, STREAM_FIELDS)
     if "supplier" in data:
         sid = data["supplier"]
-        data["supplier"] = facility.biomass_suppliers.filter(pk=int(sid)).first() if sid.isdigit() else None
+        data["supplier"] = facility.biomass_suppliers.filter(pk=int(sid)).first() if _an_id(sid) else None
     if request.POST.get("has_active"):
         data["active"] = bool(request.POST.get("active"))
     return data
@@ -263,7 +268,7 @@ def step_add(request, pk):
     position = request.POST.get("position", "")
     try:
         services.step_add(by=request.user, stream=stream, data=_step_data(request),
-                          position=int(position) if position.isdigit() else None)
+                          position=int(position) if _an_id(position) else (position or None))
     except ValidationError as exc:
         return stream_detail(request, pk, step_errors=_errors(exc), status=400)
     messages.success(request, _("Step added."))
@@ -369,7 +374,11 @@ def screening_edit(request, pk):
         return redirect("biomass:screening", screening.pk)
     if not access.can_write(request.user, facility):
         raise PermissionDenied
-    tree = services.framework_of(screening)
+    try:
+        tree = services.framework_of(screening)
+    except ValidationError as exc:   # the shipped version no longer gives its hash: a new screening is needed
+        messages.error(request, " ".join(m for ms in _errors(exc).values() for m in ms))
+        return redirect("biomass:stream", screening.stream_id)
     errors, posted = {}, None
     if request.method == "POST":
         posted = request.POST
@@ -378,11 +387,16 @@ def screening_edit(request, pk):
             if f"q-{q.id}" in request.POST or f"p-{q.id}" in request.POST:
                 answers[q.id] = (";".join(request.POST.getlist(f"q-{q.id}")) if q.type == "multiple_choice"
                                  else request.POST.get(f"q-{q.id}", ""))
+        complete = request.POST.get("action") == "complete"
+        if complete and not access.can_complete(request.user, facility):
+            raise PermissionDenied
         try:
-            services.screening_answer(by=request.user, screening=screening, answers=answers)
-            if request.POST.get("action") == "complete":
-                services.screening_complete(by=request.user, screening=screening,
-                                            screened_on=request.POST.get("screened_on") or None)
+            with transaction.atomic():   # the answers and the completion together, or neither
+                services.screening_answer(by=request.user, screening=screening, answers=answers)
+                if complete:
+                    services.screening_complete(by=request.user, screening=screening,
+                                                screened_on=request.POST.get("screened_on") or None)
+            if complete:
                 messages.success(request, _("Screening completed."))
                 return redirect("biomass:screening", screening.pk)
             messages.success(request, _("Draft saved."))
@@ -392,6 +406,7 @@ def screening_edit(request, pk):
         screening.refresh_from_db()
     return render(request, "biomass/screening_form.html", {
         "screening": screening, "stream": screening.stream, "facility": facility, "title": text_in(tree.title, _language()),
+        "type_name": _type_name(screening.stream.biomass_type),
         "sections": _sections(tree, screening, posted, errors), "errors": errors,
         "can_complete": access.can_complete(request.user, facility),
     }, status=400 if errors else 200)
@@ -404,12 +419,14 @@ def screening_detail(request, pk):
     if screening.status == ScreeningStatus.DRAFT and access.can_write(request.user, facility):
         return redirect("biomass:screening_edit", screening.pk)
     language = _language()
-    result = screening.result if screening.status == ScreeningStatus.COMPLETED else services.rate(screening)
+    result, texts = screening.result, {}
     try:
         tree = services.framework_of(screening)
         texts = {qid: text_in(q.text, language) for qid, q in tree.questions.items()}
-    except ValidationError:
-        texts = {}
+        if screening.status != ScreeningStatus.COMPLETED:
+            result = services.rate(screening)   # a draft's rating as it stands, for a reader who does not answer
+    except ValidationError:   # the version it answered is no longer shipped as it was: the stored result, ids for texts
+        pass
 
     def pick(text):
         return (text or {}).get(language) or (text or {}).get("en", "")
@@ -420,6 +437,7 @@ def screening_detail(request, pk):
                 for c in result.get("criteria", [])]
     return render(request, "biomass/screening.html", {
         "screening": screening, "stream": screening.stream, "facility": facility, "criteria": criteria,
+        "type_name": _type_name(screening.stream.biomass_type),
         "overall": result.get("overall"), "missing": [(qid, texts.get(qid, qid)) for qid in result.get("missing", [])],
         "knockouts": result.get("knockouts", []), "internal": access.can_read_internal(request.user, facility),
     })
@@ -437,7 +455,7 @@ def portfolio(request):
     if rating in (*Rating.values, "not_screened"):
         filters["rating"] = rating
     programme = request.GET.get("programme", "")
-    if programme.isdigit():
+    if _an_id(programme):
         filters["programme"] = int(programme)
     found = selectors.portfolio(request.user, filters)
     return render(request, "biomass/portfolio.html", {
