@@ -36,9 +36,8 @@ VIA = "demo"
 BIOMASS_METRICS = ("biomass_wood_chips", "biomass_rice_husk")
 COAL_METRIC = "coal_bituminous"
 BRAND = "Verdalia Apparel"  # demo/generator.py BRANDS[0], the demo brand's organisation
-#: The day the demo manager's facility began sharing its biomass sourcing with the brand (demo assumption).
-BIOMASS_CONSENT_FROM = datetime.date(2025, 11, 1)
-BIOMASS_CONSENT_KINDS = ("profile", "environmental", "biomass")
+#: The switch case was opened this many days before the build (demo assumption).
+SWITCH_OPENED_DAYS = 20
 
 
 @dataclass(frozen=True)
@@ -254,11 +253,19 @@ def plan_biomass(demo, today: datetime.date) -> BiomassDemo:
                        period_closes=today + datetime.timedelta(days=PERIOD_CLOSES_DAYS), comments=comments)
 
 
-def biomass_consent(manager_facility: str, granted_by: str = "manager"):
-    """The demo manager's consent naming ``biomass`` (and environmental, for the tonnes) to the demo brand."""
-    from loomlight.demo.generator import ConsentPlan
+def with_biomass_consent(consents: tuple, manager_facility: str) -> tuple:
+    """The plan's consents with ``biomass`` (and ``environmental``, for the tonnes, where it is not named yet) added
+    to the demo manager's active consent to the demo brand, so that the brand's portfolio shows that facility's
+    sourcing."""
+    from dataclasses import replace
 
-    return ConsentPlan(manager_facility, BRAND, BIOMASS_CONSENT_KINDS, BIOMASS_CONSENT_FROM, None, granted_by)
+    out, done = [], False
+    for c in consents:
+        if not done and c.facility == manager_facility and c.grantee == BRAND and not c.revoked:
+            added = tuple(k for k in ("environmental", "biomass") if k not in c.data_kinds)
+            c, done = replace(c, data_kinds=(*c.data_kinds, *added)), True
+        out.append(c)
+    return tuple(out)
 
 
 def _place(facility) -> str:
@@ -288,8 +295,10 @@ def write_biomass(demo, facilities: dict, users: dict, programme, today: datetim
         by = users["manager"] if s.facility == manager_facility else users["admin"]
         dated += _write_stream(s, facilities[s.facility], by, today)
     if plan_.switch_facility is not None:
-        _write_switch(facilities[plan_.switch_facility], users["admin"])
-    dated += _write_consultation(plan_, users, programme)
+        case = _write_switch(facilities[plan_.switch_facility], users["admin"])
+        if case is not None:
+            _date_case(case, today - datetime.timedelta(days=SWITCH_OPENED_DAYS), today)
+    _write_consultation(plan_, users, programme)
     _date_records(dated, today)
     return plan_
 
@@ -351,7 +360,21 @@ def _write_switch(facility, by):
                                 document=switch.case_input(doc, out, SWITCH_CASE), via=VIA)
 
 
-def _write_consultation(plan_: BiomassDemo, users: dict, programme) -> list:
+def _date_case(case, day: datetime.date, today: datetime.date) -> None:
+    """Move the switch case's creation (its record, its first stage change, its audit events) to ``day``."""
+    from loomlight.audit.models import AuditEvent
+    from loomlight.demo.periodic import build_start
+
+    at = min(datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC),
+             build_start(today) - datetime.timedelta(hours=1))
+    type(case).objects.filter(pk=case.pk).update(created_at=at, updated_at=at, computed_at=at)
+    case.stage_changes.update(at=at)
+    AuditEvent.objects.filter(object_type=case._meta.label_lower, object_id=str(case.pk), via=VIA).update(at=at)
+
+
+def _write_consultation(plan_: BiomassDemo, users: dict, programme) -> None:
+    """The guideline (the programme admin its author), its open period, and the public comments, each sent on its
+    planned day (``comment_submit``'s ``now``)."""
     from loomlight.consultations import services
 
     admin = users["admin"]
@@ -361,7 +384,6 @@ def _write_consultation(plan_: BiomassDemo, users: dict, programme) -> list:
     period = services.period_create(by=admin, guideline=guideline, title="Public comments on the biomass guideline",
                                     opens_at=opens, closes_at=closes, via=VIA,
                                     intro="Comments on the draft Sustainable Biomass Guidelines of the alliance.")
-    dated = []
     for i, c in enumerate(plan_.comments):
         at = datetime.datetime.combine(c.day, datetime.time(10, 30), tzinfo=datetime.UTC)
         comment = services.comment_submit(period=period, section=c.section, body=c.body, name=c.name,
@@ -369,7 +391,6 @@ def _write_consultation(plan_: BiomassDemo, users: dict, programme) -> list:
                                           client_address=f"192.0.2.{10 + i}", now=at)   # TEST-NET-1 addresses
         if c.redact:
             services.comment_redact(by=admin, comment=comment, now=at + datetime.timedelta(days=2), via=VIA)
-    return dated
 
 
 def _date_records(dated: list, today: datetime.date) -> None:

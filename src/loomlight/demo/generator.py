@@ -444,7 +444,7 @@ def plan(seed: int = DEFAULT_SEED, today: datetime.date | None = None) -> DemoPl
     consents, manager_facility = _plan_consents(rng, facilities)
     consents += _plan_recent_consents(random.Random(f"{seed}:recent consents"), facilities, consents, today)
     users = _plan_users(manager_facility)
-    consents += (_biomass_consent(manager_facility),)
+    consents = _with_biomass_consent(consents, manager_facility)
     return DemoPlan(
         programme=ProgrammePlan(**PROGRAMME),
         organisations=_plan_organisations(),
@@ -939,10 +939,10 @@ def _write(demo: DemoPlan, *, with_passwords: bool, today: datetime.date) -> Non
     _write_biomass(demo, users, facilities, programme, today)
 
 
-def _biomass_consent(manager_facility: str) -> ConsentPlan:
-    from loomlight.demo.biomass import biomass_consent
+def _with_biomass_consent(consents: tuple, manager_facility: str) -> tuple:
+    from loomlight.demo.biomass import with_biomass_consent
 
-    return biomass_consent(manager_facility)
+    return with_biomass_consent(consents, manager_facility)
 
 
 def _write_biomass(demo: DemoPlan, users: dict, facilities: dict, programme, today: datetime.date) -> None:
