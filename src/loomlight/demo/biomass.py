@@ -151,7 +151,8 @@ MIXES = {
         (("cashew", 1.0),),
     ),
 }
-#: The profiles screened twice (a poorer first screening, then the one answered above) [months before the build].
+#: The profiles screened twice (a poorer first screening, then the one answered above), and when each screening was
+#: made [months before the build] (demo assumptions).
 REPEATED = ("cashew", "pellets")
 FIRST_SCREENING_MONTHS, SECOND_SCREENING_MONTHS = (7, 9), (1, 2)
 ONE_SCREENING_MONTHS = (1, 8)
