@@ -290,6 +290,8 @@ def test_consents_to_exactly_two_brands(demo):
 
 
 def test_the_audit_trail_records_the_demo(demo):
+    from loomlight.biomass.models import ChainStep, Screening, Supplier, SupplyStream
+    from loomlight.consultations.models import GuidelineSection
     from loomlight.interventions.models import BusinessCase, MeasuredSavings, StageChange
     from loomlight.reporting.models import ReportingPeriod
 
@@ -311,8 +313,16 @@ def test_the_audit_trail_records_the_demo(demo):
         # each business case created and moved on (tests/demo/test_cases.py reads them), its savings measured
         "interventions.businesscase": BusinessCase.objects.count() + StageChange.objects.exclude(from_stage="").count(),
         "interventions.measuredsavings": MeasuredSavings.objects.count(),
+        # the biomass part (demo/biomass.py; tests/demo/test_biomass.py reads it): each record created, each
+        # screening started, answered and completed; the guideline created and its author named, its sections, its
+        # comment period, the removal of one comment's personal details (the comments came by the public form)
+        "biomass.supplier": Supplier.objects.count(), "biomass.supplystream": SupplyStream.objects.count(),
+        "biomass.chainstep": ChainStep.objects.count(), "biomass.screening": 3 * Screening.objects.count(),
+        "consultations.guideline": 2, "consultations.guidelinesection": GuidelineSection.objects.count(),
+        "consultations.commentperiod": 1, "consultations.comment": 1,
     }
     actors = Counter(events.exclude(object_type="reporting.reportingperiod").exclude(object_type__startswith="interventions.")
+                     .exclude(object_type__startswith="biomass.").exclude(object_type__startswith="consultations.")
                      .values_list("actor__username", flat=True))
     # the manager grants two consents, revokes one and records its facility's route; the park operator shares its
     # central plant's results and records the plant's route, permit (1 + 7 limits) and 6 intake limits; the
@@ -324,7 +334,13 @@ def test_the_audit_trail_records_the_demo(demo):
     assert Counter(reporting.values_list("actor__username", flat=True)) == {
         "manager": manager_months, "dataentry": states["submitted"] + states["verified"] + states["returned"] - manager_months,
         "assessor": states["verified"] + states["returned"]}
-    assert not AuditEvent.objects.exclude(via="demo").exists()
+    # the biomass records of the manager's facility by its manager, the others' and the guideline's by the admin
+    biomass = Counter(events.filter(object_type__startswith="biomass.").values_list("actor__username", flat=True))
+    assert set(biomass) == {"manager", "admin"} and sum(biomass.values()) == sum(
+        n for kind, n in by_type.items() if kind.startswith("biomass."))
+    assert set(events.filter(object_type__startswith="consultations.").values_list("actor__username", flat=True)) == {"admin"}
+    # only the public comments are not the demo's writes
+    assert set(AuditEvent.objects.exclude(via="demo").values_list("object_type", "via")) == {("consultations.comment", "public")}
 
 
 # --- passwords ----------------------------------------------------------------------

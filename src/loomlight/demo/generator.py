@@ -444,6 +444,7 @@ def plan(seed: int = DEFAULT_SEED, today: datetime.date | None = None) -> DemoPl
     consents, manager_facility = _plan_consents(rng, facilities)
     consents += _plan_recent_consents(random.Random(f"{seed}:recent consents"), facilities, consents, today)
     users = _plan_users(manager_facility)
+    consents = _with_biomass_consent(consents, manager_facility)
     return DemoPlan(
         programme=ProgrammePlan(**PROGRAMME),
         organisations=_plan_organisations(),
@@ -935,6 +936,21 @@ def _write(demo: DemoPlan, *, with_passwords: bool, today: datetime.date) -> Non
     _write_series(demo, today, since=None, cases_day=today)
     _write_assessments(demo, users, facilities, parks, today)
     _write_cases(demo, users, facilities, parks, programme, today)
+    _write_biomass(demo, users, facilities, programme, today)
+
+
+def _with_biomass_consent(consents: tuple, manager_facility: str) -> tuple:
+    from loomlight.demo.biomass import with_biomass_consent
+
+    return with_biomass_consent(consents, manager_facility)
+
+
+def _write_biomass(demo: DemoPlan, users: dict, facilities: dict, programme, today: datetime.date) -> None:
+    """The biomass part (demo/biomass.py): suppliers, streams, screenings, a fuel switch, the guideline's comment
+    period; after the months and the business cases."""
+    from loomlight.demo.biomass import write_biomass
+
+    write_biomass(demo, facilities, users, programme, today)
 
 
 def _write_assessments(demo: DemoPlan, users: dict, facilities: dict, parks: dict, today: datetime.date) -> None:
