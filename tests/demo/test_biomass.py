@@ -122,3 +122,16 @@ def test_the_brand_sees_only_the_facility_consenting_to_biomass(demo):
     assert portfolio.withheld and portfolio.totals is None   # one facility: below the threshold, no totals
     # the admin reads every facility with streams
     assert len(selectors.portfolio(user("admin")).rows) == SupplyStream.objects.values("facility").distinct().count()
+
+
+def test_biomass_months_are_reported_in_tonnes_so_the_supply_is_weighted(demo):
+    # demo/periodic.py: a biomass boiler's month is stored as the tonnes of its delivery notes, converted to energy
+    # with the shipped IPCC NCV as the reporting service converts it (Wood/Wood Waste 15.6, Other Primary Solid
+    # Biomass 11.6 GJ/t, reference/fuel_properties.csv); the facility's supply is then weighted by those tonnes
+    month = ActivityValue.objects.filter(metric="biomass_rice_husk").first()
+    assert month.original_unit == "t" and month.unit == "GJ"
+    assert abs(month.value - month.original_value * 11.6) < 0.01 and month.conversion
+    facility = SupplyStream.objects.filter(active=True).select_related("facility").first().facility
+    supply = selectors.supply_risk(facility, user("admin"), today=DAY)
+    assert supply.tonnes_total and supply.tonnes_total > 0 and supply.headline is not None
+    assert abs(sum(r.tonnes for r in supply.streams if r.tonnes is not None) - supply.tonnes_total) < 1e-6

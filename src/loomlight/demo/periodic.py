@@ -104,9 +104,11 @@ def write_monthly(demo, facilities: dict, users: dict, today: datetime.date, sin
         series[index] = value
         facility = facilities[row.facility]
         entered, _submitted, _reviewed = _times(row.period, now)
+        original_value, original_unit, canonical, conversion = _as_delivered(row.metric, value, row.unit)
         values.append(ActivityValue(
-            facility=facility, period=row.period, metric=row.metric, value=value, unit=row.unit, original_value=value,
-            original_unit=row.unit, source="demo", flag=flag, entered_by=entered_by, entered_at=entered))
+            facility=facility, period=row.period, metric=row.metric, value=canonical, unit=row.unit,
+            original_value=original_value, original_unit=original_unit, source="demo", flag=flag,
+            entered_by=entered_by, entered_at=entered, conversion=conversion))
         month_rows[(row.facility, row.period)] = state
     ActivityValue.objects.bulk_create(values, batch_size=2000)
 
@@ -209,3 +211,23 @@ def write_labs_and_chemicals(demo, facilities: dict, plants: dict, users: dict, 
                 q = chemical_kg(demo.seed, plan_, period)
                 uses.append(ChemicalUse(product=product, period=period, quantity_kg=q, original_value=q, original_unit="kg"))
     ChemicalUse.objects.bulk_create(uses, batch_size=2000, ignore_conflicts=True)
+
+
+def _as_delivered(metric: str, value: float, unit: str) -> tuple[float, str, float, dict | None]:
+    """A biomass boiler's month as a factory reports it: the tonnes on the delivery notes, converted to energy with the
+    shipped IPCC default NCV exactly as the reporting service converts a month typed in tonnes (its ``conversion``
+    recorded). The planned energy is the demo's assumption; its tonnes are that energy over the same NCV, so the
+    month's energy stays what was planned (to the rounding of the tonnes). Other metrics stay in their canonical unit.
+
+    Returns (reported value, reported unit, canonical value, conversion)."""
+    if not metric.startswith("biomass_"):
+        return value, unit, value, None
+    from loomlight.reference.fuel_properties import default
+    from loomlight.reporting.services import convert
+
+    ncv = default(metric, "ncv")
+    if ncv is None:
+        return value, unit, value, None
+    tonnes = round(value / ncv.value, 3)
+    converted = convert(metric, tonnes, "t", fuel_property=None)
+    return tonnes, "t", round(converted.value, 3), converted.conversion
