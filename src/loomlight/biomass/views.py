@@ -329,6 +329,90 @@ def screening_new(request, pk):
     return redirect("biomass:screening_edit", screening.pk)
 
 
+# --- the reasoning, in the reader's language --------------------------------------------------------------------
+
+def _rating_words() -> dict[str, str]:
+    """The ratings as the badges read them (the same msgids as biomass/_rating.html)."""
+    return {"low": _("Low risk"), "medium": _("Medium risk"), "high": _("High risk"),
+            "unknown": _("Unknown: information missing")}
+
+
+def _number(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _band_words(question, value) -> str:
+    """The band of the number question's bands that holds ``value``: "up to 50 km", "50 to 200 km", "more than 200 km"."""
+    unit = question.unit if question.unit not in (None, "1") else ""
+    low = None
+    for band in question.bands:
+        if band.at_most is None or value <= band.at_most:
+            if band.at_most is None:
+                return (_("more than %(limit)s %(unit)s") % {"limit": _number(low), "unit": unit}).strip() if low is not None else ""
+            if low is None:
+                return (_("up to %(limit)s %(unit)s") % {"limit": _number(band.at_most), "unit": unit}).strip()
+            return (_("%(low)s to %(high)s %(unit)s") % {"low": _number(low), "high": _number(band.at_most), "unit": unit}).strip()
+        low = band.at_most
+    return ""
+
+
+def reason_text(tree, row: dict, language: str) -> str:
+    """Why a question of a stored result is rated as it is, in ``language``: the framework's own reason for the
+    answer when it gives one; else the answer as the reader reads it (the choice's label; a number with its unit and
+    band) and the rating. Display only: the stored result keeps the engine's reason."""
+    from loomlight.calc.assessment.risk import _outcome
+
+    question = tree.questions.get(row["id"]) if tree is not None else None
+    stored = row.get("reason") or {}
+    if question is None:   # the framework is no longer shipped as answered: the stored words
+        return stored.get(language) or stored.get("en", "")
+    words, answer = _rating_words(), row.get("answer")
+    if answer is None:
+        gate = question.when.question if question.when is not None else None
+        if gate is not None and (gate_q := tree.questions.get(gate)) is not None and stored.get("en", "").startswith("not known whether"):
+            return _("Not known whether it applies: first answer «%(question)s».") % {"question": text_in(gate_q.text, language)}
+        return _("Not answered.")
+    try:
+        outcome = _outcome(question, tuple(answer) if isinstance(answer, list) else answer)
+    except (KeyError, StopIteration, TypeError):   # an answer the framework no longer knows: the stored words
+        return stored.get(language) or stored.get("en", "")
+    if outcome.reason:
+        return text_in(outcome.reason, language)
+    rating = words.get(row.get("rating"), row.get("rating", ""))
+    labels = {c.code: text_in(c.label, language) for c in question.choices}
+    if question.type == "yes_no":
+        said = {"yes": _("yes"), "no": _("no")}.get(answer, str(answer))
+    elif question.type in ("single_choice", "multiple_choice"):
+        codes = answer if isinstance(answer, (list, tuple)) else [answer]
+        said = ", ".join(f"«{labels.get(code, code)}»" for code in codes)
+    elif question.type == "number":
+        unit = f" {question.unit}" if question.unit not in (None, "1") else ""
+        band = _band_words(question, answer)
+        said = f"{_number(answer)}{unit}" + (f" ({band})" if band else "")
+    else:
+        said = str(answer)
+    return f"{said} → {rating}"
+
+
+def with_colon(text: str) -> str:
+    """A question's text as a label before its rating: a colon after it, unless it ends in a question mark."""
+    text = text.rstrip()
+    return text if text.endswith(("?", "？", ":")) else f"{text}:"
+
+
+def not_applicable(tree, answers: dict) -> set[str] | None:
+    """The ids of the rated questions the risk engine leaves out for ``answers`` (a ``when:`` not met, "na"): they
+    do not apply and are not unknown. None when the answers cannot be rated as they stand."""
+    from loomlight.calc.assessment.risk import rate
+
+    try:
+        result = rate(tree, answers)
+    except (ValueError, KeyError, TypeError):   # AnswersInvalid, WrongKind are ValueErrors
+        return None
+    kept = {q.id for c in result.criteria for q in c.questions}
+    return {qid for qid, q in tree.questions.items() if q.rated and qid not in kept}
+
+
 @dataclass
 class QuestionView:
     question: object
@@ -339,6 +423,7 @@ class QuestionView:
     chain_unknown: bool
     choices: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    applies: bool = True    # False: the engine leaves it out for the saved answers (a ``when:`` not met)
 
 
 def _form_value(value) -> str:
@@ -352,6 +437,7 @@ def _form_value(value) -> str:
 def _sections(tree, screening, posted=None, errors=None):
     language = _language()
     _given, _ids, unknown = chain.prefill(tree, services.stream_rollup(screening.stream))
+    left_out = not_applicable(tree, screening.answers) or set()
     out = []
     for section in tree.sections:
         rows = []
@@ -361,7 +447,7 @@ def _sections(tree, screening, posted=None, errors=None):
                                      value if q.type == "multiple_choice" and isinstance(value, list) else _form_value(value),
                                      q.id in screening.from_chain, q.id in unknown,
                                      [(c.code, text_in(c.label, language)) for c in q.choices],
-                                     (errors or {}).get(q.id, [])))
+                                     (errors or {}).get(q.id, []), q.id not in left_out))
         out.append({"id": section.id, "title": text_in(section.title, language), "rows": rows})
     return out
 
@@ -419,20 +505,21 @@ def screening_detail(request, pk):
     if screening.status == ScreeningStatus.DRAFT and access.can_write(request.user, facility):
         return redirect("biomass:screening_edit", screening.pk)
     language = _language()
-    result, texts = screening.result, {}
+    result, texts, tree = screening.result, {}, None
     try:
         tree = services.framework_of(screening)
         texts = {qid: text_in(q.text, language) for qid, q in tree.questions.items()}
         if screening.status != ScreeningStatus.COMPLETED:
             result = services.rate(screening)   # a draft's rating as it stands, for a reader who does not answer
     except ValidationError:   # the version it answered is no longer shipped as it was: the stored result, ids for texts
-        pass
+        tree = None
 
     def pick(text):
         return (text or {}).get(language) or (text or {}).get("en", "")
 
     criteria = [{"id": c["id"], "title": pick(c["title"]), "rating": c["rating"],
-                 "questions": [{**q, "text": texts.get(q["id"], q["id"]), "reason": pick(q["reason"]),
+                 "questions": [{**q, "text": with_colon(texts.get(q["id"], q["id"])),
+                                "reason": reason_text(tree, q, language),
                                 "mitigation": pick(q["mitigation"])} for q in c["questions"]]}
                 for c in result.get("criteria", [])]
     return render(request, "biomass/screening.html", {
