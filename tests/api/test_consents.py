@@ -117,7 +117,7 @@ def test_hidden_facility_and_consent_are_not_found(api, world):
 
 
 @pytest.mark.parametrize("overrides, fields", [
-    ({"data_kinds": ["secrets"]}, {"data_kinds": ["Unknown data shared: secrets. Allowed: profile, environmental, ghg, wastewater, chemicals, assessments, business_cases."]}),
+    ({"data_kinds": ["secrets"]}, {"data_kinds": ["Unknown data shared: secrets. Allowed: profile, environmental, ghg, wastewater, chemicals, assessments, business_cases, biomass."]}),
     ({"data_kinds": []}, {"data_kinds": ["This field cannot be blank.", "Choose at least one kind of data to share."]}),
     ({"valid_from": "yesterday"}, {"valid_from": ["Input should be a valid date or datetime, input is too short"]}),
     ({"granted_by": 1}, {"granted_by": ["Unknown field."]}),

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from loomlight.calc.macc import ORDER, Item, MaccError, Step, curve, eac_many, sequence
@@ -205,6 +205,8 @@ class TestSequence:
 
 class TestEacManyAgreesWithFinance:
     @settings(max_examples=100, deadline=None)
+    @example(capex=0.0, opex=0.0, savings=84.0, years=12, rate=1e-09, growth=0.0)   # a rate near 0 (was 1.2e-8 off)
+    @example(capex=1000.0, opex=0.0, savings=84.0, years=12, rate=0.05, growth=0.05 + 1e-10)   # r near g
     @given(capex=st.floats(0, 1e7), opex=st.floats(-1e5, 1e5), savings=st.floats(0, 1e6),
            years=st.integers(1, 40), rate=st.floats(0, 0.3), growth=st.floats(-0.05, 0.1))
     def test_the_vectorised_eac_is_calc_finance_eac(self, capex, opex, savings, years, rate, growth):

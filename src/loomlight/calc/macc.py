@@ -90,7 +90,8 @@ def eac_many(capex, opex_change, savings, lifetime_years, discount_rate, escalat
 
     EAC = capex × CRF + CRF × PV(O) − CRF × PV(S), CRF = r(1+r)^N / ((1+r)^N − 1) (1/N at r = 0), and the present
     value of a yearly amount X growing at g from year 2, PV = Σ_{t=1..N} X (1+g)^(t−1) / (1+r)^t
-    = X × (1 − ((1+g)/(1+r))^N) / (r − g), or X × N / (1+r) when r = g. With g = 0, EAC = capex × CRF + O − S.
+    = X × (1 − ((1+g)/(1+r))^N) / (r − g), or X × N / (1+r) when r = g; summed year by year as calc.finance sums it
+    (the closed form loses its digits near r = 0 and r = g). With g = 0, EAC = capex × CRF + O − S.
     """
     capex, opex, save, years, r, g = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
         capex, opex_change, savings, lifetime_years, discount_rate, escalation)))
@@ -100,13 +101,19 @@ def eac_many(capex, opex_change, savings, lifetime_years, discount_rate, escalat
         raise MaccError("lifetime_years", "a lifetime is a whole number of years, 1 or more")
     if np.any(r <= -1) or np.any(g <= -1):
         raise MaccError("discount_rate", "rates must be more than −100 %")
-    zero_r = np.abs(r) < 1e-12
-    growth = (1 + r) ** years
+    # the CRF as calc.finance.crf (expm1 of N ln(1+r): exact for a rate near 0) and the present value of the yearly
+    # amounts summed year by year in the same order as calc.finance.evaluate, so the two agree to the last digits
+    # (the closed form (1 − ((1+g)/(1+r))^N)/(r − g) loses its digits when r is near 0 or near g)
+    zero_r = r == 0
+    log_growth = years * np.log1p(r)
     safe_r = np.where(zero_r, 1.0, r)
-    crf = np.where(zero_r, 1 / years, safe_r * growth / np.where(zero_r, 1.0, growth - 1))
-    same = np.abs(r - g) < 1e-12
-    diff = np.where(same, 1.0, r - g)
-    annuity = np.where(same, years / (1 + r), (1 - ((1 + g) / (1 + r)) ** years) / diff)
+    crf = np.where(zero_r, 1 / years, safe_r * np.exp(log_growth) / np.where(zero_r, 1.0, np.expm1(log_growth)))
+    v = 1.0 / (1.0 + r)
+    annuity, df, factor = np.zeros_like(r), np.ones_like(r), np.ones_like(r)
+    for t in range(1, int(years.max()) + 1 if years.size else 1):
+        df = df * v
+        annuity = annuity + np.where(t <= years, factor * df, 0.0)
+        factor = factor * (1.0 + g)
     return capex * crf + crf * annuity * (opex - save)
 
 
