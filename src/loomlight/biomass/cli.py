@@ -9,16 +9,6 @@ not JSON: a clear message on standard error, exit status 1. Imports no Django.
 
 from __future__ import annotations
 
-import json
-import sys
-
-
-def _read(source: str) -> str:
-    if source == "-":
-        return sys.stdin.read()
-    with open(source, encoding="utf-8-sig") as fh:
-        return fh.read()
-
 
 def _fmt(value, unit: str = "", digits: int = 2) -> str:
     if value is None:
@@ -80,30 +70,9 @@ def text_summary(out: dict) -> str:
 
 def main(args) -> int:
     from loomlight.biomass.document import DocumentInvalid, switch_document
+    from loomlight.interventions.cli import run_document
 
-    err = sys.stderr
-    try:
-        text = _read(args.input)
-    except (OSError, UnicodeDecodeError) as exc:
-        err.write(f"loomlight biomass switch: cannot read {args.input}: {exc}\n")
-        return 1
-    try:
-        doc = json.loads(text)  # NaN and Infinity are read, then refused by name
-    except ValueError as exc:
-        err.write(f"loomlight biomass switch: {args.input} is not valid JSON: {exc}\n")
-        return 1
-    try:
-        out = switch_document(doc)
-    except DocumentInvalid as exc:
-        for path, message in exc.errors:
-            err.write(f"{path}: {message}\n")
-        err.write(f"loomlight biomass switch: {len(exc.errors)} problem(s) in {args.input}; nothing was computed\n")
-        return 1
-    if args.format == "json":
-        sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
-    else:
-        sys.stdout.write(text_summary(out))
-    return 0
+    return run_document("biomass switch", args.input, args.format, switch_document, text_summary, DocumentInvalid)
 
 
 def add_parser(sub) -> None:

@@ -79,33 +79,40 @@ def text_summary(out: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(args) -> int:
-    # imported here, so that building the ``loomlight`` parser does not load numpy and scipy for every command
-    from loomlight.interventions.document import DocumentInvalid, evaluate_document
-
+def run_document(command: str, source: str, fmt: str, evaluate, summary, invalid) -> int:
+    """One JSON-document command (``loomlight case``, ``loomlight biomass switch``): read ``source`` (``-`` = stdin),
+    ``evaluate`` it, print ``summary(out)`` or the JSON; a bad document: every error on stderr naming its JSON path
+    (``invalid`` is the document module's DocumentInvalid), nothing on stdout, exit status 1."""
     err = sys.stderr
     try:
-        text = _read(args.input)
+        text = _read(source)
     except (OSError, UnicodeDecodeError) as exc:
-        err.write(f"loomlight case: cannot read {args.input}: {exc}\n")
+        err.write(f"loomlight {command}: cannot read {source}: {exc}\n")
         return 1
     try:
         doc = json.loads(text)  # NaN and Infinity are read, then refused by name ("capex: must be a finite number")
     except ValueError as exc:
-        err.write(f"loomlight case: {args.input} is not valid JSON: {exc}\n")
+        err.write(f"loomlight {command}: {source} is not valid JSON: {exc}\n")
         return 1
     try:
-        out = evaluate_document(doc)
-    except DocumentInvalid as exc:
+        out = evaluate(doc)
+    except invalid as exc:
         for path, message in exc.errors:
             err.write(f"{path}: {message}\n")
-        err.write(f"loomlight case: {len(exc.errors)} problem(s) in {args.input}; nothing was computed\n")
+        err.write(f"loomlight {command}: {len(exc.errors)} problem(s) in {source}; nothing was computed\n")
         return 1
-    if args.format == "json":
+    if fmt == "json":
         sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     else:
-        sys.stdout.write(text_summary(out))
+        sys.stdout.write(summary(out))
     return 0
+
+
+def main(args) -> int:
+    # imported here, so that building the ``loomlight`` parser does not load numpy and scipy for every command
+    from loomlight.interventions.document import DocumentInvalid, evaluate_document
+
+    return run_document("case", args.input, args.format, evaluate_document, text_summary, DocumentInvalid)
 
 
 def add_parser(sub) -> None:
